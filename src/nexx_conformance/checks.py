@@ -1,0 +1,397 @@
+"""Our checks of the nexx contract; schemathesis runs them on every response beside its own.
+
+Each check is one function `(ctx, response, case)` named after the property it asserts.
+A failure says what broke, what was expected, which rule of the contract it breaks and
+how to reproduce the call (curl, session id, signature and passwords masked).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import schemathesis
+from schemathesis.core.failures import Failure, Severity
+
+from nexx_conformance.reporting import masked_curl
+
+SERVER_ERROR = 500
+CLIENT_ERROR = 400
+UNAUTHORIZED = 401
+FORBIDDEN = 403
+PASSWORD_FIELDS = ("password", "newpassword", "currentpassword")
+IDENTITY_FIELDS = ("username", "email")
+# Shorter values occur by chance in any response (a "0", an id); a real password has 8+.
+MIN_SECRET_LENGTH = 8
+HASH_PATTERN = re.compile(r"\$argon2(?:id|i|d)\$|\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{20,}")
+TRACEBACK_PATTERN = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
+WRONG_TOKEN = "0" * 32
+SESSION_HEADER = "X-Request-CID"
+TOKEN_HEADER = "X-Request-Token"
+
+
+class NexxRuleBroken(Failure):
+    """A response breaks a rule of the nexx contract."""
+
+    code = "NX900"
+    kind_title = "nexx contract rule broken"
+
+    def __init__(self, *, operation: str, message: str, title: str | None = None,
+                 case_id: str | None = None, severity: Severity = Severity.HIGH) -> None:
+        super().__init__(operation=operation, title=title, message=message, case_id=case_id,
+                         severity=severity)
+
+
+class EnvelopeStatusMismatch(NexxRuleBroken):
+    code, checks = "NX101", ("envelope_status_matches_http_status",)
+    kind_title = "Envelope status differs from the HTTP status"
+
+
+class ErrorWithoutHint(NexxRuleBroken):
+    code, checks = "NX102", ("error_has_errorhint",)
+    kind_title = "Error response without errorhint or with a result"
+
+
+class InconsistentPaging(NexxRuleBroken):
+    code, checks = "NX103", ("paging_on_lists_is_consistent",)
+    kind_title = "List paging is inconsistent"
+
+
+class ServerErrorAnswered(NexxRuleBroken):
+    code, checks = "NX104", ("no_server_error",)
+    kind_title = "Server error or traceback in the response"
+
+
+class SecretInResponse(NexxRuleBroken):
+    code, checks = "NX105", ("no_secret_in_response",)
+    kind_title = "Secret or foreign user data in the response"
+
+
+class MissingSessionAccepted(NexxRuleBroken):
+    code, checks = "NX106", ("missing_session_is_rejected",)
+    kind_title = "Call without X-Request-CID not rejected with 401"
+
+
+class WrongTokenAccepted(NexxRuleBroken):
+    code, checks = "NX107", ("wrong_token_is_rejected",)
+    kind_title = "Call with a wrong X-Request-Token not rejected with 401"
+
+
+class AnonymousSessionAccepted(NexxRuleBroken):
+    code, checks = "NX108", ("anonymous_session_is_rejected_on_user_operations",)
+    kind_title = "User operation not rejected with 403 for an anonymous session"
+
+
+class SessionRegistry:
+    """What the checks know beyond one response: secrets, session owners, an anonymous session.
+
+    The suite's fixtures fill it; outside the suite it stays empty and the checks that need
+    it stay silent rather than guess.
+    """
+
+    def __init__(self) -> None:
+        self.secrets: set[str] = set()
+        self.anonymous_cid: str | None = None
+        self._owners: dict[str, set[str]] = {}
+        self._probed: set[tuple[str, str]] = set()
+
+    def add_secret(self, value: str | None) -> None:
+        if value:
+            self.secrets.add(value)
+
+    def add_owner_identities(self, cid: str | None, *identities: str) -> None:
+        if cid:
+            self._owners.setdefault(cid, set()).update(i.lower() for i in identities if i)
+
+    def owner_identities(self, cid: str | None) -> set[str] | None:
+        return self._owners.get(cid) if cid else None
+
+    def first_probe(self, check: str, operation: str) -> bool:
+        """True the first time `check` probes `operation` in the current test."""
+        key = (check, operation)
+        if key in self._probed:
+            return False
+        self._probed.add(key)
+        return True
+
+    def forget_probes(self) -> None:
+        # Called before each test, so a test re-sends the same probes on record and on replay,
+        # whatever ran before it (xdist scheduling changes the order).
+        self._probed.clear()
+
+    def forget_sessions(self) -> None:
+        self.anonymous_cid = None
+        self._owners.clear()
+
+
+REGISTRY = SessionRegistry()
+
+
+def operation_id(case: Any) -> str:
+    return case.operation.definition.raw.get("operationId") or case.operation.label
+
+
+def session_kind(case: Any) -> str | None:
+    return case.operation.definition.raw.get("x-nexx-session")
+
+
+def envelope_of(response: Any) -> dict[str, Any] | None:
+    try:
+        body = json.loads(response.content or b"")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def metadata_of(envelope: dict[str, Any] | None) -> dict[str, Any]:
+    metadata = (envelope or {}).get("metadata")
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def explain(case: Any, response: Any, *, broke: str, expected: str, rule: str) -> str:
+    return (f"{broke}\nExpected: {expected}\nRule: {operation_id(case)} - {rule}\n"
+            f"Reproduce: {masked_curl(response.request)}")
+
+
+def fail(kind: type[NexxRuleBroken], case: Any, response: Any, severity: Severity = Severity.HIGH,
+         **parts: str) -> None:
+    raise kind(operation=case.operation.label, message=explain(case, response, **parts),
+               case_id=case.id, severity=severity)
+
+
+@schemathesis.check
+def envelope_status_matches_http_status(ctx, response, case):
+    status = metadata_of(envelope_of(response)).get("status")
+    if isinstance(status, bool) or status != response.status_code:
+        fail(EnvelopeStatusMismatch, case, response,
+             broke=f"HTTP {response.status_code} with metadata.status {status!r}",
+             expected=f"metadata.status == {response.status_code}",
+             rule="conventions.md#responses: metadata.status equals the HTTP status")
+
+
+@schemathesis.check
+def error_has_errorhint(ctx, response, case):
+    if response.status_code < CLIENT_ERROR:
+        return None
+    envelope = envelope_of(response) or {}
+    hint = metadata_of(envelope).get("errorhint")
+    if not isinstance(hint, str) or not hint.strip():
+        fail(ErrorWithoutHint, case, response,
+             broke=f"HTTP {response.status_code} with metadata.errorhint {hint!r}",
+             expected="a non-empty metadata.errorhint saying why the call failed",
+             rule="ErrorEnvelope: errorhint is required on every error")
+    if "result" not in envelope or envelope["result"] is not None:
+        fail(ErrorWithoutHint, case, response,
+             broke=f"HTTP {response.status_code} with result {envelope.get('result', '<absent>')!r}",
+             expected="result: null on every error",
+             rule="ErrorEnvelope: on errors result is null")
+    return None
+
+
+def paging_defaults(case: Any) -> dict[str, Any] | None:
+    """The declared defaults of `start` and `limit`, or None if the operation is no paged list."""
+    declared = {p.name: p.definition for p in case.operation.query}
+    if "limit" not in declared:
+        return None
+    return {name: (declared.get(name) or {}).get("schema", {}).get("default")
+            for name in ("start", "limit")}
+
+
+def sent_integer(query: dict[str, list[str]], name: str, default: Any) -> int | None:
+    values = query.get(name)
+    if not values:
+        return default if isinstance(default, int) else None
+    # A malformed value the server accepted is negative_data_rejection's finding, not ours.
+    return int(values[0]) if values[0].isdigit() else None
+
+
+@schemathesis.check
+def paging_on_lists_is_consistent(ctx, response, case):
+    defaults = paging_defaults(case)
+    if defaults is None or not 200 <= response.status_code < 300:
+        return None
+    envelope = envelope_of(response) or {}
+    paging, result = envelope.get("paging"), envelope.get("result")
+    rule = "conventions.md#responses: paged lists carry paging {start, limit, resultcount}"
+    if not isinstance(paging, dict) or not all(
+            isinstance(paging.get(key), int) for key in ("start", "limit", "resultcount")):
+        fail(InconsistentPaging, case, response, broke=f"paging is {paging!r}",
+             expected="paging with integer start, limit and resultcount", rule=rule)
+    if not isinstance(result, list):
+        fail(InconsistentPaging, case, response, broke=f"result is {type(result).__name__}",
+             expected="result is a list", rule=rule)
+    query = parse_qs(urlsplit(str(response.request.url)).query, keep_blank_values=True)
+    start = sent_integer(query, "start", defaults["start"] if defaults["start"] is not None else 0)
+    limit = sent_integer(query, "limit", defaults["limit"])
+    problems = []
+    if start is not None and paging["start"] != start:
+        problems.append(f"paging.start {paging['start']} != start sent {start}")
+    if limit is not None and paging["limit"] != limit:
+        problems.append(f"paging.limit {paging['limit']} != limit sent (or default) {limit}")
+    if len(result) > paging["limit"]:
+        problems.append(f"{len(result)} items > paging.limit {paging['limit']}")
+    if len(result) > max(0, paging["resultcount"] - paging["start"]):
+        problems.append(f"{len(result)} items > resultcount {paging['resultcount']} - start "
+                        f"{paging['start']}")
+    if problems:
+        fail(InconsistentPaging, case, response, broke="; ".join(problems),
+             expected="paging echoes start/limit and counts the items in result", rule=rule)
+    return None
+
+
+@schemathesis.check
+def no_server_error(ctx, response, case):
+    text = response.content.decode("utf-8", "replace") if response.content else ""
+    if response.status_code >= SERVER_ERROR or TRACEBACK_PATTERN.search(text):
+        fail(ServerErrorAnswered, case, response, severity=Severity.CRITICAL,
+             broke=f"HTTP {response.status_code}" + (" with a traceback in the body"
+                                                      if TRACEBACK_PATTERN.search(text) else ""),
+             expected="a 2xx or a 4xx with errorhint; never a 5xx, never a traceback",
+             rule="conventions.md#responses: bad input gets a 4xx, the server never fails")
+
+
+def sent_fields(case: Any, response: Any) -> dict[str, list[str]]:
+    """Every form and query field as it went over the wire."""
+    fields = parse_qs(urlsplit(str(response.request.url)).query, keep_blank_values=True)
+    body = response.request.body
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    if isinstance(body, str) and "x-www-form-urlencoded" in str(
+            response.request.headers.get("Content-Type", "")):
+        for name, values in parse_qs(body, keep_blank_values=True).items():
+            fields.setdefault(name, []).extend(values)
+    return fields
+
+
+def leaked_secrets(case: Any, response: Any, text: str) -> list[str]:
+    fields = sent_fields(case, response)
+    # A value also sent in an ordinary field (username == password) may be echoed as that field.
+    ordinary = {v for name, values in fields.items() if name.lower() not in PASSWORD_FIELDS
+                for v in values}
+    found = [f"the {name} that was sent" for name, values in fields.items()
+             if name.lower() in PASSWORD_FIELDS for v in values
+             if len(v) >= MIN_SECRET_LENGTH and v not in ordinary and v in text]
+    if HASH_PATTERN.search(text):
+        found.append("a password hash (argon2/bcrypt)")
+    token = response.request.headers.get(TOKEN_HEADER)
+    if token and token in text:
+        found.append("the X-Request-Token value")
+    if any(secret in text for secret in REGISTRY.secrets):
+        found.append("the domain secret")
+    return found
+
+
+def foreign_identities(case: Any, response: Any, result: Any) -> list[str]:
+    cid = response.request.headers.get(SESSION_HEADER)
+    own = REGISTRY.owner_identities(cid)
+    if session_kind(case) != "user" or own is None:
+        return []
+    sent = sent_fields(case, response)
+    if 200 <= response.status_code < 300:
+        # updatedata may rename the user: what was accepted is the user's own from now on.
+        REGISTRY.add_owner_identities(cid, *(v for name in IDENTITY_FIELDS
+                                             for v in sent.get(name, [])))
+        own = REGISTRY.owner_identities(cid) or set()
+    return sorted({f"{key} {value!r}" for key, value in walk_fields(result, IDENTITY_FIELDS)
+                   if isinstance(value, str) and value.lower() not in own})
+
+
+def walk_fields(node: Any, names: tuple[str, ...]):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in names:
+                yield key, value
+            yield from walk_fields(value, names)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk_fields(item, names)
+
+
+@schemathesis.check
+def no_secret_in_response(ctx, response, case):
+    text = response.content.decode("utf-8", "replace") if response.content else ""
+    found = leaked_secrets(case, response, text)
+    found += [f"another user's {item}" for item in
+              foreign_identities(case, response, (envelope_of(response) or {}).get("result"))]
+    if found:
+        fail(SecretInResponse, case, response, severity=Severity.CRITICAL,
+             broke="the response contains " + ", ".join(found),
+             expected="no password, hash, signature, domain secret or other user's data",
+             rule="conventions.md#responses: result objects are closed; secrets never leave")
+
+
+def resend(ctx: Any, case: Any, response: Any, **session_headers: str | None) -> Any:
+    """Send the case again with the session headers changed (None drops one); return the answer."""
+    sent = {name: response.request.headers.get(name) for name in (SESSION_HEADER, TOKEN_HEADER)}
+    sent.update({name.replace("_", "-"): value for name, value in session_headers.items()})
+    headers = {k: v for k, v in (case.headers or {}).items()
+               if k.lower() not in (SESSION_HEADER.lower(), TOKEN_HEADER.lower())}
+    headers.update({name: value for name, value in sent.items() if value is not None})
+    kwargs = dict(ctx.internals.transport_kwargs or {})
+    # The original transport settings may carry the very session we mean to drop.
+    for key in ("session", "auth"):
+        kwargs.pop(key, None)
+    extra = {k: v for k, v in (kwargs.pop("headers", None) or {}).items()
+             if k.lower() not in (SESSION_HEADER.lower(), TOKEN_HEADER.lower())}
+    probe = case.derive(headers=headers)
+    return probe.call(headers=extra or None, **kwargs)
+
+
+def probe_due(case: Any, response: Any, check: str) -> bool:
+    # Only a call the server accepted says something about its session rules: a rejected
+    # one may have been rejected for its input first. Once per operation and test is enough.
+    return (session_kind(case) not in (None, "none") and 200 <= response.status_code < 300
+            and REGISTRY.first_probe(check, case.operation.label))
+
+
+def rejected_with(probe: Any, status: int) -> bool:
+    hint = metadata_of(envelope_of(probe)).get("errorhint")
+    return probe.status_code == status and isinstance(hint, str) and bool(hint.strip())
+
+
+def describe(probe: Any) -> str:
+    hint = metadata_of(envelope_of(probe)).get("errorhint")
+    return f"HTTP {probe.status_code}" + (f" ({hint})" if hint else " without errorhint")
+
+
+@schemathesis.check
+def missing_session_is_rejected(ctx, response, case):
+    if not probe_due(case, response, "missing_session_is_rejected"):
+        return None
+    probe = resend(ctx, case, response, X_Request_CID=None)
+    if not rejected_with(probe, UNAUTHORIZED):
+        fail(MissingSessionAccepted, case, probe, severity=Severity.CRITICAL,
+             broke=f"the call without X-Request-CID got {describe(probe)}",
+             expected="401 with errorhint",
+             rule="security RequestCID: every operation but init needs a session")
+    return None
+
+
+@schemathesis.check
+def wrong_token_is_rejected(ctx, response, case):
+    if not probe_due(case, response, "wrong_token_is_rejected"):
+        return None
+    probe = resend(ctx, case, response, X_Request_Token=WRONG_TOKEN)
+    if not rejected_with(probe, UNAUTHORIZED):
+        fail(WrongTokenAccepted, case, probe, severity=Severity.CRITICAL,
+             broke=f"the call with a wrong X-Request-Token got {describe(probe)}",
+             expected="401 with errorhint",
+             rule="security RequestToken: md5(OPERATION + DOMAINID + DOMAINSECRET) is checked")
+    return None
+
+
+@schemathesis.check
+def anonymous_session_is_rejected_on_user_operations(ctx, response, case):
+    if session_kind(case) != "user" or REGISTRY.anonymous_cid is None:
+        return None
+    if not probe_due(case, response, "anonymous_session_is_rejected_on_user_operations"):
+        return None
+    probe = resend(ctx, case, response, X_Request_CID=REGISTRY.anonymous_cid)
+    if not rejected_with(probe, FORBIDDEN):
+        fail(AnonymousSessionAccepted, case, probe, severity=Severity.CRITICAL,
+             broke=f"the call with an anonymous session got {describe(probe)}",
+             expected="403 with errorhint",
+             rule="x-nexx-session: user - the operation needs a logged-in user")
+    return None

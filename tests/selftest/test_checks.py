@@ -1,0 +1,311 @@
+"""Each of our checks on hand-built responses: one that passes, one that fails."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import requests
+import schemathesis
+from schemathesis.checks import CheckContext
+from schemathesis.core.transport import Response
+
+from nexx_conformance import checks
+from nexx_conformance.checks import REGISTRY
+
+BASE = "http://127.0.0.1:9/v3.1"
+CID, ANON_CID, TOKEN = "cid-of-alice-0001", "cid-anonymous-0002", "a" * 32
+FORM = "application/x-www-form-urlencoded"
+DOMAIN = {"name": "domainid", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def operation(op_id: str, session: str, *, method: str = "post", paged: bool = False) -> dict:
+    parameters = [DOMAIN]
+    if paged:
+        parameters += [{"name": "start", "in": "query", "schema": {"type": "integer", "default": 0}},
+                       {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 25}}]
+    definition = {"operationId": op_id, "x-nexx-session": session, "parameters": parameters,
+                  "responses": {"200": {"description": "ok"}}}
+    if method == "post":
+        definition["requestBody"] = {"content": {FORM: {"schema": {"type": "object"}}}}
+    return {method: definition}
+
+
+SCHEMA = schemathesis.openapi.from_dict({
+    "openapi": "3.1.0", "info": {"title": "nexx selftest", "version": "1"},
+    "paths": {
+        "/{domainid}/session/login": operation("login", "anonymous"),
+        "/{domainid}/user/profile": operation("profile", "user", method="get"),
+        "/{domainid}/user/likes": operation("likes", "user", method="get", paged=True),
+        "/{domainid}/user/updatedata": operation("updatedata", "user"),
+    },
+})
+
+
+def make_case(path: str, method: str, *, query=None, body=None, cid=CID):
+    headers = {"X-Request-CID": cid, "X-Request-Token": TOKEN} if cid else {"X-Request-Token": TOKEN}
+    extra = {"body": body, "media_type": FORM} if body is not None else {}
+    return SCHEMA[path][method].Case(path_parameters={"domainid": 4711}, headers=headers,
+                                     query=query or {}, **extra)
+
+
+def envelope(status: int, result=None, errorhint=None, paging=None) -> dict:
+    metadata = {"status": status, "apiversion": "3.1", "verb": "GET", "processingtime": 0.001,
+                "calledwith": "/4711/user/x", "fordomain": 4711, "fromstage": 0}
+    if errorhint is not None:
+        metadata["errorhint"] = errorhint
+    body = {"metadata": metadata, "result": result}
+    if paging is not None:
+        body["paging"] = paging
+    return body
+
+
+def answer(case, status: int, body, base_url: str = BASE) -> Response:
+    """The response a server gave to `case`, built by hand."""
+    request = requests.Request(**case.as_transport_kwargs(base_url=base_url)).prepare()
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return Response(status, {"Content-Type": ["application/json"]}, content, request, 0.01, True)
+
+
+def context(base_url: str = BASE) -> CheckContext:
+    return CheckContext(override=None, auth=None, headers=None,
+                        config=SCHEMA.config.checks_config_for(),
+                        transport_kwargs={"base_url": base_url}, response_checks=None)
+
+
+@pytest.fixture(autouse=True)
+def clean_registry():
+    REGISTRY.forget_probes()
+    REGISTRY.forget_sessions()
+    REGISTRY.secrets.clear()
+    yield
+    REGISTRY.forget_probes()
+    REGISTRY.forget_sessions()
+    REGISTRY.secrets.clear()
+
+
+def run(check, response, case, base_url: str = BASE) -> None:
+    check(context(base_url), response, case)
+
+
+PROFILE = ("/{domainid}/user/profile", "GET")
+LIKES = ("/{domainid}/user/likes", "GET")
+LOGIN = ("/{domainid}/session/login", "POST")
+UPDATEDATA = ("/{domainid}/user/updatedata", "POST")
+
+
+@pytest.mark.parametrize("http, envelope_status", [
+    pytest.param(200, 200, id="200-matches-passes"),
+    pytest.param(404, 404, id="404-matches-passes"),
+    pytest.param(200, 201, id="201-in-envelope-on-200-fails"),
+    pytest.param(400, None, id="missing-envelope-fails"),
+])
+def test_envelope_status_matches_http_status(http, envelope_status):
+    case = make_case(*PROFILE)
+    body = envelope(envelope_status) if envelope_status else b"Bad Request"
+    response = answer(case, http, body)
+    if http == envelope_status:
+        run(checks.envelope_status_matches_http_status, response, case)
+    else:
+        with pytest.raises(checks.EnvelopeStatusMismatch, match="metadata.status"):
+            run(checks.envelope_status_matches_http_status, response, case)
+
+
+@pytest.mark.parametrize("status, hint, result, passes", [
+    pytest.param(409, "username is already taken", None, True, id="409-with-hint-passes"),
+    pytest.param(200, None, {"ok": 1}, True, id="200-needs-no-hint-passes"),
+    pytest.param(401, None, None, False, id="401-without-hint-fails"),
+    pytest.param(400, "  ", None, False, id="400-with-blank-hint-fails"),
+    pytest.param(403, "not allowed", {"user": 1}, False, id="403-with-result-fails"),
+])
+def test_error_has_errorhint(status, hint, result, passes):
+    case = make_case(*PROFILE)
+    response = answer(case, status, envelope(status, result=result, errorhint=hint))
+    if passes:
+        run(checks.error_has_errorhint, response, case)
+    else:
+        with pytest.raises(checks.ErrorWithoutHint, match="Rule: profile"):
+            run(checks.error_has_errorhint, response, case)
+
+
+@pytest.mark.parametrize("query, paging, items, passes", [
+    pytest.param({}, {"start": 0, "limit": 25, "resultcount": 2}, 2, True, id="defaults-passes"),
+    pytest.param({"start": 2, "limit": 2}, {"start": 2, "limit": 2, "resultcount": 3}, 1, True,
+                 id="last-page-passes"),
+    pytest.param({}, None, 0, False, id="no-paging-fails"),
+    pytest.param({"start": 5}, {"start": 0, "limit": 25, "resultcount": 9}, 9, False,
+                 id="start-not-echoed-fails"),
+    pytest.param({"limit": 2}, {"start": 0, "limit": 2, "resultcount": 9}, 3, False,
+                 id="more-items-than-limit-fails"),
+    pytest.param({"start": 8}, {"start": 8, "limit": 25, "resultcount": 9}, 2, False,
+                 id="more-items-than-remain-fails"),
+])
+def test_paging_on_lists_is_consistent(query, paging, items, passes):
+    case = make_case(*LIKES, query=query)
+    response = answer(case, 200, envelope(200, result=[{"ID": i} for i in range(items)],
+                                          paging=paging))
+    if passes:
+        run(checks.paging_on_lists_is_consistent, response, case)
+    else:
+        with pytest.raises(checks.InconsistentPaging, match="Rule: likes"):
+            run(checks.paging_on_lists_is_consistent, response, case)
+
+
+def test_paging_is_not_asked_of_operations_without_limit():
+    case = make_case(*PROFILE)
+    run(checks.paging_on_lists_is_consistent, answer(case, 200, envelope(200, result={})), case)
+
+
+@pytest.mark.parametrize("status, body, passes", [
+    pytest.param(400, envelope(400, errorhint="bad email"), True, id="400-passes"),
+    pytest.param(500, envelope(500, errorhint="oops"), False, id="500-fails"),
+    pytest.param(400, b'Traceback (most recent call last):\n  File "app.py", line 3', False,
+                 id="traceback-in-400-fails"),
+])
+def test_no_server_error(status, body, passes):
+    case = make_case(*PROFILE)
+    response = answer(case, status, body)
+    if passes:
+        run(checks.no_server_error, response, case)
+    else:
+        with pytest.raises(checks.ServerErrorAnswered, match="never a 5xx"):
+            run(checks.no_server_error, response, case)
+
+
+def test_curl_in_a_failure_masks_session_signature_and_password():
+    case = make_case(*LOGIN, body={"username": "alice", "password": "Secret-pass-1"})
+    response = answer(case, 500, envelope(500, errorhint="oops"))
+    with pytest.raises(checks.ServerErrorAnswered) as failure:
+        run(checks.no_server_error, response, case)
+    message = failure.value.message
+    assert "curl -X POST" in message and "password=***" in message
+    for secret in (CID, TOKEN, "Secret-pass-1"):
+        assert secret not in message
+
+
+@pytest.mark.parametrize("sent, result, passes", [
+    pytest.param({"username": "alice", "password": "Secret-pass-1"}, {"cid": "x"}, True,
+                 id="clean-login-passes"),
+    pytest.param({"username": "Secret-pass-1", "password": "Secret-pass-1"},
+                 {"username": "Secret-pass-1"}, True, id="password-echoed-as-username-passes"),
+    pytest.param({"username": "alice", "password": "Secret-pass-1"},
+                 {"user": {"password": "Secret-pass-1"}}, False, id="password-echoed-fails"),
+    pytest.param({"username": "alice", "password": "Secret-pass-1"},
+                 {"hash": "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"}, False,
+                 id="argon2-hash-fails"),
+    pytest.param({"username": "alice", "password": "Secret-pass-1"}, {"echo": TOKEN}, False,
+                 id="signature-echoed-fails"),
+])
+def test_no_secret_in_response(sent, result, passes):
+    case = make_case(*LOGIN, body=sent)
+    response = answer(case, 200, envelope(200, result=result))
+    if passes:
+        run(checks.no_secret_in_response, response, case)
+    else:
+        with pytest.raises(checks.SecretInResponse, match="Rule: login"):
+            run(checks.no_secret_in_response, response, case)
+
+
+def test_no_secret_in_response_finds_the_domain_secret():
+    REGISTRY.add_secret("the-domain-secret-xyz")
+    case = make_case(*PROFILE)
+    response = answer(case, 200, envelope(200, result={"note": "the-domain-secret-xyz"}))
+    with pytest.raises(checks.SecretInResponse, match="domain secret"):
+        run(checks.no_secret_in_response, response, case)
+
+
+@pytest.mark.parametrize("result, passes", [
+    pytest.param({"username": "Alice", "email": "alice@example.org"}, True, id="own-data-passes"),
+    pytest.param({"username": "bob", "email": "bob@example.org"}, False, id="bobs-data-fails"),
+])
+def test_no_secret_in_response_finds_another_users_data(result, passes):
+    REGISTRY.add_owner_identities(CID, "alice", "alice@example.org")
+    case = make_case(*PROFILE)
+    response = answer(case, 200, envelope(200, result=result))
+    if passes:
+        run(checks.no_secret_in_response, response, case)
+    else:
+        with pytest.raises(checks.SecretInResponse, match="another user's username 'bob'"):
+            run(checks.no_secret_in_response, response, case)
+
+
+def test_a_renamed_user_owns_the_new_name():
+    REGISTRY.add_owner_identities(CID, "alice")
+    rename = make_case(*UPDATEDATA, body={"username": "alice2"})
+    run(checks.no_secret_in_response, answer(rename, 200, envelope(200, {"username": "alice2"})),
+        rename)
+    profile = make_case(*PROFILE)
+    run(checks.no_secret_in_response, answer(profile, 200, envelope(200, {"username": "alice2"})),
+        profile)
+
+
+# --- the checks that re-send the call: a real server on loopback, behaving well or badly ---
+
+def nexx_like_server(enforce: bool):
+    """A handler that answers like nexx: 401 without session or with a bad token, 403 for anon."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            cid, token = self.headers.get("X-Request-CID"), self.headers.get("X-Request-Token")
+            status = 200
+            if enforce and (cid is None or token != TOKEN):
+                status = 401
+            elif enforce and cid == ANON_CID:
+                status = 403
+            body = envelope(status, result=None if status != 200 else {"username": "alice"},
+                            errorhint=None if status == 200 else "rejected")
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):
+            pass
+
+    return Handler
+
+
+@pytest.fixture(params=[True, False], ids=["enforcing-server", "lax-server"])
+def server(request):
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), nexx_like_server(enforce=request.param))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield request.param, f"http://127.0.0.1:{httpd.server_port}/v3.1"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+@pytest.mark.parametrize("check, failure", [
+    pytest.param(checks.missing_session_is_rejected, checks.MissingSessionAccepted,
+                 id="missing-session"),
+    pytest.param(checks.wrong_token_is_rejected, checks.WrongTokenAccepted, id="wrong-token"),
+    pytest.param(checks.anonymous_session_is_rejected_on_user_operations,
+                 checks.AnonymousSessionAccepted, id="anonymous-session"),
+])
+def test_probes_pass_on_an_enforcing_server_and_fail_on_a_lax_one(server, check, failure):
+    enforcing, base_url = server
+    REGISTRY.anonymous_cid = ANON_CID
+    case = make_case(*PROFILE)
+    response = answer(case, 200, envelope(200, result={}), base_url=base_url)
+    if enforcing:
+        run(check, response, case, base_url)
+    else:
+        with pytest.raises(failure, match=r"Reproduce: curl .*X-Request-\w+: \*\*\*"):
+            run(check, response, case, base_url)
+
+
+def test_probes_skip_rejected_calls_and_repeat_operations(server):
+    enforcing, base_url = server
+    case = make_case(*PROFILE)
+    rejected = answer(case, 400, envelope(400, errorhint="bad"), base_url=base_url)
+    run(checks.missing_session_is_rejected, rejected, case, base_url)  # no probe: nothing raised
+    accepted = answer(case, 200, envelope(200, result={}), base_url=base_url)
+    if not enforcing:
+        with pytest.raises(checks.MissingSessionAccepted):
+            run(checks.missing_session_is_rejected, accepted, case, base_url)
+    run(checks.missing_session_is_rejected, accepted, case, base_url)  # probed once already
