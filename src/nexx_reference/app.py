@@ -1,0 +1,67 @@
+"""The ASGI application: one Starlette route per contract operation that has a handler.
+
+No framework-generated OpenAPI document: the hand-written contract is the only one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.routing import Route
+
+from . import http
+from .context import Services
+from .contract import load_operations
+from .mail import Mailer
+from .passwords import Passwords
+from .routes import collect_handlers
+from .settings import Settings
+from .sms import SmsSender
+from .storage import Database
+
+log = logging.getLogger(__name__)
+
+
+def create_services(settings: Settings) -> Services:
+    return Services(
+        settings=settings,
+        db=Database(settings.db_path),
+        mail=Mailer(settings.smtp, settings.public_host),
+        sms=SmsSender(settings.sms_webhook),
+        passwords=Passwords(settings.password_hash_cost),
+    )
+
+
+def create_app(settings: Settings, contract_path: Path | None = None) -> Starlette:
+    operations = load_operations(contract_path)
+    handlers = collect_handlers()
+    routes = []
+    for operation in operations:
+        handler = handlers.pop(operation.operation_id, None)
+        if handler is None:
+            log.info("operation %s has no handler yet", operation.operation_id)
+            continue
+        routes.append(Route(http.API_PREFIX + operation.path, http.endpoint(operation, handler),
+                            methods=[operation.method], name=operation.operation_id))
+    for operation_id in handlers:
+        log.warning("handler %s has no operation in the contract; not routed", operation_id)
+
+    services = create_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        services.db.close()
+
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http.not_found, Exception: http.internal_error},
+    )
+    app.state.services = services
+    return app

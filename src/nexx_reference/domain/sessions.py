@@ -1,0 +1,176 @@
+"""Sessions: created by /session/init, carried in X-Request-CID, logged in by /session/login.
+
+A session holds at most one of: a logged-in user (`user_id`) or a login held for a
+second factor (`pending_user_id`). It expires `session_ttl` seconds after it was
+created or last used (every call extends it, at most once a minute, so most reads need
+no write transaction); a persistent session lives a year.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+from . import profile
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    cid TEXT PRIMARY KEY,
+    domain INTEGER NOT NULL,
+    device_hash TEXT NOT NULL,
+    device_name TEXT,
+    persistent INTEGER NOT NULL DEFAULT 0,
+    user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    pending_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    pending_state TEXT,
+    created REAL NOT NULL,
+    expires REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
+CREATE TABLE IF NOT EXISTS user_devices (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    device_hash TEXT NOT NULL,
+    first_seen REAL NOT NULL,
+    PRIMARY KEY (user_id, device_hash)
+);
+"""
+
+CID_BYTES = 32  # 43 URL-safe characters
+PERSISTENT_TTL = 365 * 86400  # forcePersistantSession=1
+# A call extends its session, but at most once a minute, so reads rarely need a write.
+EXTEND_GRANULARITY = 60
+
+
+@dataclass(frozen=True)
+class Session:
+    cid: str
+    domain: int
+    device_hash: str
+    device_name: str | None
+    persistent: bool
+    user_id: int | None
+    pending_user_id: int | None
+    expires: float
+    pending_state: str | None = None  # the loginstate of a held login, e.g. needs-device-code
+
+    @property
+    def logged_in(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def login_held(self) -> bool:
+        return self.pending_user_id is not None
+
+
+def _session(row: sqlite3.Row) -> Session:
+    return Session(row["cid"], row["domain"], row["device_hash"], row["device_name"], bool(row["persistent"]),
+                   row["user_id"], row["pending_user_id"], row["expires"], row["pending_state"])
+
+
+def lifetime(session_ttl: int, persistent: bool) -> int:
+    return PERSISTENT_TTL if persistent else session_ttl
+
+
+def create(db: sqlite3.Connection, domain: int, ttl: int, device_hash: str | None = None,
+           device_name: str | None = None, persistent: bool = False) -> Session:
+    now = time.time()
+    cid = secrets.token_urlsafe(CID_BYTES)
+    device = device_hash or secrets.token_hex(16)
+    expires = now + lifetime(ttl, persistent)
+    db.execute(
+        "INSERT INTO sessions (cid, domain, device_hash, device_name, persistent, created, expires)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (cid, domain, device, device_name, int(persistent), now, expires),
+    )
+    return Session(cid, domain, device, device_name, persistent, None, None, expires)
+
+
+def needs_extension(session: Session, ttl: int) -> bool:
+    return session.expires < time.time() + lifetime(ttl, session.persistent) - EXTEND_GRANULARITY
+
+
+def find(db: sqlite3.Connection, domain: int, cid: str) -> Session | None:
+    """The session `cid` of `domain`, expired or not (the caller tells the two apart)."""
+    row = db.execute("SELECT * FROM sessions WHERE cid = ? AND domain = ?", (cid, domain)).fetchone()
+    return _session(row) if row else None
+
+
+def log_in(db: sqlite3.Connection, session: Session, user_id: int, ttl: int) -> None:
+    """Finish a login (direct, or after its second factor): the device becomes known."""
+    now = time.time()
+    db.execute(
+        "UPDATE sessions SET user_id = ?, pending_user_id = NULL, pending_state = NULL, expires = ?"
+        " WHERE cid = ?",
+        (user_id, now + lifetime(ttl, session.persistent), session.cid),
+    )
+    db.execute(
+        "INSERT OR IGNORE INTO user_devices (user_id, device_hash, first_seen) VALUES (?, ?, ?)",
+        (user_id, session.device_hash, now),
+    )
+
+
+def hold_login(db: sqlite3.Connection, session: Session, user_id: int, state: str) -> None:
+    """Keep a login waiting for its second factor (`state`: needs-device-code or needs-u2f);
+    the session has no user until log_in finishes it."""
+    db.execute(
+        "UPDATE sessions SET user_id = NULL, pending_user_id = ?, pending_state = ? WHERE cid = ?",
+        (user_id, state, session.cid),
+    )
+
+
+def log_out(db: sqlite3.Connection, session: Session) -> None:
+    db.execute("UPDATE sessions SET user_id = NULL, pending_user_id = NULL, pending_state = NULL WHERE cid = ?",
+               (session.cid,))
+
+
+def keep_alive(db: sqlite3.Connection, session: Session, ttl: int) -> float:
+    expires = time.time() + lifetime(ttl, session.persistent)
+    db.execute("UPDATE sessions SET expires = MAX(expires, ?) WHERE cid = ?", (expires, session.cid))
+    return expires
+
+
+def is_known_device(db: sqlite3.Connection, user_id: int, device_hash: str) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM user_devices WHERE user_id = ? AND device_hash = ?", (user_id, device_hash)
+    ).fetchone()
+    return row is not None
+
+
+def end_all_of_user(db: sqlite3.Connection, user_id: int, except_cid: str | None = None) -> None:
+    db.execute("DELETE FROM sessions WHERE (user_id = ? OR pending_user_id = ?) AND cid IS NOT ?",
+               (user_id, user_id, except_cid))
+
+
+def refreshed(db: sqlite3.Connection, session: Session, ttl: int) -> Session:
+    """The session extended by this call (see EXTEND_GRANULARITY)."""
+    if not needs_extension(session, ttl):
+        return session
+    return replace(session, expires=keep_alive(db, session, ttl))
+
+
+def loginstate(session: Session) -> str:
+    if session.user_id is not None:
+        return "logged-in"
+    if session.pending_user_id is not None and session.pending_state:
+        return session.pending_state
+    return "anonymous"
+
+
+def session_view(db: sqlite3.Connection, session: Session, is_new: bool = False) -> dict[str, Any]:
+    """The contract's `Session` result (the 202 of a held login is the 2FA area's)."""
+    device: dict[str, Any] = {"hash": session.device_hash}
+    if session.device_name:
+        device["name"] = session.device_name
+    user = None
+    if session.user_id is not None:
+        user = profile.user_view_by_id(db, session.domain, session.user_id)
+    return {
+        "general": {"cid": session.cid, "isNewSession": int(is_new), "persistent": int(session.persistent),
+                    "expires": int(session.expires)},
+        "device": device,
+        "loginstate": loginstate(session) if user is not None or session.user_id is None else "anonymous",
+        "user": user,
+    }

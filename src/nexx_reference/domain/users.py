@@ -1,0 +1,89 @@
+"""Users of a domain: the table every user-owned table references, and its look-ups.
+
+Other areas keep a user's data in their own tables with
+`user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE`, so /unregister,
+which deletes the row here, deletes everything of that user.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    domain INTEGER NOT NULL,
+    username TEXT COLLATE NOCASE,
+    email TEXT COLLATE NOCASE,
+    password_hash TEXT,
+    firstname TEXT,
+    lastname TEXT,
+    gender TEXT,
+    birthday TEXT,
+    phone TEXT,
+    language TEXT,
+    country TEXT,
+    newsletter INTEGER NOT NULL DEFAULT 0,
+    status TEXT,
+    authorized INTEGER NOT NULL DEFAULT 0,
+    anonymous INTEGER NOT NULL DEFAULT 0,
+    preregistered INTEGER NOT NULL DEFAULT 0,
+    vouchercode TEXT,
+    affiliatepartner TEXT,
+    affiliateparam TEXT,
+    paymentregistrationservice TEXT,
+    connectedform INTEGER,
+    created REAL NOT NULL,
+    UNIQUE (domain, username),
+    UNIQUE (domain, email)
+);
+CREATE TABLE IF NOT EXISTS user_providers (
+    domain INTEGER NOT NULL,
+    provider TEXT NOT NULL,
+    token TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (domain, provider, token)
+);
+"""
+
+# The details a user enters (register, registeranonymous, updatedata), as stored.
+DETAIL_FIELDS = ("firstname", "lastname", "gender", "birthday", "phone", "language", "country", "newsletter")
+
+
+def by_id(db: sqlite3.Connection, domain: int, user_id: int) -> sqlite3.Row | None:
+    return db.execute("SELECT * FROM users WHERE id = ? AND domain = ?", (user_id, domain)).fetchone()
+
+
+def by_login_name(db: sqlite3.Connection, domain: int, name: str) -> sqlite3.Row | None:
+    """The user whose username or email is `name` (case-insensitive)."""
+    return db.execute(
+        "SELECT * FROM users WHERE domain = ? AND (username = ? OR email = ?) ORDER BY id LIMIT 1",
+        (domain, name, name),
+    ).fetchone()
+
+
+def by_phone(db: sqlite3.Connection, domain: int, phone: str) -> sqlite3.Row | None:
+    return db.execute(
+        "SELECT * FROM users WHERE domain = ? AND phone = ? ORDER BY id LIMIT 1", (domain, phone)
+    ).fetchone()
+
+
+def by_provider_token(db: sqlite3.Connection, domain: int, provider: str, token: str) -> sqlite3.Row | None:
+    return db.execute(
+        "SELECT users.* FROM users JOIN user_providers ON user_providers.user_id = users.id"
+        " WHERE user_providers.domain = ? AND provider = ? AND token = ?",
+        (domain, provider, token),
+    ).fetchone()
+
+
+def username_taken(db: sqlite3.Connection, domain: int, username: str) -> bool:
+    return db.execute("SELECT 1 FROM users WHERE domain = ? AND username = ?", (domain, username)).fetchone() is not None
+
+
+def email_taken(db: sqlite3.Connection, domain: int, email: str) -> bool:
+    return db.execute("SELECT 1 FROM users WHERE domain = ? AND email = ?", (domain, email)).fetchone() is not None
+
+
+def provider_token_taken(db: sqlite3.Connection, domain: int, provider: str, token: str) -> bool:
+    return by_provider_token(db, domain, provider, token) is not None
+

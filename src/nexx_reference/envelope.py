@@ -1,0 +1,74 @@
+"""The nexx response envelope, on every response: success, refusal or failure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from starlette.responses import JSONResponse
+
+API_VERSION = "3.1"
+
+
+class ApiError(Exception):
+    """A refusal the client can act on: becomes `status` with `metadata.errorhint = hint`."""
+
+    def __init__(self, status: int, hint: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(hint)
+        self.status = status
+        self.hint = hint
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a handler answers: the result, its status and, for paged lists, the paging."""
+
+    result: Any
+    status: int = HTTPStatus.OK
+    paging: dict[str, int] | None = None
+    notice: str | None = None
+
+
+@dataclass(frozen=True)
+class CallFacts:
+    """What the metadata echoes about the call itself."""
+
+    verb: str
+    calledwith: str
+    fordomain: int
+    calledfor: str | None
+    started: float
+
+
+def envelope_response(
+    facts: CallFacts,
+    status: int,
+    now: float,
+    result: Any = None,
+    paging: dict[str, int] | None = None,
+    errorhint: str | None = None,
+    notice: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    metadata: dict[str, Any] = {
+        "status": int(status),
+        "apiversion": API_VERSION,
+        "verb": facts.verb,
+        "processingtime": round(max(now - facts.started, 0.0), 6),
+        "calledwith": facts.calledwith,
+        "fordomain": facts.fordomain,
+        "fromstage": 0,
+    }
+    if facts.calledfor is not None:
+        metadata["calledfor"] = facts.calledfor
+    if notice:
+        metadata["notice"] = notice
+    body: dict[str, Any] = {"metadata": metadata, "result": result}
+    if errorhint is not None:
+        metadata["errorhint"] = errorhint
+        body["result"] = None
+    elif paging is not None:
+        body["paging"] = paging
+    return JSONResponse(body, status_code=int(status), headers=headers)

@@ -1,0 +1,67 @@
+"""Outgoing mail over SMTP, in the format of docs/conventions.md (out-of-band channels).
+
+Each mail carries `X-Nexx-Mail-Type` and, where it has one, the link
+`https://{public_host}/{authorize|resetpassword}/{token}`. Tokens and addresses are
+never written to the log (addresses only masked).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from .masking import mask_address
+
+log = logging.getLogger(__name__)
+
+MAIL_TYPES = ("authorize", "resetpassword", "welcome", "takeout", "preregister")
+SMTP_TIMEOUT = 10
+
+_SUBJECTS = {
+    "authorize": "Please confirm your registration",
+    "resetpassword": "Reset your password",
+    "welcome": "Welcome",
+    "takeout": "Your data",
+    "preregister": "You are pre-registered",
+}
+
+
+class Mailer:
+    def __init__(self, smtp: tuple[str, int] | None, public_host: str) -> None:
+        self._smtp = smtp
+        self.public_host = public_host
+
+    def link(self, action: str, token: str) -> str:
+        return f"https://{self.public_host}/{action}/{token}"
+
+    def compose(self, mail_type: str, to: str, text: str) -> EmailMessage:
+        if mail_type not in MAIL_TYPES:
+            raise ValueError(f"unknown mail type {mail_type!r}")
+        message = EmailMessage()
+        message["From"] = f"nexx reference <noreply@{self.public_host}>"
+        message["To"] = to
+        message["Subject"] = _SUBJECTS[mail_type]
+        message["X-Nexx-Mail-Type"] = mail_type
+        message.set_content(text)
+        return message
+
+    async def send(self, mail_type: str, to: str, text: str) -> bool:
+        """Send one mail; True when the SMTP server took it. Failures are logged, not raised:
+        the call that caused the mail has already succeeded."""
+        message = self.compose(mail_type, to, text)
+        if self._smtp is None:
+            log.info("mail to %s not sent: no --smtp configured", mask_address(to))
+            return False
+        try:
+            await asyncio.to_thread(self._deliver, message)
+        except (OSError, smtplib.SMTPException) as exc:
+            log.warning("%s mail to %s failed: %s", mail_type, mask_address(to), type(exc).__name__)
+            return False
+        return True
+
+    def _deliver(self, message: EmailMessage) -> None:
+        host, port = self._smtp  # type: ignore[misc]
+        with smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT) as smtp:
+            smtp.send_message(message)

@@ -1,0 +1,104 @@
+"""SQLite storage: one database file, the tables declared by the domain modules.
+
+Every module in `nexx_reference.domain` may declare `SCHEMA` (SQL, `CREATE TABLE IF
+NOT EXISTS ...`); all are created at start. Tables of a user's data reference
+`users(id) ON DELETE CASCADE`, so deleting the user deletes their data.
+
+Concurrency: each thread gets its own connection; the database runs in WAL mode so
+readers never wait for the writer, and every write is one short `BEGIN IMMEDIATE`
+transaction, so two writers are serialised instead of overwriting each other. A
+transaction must never span an `await`: open it, read and write, leave it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def collect_schemas() -> list[str]:
+    """The `SCHEMA` of every domain module, in module name order (users first)."""
+    from . import domain
+
+    schemas = []
+    names = sorted(m.name for m in pkgutil.iter_modules(domain.__path__))
+    # users holds the table everything else references; create it first for readability.
+    names.sort(key=lambda name: name != "users")
+    for name in names:
+        module = importlib.import_module(f"{domain.__name__}.{name}")
+        schema = getattr(module, "SCHEMA", None)
+        if schema:
+            schemas.append(schema)
+    return schemas
+
+
+class Database:
+    def __init__(self, path: str | None = None) -> None:
+        self._owns_file = path is None
+        if path is None:
+            handle, path = tempfile.mkstemp(prefix="nexx-reference-", suffix=".sqlite3")
+            os.close(handle)
+        self.path = path
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        with self.write() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+        for schema in collect_schemas():
+            self._connection().executescript(schema)
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, nothing implicit.
+            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                         timeout=BUSY_TIMEOUT_MS / 1000)
+            connection.row_factory = sqlite3.Row
+            connection.execute("PRAGMA foreign_keys=ON")
+            connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self._local.connection = connection
+            with self._lock:
+                self._connections.append(connection)
+        return connection
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction (BEGIN IMMEDIATE): committed on exit, rolled back on error."""
+        connection = self._connection()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """One consistent read snapshot (a deferred transaction)."""
+        connection = self._connection()
+        connection.execute("BEGIN")
+        try:
+            yield connection
+        finally:
+            connection.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for connection in connections:
+            connection.close()
+        if self._owns_file:
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.remove(self.path + suffix)
+                except FileNotFoundError:
+                    pass
