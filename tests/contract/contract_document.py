@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ class UnresolvedReference(Exception):
     """A `$ref` that points at a missing file or a missing place in a file."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_document(path: Path) -> Any:
     text = path.read_text(encoding="utf-8")
     return json.loads(text) if path.suffix == ".json" else deserialize_yaml(text)
@@ -71,7 +71,9 @@ def resolve(node: Any, file: Path) -> tuple[Any, Path]:
         try:
             document = load_document(target_file)
         except (ValueError, yaml.YAMLError) as error:
-            raise UnresolvedReference(f"{where}: {relative(target_file)} does not parse: {error}") from None
+            raise UnresolvedReference(
+                f"{where}: {relative(target_file)} does not parse: {error}"
+            ) from None
         node, file = _follow_pointer(document, pointer, where), target_file
     raise UnresolvedReference(f"more than {MAX_REF_HOPS} chained $refs from {relative(file)}")
 
@@ -222,3 +224,11 @@ def _refs_in(node: Any):
     elif isinstance(node, list):
         for value in node:
             yield from _refs_in(value)
+
+
+def expect(condition: object, message: str) -> None:
+    """Fails the calling test with `message` alone: the message names the defect, a traceback would not."""
+    import pytest
+
+    if not condition:
+        pytest.fail(message, pytrace=False)

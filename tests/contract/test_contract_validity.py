@@ -24,10 +24,14 @@ def test_every_ref_resolves():
 
 def test_contract_is_valid_openapi_3_1():
     spec, base_uri = read_from_filename(str(CONTRACT_PATH))
-    assert spec.get("openapi", "").startswith("3.1"), f"openapi is {spec.get('openapi')!r}, not 3.1.x"
+    assert spec.get("openapi", "").startswith("3.1"), (
+        f"openapi is {spec.get('openapi')!r}, not 3.1.x"
+    )
     unresolvable = None
     try:
-        errors = list(OpenAPIV31SpecValidator(SchemaPath.from_dict(spec, base_uri=base_uri)).iter_errors())
+        errors = list(
+            OpenAPIV31SpecValidator(SchemaPath.from_dict(spec, base_uri=base_uri)).iter_errors()
+        )
         validate(spec, base_uri=base_uri)
     except Unresolvable as error:
         unresolvable = str(error)

@@ -34,7 +34,11 @@ def contract_operation_for(seed_operation: dict) -> Operation | str:
     if matches:
         return f"{len(matches)} operations claim it: " + ", ".join(op.title for op in matches)
     unresolved = unresolved_path_items()
-    hint = f" ({len(unresolved)} path items could not be read, e.g. {unresolved[0]})" if unresolved else ""
+    hint = (
+        f" ({len(unresolved)} path items could not be read, e.g. {unresolved[0]})"
+        if unresolved
+        else ""
+    )
     return (
         f"no operation has x-seed-operation: {seed_operation['name']!r} "
         f"(seed: {seed_operation['method']} {seed_operation['path']}){hint}"
@@ -87,4 +91,6 @@ def test_contract_covers_all_seed_operations_and_parameters(report_seed_coverage
     )
     report_seed_coverage(line)
     if (found_operations, found_parameters) != (len(inventory), total_parameters):
-        pytest.fail(f"seed coverage: {line} (the per-operation tests name what is missing)", pytrace=False)
+        pytest.fail(
+            f"seed coverage: {line} (the per-operation tests name what is missing)", pytrace=False
+        )

@@ -37,7 +37,9 @@ def test_contract_has_no_spectral_error():
             f"spectral: {len(others)} warnings:\n" + "\n".join(map(str, others)), stacklevel=1
         )
     if errors:
-        pytest.fail(f"spectral: {len(errors)} errors:\n" + "\n".join(map(str, errors)), pytrace=False)
+        pytest.fail(
+            f"spectral: {len(errors)} errors:\n" + "\n".join(map(str, errors)), pytrace=False
+        )
 
 
 def test_ruleset_passes_a_contract_that_follows_the_house_rules():

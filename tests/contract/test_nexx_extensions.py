@@ -1,0 +1,164 @@
+"""The nexx vendor extensions are present and consistent (docs/conventions.md).
+
+x-nexx-session drives which session the suite signs with, x-nexx-eternal-parameters which
+parameters it must see refused, x-seed-erratum where the contract departs from the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from contract_document import (
+    CONTRACTS_DIR,
+    SEED_DIR,
+    SESSION_KINDS,
+    expect,
+    load_document,
+    operations,
+    operations_or_fail,
+    parameters_of,
+    path_items,
+    relative,
+    request_body_of,
+    request_body_properties,
+)
+
+MEDIA_LISTS = (
+    "history", "historyformerge", "searchhistory", "purchaseditems", "favourites", "watchlist",
+    "cart", "itemsininterest", "likes", "ratings", "comments", "clips", "uploads", "teams", "events",
+)  # fmt: skip
+ERRATUM_FIELDS = ("page", "contract", "why")
+# The contradictions of the seed page listed in shared/nexx-api-facts.md
+# ("Where the seed page contradicts itself"), each to be resolved by an erratum.
+SEED_CONTRADICTIONS = (
+    "/registeranonymous", "/authorize", "/verifypassword", "/uploads",
+    "/prepareregisterauthenticator", "/finishavsupdate", "/finishupload", "/register",
+)  # fmt: skip
+PATH_ITEMS = path_items()
+
+
+def operation_segment(path: str) -> str:
+    """The OPERATION the request is signed with: `/{domainid}/user/authorize/{token}` -> `authorize`."""
+    return path.strip("/").split("/")[2]
+
+
+@pytest.mark.parametrize("item", PATH_ITEMS, ids=lambda item: item.id)
+def test_operation_states_an_allowed_session(item):
+    for operation in operations_or_fail(item):
+        session = operation.node.get("x-nexx-session")
+        expect(
+            session in SESSION_KINDS,
+            f"{operation.title}: x-nexx-session is {session!r}, expected one of {SESSION_KINDS}",
+        )
+
+
+@pytest.mark.parametrize("item", PATH_ITEMS, ids=lambda item: item.id)
+def test_operation_id_is_the_signed_operation_segment(item):
+    for operation in operations_or_fail(item):
+        segment = operation_segment(operation.path)
+        expect(
+            operation.operation_id == segment,
+            f"{operation.title}: operationId must be '{segment}', the segment X-Request-Token signs",
+        )
+
+
+@pytest.mark.parametrize("item", PATH_ITEMS, ids=lambda item: item.id)
+def test_only_session_init_is_unsigned(item):
+    for operation in operations_or_fail(item):
+        is_init = operation.path == "/{domainid}/session/init"
+        unsigned = operation.node.get("security", None) == []
+        expect(
+            unsigned == is_init,
+            f"{operation.title}: "
+            + (
+                "needs `security: []`"
+                if is_init
+                else "every call but /session/init is signed: drop `security`"
+            ),
+        )
+        expect(
+            (operation.node.get("x-nexx-session") == "none") == is_init,
+            f"{operation.title}: x-nexx-session 'none' belongs to /session/init alone",
+        )
+
+
+def test_every_call_is_signed_by_default(contract):
+    expect(
+        contract.get("security") == [{"RequestCID": [], "RequestToken": []}],
+        "the root security must require RequestCID and RequestToken together",
+    )
+
+
+@pytest.mark.parametrize("name", MEDIA_LISTS)
+def test_media_list_lets_only_the_eternal_session_send_for_user_id(name):
+    path = f"/{{domainid}}/user/{name}"
+    item = next((item for item in PATH_ITEMS if item.path == path), None)
+    expect(item is not None, f"GET {path} is not in the contract")
+    operation = operations_or_fail(item)[0]
+    expect(
+        operation.node.get("x-nexx-eternal-parameters") == ["forUserID"],
+        f"{operation.title}: x-nexx-eternal-parameters must be [forUserID]",
+    )
+    names = {parameter.get("name") for parameter, _ in parameters_of(operation)}
+    expect(
+        "forUserID" in names, f"{operation.title}: forUserID is eternal-only but not a parameter"
+    )
+
+
+def _errata_in(node: Any, where: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "x-seed-erratum":
+                for erratum in value if isinstance(value, list) else [value]:
+                    yield where, erratum
+            else:
+                yield from _errata_in(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _errata_in(value, f"{where}/{index}")
+
+
+def contract_files() -> list[Path]:
+    files = sorted(CONTRACTS_DIR.rglob("*.yaml"))
+    return [
+        file for file in files if SEED_DIR not in file.parents and not file.name.startswith(".")
+    ]
+
+
+def test_every_erratum_says_what_the_page_says_what_the_contract_does_and_why():
+    incomplete = [
+        f"{relative(file)}#{where}: {erratum!r}"
+        for file in contract_files()
+        for where, erratum in _errata_in(load_document(file), "")
+        if not (
+            isinstance(erratum, dict)
+            and all(str(erratum.get(key) or "").strip() for key in ERRATUM_FIELDS)
+        )
+    ]
+    expect(
+        not incomplete, "errata need non-empty page, contract and why:\n" + "\n".join(incomplete)
+    )
+
+
+def _operation_has_erratum(operation) -> bool:
+    body = request_body_of(operation)
+    holders = [operation.node, operation.path_item, body[0] if body else {}]
+    holders += [parameter for parameter, _ in parameters_of(operation)]
+    holders += [schema for schema, _ in request_body_properties(operation).values()]
+    return any("x-seed-erratum" in holder for holder in holders)
+
+
+@pytest.mark.parametrize("seed_name", SEED_CONTRADICTIONS, ids=lambda name: name.strip("/"))
+def test_seed_contradiction_is_resolved_by_an_erratum(seed_name):
+    matches = [op for op in operations() if op.seed_name == seed_name]
+    expect(
+        matches, f"no operation has x-seed-operation: {seed_name!r}, so its erratum cannot be found"
+    )
+    expect(
+        any(_operation_has_erratum(op) for op in matches),
+        f"{matches[0].title} (seed {seed_name}) needs an x-seed-erratum: the seed page contradicts "
+        "itself there (shared/nexx-api-facts.md, 'Where the seed page contradicts itself')",
+    )
