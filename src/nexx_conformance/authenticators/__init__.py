@@ -1,0 +1,1 @@
+"""Software second factors: an authenticator app (TOTP) and a security key (WebAuthn)."""

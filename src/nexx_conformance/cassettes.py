@@ -1,0 +1,47 @@
+"""Where cassettes live and how vcrpy records and matches them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from nexx_conformance.matchers import MATCH_ON
+from nexx_conformance.scrubbing import Scrubber
+from nexx_conformance.state import SuiteState
+
+CASSETTE_ROOT = "cassettes"
+
+
+def cassette_dir(rootpath: Path, module: Path) -> Path:
+    try:
+        relative = module.relative_to(rootpath)
+    except ValueError:
+        relative = Path(module.name)
+    return rootpath / CASSETTE_ROOT / relative.with_suffix("")
+
+
+def sink_netlocs(state: SuiteState) -> list[str]:
+    """Our own channel endpoints: their HTTP traffic is never part of a cassette."""
+    netlocs = []
+    for channel in (state.mailbox, state.sms_inbox):
+        for attribute in ("url", "api_url"):
+            url = getattr(channel, attribute, None)
+            if url:
+                netlocs.append(urlsplit(url).netloc)
+    return netlocs
+
+
+def vcr_settings(state: SuiteState, library_dir: str) -> dict:
+    config = state.config
+    scrubber = Scrubber([config.domain_secret, config.eternal_cid or ""], sink_netlocs(state))
+    settings = {
+        "cassette_library_dir": library_dir,
+        "match_on": list(MATCH_ON),
+        "before_record_request": scrubber.before_record_request,
+        "before_record_response": scrubber.before_record_response,
+        "decode_compressed_response": True,
+    }
+    if config.is_replay:
+        # Replay never records, whatever a marker says.
+        settings["record_mode"] = "none"
+    return settings

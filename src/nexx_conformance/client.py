@@ -1,0 +1,157 @@
+"""A signed nexx client: domain in the path, form bodies, 0/1 flags, the two signature headers."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Mapping
+
+import httpx
+
+from nexx_conformance.envelope import ApiResponse
+from nexx_conformance.signing import signed_headers
+
+TOO_MANY_REQUESTS = 429
+SERVICE_UNAVAILABLE = 503
+RETRY_STATUSES = (TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE)
+MAX_ATTEMPTS = 4
+MAX_BACKOFF_SECONDS = 8.0
+
+
+def form_value(value: Any) -> str:
+    # nexx flags are 0/1; Python's True would be sent as "True".
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def form_fields(fields: Mapping[str, Any] | None) -> dict[str, str]:
+    return {k: form_value(v) for k, v in (fields or {}).items() if v is not None}
+
+
+class NexxClient:
+    """Talks to one target; knows its base URL, domain and secret, never prints the secret."""
+
+    def __init__(
+        self,
+        base_url: str,
+        domain_id: int,
+        secret: str,
+        *,
+        retry: bool = False,
+        timeout: float = 15.0,
+        transport: httpx.BaseTransport | None = None,
+        sleep=time.sleep,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.domain_id = domain_id
+        self._secret = secret
+        # Retries belong to shared live targets only: on the reference server or a replay
+        # a 429 is an answer under test, not congestion.
+        self.retry = retry
+        self._sleep = sleep
+        self._http = httpx.Client(timeout=timeout, transport=transport)
+
+    def __repr__(self) -> str:
+        return f"NexxClient({self.base_url!r}, domain_id={self.domain_id}, secret='***')"
+
+    def close(self) -> None:
+        self._http.close()
+
+    def for_domain(self, domain_id: int) -> "NexxClient":
+        """A client on another domain of the same target (same secret, new connection pool)."""
+        return NexxClient(self.base_url, domain_id, self._secret, retry=self.retry,
+                          sleep=self._sleep, transport=None)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        cid: str | None,
+        fields: Mapping[str, Any] | None = None,
+        signed: bool = True,
+        headers: Mapping[str, str] | None = None,
+    ) -> ApiResponse:
+        """Call `path` below the domain ("user/register"); GET fields go to the query string."""
+        url = f"{self.base_url}/{self.domain_id}/{path.lstrip('/')}"
+        sent_headers = dict(headers or {})
+        if signed:
+            sent_headers.update(signed_headers(path, self.domain_id, self._secret, cid))
+        encoded = form_fields(fields)
+        if method.upper() == "GET":
+            request = self._http.build_request(method, url, params=encoded, headers=sent_headers)
+        else:
+            request = self._http.build_request(method, url, data=encoded, headers=sent_headers)
+        return ApiResponse.from_httpx(self._send(request))
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        attempt = 1
+        while True:
+            response = self._http.send(request)
+            if not self.retry or response.status_code not in RETRY_STATUSES or attempt >= MAX_ATTEMPTS:
+                return response
+            self._sleep(backoff_seconds(response, attempt))
+            attempt += 1
+
+    def init(self, **fields: Any) -> "Session":
+        """A new anonymous session (POST /session/init, unsigned)."""
+        response = self.call("POST", "session/init", cid=None, fields=fields, signed=False)
+        if response.status != 201 or not isinstance(response.result, dict):
+            raise SessionError("session/init did not give a session", response)
+        return Session(self, response.result["general"]["cid"], init_response=response)
+
+    def session(self, cid: str) -> "Session":
+        """A session for a known id, e.g. the eternal session."""
+        return Session(self, cid)
+
+
+def backoff_seconds(response: httpx.Response, attempt: int) -> float:
+    retry_after = response.headers.get("Retry-After", "")
+    if retry_after.isdigit():
+        return min(float(retry_after), MAX_BACKOFF_SECONDS)
+    return min(0.5 * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
+
+
+class SessionError(AssertionError):
+    """A session step that every later step depends on failed."""
+
+    def __init__(self, what: str, response: ApiResponse) -> None:
+        super().__init__(f"{what}: {response.describe()}")
+        self.response = response
+
+
+class Session:
+    """A nexx session (cid) on one client: the calls a user's app makes."""
+
+    def __init__(self, client: NexxClient, cid: str, *, init_response: ApiResponse | None = None):
+        self.client = client
+        self.cid = cid
+        self.init_response = init_response
+
+    def __repr__(self) -> str:
+        return f"Session(domain_id={self.client.domain_id}, cid='***')"
+
+    def call(self, method: str, path: str, **fields: Any) -> ApiResponse:
+        return self.client.call(method, path, cid=self.cid, fields=fields)
+
+    def get(self, path: str, **fields: Any) -> ApiResponse:
+        return self.call("GET", path, **fields)
+
+    def post(self, path: str, **fields: Any) -> ApiResponse:
+        return self.call("POST", path, **fields)
+
+    def put(self, path: str, **fields: Any) -> ApiResponse:
+        return self.call("PUT", path, **fields)
+
+    def delete(self, path: str, **fields: Any) -> ApiResponse:
+        return self.call("DELETE", path, **fields)
+
+    def login(self, username: str, password: str, **fields: Any) -> ApiResponse:
+        return self.post("session/login", provider="manual", username=username,
+                         password=password, **fields)
+
+    def logout(self) -> ApiResponse:
+        return self.post("session/logout")
+
+    def keepalive(self) -> ApiResponse:
+        return self.post("session/keepalive")

@@ -1,0 +1,39 @@
+"""Names and defaults of the suite's configuration, in one place."""
+
+TARGET_REFERENCE = "reference"
+TARGET_REPLAY = "replay"
+# A third kind of target is any http(s) base URL up to and including the API version.
+TARGET_KEYWORDS = (TARGET_REFERENCE, TARGET_REPLAY)
+
+DEFAULT_DOMAIN_ID = 4711
+# Replay never talks to a server: the secret only has to be stable, never real.
+REPLAY_SECRET = "replay-placeholder-secret"
+REPLAY_BASE_URL = "http://replay.invalid/v3.1"
+REPLAY_RUN_ID = "replay"
+
+MAILBOX_SCHEMES = ("smtp", "mailpit+http", "mailpit+https")
+SMS_INBOX_SCHEMES = ("webhook",)
+
+# Domain purposes the scenarios ask for through the `domains` fixture.
+DOMAIN_MAIN = "main"
+DOMAIN_AUTOAUTHORIZE = "autoauthorize"
+DOMAIN_SMS_2FA = "sms2fa"
+
+ENV = {
+    "target": "NEXX_TARGET",
+    "domain_id": "NEXX_DOMAIN_ID",
+    "domain_secret": "NEXX_DOMAIN_SECRET",
+    "eternal_cid": "NEXX_ETERNAL_CID",
+    "mailbox": "NEXX_MAILBOX",
+    "sms_inbox": "NEXX_SMS_INBOX",
+    "allow_destructive": "NEXX_ALLOW_DESTRUCTIVE",
+}
+ENV_DOMAIN_AUTOAUTHORIZE = "NEXX_DOMAIN_ID_AUTOAUTHORIZE"
+ENV_DOMAIN_SMS_2FA = "NEXX_DOMAIN_ID_SMS2FA"
+
+MASK = "***"
+# Form fields whose values are secrets or one-time values (scrubbed, masked, normalized).
+SECRET_FIELDS = ("password", "newpassword", "currentpassword", "code", "token", "secret")
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")

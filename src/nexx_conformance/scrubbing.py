@@ -1,0 +1,113 @@
+"""What a cassette may hold: no signature, session id, password, token, code or secret.
+
+The same functions serve the matchers (matchers.py): vcrpy compares the live request with
+the stored, scrubbed one, so the live request is normalized the same way before comparing.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from typing import Any, Iterable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from nexx_conformance.constants import MASK, SECRET_FIELDS
+
+SIGNATURE_HEADERS = ("X-Request-Token", "X-Request-CID")
+# Path parameters that are one-time tokens.
+TOKEN_IN_PATH = re.compile(r"/(authorize|resetpassword|verifytokenunique)/[^/?#]+")
+# Response keys whose values are session ids, one-time values or key material.
+SECRET_KEYS = frozenset(SECRET_FIELDS) | {"cid", "sig", "privatekey", "private_key", "otpauth"}
+OTPAUTH = re.compile(r"otpauth://[^\s\"']+")
+URL_SIGNATURE = re.compile(r"([?&]sig=)[^&\s\"']+")
+
+
+def scrub_path(path: str) -> str:
+    return TOKEN_IN_PATH.sub(lambda match: f"/{match.group(1)}/{MASK}", path)
+
+
+def scrub_form(encoded: str) -> str:
+    if not encoded:
+        return encoded
+    pairs = parse_qsl(encoded, keep_blank_values=True)
+    return urlencode([(k, MASK if k.lower() in SECRET_FIELDS else v) for k, v in pairs], safe="*")
+
+
+def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, MASK)
+    text = OTPAUTH.sub(f"otpauth://{MASK}", text)
+    return URL_SIGNATURE.sub(lambda match: match.group(1) + MASK, text)
+
+
+def scrub_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: MASK if k.lower() in SECRET_KEYS and value[k] is not None else scrub_json(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_json(item) for item in value]
+    if isinstance(value, str):
+        return scrub_text(value)
+    return value
+
+
+def scrub_uri(uri: str) -> str:
+    parts = urlsplit(uri)
+    return urlunsplit(parts._replace(path=scrub_path(parts.path), query=scrub_form(parts.query)))
+
+
+def _text(body: Any) -> str | None:
+    if body is None:
+        return None
+    if isinstance(body, (bytes, bytearray)):
+        return bytes(body).decode("utf-8", "replace")
+    return str(body)
+
+
+def scrub_body_text(text: str, secrets: Iterable[str] = ()) -> str:
+    try:
+        return scrub_text(json.dumps(scrub_json(json.loads(text))), secrets)
+    except ValueError:
+        pass
+    if "=" in text and "\n" not in text:
+        text = scrub_form(text)
+    return scrub_text(text, secrets)
+
+
+class Scrubber:
+    """vcrpy's before_record_request / before_record_response for one run's secrets.
+
+    `ignore_netlocs` are our own channel sinks (the SMS webhook, Mailpit): their traffic is
+    not part of the API conversation and never stored.
+    """
+
+    def __init__(self, secrets: Iterable[str], ignore_netlocs: Iterable[str] = ()) -> None:
+        self._secrets = [secret for secret in secrets if secret]
+        self._ignore = set(ignore_netlocs)
+
+    def before_record_request(self, request):
+        if urlsplit(request.uri).netloc in self._ignore:
+            return None
+        request = copy.deepcopy(request)
+        request.uri = scrub_text(scrub_uri(request.uri), self._secrets)
+        for name in SIGNATURE_HEADERS:
+            if name in request.headers:
+                request.headers[name] = MASK
+        body = _text(request.body)
+        if body:
+            request.body = scrub_body_text(body, self._secrets)
+        return request
+
+    def before_record_response(self, response: dict) -> dict:
+        response = copy.deepcopy(response)
+        body = response.get("body", {}).get("string")
+        text = _text(body)
+        if text:
+            response["body"]["string"] = scrub_body_text(text, self._secrets).encode()
+        headers = response.get("headers", {})
+        for name in list(headers):
+            if name.lower() in ("set-cookie", "x-request-cid"):
+                headers[name] = [MASK]
+        return response

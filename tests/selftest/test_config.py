@@ -1,0 +1,72 @@
+import pytest
+
+from nexx_conformance import constants as c
+from nexx_conformance.config import ConfigError, resolve
+
+
+def options(**given):
+    return lambda name: given.get(name)
+
+
+def test_reference_defaults_generate_secret_and_eternal_session():
+    config = resolve(options(), {})
+    assert config.is_reference and config.domain_id == c.DEFAULT_DOMAIN_ID
+    assert len(config.domain_secret) >= 20 and config.eternal_cid
+    assert config.allow_destructive is True
+    assert config.extra_domains == {c.DOMAIN_AUTOAUTHORIZE: 4712, c.DOMAIN_SMS_2FA: 4713}
+
+
+def test_command_line_beats_environment_beats_default():
+    env = {"NEXX_DOMAIN_ID": "5000", "NEXX_TARGET": "https://env.example/v3.1",
+           "NEXX_DOMAIN_SECRET": "from-env"}
+    assert resolve(options(), env).domain_id == 5000
+    config = resolve(options(domain_id="6000", target="https://cli.example/v3.1/"), env)
+    assert config.domain_id == 6000
+    assert config.base_url == "https://cli.example/v3.1"
+    assert config.domain_secret == "from-env"
+
+
+def test_url_target_needs_secret_and_is_not_destructive_by_default():
+    with pytest.raises(ConfigError, match="NEXX_DOMAIN_SECRET"):
+        resolve(options(target="https://staging.example/v3.1"), {})
+    config = resolve(options(target="https://staging.example/v3.1", domain_secret="x"), {})
+    assert config.allow_destructive is False and config.extra_domains == {}
+
+
+def test_url_target_reads_extra_domains_from_environment():
+    config = resolve(options(target="http://127.0.0.1:8080/v3.1", domain_secret="x"),
+                     {"NEXX_DOMAIN_ID_AUTOAUTHORIZE": "12"})
+    assert config.extra_domains == {c.DOMAIN_AUTOAUTHORIZE: 12}
+
+
+def test_replay_uses_placeholders():
+    config = resolve(options(target="replay", domain_secret="real"), {})
+    assert config.domain_secret == c.REPLAY_SECRET and config.base_url == c.REPLAY_BASE_URL
+
+
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        pytest.param({"target": "ftp://x"}, "--target must be", id="malformed-target"),
+        pytest.param({"target": "http://h:99999/v3.1", "domain_secret": "x"}, "invalid port",
+                     id="bad-port"),
+        pytest.param({"domain_id": "abc"}, "positive integer", id="bad-domain-id"),
+        pytest.param({"mailbox": "pop3://h:1"}, "--mailbox must", id="bad-mailbox-scheme"),
+        pytest.param({"sms_inbox": "webhook://h"}, "--sms-inbox must", id="sms-inbox-without-port"),
+        pytest.param({"allow_destructive": "maybe"}, "NEXX_ALLOW_DESTRUCTIVE", id="bad-flag"),
+    ],
+)
+def test_bad_configuration_is_one_clear_error(given, message):
+    with pytest.raises(ConfigError, match=message):
+        resolve(options(**given), {})
+
+
+def test_secret_never_in_repr():
+    config = resolve(options(domain_secret="very-secret-value", eternal_cid="eternal-value"), {})
+    assert "very-secret-value" not in repr(config) and "eternal-value" not in repr(config)
+
+
+def test_destructive_flag_from_environment():
+    config = resolve(options(target="https://s.example/v3.1", domain_secret="x"),
+                     {"NEXX_ALLOW_DESTRUCTIVE": "1"})
+    assert config.allow_destructive is True
