@@ -174,7 +174,7 @@ def envelope_status_matches_http_status(ctx, response, case):
 @schemathesis.check
 def error_has_errorhint(ctx, response, case):
     if response.status_code < CLIENT_ERROR:
-        return None
+        return
     envelope = envelope_of(response) or {}
     hint = metadata_of(envelope).get("errorhint")
     if not isinstance(hint, str) or not hint.strip():
@@ -187,7 +187,7 @@ def error_has_errorhint(ctx, response, case):
              broke=f"HTTP {response.status_code} with result {envelope.get('result', '<absent>')!r}",
              expected="result: null on every error",
              rule="ErrorEnvelope: on errors result is null")
-    return None
+    return
 
 
 def paging_defaults(case: Any) -> dict[str, Any] | None:
@@ -211,7 +211,7 @@ def sent_integer(query: dict[str, list[str]], name: str, default: Any) -> int | 
 def paging_on_lists_is_consistent(ctx, response, case):
     defaults = paging_defaults(case)
     if defaults is None or not 200 <= response.status_code < 300:
-        return None
+        return
     envelope = envelope_of(response) or {}
     paging, result = envelope.get("paging"), envelope.get("result")
     rule = "conventions.md#responses: paged lists carry paging {start, limit, resultcount}"
@@ -238,7 +238,7 @@ def paging_on_lists_is_consistent(ctx, response, case):
     if problems:
         fail(InconsistentPaging, case, response, broke="; ".join(problems),
              expected="paging echoes start/limit and counts the items in result", rule=rule)
-    return None
+    return
 
 
 @schemathesis.check
@@ -359,39 +359,39 @@ def describe(probe: Any) -> str:
 @schemathesis.check
 def missing_session_is_rejected(ctx, response, case):
     if not probe_due(case, response, "missing_session_is_rejected"):
-        return None
+        return
     probe = resend(ctx, case, response, X_Request_CID=None)
     if not rejected_with(probe, UNAUTHORIZED):
         fail(MissingSessionAccepted, case, probe, severity=Severity.CRITICAL,
              broke=f"the call without X-Request-CID got {describe(probe)}",
              expected="401 with errorhint",
              rule="security RequestCID: every operation but init needs a session")
-    return None
+    return
 
 
 @schemathesis.check
 def wrong_token_is_rejected(ctx, response, case):
     if not probe_due(case, response, "wrong_token_is_rejected"):
-        return None
+        return
     probe = resend(ctx, case, response, X_Request_Token=WRONG_TOKEN)
     if not rejected_with(probe, UNAUTHORIZED):
         fail(WrongTokenAccepted, case, probe, severity=Severity.CRITICAL,
              broke=f"the call with a wrong X-Request-Token got {describe(probe)}",
              expected="401 with errorhint",
              rule="security RequestToken: md5(OPERATION + DOMAINID + DOMAINSECRET) is checked")
-    return None
+    return
 
 
 @schemathesis.check
 def anonymous_session_is_rejected_on_user_operations(ctx, response, case):
     if session_kind(case) != "user" or REGISTRY.anonymous_cid is None:
-        return None
+        return
     if not probe_due(case, response, "anonymous_session_is_rejected_on_user_operations"):
-        return None
+        return
     probe = resend(ctx, case, response, X_Request_CID=REGISTRY.anonymous_cid)
     if not rejected_with(probe, FORBIDDEN):
         fail(AnonymousSessionAccepted, case, probe, severity=Severity.CRITICAL,
              broke=f"the call with an anonymous session got {describe(probe)}",
              expected="403 with errorhint",
              rule="x-nexx-session: user - the operation needs a logged-in user")
-    return None
+    return

@@ -1,0 +1,120 @@
+"""pytest plugin: our schemathesis checks, the run's reports and the contract coverage report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nexx_conformance import checks  # noqa: F401  (registers our checks with schemathesis)
+from nexx_conformance.checks import REGISTRY
+from nexx_conformance.coverage import (
+    CoverageLog,
+    SendRecorder,
+    declared_operations,
+    format_table,
+    write_json,
+)
+from nexx_conformance.reporting import (
+    DEFAULT_REPORT_DIR,
+    REPORT_DIR_ENV,
+    enable_file_reports,
+    ensure_report_dir,
+    report_dir,
+)
+
+CONTRACT = Path("contracts") / "nexx-user.openapi.yaml"
+COVERAGE_FILE = "contract-coverage.json"
+WORKER_OUTPUT_KEY = "nexx_contract_coverage"
+LOG_KEY = pytest.StashKey[CoverageLog]()
+RECORDER_KEY = pytest.StashKey[SendRecorder]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("nexx", "nexx conformance suite")
+    group.addoption(
+        "--report-dir", dest="nexx_report_dir", metavar="DIR",
+        help=f"where junit.xml, report.html and {COVERAGE_FILE} go "
+             f"(default {DEFAULT_REPORT_DIR}/; env {REPORT_DIR_ENV})")
+
+
+def is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    # tryfirst: junitxml and pytest-html read their paths in their own pytest_configure.
+    if not is_worker(config):
+        directory = ensure_report_dir(report_dir(config))
+        enable_file_reports(config, directory)
+    log = CoverageLog(load_contract_operations(config), lambda: target_base_url(config))
+    recorder = SendRecorder(log)
+    recorder.install()
+    config.stash[LOG_KEY] = log
+    config.stash[RECORDER_KEY] = recorder
+
+
+def target_base_url(config: pytest.Config) -> str | None:
+    """The base URL of the running target, once the engine has started one."""
+    from nexx_conformance.state import STATE_KEY
+
+    state = config.stash.get(STATE_KEY, None)
+    target = getattr(state, "target", None)
+    return getattr(target, "base_url", None)
+
+
+def load_contract_operations(config: pytest.Config) -> list:
+    path = Path(config.rootpath) / CONTRACT
+    if not path.is_file():
+        return []
+    import schemathesis
+
+    try:
+        return declared_operations(schemathesis.openapi.from_path(str(path)))
+    # A broken contract is the contract tests' finding; here it only turns coverage off.
+    except Exception as error:  # noqa: BLE001
+        config.issue_config_time_warning(
+            pytest.PytestWarning(f"contract coverage off: {CONTRACT} does not load ({error})"),
+            stacklevel=2)
+        return []
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    recorder = config.stash.get(RECORDER_KEY, None)
+    if recorder is not None:
+        recorder.uninstall()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    REGISTRY.forget_probes()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    if is_worker(config) and LOG_KEY in config.stash:
+        config.workeroutput[WORKER_OUTPUT_KEY] = config.stash[LOG_KEY].as_data()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    # xdist: each worker hands over its counts when it goes down; the controller adds them up.
+    data = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT_KEY)
+    if data and LOG_KEY in node.config.stash:
+        node.config.stash[LOG_KEY].merge(data)
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    log = config.stash.get(LOG_KEY, None)
+    if log is None or is_worker(config) or not log.operations:
+        return
+    summary = log.summary()
+    path = report_dir(config) / COVERAGE_FILE
+    write_json(summary, path)
+    terminalreporter.section("nexx contract coverage")
+    if summary["totals"]["requests"]:
+        for line in format_table(summary):
+            terminalreporter.write_line(line)
+    else:
+        terminalreporter.write_line("no request reached a contract operation in this run")
+    terminalreporter.write_line(f"written to {path}")

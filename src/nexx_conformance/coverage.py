@@ -1,0 +1,251 @@
+"""Contract coverage: which operations, parameters and statuses the suite's requests reached.
+
+Every request the suite sends goes through `requests.Session.send` (schemathesis) or
+`httpx.Client.send` (our client); both are wrapped for the run, above vcrpy, so a replay
+counts the same requests as the recording. Only names and statuses are kept, never values.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+SIGNATURE_HEADERS = ("x-request-cid", "x-request-token")
+COMPOSITION_KEYS = ("allOf", "anyOf", "oneOf", "then", "else")
+BUNDLE_PREFIX = "#/x-bundled/"
+
+
+@dataclass(frozen=True)
+class DeclaredOperation:
+    """What the contract declares for one operation."""
+
+    operation_id: str
+    method: str
+    path: str
+    parameters: tuple[str, ...]
+    header_parameters: tuple[str, ...]
+    statuses: tuple[str, ...]
+    pattern: re.Pattern = field(compare=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def path_pattern(template: str) -> re.Pattern:
+    # The base URL ("/v3.1") is not part of the template: match the end of the path.
+    parts = re.split(r"(\{[^}]+\})", template)
+    regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts if p)
+    return re.compile(f"{regex}/?$")
+
+
+def body_property_names(schema: Any, bundle: dict[str, Any], depth: int = 0) -> set[str]:
+    """Top-level property names of a form body, through allOf/anyOf/if-then-else and $refs."""
+    if not isinstance(schema, dict) or depth > 16:
+        return set()
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith(BUNDLE_PREFIX):
+        return body_property_names(bundle.get(ref[len(BUNDLE_PREFIX):]), bundle, depth + 1)
+    names = set(schema.get("properties") or {})
+    for key in COMPOSITION_KEYS:
+        members = schema.get(key)
+        for member in members if isinstance(members, list) else [members]:
+            names |= body_property_names(member, bundle, depth + 1)
+    return names
+
+
+def declared_operations(schema: Any) -> list[DeclaredOperation]:
+    """Every operation of a loaded schemathesis schema; broken ones are skipped, not fatal."""
+    from schemathesis.core.result import Ok
+
+    found = []
+    for result in schema.get_all_operations():
+        if not isinstance(result, Ok):
+            continue
+        operation = result.ok()
+        parameters, headers = set(), set()
+        for parameter in operation.iter_parameters():
+            if parameter.location.value == "header":
+                if parameter.name.lower() not in SIGNATURE_HEADERS:
+                    headers.add(parameter.name)
+            else:
+                parameters.add(parameter.name)
+        for body in operation.body:
+            resolved = body.resolved_schema
+            bundle = resolved.get("x-bundled", {}) if isinstance(resolved, dict) else {}
+            parameters |= body_property_names(resolved, bundle)
+        raw = operation.definition.raw
+        found.append(DeclaredOperation(
+            operation_id=raw.get("operationId") or operation.label,
+            method=operation.method.upper(), path=operation.path,
+            parameters=tuple(sorted(parameters | headers)), header_parameters=tuple(sorted(headers)),
+            statuses=tuple(sorted(str(code) for code in raw.get("responses", {}))),
+            pattern=path_pattern(operation.path),
+        ))
+    return found
+
+
+class CoverageLog:
+    """Aggregated names and statuses of the requests one process sent."""
+
+    def __init__(self, operations: list[DeclaredOperation],
+                 target_base_url: Callable[[], str | None] = lambda: None) -> None:
+        self.operations = operations
+        # Only calls to the target count: a selftest's loopback fake is not the API under test.
+        self.target_base_url = target_base_url
+        self.called: Counter[str] = Counter()
+        self.parameters: dict[str, set[str]] = {}
+        self.statuses: dict[str, Counter[str]] = {}
+        self.unmatched = 0
+
+    def match(self, method: str, url_path: str) -> DeclaredOperation | None:
+        for operation in self.operations:
+            if operation.method == method.upper() and operation.pattern.search(url_path):
+                return operation
+        return None
+
+    def record(self, method: str, url: str, headers: dict[str, str], body: bytes | str | None,
+               status: int | None) -> None:
+        base_url = self.target_base_url()
+        if not base_url or not url.startswith(base_url.rstrip("/") + "/"):
+            return
+        parts = urlsplit(url)
+        operation = self.match(method, parts.path)
+        if operation is None:
+            self.unmatched += 1
+            return
+        sent = set(parse_qs(parts.query, keep_blank_values=True))
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+        if body and "x-www-form-urlencoded" in content_type:
+            text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+            sent |= set(parse_qs(text, keep_blank_values=True))
+        lowered = {k.lower() for k in headers}
+        sent |= {h for h in operation.header_parameters if h.lower() in lowered}
+        sent |= {name for name in operation.parameters if "{" + name + "}" in operation.path}
+        key = operation.key
+        self.called[key] += 1
+        self.parameters.setdefault(key, set()).update(sent & set(operation.parameters))
+        if status is not None:
+            self.statuses.setdefault(key, Counter())[str(status)] += 1
+
+    def as_data(self) -> dict[str, Any]:
+        """A JSON-able form, for xdist's workeroutput and for merging."""
+        return {"called": dict(self.called), "unmatched": self.unmatched,
+                "parameters": {k: sorted(v) for k, v in self.parameters.items()},
+                "statuses": {k: dict(v) for k, v in self.statuses.items()}}
+
+    def merge(self, data: dict[str, Any]) -> None:
+        self.called.update(data.get("called", {}))
+        self.unmatched += data.get("unmatched", 0)
+        for key, names in data.get("parameters", {}).items():
+            self.parameters.setdefault(key, set()).update(names)
+        for key, counts in data.get("statuses", {}).items():
+            self.statuses.setdefault(key, Counter()).update(counts)
+
+    def summary(self) -> dict[str, Any]:
+        rows = []
+        for operation in self.operations:
+            key = operation.key
+            seen = self.statuses.get(key, Counter())
+            rows.append({
+                "operationId": operation.operation_id, "method": operation.method,
+                "path": operation.path, "called": self.called.get(key, 0),
+                "parameters_sent": sorted(self.parameters.get(key, set())),
+                "parameters_declared": list(operation.parameters),
+                "statuses_seen": {code: seen[code] for code in sorted(seen)},
+                "statuses_declared": list(operation.statuses),
+                "statuses_undeclared": sorted(set(seen) - set(operation.statuses)),
+            })
+        called = sum(1 for row in rows if row["called"])
+        return {"operations": rows, "totals": {
+            "operations_called": called, "operations_declared": len(rows),
+            "requests": sum(self.called.values()), "requests_outside_contract": self.unmatched,
+            "parameters_sent": sum(len(r["parameters_sent"]) for r in rows),
+            "parameters_declared": sum(len(r["parameters_declared"]) for r in rows),
+            "statuses_seen": sum(len(set(r["statuses_seen"]) & set(r["statuses_declared"]))
+                                 for r in rows),
+            "statuses_declared": sum(len(r["statuses_declared"]) for r in rows),
+        }}
+
+
+def format_table(summary: dict[str, Any]) -> list[str]:
+    header = f"{'operation':<28} {'called':>6} {'params':>7} {'statuses':>9}  statuses seen"
+    lines = [header, "-" * len(header)]
+    for row in summary["operations"]:
+        params = f"{len(row['parameters_sent'])}/{len(row['parameters_declared'])}"
+        declared = set(row["statuses_declared"])
+        statuses = f"{len(set(row['statuses_seen']) & declared)}/{len(declared)}"
+        seen = " ".join(code if code in declared else f"{code}!" for code in row["statuses_seen"])
+        lines.append(f"{row['operationId']:<28} {row['called']:>6} {params:>7} {statuses:>9}  {seen}")
+    totals = summary["totals"]
+    lines.append(
+        f"operations called {totals['operations_called']}/{totals['operations_declared']}, "
+        f"parameters sent {totals['parameters_sent']}/{totals['parameters_declared']}, "
+        f"statuses seen {totals['statuses_seen']}/{totals['statuses_declared']}, "
+        f"{totals['requests']} requests ({totals['requests_outside_contract']} outside the contract)"
+        + ("; '!' marks a status the contract does not declare" if any(
+            row["statuses_undeclared"] for row in summary["operations"]) else ""))
+    return lines
+
+
+def write_json(summary: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+class SendRecorder:
+    """Wraps `requests.Session.send` and `httpx.Client.send` while installed."""
+
+    def __init__(self, log: CoverageLog) -> None:
+        self.log = log
+        self._originals: list[tuple[type, Callable]] = []
+
+    def install(self) -> None:
+        import httpx
+        import requests
+
+        self._wrap(requests.Session, self._requests_send)
+        self._wrap(httpx.Client, self._httpx_send)
+
+    def uninstall(self) -> None:
+        for owner, original in reversed(self._originals):
+            owner.send = original
+        self._originals.clear()
+
+    def _wrap(self, owner: type, make: Callable[[Callable], Callable]) -> None:
+        original = owner.send
+        self._originals.append((owner, original))
+        owner.send = make(original)
+
+    def _requests_send(self, original: Callable) -> Callable:
+        log = self.log
+
+        def send(session, request, **kwargs):
+            response = original(session, request, **kwargs)
+            log.record(request.method, request.url, dict(request.headers), request.body,
+                       response.status_code)
+            return response
+
+        return send
+
+    def _httpx_send(self, original: Callable) -> Callable:
+        import httpx
+
+        log = self.log
+
+        def send(client, request, **kwargs):
+            response = original(client, request, **kwargs)
+            try:
+                body = request.content
+            except httpx.RequestNotRead:  # a streamed body we must not consume: count it without fields
+                body = None
+            log.record(request.method, str(request.url), dict(request.headers), body,
+                       response.status_code)
+            return response
+
+        return send
