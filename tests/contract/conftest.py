@@ -27,11 +27,12 @@ def inventory():
 
 
 @pytest.fixture
-def report_seed_coverage(request, record_property):
+def report_seed_coverage(request, record_testsuite_property):
     """Records a coverage line for the junit report and the terminal summary."""
 
     def report(line: str) -> None:
-        record_property("seed_coverage", line)
+        # A test-suite property: junit's xunit2 family has no per-test properties.
+        record_testsuite_property("seed_coverage", line)
         request.config.stash[seed_coverage_key] = line
 
     return report

@@ -165,8 +165,14 @@ def schema_properties(schema: Any, file: Path, depth: int = 0) -> dict[str, tupl
     for keyword in ("allOf", "anyOf", "oneOf"):
         for member in schema.get(keyword, []):
             found.update(schema_properties(member, file, depth + 1))
-    for name, property_schema in (schema.get("properties") or {}).items():
-        found[name] = resolve(property_schema, file)
+    for name, written in (schema.get("properties") or {}).items():
+        resolved, resolved_file = resolve(written, file)
+        # Annotations beside a $ref (x-seed-parameter, x-seed-erratum) belong to the property.
+        siblings = (
+            {k: v for k, v in written.items() if k != "$ref"} if isinstance(written, dict) else {}
+        )
+        merged = {**resolved, **siblings} if isinstance(resolved, dict) else resolved
+        found[name] = (merged, resolved_file)
     return found
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from contract_document import (
+    CONTRACT_PATH,
     Operation,
     operations,
     parameters_of,
@@ -94,3 +95,25 @@ def test_contract_covers_all_seed_operations_and_parameters(report_seed_coverage
         pytest.fail(
             f"seed coverage: {line} (the per-operation tests name what is missing)", pytrace=False
         )
+
+
+def test_coverage_names_the_seed_parameters_an_operation_lacks():
+    node = {
+        "parameters": [{"name": "streamtype", "in": "query"}],
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {"properties": {"email": {"type": "string", "x-seed-parameter": ""}}}
+                }
+            }
+        },
+    }
+    operation = Operation("post", "/{domainid}/user/example", node, CONTRACT_PATH, {})
+    seed_operation = {
+        "params": [
+            {"name": "streamtype", "in": "query", "type": "string"},
+            {"name": "", "in": "body", "type": "string"},
+            {"name": "forUserStory", "in": "body", "type": "boolean"},
+        ]
+    }
+    assert missing_parameters(seed_operation, operation) == ["forUserStory (body boolean)"]
