@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import Any, Mapping
 
@@ -41,7 +42,11 @@ class NexxClient:
         timeout: float = 15.0,
         transport: httpx.BaseTransport | None = None,
         sleep=time.sleep,
+        device: str | None = None,
     ) -> None:
+        # The device hash /session/init needs; one client is one device unless a test says
+        # otherwise (init(nxp_devh=...)), as the 2FA "new device" flows do.
+        self.device = device or secrets.token_hex(16)
         self.base_url = base_url.rstrip("/")
         self.domain_id = domain_id
         self._secret = secret
@@ -60,7 +65,7 @@ class NexxClient:
     def for_domain(self, domain_id: int) -> "NexxClient":
         """A client on another domain of the same target (same secret, new connection pool)."""
         return NexxClient(self.base_url, domain_id, self._secret, retry=self.retry,
-                          sleep=self._sleep, transport=None)
+                          sleep=self._sleep, device=self.device)
 
     def call(
         self,
@@ -95,6 +100,7 @@ class NexxClient:
 
     def init(self, **fields: Any) -> "Session":
         """A new anonymous session (POST /session/init, unsigned)."""
+        fields.setdefault("nxp_devh", self.device)
         response = self.call("POST", "session/init", cid=None, fields=fields, signed=False)
         if response.status != 201 or not isinstance(response.result, dict):
             raise SessionError("session/init did not give a session", response)

@@ -23,8 +23,13 @@ def normalize(text: str) -> str:
     return TIMESTAMP.sub("TIME", text)
 
 
+# Form fields that differ per run without being secret: the random device hash.
+VOLATILE_FIELDS = ("nxp_devh",)
+
+
 def normalized_form(encoded: str) -> list[tuple[str, str]]:
-    return sorted((k, normalize(v)) for k, v in parse_qsl(scrub_form(encoded), keep_blank_values=True))
+    pairs = parse_qsl(scrub_form(encoded), keep_blank_values=True)
+    return sorted((k, "VOLATILE" if k in VOLATILE_FIELDS else normalize(v)) for k, v in pairs)
 
 
 def _body(request) -> str:

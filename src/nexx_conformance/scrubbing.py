@@ -108,6 +108,10 @@ class Scrubber:
             response["body"]["string"] = scrub_body_text(text, self._secrets).encode()
         headers = response.get("headers", {})
         for name in list(headers):
+            if name.lower() == "content-length" and text:
+                # The masked body is shorter than the one the server sent.
+                headers[name] = [str(len(response["body"]["string"]))]
+        for name in list(headers):
             if name.lower() in ("set-cookie", "x-request-cid"):
                 headers[name] = [MASK]
         return response
