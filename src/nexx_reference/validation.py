@@ -73,6 +73,23 @@ def _declared_types(schema: dict[str, Any]) -> list[str]:
     return []
 
 
+def _property_schema(schema: Any, name: str) -> dict[str, Any]:
+    """The schema a body property is declared with, wherever the body schema composes it."""
+    if not isinstance(schema, dict):
+        return {}
+    declared = schema.get("properties", {}).get(name)
+    if isinstance(declared, dict):
+        return declared
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in schema.get(key, []):
+            if found := _property_schema(sub, name):
+                return found
+    for key in ("then", "else"):
+        if found := _property_schema(schema.get(key), name):
+            return found
+    return {}
+
+
 def coerce(value: str, schema: dict[str, Any]) -> Any:
     """The value as the schema's type, or the string unchanged when it does not fit."""
     for declared in _declared_types(schema):
@@ -121,8 +138,7 @@ def _validate_form(operation: Operation, form: dict[str, str]) -> dict[str, Any]
     schema = operation.body_schema
     if schema is None:
         return dict(form)
-    properties = schema.get("properties", {})
-    body = {name: coerce(raw, properties.get(name, {})) for name, raw in form.items()}
+    body = {name: coerce(raw, _property_schema(schema, name)) for name, raw in form.items()}
     _check(None, body, schema)
     return body
 
@@ -151,6 +167,10 @@ def describe(error: ValidationError, name: str | None, instance: Any) -> str:
             absent = [c for c in companions if c not in error.instance]
             if present in error.instance and absent:
                 return f"parameter '{absent[0]}' is required together with '{present}'"
+    if error.validator == "not" and isinstance(error.instance, dict):
+        refused = [key for key in _required_names(error.validator_value) if key in error.instance]
+        if refused:
+            return f"parameter '{refused[0]}' is not allowed here"
     where = ".".join(str(part) for part in error.path)
     label = name if not where else (f"{name}.{where}" if name else where)
     rule = error.validator_value
@@ -180,6 +200,17 @@ def describe(error: ValidationError, name: str | None, instance: Any) -> str:
 
 
 _FORMAT_NAMES = {"email": "email address", "date": "date (YYYY-MM-DD)", "uri": "URI"}
+
+
+def _required_names(schema: Any) -> list[str]:
+    """Every name some `required` in the schema (or its anyOf/oneOf/allOf) lists."""
+    if not isinstance(schema, dict):
+        return []
+    names = list(schema.get("required", []))
+    for combinator in ("anyOf", "oneOf", "allOf"):
+        for sub in schema.get(combinator, []):
+            names.extend(_required_names(sub))
+    return names
 
 
 def _article(declared: Any) -> str:

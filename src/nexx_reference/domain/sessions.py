@@ -139,11 +139,6 @@ def is_known_device(db: sqlite3.Connection, user_id: int, device_hash: str) -> b
     return row is not None
 
 
-def end_all_of_user(db: sqlite3.Connection, user_id: int, except_cid: str | None = None) -> None:
-    db.execute("DELETE FROM sessions WHERE (user_id = ? OR pending_user_id = ?) AND cid IS NOT ?",
-               (user_id, user_id, except_cid))
-
-
 def refreshed(db: sqlite3.Connection, session: Session, ttl: int) -> Session:
     """The session extended by this call (see EXTEND_GRANULARITY)."""
     if not needs_extension(session, ttl):
