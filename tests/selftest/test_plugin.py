@@ -1,0 +1,72 @@
+"""The plugin as a user meets it: one clear message on bad configuration, skips with reasons."""
+
+import pytest
+
+USAGE_ERROR = 4
+
+
+def test_malformed_target_stops_with_one_message(pytester):
+    pytester.makepyfile("def test_x(): pass")
+    result = pytester.runpytest("--target", "htp:/bad")
+    assert result.ret == USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--target must be one of reference, replay or an http(s) base URL*"])
+
+
+def test_url_target_without_secret_names_the_variable(pytester, monkeypatch):
+    monkeypatch.delenv("NEXX_DOMAIN_SECRET", raising=False)
+    pytester.makepyfile("def test_x(): pass")
+    result = pytester.runpytest("--target", "https://staging.example/v3.1")
+    assert result.ret == USAGE_ERROR
+    result.stderr.fnmatch_lines(["*NEXX_DOMAIN_SECRET*"])
+
+
+def test_unreachable_target_stops_before_the_first_test(pytester):
+    pytester.makepyfile("def test_x(target): pass\ndef test_y(target): pass")
+    result = pytester.runpytest("--target", "http://127.0.0.1:9/v3.1", "--domain-secret", "super-secret-1")
+    assert result.ret == USAGE_ERROR
+    output = result.stdout.str() + result.stderr.str()
+    assert "is not reachable" in output and "super-secret-1" not in output
+    assert "passed" not in output and "failed" not in output
+
+
+def test_destructive_tests_are_skipped_on_url_targets(pytester):
+    pytester.makepyfile(
+        "import pytest\n@pytest.mark.destructive\ndef test_x(): pass\n")
+    result = pytester.runpytest("--target", "https://s.example/v3.1", "--domain-secret", "x", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*--allow-destructive*"])
+
+
+def test_replay_cannot_record(pytester):
+    pytester.makepyfile("def test_x(): pass")
+    result = pytester.runpytest("--target", "replay", "--record-mode", "rewrite")
+    assert result.ret == USAGE_ERROR
+    result.stderr.fnmatch_lines(["*cannot record*"])
+
+
+def test_tests_without_target_start_nothing(pytester):
+    pytester.makepyfile("def test_x(): pass")
+    result = pytester.runpytest("--target", "http://127.0.0.1:9/v3.1", "--domain-secret", "x")
+    result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("purpose", ["autoauthorize", "sms2fa"])
+def test_missing_special_domain_skips_with_the_variable(pytester, purpose):
+    pytester.makepyfile(f"""
+        from nexx_conformance.fixtures.configuration import Domains
+        def test_x():
+            Domains({{"main": 1}}).require("{purpose}")
+    """)
+    result = pytester.runpytest("-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*NEXX_DOMAIN_ID_*"])
+
+
+def test_reference_target_serves_signed_sessions(pytester):
+    pytester.makepyfile("""
+        def test_keepalive(anonymous_session, domains):
+            assert anonymous_session.keepalive().status == 200
+            assert set(domains) == {"main", "autoauthorize", "sms2fa"}
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
