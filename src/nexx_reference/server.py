@@ -60,6 +60,10 @@ class RunningServer:
         self._thread = threading.Thread(target=self._run, name=f"nexx-reference-{self.port}", daemon=True)
         self._failure: BaseException | None = None
 
+    @property
+    def app(self):  # the Starlette app, e.g. for a test that inspects its storage
+        return self._server.config.app
+
     def _run(self) -> None:
         try:
             asyncio.run(self._server.serve(sockets=[self._sock]))

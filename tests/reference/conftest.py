@@ -52,7 +52,7 @@ class Mailbox:
     mails: list[Mail] = field(default_factory=list)
     arrived: threading.Condition = field(default_factory=threading.Condition)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         text = message.get_body(preferencelist=("plain",)).get_content()
         with self.arrived:
@@ -96,12 +96,12 @@ def mailbox() -> Iterator[Mailbox]:
 
 
 def make_settings(mailbox: Mailbox | None = None, **overrides: Any) -> Settings:
-    values: dict[str, Any] = dict(
-        domains=(DomainSettings(MANUAL_DOMAIN), DomainSettings(AUTO_DOMAIN, autoauthorize=True)),
-        secret=SECRET, eternal_cid=ETERNAL_CID, db_path=None,
-        smtp=(mailbox.host, mailbox.port) if mailbox else None, sms_webhook=None,
-        port=0, password_hash_cost="cheapest",
-    )
+    values: dict[str, Any] = {
+        "domains": (DomainSettings(MANUAL_DOMAIN), DomainSettings(AUTO_DOMAIN, autoauthorize=True)),
+        "secret": SECRET, "eternal_cid": ETERNAL_CID, "db_path": None,
+        "smtp": (mailbox.host, mailbox.port) if mailbox else None, "sms_webhook": None,
+        "port": 0, "password_hash_cost": "cheapest",
+    }
     values.update(overrides)
     return Settings(**values)
 

@@ -1,0 +1,79 @@
+"""`nexx-reference`: bad configuration is one line and exit 2; good configuration serves."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+EXIT_BAD_CONFIGURATION = 2
+SECRET = "cli-test-secret-value"
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("NEXX_")}
+    environ.update(env or {})
+    return subprocess.run([sys.executable, "-m", "nexx_reference.cli", *args], check=False, capture_output=True, text=True,
+                          env=environ, timeout=30)
+
+
+@pytest.mark.parametrize("args, env, says", [
+    pytest.param(["--domain-id", "4711"], {}, "no domain secret", id="no-secret"),
+    pytest.param(["--domain-id", "4711:autoauthorize=2", "--domain-secret", SECRET], {}, "autoauthorize must be 0 or 1",
+                 id="bad-flag-value"),
+    pytest.param(["--domain-id", "47x1", "--domain-secret", SECRET], {}, "the id must be an integer", id="bad-domain-id"),
+    pytest.param(["--domain-id", "4711:color=red", "--domain-secret", SECRET], {}, "is not one of", id="unknown-key"),
+    pytest.param(["--domain-id", "4711", "--domain-secret", SECRET, "--smtp", "localhost"], {}, "expected HOST:PORT",
+                 id="smtp-without-port"),
+    pytest.param(["--domain-secret", SECRET], {}, "no domain", id="no-domain"),
+    pytest.param(["--domain-id", "4711", "--port", "eighty"], {"NEXX_DOMAIN_SECRET": SECRET}, "--port",
+                 id="port-not-a-number"),
+])
+def test_bad_configuration_is_one_line_and_exit_2(args: list[str], env: dict[str, str], says: str) -> None:
+    result = run_cli(*args, env=env)
+    assert result.returncode == EXIT_BAD_CONFIGURATION
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0], result.stderr
+    assert "Traceback" not in result.stderr and SECRET not in result.stderr + result.stdout
+
+
+def test_port_taken_is_one_line_and_exit_2() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = run_cli("--domain-id", "4711", "--port", str(port), env={"NEXX_DOMAIN_SECRET": SECRET})
+    assert result.returncode == EXIT_BAD_CONFIGURATION
+    assert len(result.stderr.strip().splitlines()) == 1 and f"127.0.0.1:{port}" in result.stderr
+
+
+def test_serves_quickly_with_the_secret_from_the_environment() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("NEXX_")}
+    environ["NEXX_DOMAIN_SECRET"] = SECRET
+    started = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-m", "nexx_reference.cli", "--domain-id", "4711", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environ)
+    try:
+        base_url = process.stdout.readline().strip()
+        assert base_url == f"http://127.0.0.1:{port}/v3.1"
+        response = None
+        while time.monotonic() - started < 5:
+            try:
+                response = httpx.post(f"{base_url}/4711/session/init", data={"nxp_devh": "cli-device-1"})
+                break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        assert response is not None and response.status_code == 201
+        assert time.monotonic() - started < 2.5
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert SECRET not in stderr and "Traceback" not in stderr
