@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from nexx_conformance.constants import REPLAY_RUN_ID
 from nexx_conformance.matchers import MATCH_ON
 from nexx_conformance.scrubbing import Scrubber
 from nexx_conformance.state import SuiteState
@@ -31,9 +32,12 @@ def sink_netlocs(state: SuiteState) -> list[str]:
     return netlocs
 
 
-def vcr_settings(state: SuiteState, library_dir: str) -> dict:
+def vcr_settings(state: SuiteState, library_dir: str, name_prefix: str) -> dict:
     config = state.config
-    scrubber = Scrubber([config.domain_secret, config.eternal_cid or ""], sink_netlocs(state))
+    # Generated names are stored as a replay would generate them (qa_replay_<n>), so a replayed
+    # response shows the replaying test its own user names.
+    renames = {name_prefix: f"qa_{REPLAY_RUN_ID}_"}
+    scrubber = Scrubber([config.domain_secret, config.eternal_cid or ""], sink_netlocs(state), renames)
     settings = {
         "cassette_library_dir": library_dir,
         "match_on": list(MATCH_ON),

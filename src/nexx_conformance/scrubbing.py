@@ -16,7 +16,7 @@ from nexx_conformance.constants import MASK, SECRET_FIELDS
 
 SIGNATURE_HEADERS = ("X-Request-Token", "X-Request-CID")
 # Path parameters that are one-time tokens.
-TOKEN_IN_PATH = re.compile(r"/(authorize|resetpassword|verifytokenunique)/[^/?#]+")
+TOKEN_IN_PATH = re.compile(r"/(authorize|resetpassword|verifytokenunique)/[^/?#\s\"'&<>]+")
 # Response keys whose values are session ids, one-time values or key material.
 SECRET_KEYS = frozenset(SECRET_FIELDS) | {"cid", "sig", "privatekey", "private_key", "otpauth"}
 OTPAUTH = re.compile(r"otpauth://[^\s\"']+")
@@ -38,6 +38,7 @@ def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, MASK)
+    text = scrub_path(text)  # also tokens echoed in metadata.calledwith and in mail links
     text = OTPAUTH.sub(f"otpauth://{MASK}", text)
     return URL_SIGNATURE.sub(lambda match: match.group(1) + MASK, text)
 
@@ -83,21 +84,28 @@ class Scrubber:
     not part of the API conversation and never stored.
     """
 
-    def __init__(self, secrets: Iterable[str], ignore_netlocs: Iterable[str] = ()) -> None:
+    def __init__(self, secrets: Iterable[str], ignore_netlocs: Iterable[str] = (),
+                 renames: dict[str, str] | None = None) -> None:
         self._secrets = [secret for secret in secrets if secret]
         self._ignore = set(ignore_netlocs)
+        self._renames = {old: new for old, new in (renames or {}).items() if old != new}
+
+    def _rename(self, text: str) -> str:
+        for old, new in self._renames.items():
+            text = text.replace(old, new)
+        return text
 
     def before_record_request(self, request):
         if urlsplit(request.uri).netloc in self._ignore:
             return None
         request = copy.deepcopy(request)
-        request.uri = scrub_text(scrub_uri(request.uri), self._secrets)
+        request.uri = self._rename(scrub_text(scrub_uri(request.uri), self._secrets))
         for name in SIGNATURE_HEADERS:
             if name in request.headers:
                 request.headers[name] = MASK
         body = _text(request.body)
         if body:
-            request.body = scrub_body_text(body, self._secrets)
+            request.body = self._rename(scrub_body_text(body, self._secrets))
         return request
 
     def before_record_response(self, response: dict) -> dict:
@@ -105,7 +113,7 @@ class Scrubber:
         body = response.get("body", {}).get("string")
         text = _text(body)
         if text:
-            response["body"]["string"] = scrub_body_text(text, self._secrets).encode()
+            response["body"]["string"] = self._rename(scrub_body_text(text, self._secrets)).encode()
         headers = response.get("headers", {})
         for name in list(headers):
             if name.lower() == "content-length" and text:

@@ -10,7 +10,7 @@ OK = 200
 CREATED = 201
 NOT_FOUND = 404
 CONFLICT = 409
-UNAUTHORIZED = 401
+FORBIDDEN = 403  # the contract's answer to the wrong session kind (anonymous)
 
 
 def profile_username(result) -> str | None:
@@ -57,7 +57,7 @@ def test_registered_user_confirms_mail_and_logs_in(
 
     with step("the profile is no longer readable"):
         after = anonymous_session.get("user/profile")
-        assert after.status == UNAUTHORIZED, after.describe()
+        assert after.status == FORBIDDEN, after.describe()
 
 
 def test_authorization_token_cannot_be_used_twice(

@@ -27,7 +27,7 @@ def test_request_keeps_no_secret():
 
 
 def test_response_keeps_no_secret():
-    body = {"metadata": {"status": 201}, "result": {
+    body = {"metadata": {"calledwith": f"/4711/user/authorize/{TOKEN}", "status": 201}, "result": {
         "general": {"cid": "cid-1"},
         "otp": f"otpauth://totp/nexx:ann?secret=JBSWY3DPEHPK3PXP&issuer=nexx",
         "upload": "http://h/4711/upload/f?user=1&expires=2&max=3&sig=abcdef",
@@ -36,9 +36,11 @@ def test_response_keeps_no_secret():
                 "body": {"string": json.dumps(body).encode()}}
     stored = Scrubber([SECRET]).before_record_response(response)
     text = stored["body"]["string"].decode() + json.dumps(stored["headers"])
-    for secret in ("cid-1", "JBSWY3DPEHPK3PXP", "abcdef", SECRET, "s=1"):
+    for secret in ("cid-1", "JBSWY3DPEHPK3PXP", "abcdef", SECRET, "s=1", TOKEN):
         assert secret not in text
-    assert json.loads(stored["body"]["string"])["metadata"]["status"] == 201
+    kept = json.loads(stored["body"]["string"])
+    assert kept["metadata"] == {"calledwith": "/4711/user/authorize/***", "status": 201}
+    assert kept["result"]["upload"].startswith("http://h/4711/upload/f?user=1&expires=2&max=3&sig=")
 
 
 def test_sink_traffic_is_not_recorded():
