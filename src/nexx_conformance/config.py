@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 from nexx_conformance import constants as c
@@ -120,7 +120,7 @@ def parse_target(value: str) -> str:
             f"such as https://staging.example.com/v3.1, not {value!r}."
         )
     try:
-        parts.port
+        _ = parts.port  # urlsplit only checks the port when asked
     except ValueError:
         raise ConfigError(f"--target {value!r} has an invalid port.") from None
     return value.rstrip("/")

@@ -98,7 +98,7 @@ def start_or_exit(config: pytest.Config, *, controller: bool) -> None:
     state = state_of(config)
     try:
         start_run(state, controller=controller)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - any start failure becomes one clear message
         stop_run(state)
         pytest.exit(f"nexx: cannot start the run: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
 

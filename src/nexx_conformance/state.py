@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass, field
 
@@ -11,6 +12,8 @@ from nexx_conformance import constants as c
 from nexx_conformance.channels import Channel
 from nexx_conformance.config import NexxConfig
 from nexx_conformance.targets import Target
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -28,8 +31,8 @@ class SuiteState:
             closer = self.closers.pop()
             try:
                 closer()
-            except Exception:  # a failing stop must not hide the test results
-                pass
+            except Exception as error:  # noqa: BLE001 - a failing stop must not hide the results
+                log.warning("nexx: stopping %s failed: %s", closer, type(error).__name__)
 
 
 STATE_KEY = pytest.StashKey[SuiteState]()

@@ -39,34 +39,6 @@ def test_post_is_signed_form_encoded_with_flags_as_digits():
 
 
 @respx.mock
-def test_envelope_parts_are_parsed():
-    respx.get(f"{BASE}/4711/user/likes").mock(
-        return_value=envelope(200, [], paging={"start": 0, "limit": 10, "resultcount": 0}))
-    answer = NexxClient(BASE, 4711, "s").session("c").get("user/likes", limit=10)
-    assert answer.status == 200 and answer.result == [] and answer.paging["limit"] == 10
-    assert answer.errorhint is None
-
-
-@respx.mock
-def test_error_hint_and_non_json_body():
-    respx.post(f"{BASE}/4711/session/login").mock(return_value=envelope(401, errorhint="bad"))
-    assert NexxClient(BASE, 4711, "s").session("c").post("session/login").errorhint == "bad"
-    respx.post(f"{BASE}/4711/session/logout").mock(return_value=httpx.Response(502, text="<html>"))
-    broken = NexxClient(BASE, 4711, "s").session("c").logout()
-    assert broken.status == 502 and broken.metadata == {} and broken.result is None
-
-
-@respx.mock
-def test_curl_masks_signature_session_and_passwords():
-    respx.post(f"{BASE}/4711/session/login").mock(return_value=envelope(200, {}))
-    answer = NexxClient(BASE, 4711, "s3cret").session("cid-secret").login("ann", "Pa55word")
-    line = answer.curl()
-    assert "Pa55word" not in line and "cid-secret" not in line
-    assert request_token("login", 4711, "s3cret") not in line
-    assert "username=ann" in line and "x-request-token: ***" in line.lower()
-
-
-@respx.mock
 @pytest.mark.parametrize("retry, calls", [pytest.param(True, 3, id="live-retries"),
                                           pytest.param(False, 1, id="reference-does-not")])
 def test_retries_on_503_only_for_live_targets(retry, calls):

@@ -70,3 +70,16 @@ def test_reference_target_serves_signed_sessions(pytester):
     """)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_taken_sink_port_stops_the_run(pytester):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        pytester.makepyfile("def test_x(target): pass")
+        result = pytester.runpytest_subprocess("--mailbox", f"smtp://127.0.0.1:{port}")
+    assert result.ret == USAGE_ERROR
+    result.stdout.fnmatch_lines([f"*SMTP sink cannot listen on 127.0.0.1:{port}*"])

@@ -29,7 +29,7 @@ def test_request_keeps_no_secret():
 def test_response_keeps_no_secret():
     body = {"metadata": {"calledwith": f"/4711/user/authorize/{TOKEN}", "status": 201}, "result": {
         "general": {"cid": "cid-1"},
-        "otp": f"otpauth://totp/nexx:ann?secret=JBSWY3DPEHPK3PXP&issuer=nexx",
+        "otp": "otpauth://totp/nexx:ann?secret=JBSWY3DPEHPK3PXP&issuer=nexx",
         "upload": "http://h/4711/upload/f?user=1&expires=2&max=3&sig=abcdef",
         "echo": f"the secret is {SECRET}"}}
     response = {"status": {"code": 201}, "headers": {"Set-Cookie": ["s=1"]},

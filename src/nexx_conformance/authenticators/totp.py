@@ -32,7 +32,7 @@ class AuthenticatorApp:
         return f"AuthenticatorApp(account={self.account!r}, secret='***')"
 
     @classmethod
-    def from_uri(cls, uri: str, **kwargs) -> "AuthenticatorApp":
+    def from_uri(cls, uri: str, **kwargs) -> AuthenticatorApp:
         parts = urlsplit(uri)
         if parts.scheme != "otpauth" or parts.netloc != "totp":
             raise EnrolmentError("expected an otpauth://totp/... URI")
@@ -41,7 +41,7 @@ class AuthenticatorApp:
             raise EnrolmentError("the otpauth URI has no secret")
         try:
             pyotp.TOTP(query["secret"]).now()
-        except Exception:
+        except ValueError:  # binascii.Error is a ValueError
             raise EnrolmentError("the otpauth URI's secret is not base32") from None
         return cls(query["secret"], account=unquote(parts.path.lstrip("/")),
                    digits=int(query.get("digits", 6)), period=int(query.get("period", 30)), **kwargs)
