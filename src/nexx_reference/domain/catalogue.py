@@ -1,0 +1,198 @@
+"""The media catalogue: the items every list, interaction and search refers to.
+
+Each domain gets the same small catalogue at start (`seed`), three items of every
+streamtype; users add their own items (UGC and uploads, `owner` set). An item is named
+by its `item_id` within its streamtype; `gid` is unique across streamtypes.
+
+Visibility: published items are visible to everybody, an unpublished item only to its
+owner. An item a caller cannot see does not exist for that caller (404).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+from collections.abc import Iterable
+from http import HTTPStatus
+from typing import Any
+
+from ..envelope import ApiError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS media_items (
+    gid INTEGER PRIMARY KEY AUTOINCREMENT,
+    domain INTEGER NOT NULL,
+    streamtype TEXT NOT NULL,
+    item_id INTEGER NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    subtitle TEXT NOT NULL DEFAULT '',
+    teaser TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',
+    body TEXT,
+    runtime INTEGER,
+    created REAL NOT NULL,
+    uploaded REAL,
+    published INTEGER NOT NULL,
+    thumb TEXT,
+    owner INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    from_capture INTEGER NOT NULL DEFAULT 0,
+    for_user_story INTEGER NOT NULL DEFAULT 0,
+    lat REAL,
+    lng REAL,
+    UNIQUE (domain, streamtype, item_id)
+);
+CREATE INDEX IF NOT EXISTS media_items_owner ON media_items (owner);
+"""
+
+STREAMTYPES = ("video", "audio", "image", "article", "playlist", "collection", "show", "event",
+               "team", "live", "radio", "rack", "file", "place", "link")
+# Only these have a time dimension: a runtime, a watch progress (media.yaml, MediaGeneral).
+TIME_BASED = ("video", "audio")
+# Streamtypes whose items carry a file, hence an `uploaded` time.
+FILE_BASED = ("video", "audio", "image", "file")
+
+# A fixed date (2024-05-01), so the seeded catalogue is the same on every start.
+SEED_CREATED = 1714521600
+# (title, subtitle, teaser, description, runtime) per streamtype; ids 1..3 in this order.
+# "harbour" appears in several streamtypes, so a search finds a mixed result.
+SEED_ITEMS: dict[str, tuple[tuple[str, str, str, str, int | None], ...]] = {
+    "video": (("Sunset over the harbour", "", "Four minutes of evening light.", "", 183),
+              ("Rowing at dawn", "", "", "Filmed from the bridge.", 41),
+              ("The lighthouse keeper", "A portrait", "", "Forty years on the rock.", 1520)),
+    "audio": (("Morning briefing", "Episode 12", "The news of the day in twenty minutes.", "", 1260),
+              ("Harbour sounds", "", "", "Gulls, ropes and engines.", 300),
+              ("Evening concert", "Live from the quay", "", "", 3600)),
+    "image": (("Boats at dusk", "", "", "Taken from the old pier.", None),
+              ("Fish market", "", "", "", None),
+              ("Harbour crane", "", "", "The old crane at night.", None)),
+    "article": (("Ten years of the harbour festival", "A look back", "", "", None),
+                ("A new ferry line", "", "Twice a day to the islands.", "", None),
+                ("Tide tables explained", "", "", "", None)),
+    "playlist": (("Best of summer", "", "", "", None), ("Harbour walks", "", "", "", None),
+                 ("Quiet mornings", "", "", "", None)),
+    "collection": (("Harbour through the seasons", "Photos and clips", "", "", None),
+                   ("Old postcards", "", "", "", None), ("Ships of the bay", "", "", "", None)),
+    "show": (("Quay talk", "", "A weekly talk show.", "", None), ("Deep water", "", "", "", None),
+             ("Harbour kitchen", "", "Cooking with the catch of the day.", "", None)),
+    "event": (("Harbour festival 2024", "Three days on the quay", "", "Music, boats and food on the old quay.",
+               None), ("Regatta", "", "", "", None), ("Night market", "", "", "", None)),
+    "team": (("Harbour Rowing Club", "", "Rowing on the bay since 1921.", "", None),
+             ("Bay Sailors", "", "", "", None), ("Pier Runners", "", "", "", None)),
+    "live": (("Harbour webcam", "", "", "", None), ("Regatta live", "", "", "", None),
+             ("City council live", "", "", "", None)),
+    "radio": (("Bay radio", "", "", "", None), ("Harbour FM", "", "", "", None), ("Tide radio", "", "", "", None)),
+    "rack": (("Editor's picks", "", "", "", None), ("New this week", "", "", "", None),
+             ("Harbour highlights", "", "", "", None)),
+    "file": (("Festival programme", "", "", "PDF, 2 pages.", None), ("Ferry timetable", "", "", "", None),
+             ("Harbour map", "", "", "", None)),
+    "place": (("Old pier", "", "", "", None), ("Harbour master's office", "", "", "", None),
+              ("Lighthouse", "", "", "", None)),
+    "link": (("Harbour authority", "", "", "", None), ("Weather service", "", "", "", None),
+             ("Ferry bookings", "", "", "", None)),
+}
+
+
+def seed(db: sqlite3.Connection, domain_ids: Iterable[int]) -> None:
+    """Give every domain the seeded catalogue; running it again adds nothing."""
+    for domain in domain_ids:
+        for streamtype in STREAMTYPES:
+            for item_id, (title, subtitle, teaser, description, runtime) in enumerate(SEED_ITEMS[streamtype], 1):
+                created = SEED_CREATED + STREAMTYPES.index(streamtype) * 3600 + item_id * 60
+                db.execute(
+                    "INSERT OR IGNORE INTO media_items (domain, streamtype, item_id, hash, title, subtitle, teaser,"
+                    " description, runtime, created, uploaded, published, thumb)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                    (domain, streamtype, item_id, _seed_hash(domain, streamtype, item_id), title, subtitle, teaser,
+                     description, runtime, created, created if streamtype in FILE_BASED else None,
+                     f"https://images.example.com/{domain}/{streamtype}/{item_id}/cover.jpg"),
+                )
+
+
+def _seed_hash(domain: int, streamtype: str, item_id: int) -> str:
+    return hashlib.sha256(f"{domain}:{streamtype}:{item_id}".encode()).hexdigest()[:12].upper()
+
+
+def find(db: sqlite3.Connection, domain: int, streamtype: str, item_id: int) -> sqlite3.Row | None:
+    return db.execute("SELECT * FROM media_items WHERE domain = ? AND streamtype = ? AND item_id = ?",
+                      (domain, streamtype, item_id)).fetchone()
+
+
+def visible_item(db: sqlite3.Connection, domain: int, user_id: int | None, streamtype: str, item_id: int) -> sqlite3.Row:
+    """The item, if this user may see it; otherwise 404 (an unseen item does not exist for them)."""
+    row = find(db, domain, streamtype, item_id)
+    if row is None or not (row["published"] or (user_id is not None and row["owner"] == user_id)):
+        raise ApiError(HTTPStatus.NOT_FOUND, f"no {streamtype} item {item_id} in this domain")
+    return row
+
+
+def create_item(db: sqlite3.Connection, domain: int, owner: int, streamtype: str, *, title: str, published: bool,
+                subtitle: str = "", teaser: str = "", description: str = "", body: str | None = None,
+                uploaded: float | None = None, thumb: str | None = None, from_capture: int = 0,
+                for_user_story: int = 0, lat: float | None = None, lng: float | None = None,
+                now: float) -> sqlite3.Row:
+    """A new user-owned item with the next id of its streamtype (inside the caller's write transaction)."""
+    next_id = db.execute("SELECT COALESCE(MAX(item_id), 0) + 1 FROM media_items WHERE domain = ? AND streamtype = ?",
+                         (domain, streamtype)).fetchone()[0]
+    cursor = db.execute(
+        "INSERT INTO media_items (domain, streamtype, item_id, hash, title, subtitle, teaser, description, body,"
+        " runtime, created, uploaded, published, thumb, owner, from_capture, for_user_story, lat, lng)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (domain, streamtype, next_id, secrets.token_hex(8).upper(), title, subtitle, teaser, description, body,
+         now, uploaded, int(published), thumb, owner, from_capture, for_user_story, lat, lng),
+    )
+    return db.execute("SELECT * FROM media_items WHERE gid = ?", (cursor.lastrowid,)).fetchone()
+
+
+def set_cover(db: sqlite3.Connection, gid: int, thumb: str) -> None:
+    db.execute("UPDATE media_items SET thumb = ? WHERE gid = ?", (thumb, gid))
+
+
+def created_item_view(row: sqlite3.Row) -> dict[str, Any]:
+    """The contract's CreatedItem (what a UGC call answers)."""
+    return {"ID": row["item_id"], "GID": row["gid"], "hash": row["hash"], "streamtype": row["streamtype"],
+            "isPublished": int(row["published"])}
+
+
+def flat_view(row: sqlite3.Row) -> dict[str, Any]:
+    """The contract's FlatMediaItem (mediaDataLevel=flat)."""
+    return {"ID": row["item_id"], "GID": row["gid"], "hash": row["hash"], "title": row["title"],
+            "streamtype": row["streamtype"]}
+
+
+def general_view(row: sqlite3.Row) -> dict[str, Any]:
+    """The contract's MediaGeneral; `owner` only on user generated items."""
+    general = {
+        "ID": row["item_id"], "GID": row["gid"], "hash": row["hash"], "title": row["title"],
+        "subtitle": row["subtitle"], "teaser": row["teaser"], "description": row["description"],
+        "streamtype": row["streamtype"], "runtime": row["runtime"], "created": int(row["created"]),
+        "uploaded": int(row["uploaded"]) if row["uploaded"] is not None else None,
+        "isPublished": int(row["published"]),
+    }
+    if row["owner"] is not None:
+        general["owner"] = row["owner"]
+    return general
+
+
+def item_view(row: sqlite3.Row, interaction: dict[str, Any] | None, flat: bool) -> dict[str, Any]:
+    """A MediaItem (with the user's relation, or null) or, with flat, a FlatMediaItem."""
+    if flat:
+        return flat_view(row)
+    return {"general": general_view(row), "imagedata": {"thumb": row["thumb"]}, "interaction": interaction}
+
+
+def search(db: sqlite3.Connection, domain: int, query: str, streamtype: str | None) -> list[sqlite3.Row]:
+    """Published items whose title, subtitle, teaser or description contains the query, any case.
+
+    Matched in Python: SQLite's LIKE and lower() fold ASCII only, and "Ü" must find "ü".
+    """
+    sql = "SELECT * FROM media_items WHERE domain = ? AND published = 1"
+    args: list[Any] = [domain]
+    if streamtype:
+        sql += " AND streamtype = ?"
+        args.append(streamtype)
+    needle = query.casefold()
+    return [row for row in db.execute(sql, args)
+            if any(needle in (row[column] or "").casefold()
+                   for column in ("title", "subtitle", "teaser", "description"))]
