@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import httpx
 
@@ -55,17 +56,25 @@ class NexxClient:
         self.retry = retry
         self._sleep = sleep
         self._http = httpx.Client(timeout=timeout, transport=transport)
+        self._domain_clients: dict[int, NexxClient] = {}
 
     def __repr__(self) -> str:
         return f"NexxClient({self.base_url!r}, domain_id={self.domain_id}, secret='***')"
 
     def close(self) -> None:
+        for other in self._domain_clients.values():
+            other.close()
         self._http.close()
 
-    def for_domain(self, domain_id: int) -> "NexxClient":
-        """A client on another domain of the same target (same secret, new connection pool)."""
-        return NexxClient(self.base_url, domain_id, self._secret, retry=self.retry,
-                          sleep=self._sleep, device=self.device)
+    def for_domain(self, domain_id: int) -> NexxClient:
+        """This client, or one on another domain of the same target (same secret and device)."""
+        if domain_id == self.domain_id:
+            return self
+        if domain_id not in self._domain_clients:
+            self._domain_clients[domain_id] = NexxClient(
+                self.base_url, domain_id, self._secret, retry=self.retry, sleep=self._sleep,
+                device=self.device)
+        return self._domain_clients[domain_id]
 
     def call(
         self,
@@ -98,7 +107,7 @@ class NexxClient:
             self._sleep(backoff_seconds(response, attempt))
             attempt += 1
 
-    def init(self, **fields: Any) -> "Session":
+    def init(self, **fields: Any) -> Session:
         """A new anonymous session (POST /session/init, unsigned)."""
         fields.setdefault("nxp_devh", self.device)
         response = self.call("POST", "session/init", cid=None, fields=fields, signed=False)
@@ -106,7 +115,7 @@ class NexxClient:
             raise SessionError("session/init did not give a session", response)
         return Session(self, response.result["general"]["cid"], init_response=response)
 
-    def session(self, cid: str) -> "Session":
+    def session(self, cid: str) -> Session:
         """A session for a known id, e.g. the eternal session."""
         return Session(self, cid)
 

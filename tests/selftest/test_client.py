@@ -59,3 +59,15 @@ def test_retry_gives_up_and_returns_the_last_answer():
 
 def test_secret_not_in_repr():
     assert "s3cret" not in repr(NexxClient(BASE, 4711, "s3cret"))
+
+
+@respx.mock
+def test_other_domain_is_signed_for_that_domain_from_the_same_device():
+    route = respx.post(f"{BASE}/4712/session/init").mock(return_value=envelope(201, {"general": {"cid": "c"}}))
+    keepalive = respx.post(f"{BASE}/4712/session/keepalive").mock(return_value=envelope(200, {}))
+    main = NexxClient(BASE, 4711, "s3cret")
+    other = main.for_domain(4712)
+    other.init().keepalive()
+    assert main.for_domain(4711) is main and main.for_domain(4712) is other
+    assert route.calls.last.request.content == f"nxp_devh={main.device}".encode()
+    assert keepalive.calls.last.request.headers["X-Request-Token"] == request_token("keepalive", 4712, "s3cret")
