@@ -1,0 +1,72 @@
+"""Age verification (AVS): a transaction per attempt; a verified one sets the age class.
+
+The reference server has no AVS provider: /prepareavsupdate opens the transaction and
+names a provider URL, /finishavsupdate reports the provider's result. The user's age
+class is the highest one of their verified transactions (0 without one), so a later
+verification of a lower class never lowers it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from ..envelope import ApiError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS avs_transactions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    provider TEXT NOT NULL,
+    ageclass INTEGER NOT NULL,
+    expires REAL NOT NULL,
+    status TEXT
+);
+"""
+
+TRANSACTION_LIFETIME = 30 * 60
+VERIFIED, REJECTED = "verified", "rejected"
+
+
+def ageclass(db: sqlite3.Connection, user_id: int) -> int:
+    row = db.execute("SELECT MAX(ageclass) FROM avs_transactions WHERE user_id = ? AND status = ?",
+                     (user_id, VERIFIED)).fetchone()
+    return int(row[0] or 0)
+
+
+def prepare(db: sqlite3.Connection, user_id: int, provider: str, wanted: int, public_host: str) -> dict[str, Any]:
+    if ageclass(db, user_id) >= wanted:
+        raise ApiError(HTTPStatus.CONFLICT, f"the user's age class is {wanted} or higher already")
+    expires = time.time() + TRANSACTION_LIFETIME
+    cursor = db.execute("INSERT INTO avs_transactions (user_id, provider, ageclass, expires) VALUES (?, ?, ?, ?)",
+                        (user_id, provider, wanted, expires))
+    transaction = int(cursor.lastrowid)
+    return {"transaction": transaction, "provider": provider, "ageclass": wanted,
+            "url": f"https://{public_host}/avs/{provider}/{transaction}", "expires": int(expires)}
+
+
+def finish(db: sqlite3.Connection, domain: int, user_id: int, transaction: int, passed: bool) -> dict[str, Any]:
+    """Close the transaction; 404 unknown (or another domain's) or expired, 403 another user's, 409 finished."""
+    row = db.execute(
+        "SELECT avs_transactions.* FROM avs_transactions JOIN users ON users.id = avs_transactions.user_id"
+        " WHERE avs_transactions.id = ? AND users.domain = ?",
+        (transaction, domain),
+    ).fetchone()
+    if row is None:
+        raise ApiError(HTTPStatus.NOT_FOUND, f"unknown AVS transaction {transaction}")
+    if row["user_id"] != user_id:
+        raise ApiError(HTTPStatus.FORBIDDEN, f"AVS transaction {transaction} belongs to another user")
+    if row["status"] is not None:
+        raise ApiError(HTTPStatus.CONFLICT, f"AVS transaction {transaction} is finished already")
+    if row["expires"] < time.time():
+        raise ApiError(HTTPStatus.NOT_FOUND, f"AVS transaction {transaction} expired; start a new one")
+    status = VERIFIED if passed else REJECTED
+    db.execute("UPDATE avs_transactions SET status = ? WHERE id = ?", (status, transaction))
+    return {"transaction": transaction, "status": status, "ageclass": ageclass(db, user_id)}
+
+
+def profile_fields(db: sqlite3.Connection, user_id: int, params: Mapping[str, Any]) -> dict[str, Any]:
+    return {"ageclass": ageclass(db, user_id)}
