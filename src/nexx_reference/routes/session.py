@@ -5,7 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from ..context import Call
-from ..domain import login, sessions
+from ..domain import login, second_factor, sessions
 from ..envelope import ApiError, Reply
 
 
@@ -27,8 +27,13 @@ async def login_(call: Call) -> Reply:
     user = await login.authenticate_user(call.db, call.services.passwords, call.domain, call.params)
     with call.db.write() as db:
         login.ensure_may_log_in(db, call.domain, user)
-        sessions.log_in(db, session, user["id"], call.settings.session_ttl)
-        result = sessions.session_view(db, sessions.find(db, call.domain.id, session.cid))
+        held = second_factor.hold_for_login(db, call.domain, session, user, call.settings.secret)
+        if held is None:
+            sessions.log_in(db, session, user["id"], call.settings.session_ttl)
+            result = sessions.session_view(db, sessions.find(db, call.domain.id, session.cid))
+    if held is not None:
+        await second_factor.deliver(call.services.sms, held.sms)
+        return Reply(held.result, status=HTTPStatus.ACCEPTED)
     return Reply(result)
 
 
