@@ -17,6 +17,10 @@ def operation(session):
 
 SCHEMA = schemathesis.openapi.from_dict({
     "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+    "components": {"securitySchemes": {
+        "RequestCID": {"type": "apiKey", "in": "header", "name": "X-Request-CID"},
+        "RequestToken": {"type": "apiKey", "in": "header", "name": "X-Request-Token"}}},
+    "security": [{"RequestCID": [], "RequestToken": []}],
     "paths": {
         "/{domainid}/user/authorize/{token}": {"post": {**operation("anonymous"), "parameters": [
             DOMAIN, {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}]}},
@@ -69,3 +73,24 @@ def test_user_session_registers_and_logs_in_on_autoauthorize_domain():
 def test_environment_without_secret_is_a_clear_error():
     with pytest.raises(ConfigError, match="NEXX_DOMAIN_SECRET"):
         from_environment({})
+
+
+@pytest.mark.parametrize("location", ["header", "path"])
+def test_negative_component_is_not_repaired(location):
+    from hypothesis import find, settings
+    from schemathesis.generation import GenerationMode
+
+    from nexx_conformance.schemathesis_auth import negative_components
+
+    operation = SCHEMA["/{domainid}/user/profile"]["GET"]
+    strategy = operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
+    case = find(strategy, lambda case: negative_components(case) == {location},
+                settings=settings(database=None, max_examples=500))
+    before_domain = case.path_parameters["domainid"]
+    before_headers = dict(case.headers or {})
+    NexxCaseAuth(4711, "s3cret").sign(case, "cid-1")
+    if location == "header":
+        assert case.headers == before_headers and case.path_parameters["domainid"] == 4711
+    else:
+        assert case.path_parameters["domainid"] == before_domain
+        assert case.headers["X-Request-Token"] == request_token("profile", 4711, "s3cret")
