@@ -83,3 +83,31 @@ def test_taken_sink_port_stops_the_run(pytester):
         result = pytester.runpytest_subprocess("--mailbox", f"smtp://127.0.0.1:{port}")
     assert result.ret == USAGE_ERROR
     result.stdout.fnmatch_lines([f"*SMTP sink cannot listen on 127.0.0.1:{port}*"])
+
+
+@pytest.mark.parametrize("ending", [
+    pytest.param("assert False", id="after-a-failure"),
+    pytest.param("raise KeyboardInterrupt", id="after-ctrl-c"),
+])
+def test_created_users_are_unregistered_at_session_end(pytester, ending):
+    pytester.makeconftest("""
+        from nexx_conformance.fixtures.users import UserRegistry
+
+        original = UserRegistry.remove_all
+
+        def remove_all(self, client):
+            count = len(self.users)
+            leftovers = original(self, client)
+            with open("cleanup.txt", "w") as report:
+                report.write(f"{count} {leftovers}")
+            return leftovers
+
+        UserRegistry.remove_all = remove_all
+    """)
+    pytester.makepyfile(f"""
+        def test_x(registered_user, user_factory):
+            user_factory.create()
+            {ending}
+    """)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert (pytester.path / "cleanup.txt").read_text() == "2 []"
