@@ -128,13 +128,13 @@ def test_assertion_for_another_challenge_is_rejected(plain_api: Api) -> None:
     assert authorize_login(plain_api, second_cid, used).status_code == HTTPStatus.FORBIDDEN
 
 
-def test_malformed_tokens_are_400_with_a_hint(plain_api: Api) -> None:
+def test_malformed_tokens_are_refused_403_with_a_hint(plain_api: Api) -> None:
     person, key = with_key(plain_api)
     cid, held = held_login(plain_api, person)
     assertion = key.authenticate(held["webauthn"])
     truncated = {**assertion, "response": {"clientDataJSON": assertion["response"]["clientDataJSON"]}}
     for token in ("not json", "[]", json.dumps(truncated)):
         response = authorize_login(plain_api, cid, token)
-        assert response.status_code == HTTPStatus.BAD_REQUEST, token
+        assert response.status_code == HTTPStatus.FORBIDDEN, token
         assert "token" in response.json()["metadata"]["errorhint"]
-    assert finish(plain_api, person, "{}").status_code == HTTPStatus.BAD_REQUEST
+    assert finish(plain_api, person, "{}").status_code == HTTPStatus.FORBIDDEN

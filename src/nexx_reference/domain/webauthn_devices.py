@@ -100,14 +100,14 @@ def parse_registration(token: str) -> RegistrationCredential:
     try:
         return parse_registration_credential_json(token)
     except VERIFY_ERRORS as exc:
-        raise ApiError(HTTPStatus.BAD_REQUEST, f"parameter 'token' is not a WebAuthn registration response: {exc}") from None
+        raise ApiError(HTTPStatus.FORBIDDEN, f"parameter 'token' is not a WebAuthn registration response: {exc}") from None
 
 
 def parse_assertion(token: str) -> AuthenticationCredential:
     try:
         return parse_authentication_credential_json(token)
     except VERIFY_ERRORS as exc:
-        raise ApiError(HTTPStatus.BAD_REQUEST, f"parameter 'token' is not a WebAuthn assertion: {exc}") from None
+        raise ApiError(HTTPStatus.FORBIDDEN, f"parameter 'token' is not a WebAuthn assertion: {exc}") from None
 
 
 def take_registration_challenge(db: sqlite3.Connection, cid: str, user_id: int, host: str) -> str:
