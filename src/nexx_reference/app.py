@@ -12,14 +12,17 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from . import http
 from .context import Services
 from .contract import load_operations
+from .domain import catalogue
 from .mail import Mailer
 from .passwords import Passwords
 from .routes import collect_handlers
+from .routes import uploads as upload_routes
 from .settings import Settings
 from .sms import SmsSender
 from .storage import Database
@@ -50,8 +53,12 @@ def create_app(settings: Settings, contract_path: Path | None = None) -> Starlet
                             methods=[operation.method], name=operation.operation_id))
     for operation_id in handlers:
         log.warning("handler %s has no operation in the contract; not routed", operation_id)
+    # The signed upload URL of /user/prepareupload is not a contract operation (it is opaque there).
+    routes.extend(upload_routes.file_routes())
 
     services = create_services(settings)
+    with services.db.write() as db:
+        catalogue.seed(db, [domain.id for domain in settings.domains])
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -61,6 +68,7 @@ def create_app(settings: Settings, contract_path: Path | None = None) -> Starlet
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[Middleware(upload_routes.RememberApiBase)],
         exception_handlers={HTTPException: http.not_found, Exception: http.internal_error},
     )
     app.state.services = services

@@ -1,0 +1,22 @@
+"""Routes of user generated articles, playlists and collections: 201 with the new item."""
+
+from __future__ import annotations
+
+import time
+from http import HTTPStatus
+
+from ..context import Call, Handler
+from ..domain import catalogue, ugc
+from ..envelope import Reply
+
+
+def creates(streamtype: str) -> Handler:
+    async def handler(call: Call) -> Reply:
+        with call.db.write() as db:
+            row = ugc.create(db, call.domain, call.user_id, streamtype, call.params, time.time())
+        return Reply(catalogue.created_item_view(row), status=HTTPStatus.CREATED)
+
+    return handler
+
+
+HANDLERS = {operation_id: creates(streamtype) for operation_id, streamtype in ugc.STREAMTYPE_OF.items()}
