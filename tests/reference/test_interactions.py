@@ -10,8 +10,19 @@ from http import HTTPStatus
 import pytest
 
 from .conftest import Account, Api
-from .media_steps import (BOATS_IMAGE, BRIEFING_AUDIO, FESTIVAL_EVENT, ROWING_TEAM, ROWING_VIDEO, SUNSET_VIDEO,
-                          UNKNOWN_VIDEO, interact, listed, media_list, register)
+from .media_steps import (
+    BOATS_IMAGE,
+    BRIEFING_AUDIO,
+    FESTIVAL_EVENT,
+    ROWING_TEAM,
+    ROWING_VIDEO,
+    SUNSET_VIDEO,
+    UNKNOWN_VIDEO,
+    interact,
+    listed,
+    media_list,
+    register,
+)
 
 
 def test_adding_twice_changes_nothing_the_second_time(auto_api: Api, logged_in_user: Account) -> None:

@@ -1,0 +1,35 @@
+"""Route of /media/byquery: search the published catalogue; a logged-in user's finds are remembered."""
+
+from __future__ import annotations
+
+import time
+
+from ..context import Call
+from ..domain import catalogue, interactions
+from ..domain.media_lists import DEFAULT_LIMIT
+from ..envelope import Reply
+
+SORT_KEYS = {
+    "ID": lambda row: (row["item_id"], row["streamtype"]),
+    "title": lambda row: (row["title"].casefold(), row["gid"]),
+    "created": lambda row: (row["created"], row["gid"]),
+}
+
+
+async def byquery(call: Call) -> Reply:
+    params = call.params
+    start, limit = params.get("start", 0), params.get("limit", DEFAULT_LIMIT)
+    with call.db.read() as db:
+        found = catalogue.search(db, call.domain.id, params["query"], params.get("streamtype"))
+    found.sort(key=SORT_KEYS[params.get("orderBy", "ID")], reverse=params.get("orderDir", "ASC") == "DESC")
+    shown = found[start:start + limit]
+    # Only a logged-in user has a search history; the eternal and anonymous sessions search without one.
+    if call.caller.user_id is not None and shown:
+        with call.db.write() as db:
+            interactions.record_found(db, call.caller.user_id, [row["gid"] for row in shown], time.time())
+    flat = params.get("mediaDataLevel") == "flat"
+    return Reply([catalogue.item_view(row, None, flat) for row in shown],
+                 paging={"start": start, "limit": limit, "resultcount": len(found)})
+
+
+HANDLERS = {"byquery": byquery}
