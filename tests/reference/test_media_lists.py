@@ -186,3 +186,6 @@ def test_unregister_removes_the_users_items_from_other_lists(auto_api: Api, logg
     assert auto_api.call("DELETE", "user/unregister", logged_in_user.cid).status_code == HTTPStatus.OK
     assert listed(auto_api, fan, "favourites") == []
     assert eternal_list(auto_api, "uploads", forUserID=logged_in_user.user_id).status_code == HTTPStatus.NOT_FOUND
+    # The removed playlist's id is not given to the next one: a stale reference names nothing.
+    after = auto_api.call("POST", "user/addplaylist", fan.cid, data={"title": "Mine"}).json()["result"]
+    assert after["ID"] > created["ID"]

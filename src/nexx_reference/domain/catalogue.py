@@ -44,6 +44,12 @@ CREATE TABLE IF NOT EXISTS media_items (
     UNIQUE (domain, streamtype, item_id)
 );
 CREATE INDEX IF NOT EXISTS media_items_owner ON media_items (owner);
+CREATE TABLE IF NOT EXISTS media_item_ids (
+    domain INTEGER NOT NULL,
+    streamtype TEXT NOT NULL,
+    last INTEGER NOT NULL,
+    PRIMARY KEY (domain, streamtype)
+);
 """
 
 STREAMTYPES = ("video", "audio", "image", "article", "playlist", "collection", "show", "event",
@@ -133,16 +139,27 @@ def create_item(db: sqlite3.Connection, domain: int, owner: int, streamtype: str
                 for_user_story: int = 0, lat: float | None = None, lng: float | None = None,
                 now: float) -> sqlite3.Row:
     """A new user-owned item with the next id of its streamtype (inside the caller's write transaction)."""
-    next_id = db.execute("SELECT COALESCE(MAX(item_id), 0) + 1 FROM media_items WHERE domain = ? AND streamtype = ?",
-                         (domain, streamtype)).fetchone()[0]
+    next_id = _next_item_id(db, domain, streamtype)
     cursor = db.execute(
         "INSERT INTO media_items (domain, streamtype, item_id, hash, title, subtitle, teaser, description, body,"
         " runtime, created, uploaded, published, thumb, owner, from_capture, for_user_story, lat, lng)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        # 16 hex digits: never the length of a seeded hash (12), so the two can not collide.
         (domain, streamtype, next_id, secrets.token_hex(8).upper(), title, subtitle, teaser, description, body,
          now, uploaded, int(published), thumb, owner, from_capture, for_user_story, lat, lng),
     )
     return db.execute("SELECT * FROM media_items WHERE gid = ?", (cursor.lastrowid,)).fetchone()
+
+
+def _next_item_id(db: sqlite3.Connection, domain: int, streamtype: str) -> int:
+    # A counter, not MAX(item_id) + 1: the id of a removed item (its owner unregistered)
+    # is never given to another item, so a client's stale reference can not name a stranger's item.
+    db.execute("INSERT OR IGNORE INTO media_item_ids (domain, streamtype, last) VALUES (?, ?,"
+               " (SELECT COALESCE(MAX(item_id), 0) FROM media_items WHERE domain = ? AND streamtype = ?))",
+               (domain, streamtype, domain, streamtype))
+    db.execute("UPDATE media_item_ids SET last = last + 1 WHERE domain = ? AND streamtype = ?", (domain, streamtype))
+    return db.execute("SELECT last FROM media_item_ids WHERE domain = ? AND streamtype = ?",
+                      (domain, streamtype)).fetchone()[0]
 
 
 def set_cover(db: sqlite3.Connection, gid: int, thumb: str) -> None:
