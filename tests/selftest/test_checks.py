@@ -44,8 +44,8 @@ SCHEMA = schemathesis.openapi.from_dict({
 })
 
 
-def make_case(path: str, method: str, *, query=None, body=None, cid=CID):
-    headers = {"X-Request-CID": cid, "X-Request-Token": TOKEN} if cid else {"X-Request-Token": TOKEN}
+def make_case(path: str, method: str, *, query=None, body=None, cid=CID, token=TOKEN):
+    headers = {"X-Request-CID": cid, "X-Request-Token": token} if cid else {"X-Request-Token": token}
     extra = {"body": body, "media_type": FORM} if body is not None else {}
     return SCHEMA[path][method].Case(path_parameters={"domainid": 4711}, headers=headers,
                                      query=query or {}, **extra)
@@ -206,6 +206,12 @@ def test_no_secret_in_response(sent, result, passes):
     else:
         with pytest.raises(checks.SecretInResponse, match="Rule: login"):
             run(checks.no_secret_in_response, response, case)
+
+
+def test_a_token_that_is_no_signature_may_be_echoed():
+    case = make_case(*PROFILE, token="Inf")
+    response = answer(case, 404, envelope(404, errorhint="unknown domain 'Inf'"))
+    run(checks.no_secret_in_response, response, case)
 
 
 def test_no_secret_in_response_finds_the_domain_secret():
