@@ -27,6 +27,7 @@ IDENTITY_FIELDS = ("username", "email")
 MIN_SECRET_LENGTH = 8
 HASH_PATTERN = re.compile(r"\$argon2(?:id|i|d)\$|\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{20,}")
 TRACEBACK_PATTERN = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
+SIGNATURE_PATTERN = re.compile(r"[0-9a-f]{32}")
 WRONG_TOKEN = "0" * 32
 SESSION_HEADER = "X-Request-CID"
 TOKEN_HEADER = "X-Request-Token"
@@ -276,7 +277,9 @@ def leaked_secrets(case: Any, response: Any, text: str) -> list[str]:
     if HASH_PATTERN.search(text):
         found.append("a password hash (argon2/bcrypt)")
     token = response.request.headers.get(TOKEN_HEADER)
-    if token and token in text:
+    # Only a real signature is a secret: a negative case's token ("0", "Inf") is also in
+    # the errorhint or the path that the response echoes.
+    if token and SIGNATURE_PATTERN.fullmatch(token) and token in text:
         found.append("the X-Request-Token value")
     if any(secret in text for secret in REGISTRY.secrets):
         found.append("the domain secret")

@@ -1,0 +1,124 @@
+"""The session each generated case is sent with, by its operation's `x-nexx-session`.
+
+    none          -> no headers (only /session/init)
+    anonymous     -> a fresh init'ed session
+    user          -> a fresh user of this test, logged in
+    eternal       -> the configured eternal session (the test skips without one)
+    pending-login -> a normal anonymous session: the contract answers 403 (see the tests)
+"""
+
+from __future__ import annotations
+
+from schemathesis.core.parameters import ParameterLocation
+
+from nexx_conformance.checks import REGISTRY
+from nexx_conformance.client import NexxClient, SessionError
+from nexx_conformance.schemathesis_auth import SESSION_CHANGING
+from nexx_conformance.signing import operation_of, request_token
+
+MAX_DOMAIN_ID = 2147483647
+
+ANONYMOUS, USER, ETERNAL, NONE, PENDING = "anonymous", "user", "eternal", "none", "pending-login"
+
+
+def session_kind(operation) -> str:
+    return operation.definition.raw.get("x-nexx-session", ANONYMOUS)
+
+
+def operation_id(operation) -> str:
+    return operation.definition.raw.get("operationId", "")
+
+
+def is_destructive(operation) -> bool:
+    return bool(operation.definition.raw.get("x-nexx-destructive"))
+
+
+class CaseSessions:
+    """The sessions of one test, by kind, opened on first use."""
+
+    def __init__(self, client: NexxClient, user_factory, config, *,
+                 isolate_session_changes: bool = False) -> None:
+        self.client = client
+        self.user_factory = user_factory
+        self.config = config
+        # In a stateful run the operations share sessions: one that logs out or logs in
+        # gets a session of its own so it cannot end the one the others use.
+        self.isolate_session_changes = isolate_session_changes
+        self._cids: dict[str, str] = {}
+        self.user = None
+
+    def cid_for(self, operation) -> str | None:
+        kind = session_kind(operation)
+        if kind == NONE:
+            return None
+        if kind == ETERNAL:
+            return self.config.eternal_cid
+        if self.isolate_session_changes and operation_id(operation) in SESSION_CHANGING:
+            return self._open(kind)
+        if kind not in self._cids:
+            self._cids[kind] = self._open(kind)
+        return self._cids[kind]
+
+    def _open(self, kind: str) -> str:
+        session = self.client.init()
+        if kind == USER:
+            if self.user is None:
+                self.user = self.user_factory.create()
+            login = session.login(self.user.username, self.user.password)
+            if not login.ok:
+                raise SessionError(f"logging in {self.user.username} for a user operation failed",
+                                   login)
+            REGISTRY.add_owner_identities(session.cid, self.user.username, self.user.email)
+            if REGISTRY.anonymous_cid is None:
+                # For anonymous_session_is_rejected_on_user_operations; never given to a case,
+                # so no generated login can turn it into a user session.
+                REGISTRY.anonymous_cid = self.client.init().cid
+        return session.cid
+
+    def close(self) -> None:
+        """Unregister this test's user through its session: generated cases may have changed
+        its password or name, so the run's final cleanup could no longer log in as it."""
+        cid = self._cids.get(USER)
+        if self.user is None or cid is None:
+            return
+        if self.client.session(cid).delete("user/unregister").ok:
+            users = self.user_factory.registry.users
+            if self.user in users:
+                users.remove(self.user)
+
+    def sign(self, case, cid: str | None) -> None:
+        """Put our domain, the session and the signature on the case, unless they are what
+        the case means to get wrong: a negative case keeps an invalid domain id and its
+        invalid session headers, so the server sees the request schemathesis judges."""
+        negative_at = case.meta.is_negative_at if case.meta is not None else (lambda _: False)
+        domain = (case.path_parameters or {}).get("domainid")
+        if not (negative_at(ParameterLocation.PATH) and not is_domain_id(domain)):
+            case.path_parameters = {**(case.path_parameters or {}),
+                                    "domainid": self.config.domain_id}
+        if cid is None or negative_at(ParameterLocation.HEADER):
+            return
+        case.headers = {**(case.headers or {}), "X-Request-CID": cid,
+                        "X-Request-Token": request_token(operation_of(case.operation.path),
+                                                         self.config.domain_id,
+                                                         self.config.domain_secret)}
+
+
+def is_domain_id(value) -> bool:
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_DOMAIN_ID
+
+
+class ConformanceAuth:
+    """schemathesis auth provider: asks the running test's CaseSessions for the session."""
+
+    current: CaseSessions | None = None
+
+    def get(self, case, context):
+        sessions = ConformanceAuth.current
+        return sessions.cid_for(context.operation) if sessions is not None else None
+
+    def set(self, case, data, context) -> None:
+        sessions = ConformanceAuth.current
+        if sessions is not None:
+            sessions.sign(case, data)

@@ -1,0 +1,58 @@
+"""Every operation of the contract, property-based: positive and negative cases, every check.
+
+schemathesis generates the cases from contracts/nexx-user.openapi.yaml and runs its own
+checks and ours (nexx_conformance.checks) on each response. A failure names the operation,
+the rule it breaks and a curl line to reproduce it (session id, signature, passwords masked).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nexx_conformance.reporting import masked_curl
+
+from .contract import CONFORMANCE_SETTINGS, CONTRACT_SCHEMA
+from .sessions import ETERNAL, PENDING, is_destructive, operation_id, session_kind
+
+FORBIDDEN = 403
+schema = CONTRACT_SCHEMA
+
+
+def destructive(ctx) -> bool:
+    return is_destructive(ctx.operation)
+
+
+def give_session(case, sessions) -> None:
+    # schemathesis builds its example and coverage cases at collection, before any session
+    # exists, and signs only the cases it draws later: each case gets its session here
+    # (CaseSessions.sign leaves the invalid parts of a negative case as they are).
+    sessions.sign(case, sessions.cid_for(case.operation))
+
+
+def call_and_check(case, sessions, base_url: str, config) -> None:
+    kind = session_kind(case.operation)
+    if kind == ETERNAL and not config.eternal_cid:
+        pytest.skip("needs the eternal session: pass --eternal-cid or set NEXX_ETERNAL_CID")
+    give_session(case, sessions)
+    response = case.call_and_validate(base_url=base_url)
+    positive = case.meta is not None and case.meta.generation.mode.is_positive
+    if kind == PENDING and positive:
+        # We hold no login for a second factor here, so the session is a plain one: the
+        # contract's answer to the wrong session kind is 403.
+        assert response.status_code == FORBIDDEN, (
+            f"{operation_id(case.operation)} (x-nexx-session: pending-login) with a session "
+            f"that holds no login answered {response.status_code}, expected 403 "
+            f"(conventions.md: 403 wrong session kind)\nReproduce: {masked_curl(response.request)}")
+
+
+@schema.exclude(func=destructive).parametrize()
+@CONFORMANCE_SETTINGS
+def test_operation_conforms_to_the_contract(case, case_sessions, target, nexx_config):
+    call_and_check(case, case_sessions, target.base_url, nexx_config)
+
+
+@pytest.mark.destructive
+@schema.include(func=destructive).parametrize()
+@CONFORMANCE_SETTINGS
+def test_destructive_operation_conforms_to_the_contract(case, case_sessions, target, nexx_config):
+    call_and_check(case, case_sessions, target.base_url, nexx_config)

@@ -1,0 +1,36 @@
+"""Stateful conformance: sequences that follow the contract's links (login -> profile, ...).
+
+schemathesis builds a state machine from the `links` of contracts/nexx-user.openapi.yaml and
+runs short sequences of linked calls, every check on every step. Destructive operations stay
+out: one unregister would end the user the rest of the sequence runs as.
+"""
+
+from __future__ import annotations
+
+from nexx_conformance.checks import REGISTRY
+
+from .contract import CONTRACT_SCHEMA, STATEFUL_SETTINGS
+from .sessions import CaseSessions, ConformanceAuth, is_destructive
+
+
+def test_linked_operations_conform_to_the_contract(client, user_factory, nexx_config, target):
+    sessions = CaseSessions(client, user_factory, nexx_config, isolate_session_changes=True)
+    ConformanceAuth.current = sessions
+    schema = CONTRACT_SCHEMA.exclude(func=lambda ctx: is_destructive(ctx.operation))
+    base_url = target.base_url
+
+    class NexxStateMachine(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"base_url": base_url}
+
+        def before_call(self, case):
+            # Cases built from links carry the values the link gave them; the session and
+            # the signature are still ours to add (CaseSessions.sign keeps negative parts).
+            sessions.sign(case, sessions.cid_for(case.operation))
+
+    try:
+        NexxStateMachine.run(settings=STATEFUL_SETTINGS)
+    finally:
+        ConformanceAuth.current = None
+        REGISTRY.forget_sessions()
+        sessions.close()
