@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from nexx_conformance import constants as c
@@ -107,6 +109,32 @@ def start_or_exit(config: pytest.Config, *, controller: bool) -> None:
 def pytest_sessionfinish(session: pytest.Session) -> None:
     # trylast: session fixtures (the user cleanup) are torn down first, while the target runs.
     stop_run(state_of(session.config))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    with explained_missing_cassette():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    with explained_missing_cassette():
+        return (yield)
+
+
+@contextlib.contextmanager
+def explained_missing_cassette():
+    from vcr.errors import CannotOverwriteExistingCassetteException
+
+    try:
+        yield
+    except CannotOverwriteExistingCassetteException as error:
+        # In replay an unrecorded request is a stale or missing cassette, not an API fault.
+        pytest.fail(
+            "nexx: this request is not in the test's cassette - record it again with "
+            f"--record-mode=rewrite against --target reference (or a URL).\n{error}",
+            pytrace=False)
 
 
 def pytest_recording_configure(config: pytest.Config, vcr) -> None:

@@ -111,3 +111,16 @@ def test_created_users_are_unregistered_at_session_end(pytester, ending):
     """)
     pytester.runpytest_subprocess("-p", "no:cacheprovider")
     assert (pytester.path / "cleanup.txt").read_text() == "2 []"
+
+
+def test_replay_without_cassette_says_how_to_record(pytester):
+    pytester.makepyfile("""
+        import pytest
+
+        @pytest.mark.vcr
+        def test_x(anonymous_session):
+            pass
+    """)
+    result = pytester.runpytest_subprocess("--target", "replay", "-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)  # the session is opened while setting the test up
+    result.stdout.fnmatch_lines(["*record it again with --record-mode=rewrite*"])
