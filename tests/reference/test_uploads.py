@@ -62,6 +62,9 @@ def test_profile_picture_upload(auto_api: Api, logged_in_user: Account) -> None:
     assert result == {"file": ticket["file"], "context": "profilepicture", "item": None, "streamtype": None,
                       "forUserStory": 0}
     assert listed(auto_api, logged_in_user, "uploads") == []
+    profile = auto_api.call("GET", "user/profile", logged_in_user.cid).json()["result"]
+    assert "background" not in profile
+    assert auto_api.http.get(profile["picture"]).status_code == HTTPStatus.OK
 
 
 def test_captured_video_becomes_a_clip_with_its_title(auto_api: Api, logged_in_user: Account) -> None:

@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS profile_images (
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
     file TEXT NOT NULL REFERENCES uploads(file) ON DELETE CASCADE,
+    url TEXT NOT NULL,
     PRIMARY KEY (user_id, kind)
 );
 """
@@ -136,8 +137,9 @@ def finish(db: sqlite3.Connection, domain: DomainSettings, user_id: int, params:
     for_user_story = params.get("forUserStory", row["for_user_story"])
     item = streamtype = None
     if context in PROFILE_CONTEXTS:
-        db.execute("INSERT INTO profile_images (user_id, kind, file) VALUES (?, ?, ?)"
-                   " ON CONFLICT (user_id, kind) DO UPDATE SET file = excluded.file", (user_id, context, row["file"]))
+        db.execute("INSERT INTO profile_images (user_id, kind, file, url) VALUES (?, ?, ?, ?)"
+                   " ON CONFLICT (user_id, kind) DO UPDATE SET file = excluded.file, url = excluded.url",
+                   (user_id, context, row["file"], file_url))
     elif context in NEW_ITEM_CONTEXTS:
         new = catalogue.create_item(
             db, domain.id, user_id, context,
@@ -160,3 +162,12 @@ def finish(db: sqlite3.Connection, domain: DomainSettings, user_id: int, params:
     db.execute("UPDATE uploads SET finished = ?, context = ? WHERE file = ?", (now, context, row["file"]))
     return {"file": row["file"], "context": context, "item": item, "streamtype": streamtype,
             "forUserStory": for_user_story}
+
+
+PROFILE_FIELD_OF_CONTEXT = {"profilepicture": "picture", "profilebackground": "background"}
+
+
+def profile_fields(db: sqlite3.Connection, user_id: int, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile's `picture` and `background`: the URLs of the finished profile uploads."""
+    rows = db.execute("SELECT kind, url FROM profile_images WHERE user_id = ?", (user_id,)).fetchall()
+    return {PROFILE_FIELD_OF_CONTEXT[row["kind"]]: row["url"] for row in rows}
