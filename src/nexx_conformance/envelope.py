@@ -36,7 +36,7 @@ class ApiResponse:
         return 200 <= self.status < 300
 
     @classmethod
-    def from_httpx(cls, response: httpx.Response) -> "ApiResponse":
+    def from_httpx(cls, response: httpx.Response) -> ApiResponse:
         try:
             body = response.json()
         except (json.JSONDecodeError, UnicodeDecodeError):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import copy
 import json
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from nexx_conformance.constants import MASK, SECRET_FIELDS
@@ -45,7 +46,7 @@ def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
 
 def scrub_json(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: MASK if k.lower() in SECRET_KEYS and value[k] is not None else scrub_json(v)
+        return {k: MASK if k.lower() in SECRET_KEYS and v is not None else scrub_json(v)
                 for k, v in value.items()}
     if isinstance(value, list):
         return [scrub_json(item) for item in value]

@@ -15,7 +15,7 @@ SMS_KIND = "sms"
 
 def _handler_for(inbox: Inbox) -> type[BaseHTTPRequestHandler]:
     class SmsHandler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             try:
                 payload = json.loads(self.rfile.read(length) or b"{}")

@@ -20,7 +20,7 @@ class _Handler:
     def __init__(self, inbox: Inbox) -> None:
         self.inbox = inbox
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):
         mail = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         body = mail.get_body(preferencelist=("plain", "html"))
         text = body.get_content() if body is not None else ""
