@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import math
 import os
 import secrets
@@ -194,14 +195,22 @@ class Client:
         self.recorder.record(path, time.perf_counter() - started, response.status_code)
         if response.status_code != expect:
             raise StepFailed
-        return response.json()
+        try:
+            return response.json()
+        except ValueError as exc:
+            self.recorder.failures[(path, "body is not JSON")] += 1
+            raise StepFailed from exc
 
 
 async def one_user(client: Client, name: str, password: str, optional: list[str], rounds: int) -> None:
     client.cid = None
     session = await client.call("POST", "session/init", {"nxp_devh": secrets.token_hex(16)},
                                 signed=False, expect=CREATED)
-    client.cid = session["result"]["general"]["cid"]
+    try:
+        client.cid = session["result"]["general"]["cid"]
+    except (KeyError, TypeError) as exc:
+        client.recorder.failures[("session/init", "no result.general.cid")] += 1
+        raise StepFailed from exc
     await client.call("POST", "user/register", {"username": name, "email": f"{name}@example.org",
                                                 "password": password, "skipLogin": 1}, expect=CREATED)
     await client.call("POST", "session/login", {"provider": "manual", "username": name, "password": password})
@@ -225,7 +234,7 @@ async def attempt(call) -> None:
 
 async def client_loop(client: Client, index: int, run_id: str, optional: list[str], rounds: int) -> None:
     password = f"Bench-{secrets.token_hex(6)}-7"
-    for cycle in range(10**9):
+    for cycle in itertools.count():
         try:
             await one_user(client, f"bench_{run_id}_{index}_{cycle}", password, optional, rounds)
         except StepFailed:
@@ -237,7 +246,7 @@ async def client_loop(client: Client, index: int, run_id: str, optional: list[st
 async def routed_operations(http: httpx.AsyncClient, base_url: str) -> tuple[list[str], list[str]]:
     """Which optional operations the server routes: unsigned, a routed one answers 401."""
     present, missing = [], []
-    for path, (method, fields) in OPTIONAL_OPERATIONS.items():
+    for path, (method, _) in OPTIONAL_OPERATIONS.items():
         response = await http.request(method, f"{base_url}/{DOMAIN_ID}/{path}")
         routed = response.status_code not in (NOT_FOUND, METHOD_NOT_ALLOWED)
         (present if routed else missing).append(path)
