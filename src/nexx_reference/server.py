@@ -23,7 +23,11 @@ class ServerError(Exception):
 def bind_socket(host: str, port: int) -> socket.socket:
     """Listen on host:port (0 = a free port) before uvicorn starts, so a taken port is
     one clear error here rather than a log line and an exit deep inside uvicorn."""
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only when
+    # the listening socket names its protocol; without it every kept-alive request waits
+    # for Nagle's delayed ACK (about 40 ms).
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,
+                         socket.IPPROTO_TCP)
     try:
         sock.bind((host, port))
         sock.listen(128)
