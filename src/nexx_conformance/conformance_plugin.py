@@ -35,7 +35,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--report-dir", dest="nexx_report_dir", metavar="DIR",
         help=f"where junit.xml, report.html and {COVERAGE_FILE} go "
-             f"(default {DEFAULT_REPORT_DIR}/; env {REPORT_DIR_ENV})")
+             f"(default {DEFAULT_REPORT_DIR}/; env {REPORT_DIR_ENV}); write --report-dir=DIR: "
+             "pytest takes a separate DIR for a test path when it looks for the rootdir")
 
 
 def is_worker(config: pytest.Config) -> bool:

@@ -1,0 +1,104 @@
+"""Wall time of the whole suite on this machine: replayed from cassettes, and live on the reference.
+
+    uv run python benchmarks/suite_wall_time.py [--repeat 1] [-- extra pytest arguments]
+
+Runs `uv run pytest --target replay` and `uv run pytest` (the bundled reference server) one
+after the other, each --repeat times, and prints a table of wall times. The runs' reports go
+to a temporary directory that is removed afterwards, so the script writes nothing.
+Exit status: 0 when every run ran (whatever its tests found), 2 on bad options or when
+`uv` cannot be started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = (
+    ("replay", ["uv", "run", "pytest", "--target", "replay"]),
+    ("reference", ["uv", "run", "pytest"]),
+)
+# pytest's last line, with or without the "=====" banner (-q drops it).
+SUMMARY = re.compile(r"^=*\s*(\S.*?(?:passed|failed|errors?|skipped|no tests ran).*?) in [\d.]+s",
+                     re.MULTILINE)
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: list[float]
+    exit_codes: list[int]
+    outcome: str
+
+
+def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    own = argv[:argv.index("--")] if "--" in argv else argv
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=1, help="runs per target (default 1)")
+    args = parser.parse_args(own)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args, extra
+
+
+def time_run(command: list[str], report_dir: str) -> tuple[float, int, str]:
+    started = time.perf_counter()
+    # The environment, not "--report-dir DIR": pytest reads path-like arguments when it
+    # looks for the rootdir, before plugin options are known, and DIR would become it.
+    environment = {**os.environ, "NEXX_REPORT_DIR": report_dir}
+    finished = subprocess.run([*command, "-q"], cwd=ROOT, env=environment,
+                              capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    found = SUMMARY.findall(finished.stdout)
+    if found:
+        return elapsed, finished.returncode, found[-1]
+    # No summary: pytest stopped early (bad option, collection error); show why.
+    last = (finished.stderr.strip() or finished.stdout.strip() or "no output").splitlines()[-1]
+    return elapsed, finished.returncode, f"(stopped early) {last[:100]}"
+
+
+def measure(repeat: int, extra: list[str]) -> list[Timing]:
+    timings = []
+    with tempfile.TemporaryDirectory(prefix="nexx-bench-") as report_dir:
+        for name, command in RUNS:
+            timing = Timing(name, [], [], "")
+            for _ in range(repeat):
+                seconds, code, outcome = time_run([*command, *extra], report_dir)
+                timing.seconds.append(seconds)
+                timing.exit_codes.append(code)
+                timing.outcome = outcome
+            timings.append(timing)
+    return timings
+
+
+def print_table(timings: list[Timing]) -> None:
+    print(f"{'target':<10} {'runs':>4} {'median s':>9} {'min s':>7} {'max s':>7}  exit  last outcome")
+    for t in timings:
+        codes = ",".join(str(code) for code in sorted(set(t.exit_codes)))
+        print(f"{t.name:<10} {len(t.seconds):>4} {statistics.median(t.seconds):>9.1f} "
+              f"{min(t.seconds):>7.1f} {max(t.seconds):>7.1f}  {codes:<4}  {t.outcome}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, extra = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        timings = measure(args.repeat, extra)
+    except FileNotFoundError as error:
+        print(f"cannot start {error.filename!r}: is uv installed and on PATH?", file=sys.stderr)
+        return 2
+    print_table(timings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
