@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 import schemathesis
 from schemathesis.core.failures import Failure, Severity
 
+from nexx_conformance.matchers import normalize
 from nexx_conformance.reporting import masked_curl
 
 SERVER_ERROR = 500
@@ -104,7 +105,7 @@ class SessionRegistry:
 
     def add_owner_identities(self, cid: str | None, *identities: str) -> None:
         if cid:
-            self._owners.setdefault(cid, set()).update(i.lower() for i in identities if i)
+            self._owners.setdefault(cid, set()).update(identity_key(i) for i in identities if i)
 
     def owner_identities(self, cid: str | None) -> set[str] | None:
         return self._owners.get(cid) if cid else None
@@ -128,6 +129,12 @@ class SessionRegistry:
 
 
 REGISTRY = SessionRegistry()
+
+
+def identity_key(value: str) -> str:
+    # Names carry the run id (qa_<runid>_<n>): a replay's user is qa_replay_1 while the
+    # recorded answers name the recording's qa_3f9a2c_1, the same user. The number stays.
+    return normalize(value.lower())
 
 
 def operation_id(case: Any) -> str:
@@ -298,7 +305,7 @@ def foreign_identities(case: Any, response: Any, result: Any) -> list[str]:
                                              for v in sent.get(name, [])))
         own = REGISTRY.owner_identities(cid) or set()
     return sorted({f"{key} {value!r}" for key, value in walk_fields(result, IDENTITY_FIELDS)
-                   if isinstance(value, str) and value.lower() not in own})
+                   if isinstance(value, str) and identity_key(value) not in own})
 
 
 def walk_fields(node: Any, names: tuple[str, ...]):

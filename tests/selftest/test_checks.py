@@ -237,6 +237,16 @@ def test_no_secret_in_response_finds_another_users_data(result, passes):
             run(checks.no_secret_in_response, response, case)
 
 
+def test_a_replayed_user_owns_the_recorded_name():
+    REGISTRY.add_owner_identities(CID, "qa_replay_1", "qa_replay_1@example.test")
+    case = make_case(*PROFILE)
+    recorded = {"username": "qa_3f9a2ct72_1", "email": "qa_3f9a2ct72_1@example.test"}
+    run(checks.no_secret_in_response, answer(case, 200, envelope(200, recorded)), case)
+    other = {"username": "qa_3f9a2ct72_2"}
+    with pytest.raises(checks.SecretInResponse, match="qa_3f9a2ct72_2"):
+        run(checks.no_secret_in_response, answer(case, 200, envelope(200, other)), case)
+
+
 def test_a_renamed_user_owns_the_new_name():
     REGISTRY.add_owner_identities(CID, "alice")
     rename = make_case(*UPDATEDATA, body={"username": "alice2"})
