@@ -90,11 +90,19 @@ def _property_schema(schema: Any, name: str) -> dict[str, Any]:
     return {}
 
 
+SQLITE_MAX_INTEGER = 2**63 - 1
+
+
 def coerce(value: str, schema: dict[str, Any]) -> Any:
     """The value as the schema's type, or the string unchanged when it does not fit."""
     for declared in _declared_types(schema):
         if declared == "integer" and _INTEGER.match(value):
-            return int(value)
+            number = int(value)
+            # SQLite stores 64-bit integers; a larger one would fail in storage (a 500)
+            # wherever the contract forgot a maximum.
+            if abs(number) > SQLITE_MAX_INTEGER:
+                raise InputError(f"integer {value[:24]} is out of range (64 bits at most)")
+            return number
         if declared == "number":
             try:
                 number = float(value)

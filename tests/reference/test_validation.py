@@ -22,6 +22,9 @@ ACCOUNT = {"username": "valid_name", "email": "valid@example.org", "password": "
     pytest.param({"skipLogin": "2"}, "parameter 'skipLogin' must be one of 0, 1", id="flag"),
     pytest.param({"connectedForm": "seven"}, "parameter 'connectedForm' must be an integer", id="integer-type"),
     pytest.param({"username": None}, "parameter 'username' is required", id="manual-needs-username"),
+    pytest.param({"connectedForm": "2147483648"}, "parameter 'connectedForm' must be at most", id="integer-maximum"),
+    pytest.param({"connectedForm": "334714702617342967808"}, "integer 334714702617342967808 is out of range",
+                 id="beyond-64-bits-is-400-not-500"),
 ])
 def test_register_input_rules(api: Api, change: dict, hint: str) -> None:
     data = {k: v for k, v in {**ACCOUNT, **change}.items() if v is not None}
