@@ -20,7 +20,11 @@ SIGNATURE_HEADERS = ("X-Request-Token", "X-Request-CID")
 TOKEN_IN_PATH = re.compile(r"/(authorize|resetpassword|verifytokenunique)/[^/?#\s\"'&<>]+")
 # Response keys whose values are session ids, one-time values or key material.
 SECRET_KEYS = frozenset(SECRET_FIELDS) | {"cid", "sig", "privatekey", "private_key", "otpauth"}
-OTPAUTH = re.compile(r"otpauth://[^\s\"']+")
+# The secret inside an otpauth:// URI; the rest of the URI (issuer, label) is kept.
+OTPAUTH_SECRET = re.compile(r"(otpauth://[^\s\"']*?[?&]secret=)[^&\s\"']+")
+# Placeholders keep the value's shape, so a replayed response still fits the contract's
+# schema (a TOTP secret is base32, a session id matches Cid): "***" would not.
+PLACEHOLDERS = {"cid": "scrubbed-session-id", "secret": "A" * 32}
 URL_SIGNATURE = re.compile(r"([?&]sig=)[^&\s\"']+")
 
 
@@ -40,14 +44,14 @@ def scrub_text(text: str, secrets: Iterable[str] = ()) -> str:
         if secret:
             text = text.replace(secret, MASK)
     text = scrub_path(text)  # also tokens echoed in metadata.calledwith and in mail links
-    text = OTPAUTH.sub(f"otpauth://{MASK}", text)
+    text = OTPAUTH_SECRET.sub(lambda match: match.group(1) + PLACEHOLDERS["secret"], text)
     return URL_SIGNATURE.sub(lambda match: match.group(1) + MASK, text)
 
 
 def scrub_json(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: MASK if k.lower() in SECRET_KEYS and v is not None else scrub_json(v)
-                for k, v in value.items()}
+        return {k: PLACEHOLDERS.get(k.lower(), MASK) if k.lower() in SECRET_KEYS and v is not None
+                else scrub_json(v) for k, v in value.items()}
     if isinstance(value, list):
         return [scrub_json(item) for item in value]
     if isinstance(value, str):
