@@ -46,44 +46,33 @@ class NexxRuleBroken(Failure):
                          severity=severity)
 
 
-class EnvelopeStatusMismatch(NexxRuleBroken):
-    code, checks = "NX101", ("envelope_status_matches_http_status",)
-    kind_title = "Envelope status differs from the HTTP status"
+def rule_failure(name: str, code: str, check: str, title: str) -> type[NexxRuleBroken]:
+    # A class of its own per check, not one class with a field: schemathesis tells findings
+    # apart (and keeps one per operation) by class, and its reports name the class and code.
+    return type(name, (NexxRuleBroken,), {"code": code, "checks": (check,), "kind_title": title,
+                                          "__doc__": title, "__module__": __name__})
 
 
-class ErrorWithoutHint(NexxRuleBroken):
-    code, checks = "NX102", ("error_has_errorhint",)
-    kind_title = "Error response without errorhint or with a result"
-
-
-class InconsistentPaging(NexxRuleBroken):
-    code, checks = "NX103", ("paging_on_lists_is_consistent",)
-    kind_title = "List paging is inconsistent"
-
-
-class ServerErrorAnswered(NexxRuleBroken):
-    code, checks = "NX104", ("no_server_error",)
-    kind_title = "Server error or traceback in the response"
-
-
-class SecretInResponse(NexxRuleBroken):
-    code, checks = "NX105", ("no_secret_in_response",)
-    kind_title = "Secret or foreign user data in the response"
-
-
-class MissingSessionAccepted(NexxRuleBroken):
-    code, checks = "NX106", ("missing_session_is_rejected",)
-    kind_title = "Call without X-Request-CID not rejected with 401"
-
-
-class WrongTokenAccepted(NexxRuleBroken):
-    code, checks = "NX107", ("wrong_token_is_rejected",)
-    kind_title = "Call with a wrong X-Request-Token not rejected with 401"
-
-
-class AnonymousSessionAccepted(NexxRuleBroken):
-    code, checks = "NX108", ("anonymous_session_is_rejected_on_user_operations",)
-    kind_title = "User operation not rejected with 403 for an anonymous session"
+EnvelopeStatusMismatch = rule_failure("EnvelopeStatusMismatch", "NX101",
+                                      "envelope_status_matches_http_status",
+                                      "Envelope status differs from the HTTP status")
+ErrorWithoutHint = rule_failure("ErrorWithoutHint", "NX102", "error_has_errorhint",
+                                "Error response without errorhint or with a result")
+InconsistentPaging = rule_failure("InconsistentPaging", "NX103", "paging_on_lists_is_consistent",
+                                  "List paging is inconsistent")
+ServerErrorAnswered = rule_failure("ServerErrorAnswered", "NX104", "no_server_error",
+                                   "Server error or traceback in the response")
+SecretInResponse = rule_failure("SecretInResponse", "NX105", "no_secret_in_response",
+                                "Secret or foreign user data in the response")
+MissingSessionAccepted = rule_failure("MissingSessionAccepted", "NX106",
+                                      "missing_session_is_rejected",
+                                      "Call without X-Request-CID not rejected with 401")
+WrongTokenAccepted = rule_failure("WrongTokenAccepted", "NX107", "wrong_token_is_rejected",
+                                  "Call with a wrong X-Request-Token not rejected with 401")
+AnonymousSessionAccepted = rule_failure("AnonymousSessionAccepted", "NX108",
+                                        "anonymous_session_is_rejected_on_user_operations",
+                                        "User operation not rejected with 403 for an anonymous "
+                                        "session")
 
 
 class SessionRegistry:
@@ -366,42 +355,37 @@ def describe(probe: Any) -> str:
     return f"HTTP {probe.status_code}" + (f" ({hint})" if hint else " without errorhint")
 
 
+def probe_rejection(ctx: Any, case: Any, response: Any, kind: type[NexxRuleBroken], status: int,
+                    *, call: str, rule: str, **session_headers: str | None) -> None:
+    """Resend an accepted call with its session headers changed; fail unless it gets `status`."""
+    if not probe_due(case, response, kind.checks[0]):
+        return
+    probe = resend(ctx, case, response, **session_headers)
+    if not rejected_with(probe, status):
+        fail(kind, case, probe, severity=Severity.CRITICAL,
+             broke=f"the call {call} got {describe(probe)}", expected=f"{status} with errorhint",
+             rule=rule)
+
+
 @schemathesis.check
 def missing_session_is_rejected(ctx, response, case):
-    if not probe_due(case, response, "missing_session_is_rejected"):
-        return
-    probe = resend(ctx, case, response, X_Request_CID=None)
-    if not rejected_with(probe, UNAUTHORIZED):
-        fail(MissingSessionAccepted, case, probe, severity=Severity.CRITICAL,
-             broke=f"the call without X-Request-CID got {describe(probe)}",
-             expected="401 with errorhint",
-             rule="security RequestCID: every operation but init needs a session")
-    return
+    probe_rejection(ctx, case, response, MissingSessionAccepted, UNAUTHORIZED,
+                    call="without X-Request-CID", X_Request_CID=None,
+                    rule="security RequestCID: every operation but init needs a session")
 
 
 @schemathesis.check
 def wrong_token_is_rejected(ctx, response, case):
-    if not probe_due(case, response, "wrong_token_is_rejected"):
-        return
-    probe = resend(ctx, case, response, X_Request_Token=WRONG_TOKEN)
-    if not rejected_with(probe, UNAUTHORIZED):
-        fail(WrongTokenAccepted, case, probe, severity=Severity.CRITICAL,
-             broke=f"the call with a wrong X-Request-Token got {describe(probe)}",
-             expected="401 with errorhint",
-             rule="security RequestToken: md5(OPERATION + DOMAINID + DOMAINSECRET) is checked")
-    return
+    probe_rejection(
+        ctx, case, response, WrongTokenAccepted, UNAUTHORIZED,
+        call="with a wrong X-Request-Token", X_Request_Token=WRONG_TOKEN,
+        rule="security RequestToken: md5(OPERATION + DOMAINID + DOMAINSECRET) is checked")
 
 
 @schemathesis.check
 def anonymous_session_is_rejected_on_user_operations(ctx, response, case):
     if session_kind(case) != "user" or REGISTRY.anonymous_cid is None:
         return
-    if not probe_due(case, response, "anonymous_session_is_rejected_on_user_operations"):
-        return
-    probe = resend(ctx, case, response, X_Request_CID=REGISTRY.anonymous_cid)
-    if not rejected_with(probe, FORBIDDEN):
-        fail(AnonymousSessionAccepted, case, probe, severity=Severity.CRITICAL,
-             broke=f"the call with an anonymous session got {describe(probe)}",
-             expected="403 with errorhint",
-             rule="x-nexx-session: user - the operation needs a logged-in user")
-    return
+    probe_rejection(ctx, case, response, AnonymousSessionAccepted, FORBIDDEN,
+                    call="with an anonymous session", X_Request_CID=REGISTRY.anonymous_cid,
+                    rule="x-nexx-session: user - the operation needs a logged-in user")

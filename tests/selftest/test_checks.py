@@ -96,6 +96,23 @@ LOGIN = ("/{domainid}/session/login", "POST")
 UPDATEDATA = ("/{domainid}/user/updatedata", "POST")
 
 
+FAILURE_KINDS = [checks.EnvelopeStatusMismatch, checks.ErrorWithoutHint, checks.InconsistentPaging,
+                 checks.ServerErrorAnswered, checks.SecretInResponse, checks.MissingSessionAccepted,
+                 checks.WrongTokenAccepted, checks.AnonymousSessionAccepted]
+
+
+def test_each_check_reports_a_failure_kind_of_its_own():
+    # schemathesis keeps one finding per operation and failure class: kinds must not merge.
+    assert len({kind.code for kind in FAILURE_KINDS}) == len(FAILURE_KINDS)
+    for kind in FAILURE_KINDS:
+        (check,) = kind.checks
+        assert callable(getattr(checks, check)), f"{kind.__name__} names no check of ours"
+        assert getattr(checks, kind.__name__) is kind and kind.__module__ == checks.__name__
+        failure = kind(operation="GET /{domainid}/user/profile", message="what broke")
+        assert isinstance(failure, checks.NexxRuleBroken) and failure.title == kind.kind_title
+        assert failure.asdict()["type"] == kind.__name__ and failure.asdict()["code"] == kind.code
+
+
 @pytest.mark.parametrize("http, envelope_status", [
     pytest.param(200, 200, id="200-matches-passes"),
     pytest.param(404, 404, id="404-matches-passes"),
