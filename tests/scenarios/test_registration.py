@@ -20,15 +20,20 @@ def profile_username(result) -> str | None:
     return result.get("username") or (result.get("general") or {}).get("username")
 
 
+def register_new_user(session: Session, user_factory, step):
+    """Step "register a new user": a user the target created, tracked for removal at the end."""
+    user = user_factory.details()
+    with step("register a new user"):
+        registration = session.post("user/register", **user.form())
+        assert registration.status == CREATED, registration.describe()
+        user_factory.track(user)
+    return user
+
+
 def test_registered_user_confirms_mail_and_logs_in(
     anonymous_session: Session, mailbox, user_factory, step
 ):
-    user = user_factory.details()
-
-    with step("register a new user"):
-        registration = anonymous_session.post("user/register", **user.form())
-        assert registration.status == CREATED, registration.describe()
-        user_factory.track(user)
+    user = register_new_user(anonymous_session, user_factory, step)
 
     with step("the authorization mail arrives"):
         mail = mailbox.wait_for(user.email, "authorize")
@@ -63,12 +68,7 @@ def test_registered_user_confirms_mail_and_logs_in(
 def test_authorization_token_cannot_be_used_twice(
     anonymous_session: Session, mailbox, user_factory, step
 ):
-    user = user_factory.details()
-
-    with step("register a new user"):
-        registration = anonymous_session.post("user/register", **user.form())
-        assert registration.status == CREATED, registration.describe()
-        user_factory.track(user)
+    user = register_new_user(anonymous_session, user_factory, step)
 
     with step("authorize with the token from the mail"):
         token = mailbox.wait_for(user.email, "authorize").token
