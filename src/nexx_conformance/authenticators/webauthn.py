@@ -46,6 +46,18 @@ def _b64(data: bytes) -> str:
     return websafe_encode(data)  # unpadded base64url, as WebAuthn's JSON form wants
 
 
+def _public_key_credential(credential: _Credential, client_data: CollectedClientData,
+                           **response: str | None) -> dict:
+    """The `PublicKeyCredential` JSON around an authenticator response (attestation, assertion)."""
+    return {
+        "id": _b64(credential.credential_id),
+        "rawId": _b64(credential.credential_id),
+        "type": "public-key",
+        "response": {"clientDataJSON": _b64(bytes(client_data)), **response},
+        "clientExtensionResults": {},
+    }
+
+
 class SecurityKey:
     """A U2F/WebAuthn key in software; the private keys never leave this object."""
 
@@ -74,16 +86,8 @@ class SecurityKey:
             hashlib.sha256(rp_id.encode()).digest(), FLAGS.UP | FLAGS.AT, credential.sign_count,
             attested)
         attestation = AttestationObject.create("none", auth_data, {})
-        return {
-            "id": _b64(credential.credential_id),
-            "rawId": _b64(credential.credential_id),
-            "type": "public-key",
-            "response": {
-                "clientDataJSON": _b64(bytes(client_data)),
-                "attestationObject": _b64(bytes(attestation)),
-            },
-            "clientExtensionResults": {},
-        }
+        return _public_key_credential(credential, client_data,
+                                      attestationObject=_b64(bytes(attestation)))
 
     def authenticate(self, request_options: Any, *, origin: str | None = None) -> dict:
         """The `PublicKeyCredential` JSON of navigator.credentials.get()."""
@@ -97,18 +101,9 @@ class SecurityKey:
             hashlib.sha256(credential.rp_id.encode()).digest(), FLAGS.UP, credential.sign_count)
         signature = credential.private_key.sign(
             bytes(auth_data) + client_data.hash, ec.ECDSA(hashes.SHA256()))
-        return {
-            "id": _b64(credential.credential_id),
-            "rawId": _b64(credential.credential_id),
-            "type": "public-key",
-            "response": {
-                "clientDataJSON": _b64(bytes(client_data)),
-                "authenticatorData": _b64(bytes(auth_data)),
-                "signature": _b64(signature),
-                "userHandle": None,
-            },
-            "clientExtensionResults": {},
-        }
+        return _public_key_credential(credential, client_data,
+                                      authenticatorData=_b64(bytes(auth_data)),
+                                      signature=_b64(signature), userHandle=None)
 
     def _pick(self, options: dict) -> _Credential:
         rp_id = options.get("rpId")
