@@ -15,6 +15,7 @@ from http import HTTPStatus
 from typing import Any
 
 from ..envelope import ApiError
+from .single_use import still_open
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS avs_transactions (
@@ -55,14 +56,11 @@ def finish(db: sqlite3.Connection, domain: int, user_id: int, transaction: int, 
         " WHERE avs_transactions.id = ? AND users.domain = ?",
         (transaction, domain),
     ).fetchone()
-    if row is None:
-        raise ApiError(HTTPStatus.NOT_FOUND, f"unknown AVS transaction {transaction}")
-    if row["user_id"] != user_id:
+    if row is not None and row["user_id"] != user_id:
         raise ApiError(HTTPStatus.FORBIDDEN, f"AVS transaction {transaction} belongs to another user")
-    if row["status"] is not None:
-        raise ApiError(HTTPStatus.CONFLICT, f"AVS transaction {transaction} is finished already")
-    if row["expires"] < time.time():
-        raise ApiError(HTTPStatus.NOT_FOUND, f"AVS transaction {transaction} expired; start a new one")
+    still_open(row, used_column="status", unknown=f"unknown AVS transaction {transaction}",
+               used=f"AVS transaction {transaction} is finished already",
+               expired=f"AVS transaction {transaction} expired; start a new one")
     status = VERIFIED if passed else REJECTED
     db.execute("UPDATE avs_transactions SET status = ? WHERE id = ?", (status, transaction))
     return {"transaction": transaction, "status": status, "ageclass": ageclass(db, user_id)}

@@ -11,9 +11,8 @@ import hashlib
 import secrets
 import sqlite3
 import time
-from http import HTTPStatus
 
-from ..envelope import ApiError
+from .single_use import still_open
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS mail_tokens (
@@ -49,11 +48,8 @@ def redeem(db: sqlite3.Connection, kind: str, token: str) -> int:
         (_digest(token), kind),
     ).fetchone()
     label = "authorization" if kind == "authorize" else "password reset"
-    if row is None:
-        raise ApiError(HTTPStatus.NOT_FOUND, f"unknown or expired {label} token")
-    if row["used"] is not None:
-        raise ApiError(HTTPStatus.CONFLICT, f"this {label} token was already used")
-    if row["expires"] < time.time():
-        raise ApiError(HTTPStatus.NOT_FOUND, f"unknown or expired {label} token")
+    row = still_open(row, used_column="used", unknown=f"unknown or expired {label} token",
+                     used=f"this {label} token was already used",
+                     expired=f"unknown or expired {label} token")
     db.execute("UPDATE mail_tokens SET used = ? WHERE token_hash = ?", (time.time(), _digest(token)))
     return row["user_id"]

@@ -19,6 +19,7 @@ from urllib.parse import quote
 import pyotp
 
 from ..envelope import ApiError
+from .single_use import still_open
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS authenticators (
@@ -90,12 +91,10 @@ def finish(db: sqlite3.Connection, user_id: int, process: int, code: str | None)
         "SELECT secret, expires, finished FROM authenticator_enrolments WHERE id = ? AND user_id = ?",
         (process, user_id),
     ).fetchone()
-    if row is None:
-        raise ApiError(HTTPStatus.NOT_FOUND, f"unknown authenticator enrolment process {process}")
-    if row["finished"] is not None:
-        raise ApiError(HTTPStatus.CONFLICT, f"authenticator enrolment process {process} is finished already")
-    if row["expires"] < time.time():
-        raise ApiError(HTTPStatus.NOT_FOUND, f"authenticator enrolment process {process} expired; start a new one")
+    row = still_open(row, used_column="finished",
+                     unknown=f"unknown authenticator enrolment process {process}",
+                     used=f"authenticator enrolment process {process} is finished already",
+                     expired=f"authenticator enrolment process {process} expired; start a new one")
     step = None
     if code is not None:
         step = matching_step(row["secret"], code, None)

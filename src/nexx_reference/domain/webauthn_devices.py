@@ -32,6 +32,7 @@ from webauthn.helpers.structs import (
 from webauthn.registration.verify_registration_response import VerifiedRegistration
 
 from ..envelope import ApiError
+from .single_use import has_expired
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS u2f_devices (
@@ -114,7 +115,7 @@ def take_registration_challenge(db: sqlite3.Connection, cid: str, user_id: int, 
     """This session's open challenge for `host`, used up by taking it; 404 if there is none."""
     row = db.execute("SELECT challenge, expires FROM u2f_registrations WHERE cid = ? AND user_id = ? AND host = ?",
                      (cid, user_id, host)).fetchone()
-    if row is None or row["expires"] < time.time():
+    if row is None or has_expired(row["expires"]):
         raise ApiError(HTTPStatus.NOT_FOUND,
                        f"no open U2F registration for host {host}: call /user/prepareregisteru2fdevice first")
     db.execute("DELETE FROM u2f_registrations WHERE cid = ?", (cid,))

@@ -1,0 +1,30 @@
+"""Single-use records that expire: mail tokens, authenticator enrolments, AVS transactions.
+
+They answer alike (contract): 404 unknown, 409 used already, 404 expired. A used record
+answers 409 even after it expired: the client learns it was used, not that it came late.
+No tables of its own; each area keeps its record with an `expires` column (epoch seconds).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from http import HTTPStatus
+
+from ..envelope import ApiError
+
+
+def has_expired(expires: float) -> bool:
+    return expires < time.time()
+
+
+def still_open(row: sqlite3.Row | None, *, used_column: str, unknown: str, used: str,
+               expired: str) -> sqlite3.Row:
+    """The record if it can still be used; else ApiError with the hint for its state."""
+    if row is None:
+        raise ApiError(HTTPStatus.NOT_FOUND, unknown)
+    if row[used_column] is not None:
+        raise ApiError(HTTPStatus.CONFLICT, used)
+    if has_expired(row["expires"]):
+        raise ApiError(HTTPStatus.NOT_FOUND, expired)
+    return row
