@@ -3,14 +3,24 @@
     NEXX_DOMAIN_ID=4711 NEXX_DOMAIN_SECRET=... [NEXX_DOMAIN_ID_AUTOAUTHORIZE=4712] \\
     SCHEMATHESIS_HOOKS=nexx_conformance.schemathesis_hooks \\
     uv run schemathesis run contracts/nexx-user.openapi.yaml --url http://127.0.0.1:8080/v3.1
+
+The users the hooks register (on the AutoAuthorize domain) are unregistered when the run ends.
 """
 
 from __future__ import annotations
 
+import atexit
+import sys
+
 import schemathesis
 
 from nexx_conformance.config import ConfigError
-from nexx_conformance.schemathesis_auth import SchemathesisAuthProvider, cache_key, from_environment
+from nexx_conformance.schemathesis_auth import (
+    SchemathesisAuthProvider,
+    cache_key,
+    from_environment,
+    keeps_its_meaning,
+)
 
 try:
     _auth = from_environment()
@@ -24,3 +34,14 @@ class NexxAuth(SchemathesisAuthProvider):
 
     def __init__(self) -> None:
         super().__init__(_auth)
+
+
+schemathesis.hook("filter_case")(keeps_its_meaning)
+
+
+@atexit.register
+def _remove_users() -> None:
+    leftovers = _auth.remove_users()
+    if leftovers:
+        print(f"nexx: could not unregister schemathesis users: {', '.join(leftovers)}",
+              file=sys.stderr)

@@ -42,18 +42,14 @@ def test_case_is_signed_for_its_own_operation_and_domain():
     assert case.headers["X-Request-CID"] == "cid-1"
 
 
-def test_invalid_domain_of_a_negative_case_is_kept():
-    case = case_for("/{domainid}/user/profile", "GET", domainid="-x")
-    NexxCaseAuth(4711, "s3cret").sign(case, "cid-1")
-    assert case.path_parameters["domainid"] == "-x"
-
-
 def test_session_kind_and_cache_key_follow_the_operation():
     auth = NexxCaseAuth(4711, "s")
     profile = SCHEMA["/{domainid}/user/profile"]["GET"]
     logout = SCHEMA["/{domainid}/session/logout"]["POST"]
-    assert auth.cache_key(profile) == "user"
-    assert auth.cache_key(logout) == "anonymous:logout"
+    assert auth.cache_key(profile) == auth.cache_key(profile) == "user"
+    # Every logout case gets a session of its own: a shared one would be logged out.
+    first, second = auth.cache_key(logout), auth.cache_key(logout)
+    assert first.startswith("anonymous:logout:") and first != second
 
 
 @respx.mock
@@ -70,6 +66,27 @@ def test_user_session_registers_and_logs_in_on_autoauthorize_domain():
     assert login.calls.last.request.headers["X-Request-Token"] == request_token("login", 4712, "s")
 
 
+@respx.mock
+def test_unregister_runs_as_a_throwaway_user_and_leftovers_are_removed():
+    respx.post(f"{BASE}/4712/session/init").mock(return_value=httpx.Response(
+        201, json={"metadata": {"status": 201}, "result": {"general": {"cid": "c9"}}}))
+    register = respx.post(f"{BASE}/4712/user/register").mock(return_value=httpx.Response(
+        201, json={"metadata": {"status": 201}, "result": {}}))
+    login = respx.post(f"{BASE}/4712/session/login").mock(return_value=httpx.Response(
+        200, json={"metadata": {"status": 200}, "result": {}}))
+    unregister = respx.delete(f"{BASE}/4712/user/unregister").mock(return_value=httpx.Response(
+        200, json={"metadata": {"status": 200}, "result": {}}))
+    auth = from_environment({"NEXX_DOMAIN_SECRET": "s", "NEXX_DOMAIN_ID_AUTOAUTHORIZE": "4712"})
+    auth.open_session(BASE, "user", "profile")
+    auth.open_session(BASE, "user", "unregister")
+    auth.open_session(BASE, "user", "unregister")
+    names = [call.request.content.decode() for call in register.calls]
+    assert len(names) == 3 and len(set(names)) == 3  # the shared user and two throwaways
+    assert auth.remove_users() == []
+    assert unregister.call_count == 3 and auth.registered == []
+    assert login.call_count == 6
+
+
 def test_environment_without_secret_is_a_clear_error():
     with pytest.raises(ConfigError, match="NEXX_DOMAIN_SECRET"):
         from_environment({})
@@ -80,12 +97,15 @@ def test_negative_component_is_not_repaired(location):
     from hypothesis import find, settings
     from schemathesis.generation import GenerationMode
 
-    from nexx_conformance.schemathesis_auth import negative_components
+    from schemathesis.core.parameters import ParameterLocation
+
+    def negative_only_at(case) -> bool:
+        return {place for place in ParameterLocation if case.meta.is_negative_at(place)} == {
+            ParameterLocation(location)}
 
     operation = SCHEMA["/{domainid}/user/profile"]["GET"]
     strategy = operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
-    case = find(strategy, lambda case: negative_components(case) == {location},
-                settings=settings(database=None, max_examples=500))
+    case = find(strategy, negative_only_at, settings=settings(database=None, max_examples=500))
     before_domain = case.path_parameters["domainid"]
     before_headers = dict(case.headers or {})
     NexxCaseAuth(4711, "s3cret").sign(case, "cid-1")
