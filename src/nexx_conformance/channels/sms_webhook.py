@@ -7,7 +7,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from nexx_conformance.channels import Inbox, Message
-from nexx_conformance.channels.smtp_sink import ensure_port_free, free_port
+from nexx_conformance.channels.ports import ensure_port_free, free_port
 
 SMS_PATH = "/sms"
 SMS_KIND = "sms"

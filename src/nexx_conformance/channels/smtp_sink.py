@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
 
 from nexx_conformance.channels import Inbox, Message
+from nexx_conformance.channels.ports import SinkError, ensure_port_free, free_port
+
+# SinkError is what SmtpSink raises for a taken port: importable from here too.
+__all__ = ["MAIL_TYPE_HEADER", "SinkError", "SmtpSink"]
 
 MAIL_TYPE_HEADER = "X-Nexx-Mail-Type"
-
-
-class SinkError(RuntimeError):
-    """The sink could not listen where it was asked to."""
 
 
 class _Handler:
@@ -28,20 +27,6 @@ class _Handler:
         for recipient in envelope.rcpt_tos:
             self.inbox.deliver(Message(recipient=recipient, kind=kind, text=text))
         return "250 Message accepted for delivery"
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
-
-
-def ensure_port_free(host: str, port: int, what: str) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            raise SinkError(f"{what} cannot listen on {host}:{port}: {error.strerror}") from None
 
 
 class SmtpSink:
