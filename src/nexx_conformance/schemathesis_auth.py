@@ -60,6 +60,9 @@ def keeps_its_meaning(context, case) -> bool:
 class Credentials:
     username: str
     password: str = field(repr=False)
+    # The sessions this user was logged in with, newest last: the way back in when a case
+    # changed how it logs in (an authenticator app enrolled, a new password).
+    cids: list[str] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -133,28 +136,43 @@ class NexxCaseAuth:
         answer = session.login(user.username, user.password)
         if not answer.ok:
             raise SessionError(f"logging in the schemathesis user {user.username} failed", answer)
+        user.cids.append(session.cid)
 
     def sign(self, case, cid: str | None) -> None:
         sign_case(case, cid, self.domain_id, self.secret)
 
     def remove_users(self) -> list[str]:
         """Unregister the users this auth registered and a case has not removed yet; returns
-        the names that could not be removed (a generated case may have changed a password)."""
+        those that could not be removed, with the reason."""
         if self._client is None:
             return []
         leftovers = []
         while self.registered:
             user = self.registered.pop()
             try:
-                session = self._client.init()
-                if not session.login(user.username, user.password).ok:
-                    continue  # already unregistered by its case, or its password changed
-                answer = session.delete("user/unregister")
-                if not answer.ok:
-                    leftovers.append(f"{user.username} (HTTP {answer.status})")
+                refusal = self._unregister(user)
             except Exception as error:  # noqa: BLE001 - cleanup must reach every user
                 leftovers.append(f"{user.username} ({type(error).__name__}: {error})")
+                continue
+            if refusal is not None:
+                leftovers.append(f"{user.username} ({refusal.describe()})")
         return leftovers
+
+    def _unregister(self, user: Credentials):
+        """Through a session the user is still logged in with, else a new login. None when
+        removed, or gone already (its own unregister case removed it); else the refusal."""
+        for cid in reversed(user.cids):
+            if self._client.session(cid).delete("user/unregister").ok:
+                return None
+        session = self._client.init()
+        taken = session.post(f"user/verifyaccountdetailsunique/{user.username}")
+        if taken.ok and (taken.result or {}).get("unique") == 1:
+            return None
+        login = session.login(user.username, user.password)
+        if not login.ok:
+            return login
+        answer = session.delete("user/unregister")
+        return None if answer.ok else answer
 
 
 def from_environment(environ=os.environ) -> NexxCaseAuth:

@@ -4,7 +4,7 @@ import respx
 import schemathesis
 
 from nexx_conformance.config import ConfigError
-from nexx_conformance.schemathesis_auth import NexxCaseAuth, from_environment
+from nexx_conformance.schemathesis_auth import Credentials, NexxCaseAuth, from_environment
 from nexx_conformance.signing import request_token
 
 BASE = "http://api.test/v3.1"
@@ -83,8 +83,41 @@ def test_unregister_runs_as_a_throwaway_user_and_leftovers_are_removed():
     names = [call.request.content.decode() for call in register.calls]
     assert len(names) == 3 and len(set(names)) == 3  # the shared user and two throwaways
     assert auth.remove_users() == []
-    assert unregister.call_count == 3 and auth.registered == []
-    assert login.call_count == 6
+    # Each through the session it was logged in with: no new login needed.
+    assert unregister.call_count == 3 and auth.registered == [] and login.call_count == 3
+
+
+@respx.mock
+def test_a_user_whose_sessions_are_gone_logs_in_again_to_be_removed():
+    respx.post(f"{BASE}/4712/session/init").mock(return_value=httpx.Response(
+        201, json={"metadata": {"status": 201}, "result": {"general": {"cid": "c9"}}}))
+    respx.post(f"{BASE}/4712/user/verifyaccountdetailsunique/alice").mock(return_value=httpx.Response(
+        200, json={"metadata": {"status": 200}, "result": {"field": "username", "unique": 0}}))
+    login = respx.post(f"{BASE}/4712/session/login").mock(return_value=httpx.Response(
+        200, json={"metadata": {"status": 200}, "result": {}}))
+    unregister = respx.delete(f"{BASE}/4712/user/unregister").mock(side_effect=[
+        httpx.Response(403, json={"metadata": {"status": 403, "errorhint": "needs a logged-in user"}}),
+        httpx.Response(200, json={"metadata": {"status": 200}, "result": {}})])
+    auth = NexxCaseAuth(4712, "s", register_user=True)
+    auth.client(BASE)
+    auth.registered.append(Credentials("alice", "pw", cids=["old"]))
+    assert auth.remove_users() == []
+    assert login.call_count == 1 and unregister.call_count == 2
+
+
+@respx.mock
+def test_a_user_that_cannot_be_removed_is_named_with_the_reason():
+    respx.post(f"{BASE}/4712/session/init").mock(return_value=httpx.Response(
+        201, json={"metadata": {"status": 201}, "result": {"general": {"cid": "c9"}}}))
+    respx.post(f"{BASE}/4712/user/verifyaccountdetailsunique/alice").mock(return_value=httpx.Response(
+        200, json={"metadata": {"status": 200}, "result": {"field": "username", "unique": 0}}))
+    respx.post(f"{BASE}/4712/session/login").mock(return_value=httpx.Response(
+        403, json={"metadata": {"status": 403, "errorhint": "wrong username or password"}}))
+    auth = NexxCaseAuth(4712, "s", register_user=True)
+    auth.client(BASE)
+    auth.registered.append(Credentials("alice", "pw"))
+    [leftover] = auth.remove_users()
+    assert leftover.startswith("alice (HTTP 403 (wrong username or password)") and "pw" not in leftover
 
 
 def test_environment_without_secret_is_a_clear_error():
