@@ -108,10 +108,12 @@ class NexxCaseAuth:
             return self.eternal_cid
         session = self.client(base_url).init()
         if kind == "user":
-            if operation_id in USER_ENDING and self.register_user:
-                self._log_in(session, self._register(session))
-            else:
+            if operation_id not in USER_ENDING:
                 self._log_in(session, self._shared_user(session))
+            elif self.register_user:
+                self._log_in(session, self._register(session))
+            # else: a given user (NEXX_USERNAME) is never unregistered; the case runs
+            # anonymous and is expected to be refused.
         return session.cid
 
     def _shared_user(self, session: Session) -> Credentials | None:

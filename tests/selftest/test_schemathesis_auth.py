@@ -120,6 +120,19 @@ def test_a_user_that_cannot_be_removed_is_named_with_the_reason():
     assert leftover.startswith("alice (HTTP 403 (wrong username or password)") and "pw" not in leftover
 
 
+@respx.mock
+def test_a_given_user_is_never_logged_in_for_unregister():
+    respx.post(f"{BASE}/4711/session/init").mock(return_value=httpx.Response(
+        201, json={"metadata": {"status": 201}, "result": {"general": {"cid": "c9"}}}))
+    login = respx.post(f"{BASE}/4711/session/login").mock(return_value=httpx.Response(
+        200, json={"metadata": {"status": 200}, "result": {}}))
+    auth = from_environment({"NEXX_DOMAIN_SECRET": "s", "NEXX_USERNAME": "alice", "NEXX_PASSWORD": "pw"})
+    assert auth.open_session(BASE, "user", "unregister") == "c9"
+    assert not login.called
+    auth.open_session(BASE, "user", "profile")
+    assert login.called and auth.registered == []
+
+
 def test_environment_without_secret_is_a_clear_error():
     with pytest.raises(ConfigError, match="NEXX_DOMAIN_SECRET"):
         from_environment({})
