@@ -11,6 +11,7 @@ from typing import Self
 import uvicorn
 
 from .app import create_app
+from .domain.users import login_names
 from .settings import Settings
 
 STARTUP_TIMEOUT = 10.0
@@ -67,6 +68,11 @@ class RunningServer:
     @property
     def app(self):  # the Starlette app, e.g. for a test that inspects its storage
         return self._server.config.app
+
+    def users(self) -> list[str]:
+        """Every user in the store (`domain:username-or-email`): what a run left behind."""
+        with self.app.state.services.db.read() as db:
+            return login_names(db)
 
     def _run(self) -> None:
         try:

@@ -87,3 +87,10 @@ def email_taken(db: sqlite3.Connection, domain: int, email: str) -> bool:
 def provider_token_taken(db: sqlite3.Connection, domain: int, provider: str, token: str) -> bool:
     return by_provider_token(db, domain, provider, token) is not None
 
+
+
+def login_names(db: sqlite3.Connection) -> list[str]:
+    """Every user of every domain as `domain:username-or-email`, oldest first (the suite's
+    end-of-run proof that its cleanup left nobody behind)."""
+    rows = db.execute("SELECT domain, username, email, id FROM users ORDER BY id").fetchall()
+    return [f"{row['domain']}:{row['username'] or row['email'] or '#' + str(row['id'])}" for row in rows]
