@@ -1,0 +1,136 @@
+"""How a user this run created is reached and unregistered when the run ends.
+
+Cheapest way first:
+  1. the session its registration logged in, while that session is still this user's;
+  2. a login with what its test knew: the password, or the social connector token;
+  3. with a mailbox: the link of its authorization mail (an account whose mail was never
+     confirmed cannot log in), else a password reset by mail (its test changed the
+     password, or an anonymous account never had one); then a new login.
+A user the target no longer knows (its test unregistered it) needs nothing.
+Passwords and tokens are sent, never shown: a reason names statuses, not values.
+"""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import quote
+
+from nexx_conformance.channels import Channel, NoMessage
+from nexx_conformance.client import NexxClient, Session
+from nexx_conformance.envelope import ApiResponse
+
+OK = 200
+HELD = 202
+# The authorization mail left while the registration was answered; Mailpit may lag a little.
+AUTHORIZE_MAIL_WAIT = 5.0
+# requestpass mails after answering (so its timing reveals nothing).
+RESET_MAIL_WAIT = 10.0
+NO_MAILBOX = "cannot log in: removed or re-passworded by its test, or never authorized"
+
+
+def new_password() -> str:
+    # Letters and digits, as the password rule asks.
+    return f"Pw{secrets.token_hex(8)}9x"
+
+
+def remove_user(client: NexxClient, user, mailbox: Channel | None) -> str | None:
+    """Unregister `user` (a nexx_conformance.users.User); None once it is gone, else why not."""
+    domain = client.for_domain(user.domain_id)
+    if user.cid and unregistered_through_own_session(domain.session(user.cid), user):
+        return None
+    session = domain.init()
+    login = log_in(session, user)
+    if login is not None and login.status == HELD:
+        return "its login is held for a second factor"
+    if login is None or login.status != OK:
+        if mailbox is None:
+            return NO_MAILBOX
+        if not still_registered(session, user):
+            return None
+        reason = log_in_by_mail(session, user, mailbox)
+        if reason is not None:
+            return reason
+    answer = session.delete("user/unregister")
+    return None if answer.ok else f"unregister answered {status_of(answer)}"
+
+
+def unregistered_through_own_session(session: Session, user) -> bool:
+    # The session may since have logged out, or in as another user (a second anonymous
+    # registration on the same session): only this user's own session may unregister it.
+    profile = session.get("user/profile")
+    if profile.status != OK or not isinstance(profile.result, dict):
+        return False
+    if user.user_id is not None:
+        mine = profile.result.get("ID") == user.user_id
+    else:
+        mine = same_text(profile.result.get("email"), user.email)
+    return mine and session.delete("user/unregister").ok
+
+
+def log_in(session: Session, user) -> ApiResponse | None:
+    """The answer to a login with what the test knew; None when it knew nothing to log in with."""
+    answer = None
+    if user.password and (user.username or user.email):
+        answer = session.login(user.username or user.email, user.password)
+        if answer.status == OK:
+            return answer
+    if user.provider and user.connector_token:
+        answer = session.post("session/login", provider=user.provider, token=user.connector_token)
+    return answer
+
+
+def still_registered(session: Session, user) -> bool:
+    name = user.email or user.username
+    if not name:
+        return True
+    answer = session.post(f"user/verifyaccountdetailsunique/{quote(name, safe='@')}")
+    free = answer.status == OK and isinstance(answer.result, dict) and answer.result.get("unique") == 1
+    return not free
+
+
+def log_in_by_mail(session: Session, user, mailbox: Channel) -> str | None:
+    """Logs `session` in through the mailbox; None on success, else why it failed."""
+    if not user.email:
+        return "cannot log in, and has no email address to reach it by mail"
+    wait = AUTHORIZE_MAIL_WAIT if user.needs_authorization else 0.0
+    if authorized_by_mail(session, user.email, mailbox, wait):
+        user.needs_authorization = False
+        login = log_in(session, user)
+        if login is not None and login.status == OK:
+            return None
+    elif user.needs_authorization:
+        return "never authorized, and no usable authorization mail arrived"
+    password = new_password()
+    if not reset_by_mail(session, user.email, mailbox, password):
+        return "cannot log in, and no usable password reset mail arrived"
+    user.password = password
+    login = session.login(user.email, password)
+    return None if login.status == OK else f"login after a password reset answered {status_of(login)}"
+
+
+def authorized_by_mail(session: Session, email: str, mailbox: Channel, wait: float) -> bool:
+    token = mailed_token(mailbox, email, "authorize", wait)
+    return token is not None and session.post(f"user/authorize/{token}").ok
+
+
+def reset_by_mail(session: Session, email: str, mailbox: Channel, password: str) -> bool:
+    if not session.get("user/requestpass", token=email).ok:
+        return False
+    token = mailed_token(mailbox, email, "resetpassword", RESET_MAIL_WAIT)
+    return token is not None and session.post(f"user/resetpassword/{token}", newpassword=password).ok
+
+
+def mailed_token(mailbox: Channel, email: str, kind: str, wait: float) -> str | None:
+    try:
+        return mailbox.wait_for(email, kind, timeout=wait).token
+    except NoMessage:
+        return None
+
+
+def status_of(answer: ApiResponse) -> str:
+    hint = f" ({answer.errorhint})" if answer.errorhint else ""
+    return f"HTTP {answer.status}{hint}"
+
+
+def same_text(a, b) -> bool:
+    return isinstance(a, str) and isinstance(b, str) and a.lower() == b.lower()

@@ -1,0 +1,133 @@
+"""The users a run created (by the user factory or by a generated case) and their removal.
+
+Every user a test makes is tracked here the moment the target answers 201, with what its
+removal will need; `UserRegistry.remove_all` unregisters them when the session ends
+(nexx_conformance.user_removal says how each kind of user is reached).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nexx_conformance.channels import Channel
+from nexx_conformance.client import NexxClient
+from nexx_conformance.user_removal import remove_user
+
+CREATED = 201
+# The contract operations that create a user (contracts/paths/account.yaml). A social
+# registration is `register` with `provider` and the connector `token`.
+USER_CREATING_OPERATIONS = ("register", "registeranonymous")
+
+
+@dataclass
+class User:
+    """A user this run created; tests update `password` when they change it.
+
+    `cid` is the session the registration logged in (anonymous registration, register on
+    an AutoAuthorize domain); `needs_authorization` is set while the account waits for the
+    link of its authorization mail. Secrets (password, session, connector token) have
+    repr=False: a user is named in warnings, its secrets never are.
+    """
+
+    username: str | None
+    email: str | None
+    password: str | None = field(repr=False)
+    domain_id: int
+    user_id: int | None = None
+    cid: str | None = field(default=None, repr=False)
+    provider: str | None = None
+    connector_token: str | None = field(default=None, repr=False)
+    needs_authorization: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.username or self.email or f"user #{self.user_id}"
+
+    def form(self, **extra) -> dict:
+        """The fields of POST /user/register."""
+        return {"username": self.username, "email": self.email, "password": self.password, **extra}
+
+
+class UserRegistry:
+    """Every user a test created; unregistered at the end of the session."""
+
+    def __init__(self, mailbox: Channel | None = None) -> None:
+        self.users: list[User] = []
+        # Where authorization and password reset mails arrive: without it, a user that
+        # cannot log in with what we know cannot be reached.
+        self.mailbox = mailbox
+
+    def track(self, user: User) -> None:
+        self.users.append(user)
+
+    def remove_all(self, client: NexxClient) -> list[str]:
+        """Unregister every tracked user; returns what could not be removed, with the reason."""
+        leftovers = []
+        while self.users:
+            user = self.users.pop()
+            try:
+                reason = remove_user(client, user, self.mailbox)
+            except Exception as error:  # noqa: BLE001 - cleanup must reach every user
+                reason = type(error).__name__
+            if reason is not None:
+                leftovers.append(f"{user.name} ({reason})")
+        return leftovers
+
+
+def created_user(case, response, default_domain: int) -> User | None:
+    """The user a generated case created, if its answer says it did (201 from an operation
+    in USER_CREATING_OPERATIONS), with what removing it needs; no request is sent."""
+    operation = case.operation.definition.raw.get("operationId")
+    if operation not in USER_CREATING_OPERATIONS or response.status_code != CREATED:
+        return None
+    form = case.body if isinstance(case.body, dict) else {}
+    result = result_of(response)
+    logged_in = "loginstate" in result
+    user_id = (result.get("user") or {}).get("ID") if logged_in else result.get("ID")
+    return User(
+        username=text(form.get("username")),
+        email=text(form.get("email")),
+        password=text(form.get("password")),
+        domain_id=domain_of(case, result_metadata(response)) or default_domain,
+        user_id=user_id if isinstance(user_id, int) else None,
+        cid=text((result.get("general") or {}).get("cid")) if logged_in else None,
+        provider=text(form.get("provider")),
+        connector_token=text(form.get("token")),
+        needs_authorization=not logged_in and result.get("authorized") == 0,
+    )
+
+
+def result_of(response) -> dict[str, Any]:
+    body = json_of(response)
+    result = body.get("result")
+    return result if isinstance(result, dict) else {}
+
+
+def result_metadata(response) -> dict[str, Any]:
+    metadata = json_of(response).get("metadata")
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def json_of(response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def domain_of(case, metadata: dict[str, Any]) -> int | None:
+    # The case's path names the domain it was sent to; `fordomain` is the server's word.
+    for value in ((case.path_parameters or {}).get("domainid"), metadata.get("fordomain")):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.isdigit():
+            return int(value)
+    return None
+
+
+def text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, str) else str(value)
