@@ -15,6 +15,7 @@ from nexx_conformance.checks import REGISTRY
 from nexx_conformance.client import NexxClient, SessionError
 from nexx_conformance.schemathesis_auth import SESSION_CHANGING
 from nexx_conformance.signing import operation_of, request_token
+from nexx_conformance.users import created_user
 
 MAX_DOMAIN_ID = 2147483647
 
@@ -74,6 +75,13 @@ class CaseSessions:
                 # so no generated login can turn it into a user session.
                 REGISTRY.anonymous_cid = self.client.init().cid
         return session.cid
+
+    def track_created_user(self, case, response) -> None:
+        """Remember a user this case registered (a 201 from register, registeranonymous), so
+        the run's cleanup removes it; sends nothing, so the test's requests stay as recorded."""
+        user = created_user(case, response, self.config.domain_id)
+        if user is not None:
+            self.user_factory.track(user)
 
     def close(self) -> None:
         """Unregister this test's user through its session: generated cases may have changed

@@ -28,6 +28,10 @@ def test_linked_operations_conform_to_the_contract(client, user_factory, nexx_co
             # the signature are still ours to add (CaseSessions.sign keeps negative parts).
             sessions.sign(case, sessions.cid_for(case.operation))
 
+        def after_call(self, response, case):
+            # Before the checks run on the answer: a user is tracked even if they then fail.
+            sessions.track_created_user(case, response)
+
     try:
         NexxStateMachine.run(settings=STATEFUL_SETTINGS)
     finally:
