@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nexx_conformance import users_left
 from nexx_conformance.channels.mailpit import MailpitMailbox
 from nexx_conformance.channels.replayed import ReplayedChannel
 from nexx_conformance.channels.sms_webhook import SmsWebhookSink
@@ -39,6 +40,10 @@ def start_run(state: SuiteState, *, controller: bool) -> None:
 
 
 def stop_run(state: SuiteState) -> None:
+    # Counted here: after the session's user cleanup (the engine stops the run last), while
+    # the server still runs. Only once: a second stop finds the server gone.
+    if state.closers and state.users_left is None:
+        state.users_left = users_left.count(state.target)
     state.close()
 
 

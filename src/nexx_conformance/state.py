@@ -24,6 +24,8 @@ class SuiteState:
     mailbox: Channel | None = None
     sms_inbox: Channel | None = None
     closers: list = field(default_factory=list)
+    # What the target still stores when the run ends (nexx_conformance.users_left.count).
+    users_left: dict | None = None
 
     def close(self) -> None:
         # Last started, first stopped: the server before the sinks it delivers to.

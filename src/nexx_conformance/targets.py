@@ -21,12 +21,17 @@ class TargetError(RuntimeError):
 
 @dataclass
 class Target:
-    """A running target: its base URL, its domains by purpose and how to stop it."""
+    """A running target: its base URL, its domains by purpose and how to stop it.
+
+    `users` lists every user the target stores; only the bundled reference server can
+    (a URL target does not tell us who else uses it).
+    """
 
     kind: str
     base_url: str
     domains: dict[str, int]
     stop: Callable[[], None] = field(default=lambda: None, repr=False)
+    users: Callable[[], list[str]] | None = field(default=None, repr=False)
 
     @property
     def live(self) -> bool:
@@ -62,7 +67,8 @@ def start_reference(config: NexxConfig, smtp_address: tuple[str, int] | None, sm
         raise TargetError(f"the bundled reference server cannot be imported ({error}); "
                           "run against a URL with --target or record with it first") from None
     running = start_in_thread(reference_settings(config, smtp_address, sms_url))
-    return Target(c.TARGET_REFERENCE, running.base_url.rstrip("/"), domains_of(config), running.stop)
+    return Target(c.TARGET_REFERENCE, running.base_url.rstrip("/"), domains_of(config), running.stop,
+                  users=running.users)
 
 
 def url_target(config: NexxConfig) -> Target:
