@@ -141,9 +141,8 @@ def test_environment_without_secret_is_a_clear_error():
 @pytest.mark.parametrize("location", ["header", "path"])
 def test_negative_component_is_not_repaired(location):
     from hypothesis import find, settings
-    from schemathesis.generation import GenerationMode
-
     from schemathesis.core.parameters import ParameterLocation
+    from schemathesis.generation import GenerationMode
 
     def negative_only_at(case) -> bool:
         return {place for place in ParameterLocation if case.meta.is_negative_at(place)} == {
