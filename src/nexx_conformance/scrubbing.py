@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from vcr.request import Request
+
 from nexx_conformance.constants import MASK, SECRET_FIELDS
 
 SIGNATURE_HEADERS = ("X-Request-Token", "X-Request-CID")
@@ -103,7 +105,9 @@ class Scrubber:
     def before_record_request(self, request):
         if urlsplit(request.uri).netloc in self._ignore:
             return None
-        request = copy.deepcopy(request)
+        # A new request with copied headers, not a deepcopy: vcrpy calls this for every
+        # lookup of a replayed request, and every field replaced below is an immutable value.
+        request = Request(request.method, request.uri, request.body, dict(request.headers))
         request.uri = self._rename(scrub_text(scrub_uri(request.uri), self._secrets))
         for name in SIGNATURE_HEADERS:
             if name in request.headers:

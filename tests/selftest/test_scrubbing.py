@@ -46,3 +46,13 @@ def test_response_keeps_no_secret():
 def test_sink_traffic_is_not_recorded():
     scrubber = Scrubber([], ignore_netlocs=["127.0.0.1:2526"])
     assert scrubber.before_record_request(request("http://127.0.0.1:2526/sms")) is None
+
+
+def test_scrubbing_leaves_the_live_request_untouched():
+    live = Request("POST", "http://h/v3.1/1/user/login?sig=abc",
+                   b"username=u&password=Pw1x", {"X-Request-Token": "token", "X-Request-CID": "cid"})
+    stored = Scrubber(["sec"]).before_record_request(live)
+    assert stored.headers["X-Request-Token"] == "***"
+    assert live.headers["X-Request-Token"] == "token"
+    assert live.body == b"username=u&password=Pw1x"
+    assert live.uri == "http://h/v3.1/1/user/login?sig=abc"
