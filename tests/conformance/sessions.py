@@ -9,15 +9,10 @@
 
 from __future__ import annotations
 
-from schemathesis.core.parameters import ParameterLocation
-
 from nexx_conformance.checks import REGISTRY
 from nexx_conformance.client import NexxClient, SessionError
-from nexx_conformance.schemathesis_auth import SESSION_CHANGING
-from nexx_conformance.signing import operation_of, request_token
+from nexx_conformance.schemathesis_auth import SESSION_CHANGING, sign_case
 from nexx_conformance.users import created_user
-
-MAX_DOMAIN_ID = 2147483647
 
 ANONYMOUS, USER, ETERNAL, NONE, PENDING = "anonymous", "user", "eternal", "none", "pending-login"
 
@@ -95,26 +90,9 @@ class CaseSessions:
                 users.remove(self.user)
 
     def sign(self, case, cid: str | None) -> None:
-        """Put our domain, the session and the signature on the case, unless they are what
-        the case means to get wrong: a negative case keeps an invalid domain id and its
-        invalid session headers, so the server sees the request schemathesis judges."""
-        negative_at = case.meta.is_negative_at if case.meta is not None else (lambda _: False)
-        domain = (case.path_parameters or {}).get("domainid")
-        if not (negative_at(ParameterLocation.PATH) and not is_domain_id(domain)):
-            case.path_parameters = {**(case.path_parameters or {}),
-                                    "domainid": self.config.domain_id}
-        if cid is None or negative_at(ParameterLocation.HEADER):
-            return
-        case.headers = {**(case.headers or {}), "X-Request-CID": cid,
-                        "X-Request-Token": request_token(operation_of(case.operation.path),
-                                                         self.config.domain_id,
-                                                         self.config.domain_secret)}
-
-
-def is_domain_id(value) -> bool:
-    if isinstance(value, str) and value.isdigit():
-        value = int(value)
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_DOMAIN_ID
+        """Our domain, the session and the signature, except where a negative case means to
+        get them wrong (nexx_conformance.schemathesis_auth.sign_case)."""
+        sign_case(case, cid, self.config.domain_id, self.config.domain_secret)
 
 
 class ConformanceAuth:
