@@ -79,7 +79,7 @@ def body_of(body: bytes | str | None) -> Normalized:
     return _normalized(normalized_form(text) if "=" in text else normalize(text))
 
 
-def _body_key(request) -> bytes | str | None:
+def body_key(request) -> bytes | str | None:
     body = request.body
     if body is None or isinstance(body, (bytes, str)):
         return body
@@ -103,7 +103,7 @@ def nexx_query(r1, r2) -> None:
 
 
 def nexx_body(r1, r2) -> None:
-    _compare("body", body_of(_body_key(r1)), body_of(_body_key(r2)))
+    _compare("body", body_of(body_key(r1)), body_of(body_key(r2)))
 
 
 MATCHERS = {"nexx_path": nexx_path, "nexx_query": nexx_query, "nexx_body": nexx_body}
