@@ -1,13 +1,12 @@
-import httpx
 import pytest
-import respx
 import schemathesis
 
 from nexx_conformance.config import ConfigError
 from nexx_conformance.schemathesis_auth import Credentials, NexxCaseAuth, from_environment
 from nexx_conformance.signing import request_token
 
-BASE = "http://api.test/v3.1"
+from .conftest import FAKE_BASE, nexx_answer
+
 DOMAIN = {"name": "domainid", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 
 
@@ -52,34 +51,38 @@ def test_session_kind_and_cache_key_follow_the_operation():
     assert first.startswith("anonymous:logout:") and first != second
 
 
-@respx.mock
-def test_user_session_registers_and_logs_in_on_autoauthorize_domain():
-    respx.post(f"{BASE}/4712/session/init").mock(return_value=httpx.Response(
-        201, json={"metadata": {"status": 201}, "result": {"general": {"cid": "c9"}}}))
-    register = respx.post(f"{BASE}/4712/user/register").mock(return_value=httpx.Response(
-        201, json={"metadata": {"status": 201}, "result": {}}))
-    login = respx.post(f"{BASE}/4712/session/login").mock(return_value=httpx.Response(
-        200, json={"metadata": {"status": 200}, "result": {}}))
-    auth = from_environment({"NEXX_DOMAIN_SECRET": "s", "NEXX_DOMAIN_ID_AUTOAUTHORIZE": "4712"})
-    assert auth.open_session(BASE, "user") == "c9"
+AUTO = {"NEXX_DOMAIN_SECRET": "s", "NEXX_DOMAIN_ID_AUTOAUTHORIZE": "4712"}
+
+
+def serve_sessions(fake_nexx, domain: int = 4712, login_status: int = 200):
+    """init answers with cid c9; register and login answer; returns (register, login)."""
+    fake_nexx.post(f"/{domain}/session/init").mock(return_value=nexx_answer(201, {"general": {"cid": "c9"}}))
+    register = fake_nexx.post(f"/{domain}/user/register").mock(return_value=nexx_answer(201, {}))
+    hint = "wrong username or password" if login_status == 403 else None
+    login = fake_nexx.post(f"/{domain}/session/login").mock(return_value=nexx_answer(login_status, {}, hint))
+    return register, login
+
+
+def username_taken(fake_nexx, name: str) -> None:
+    fake_nexx.post(f"/4712/user/verifyaccountdetailsunique/{name}").mock(
+        return_value=nexx_answer(200, {"field": "username", "unique": 0}))
+
+
+def test_user_session_registers_and_logs_in_on_autoauthorize_domain(fake_nexx):
+    register, login = serve_sessions(fake_nexx)
+    auth = from_environment(AUTO)
+    assert auth.open_session(FAKE_BASE, "user") == "c9"
     assert register.called and login.called
     assert login.calls.last.request.headers["X-Request-Token"] == request_token("login", 4712, "s")
 
 
-@respx.mock
-def test_unregister_runs_as_a_throwaway_user_and_leftovers_are_removed():
-    respx.post(f"{BASE}/4712/session/init").mock(return_value=httpx.Response(
-        201, json={"metadata": {"status": 201}, "result": {"general": {"cid": "c9"}}}))
-    register = respx.post(f"{BASE}/4712/user/register").mock(return_value=httpx.Response(
-        201, json={"metadata": {"status": 201}, "result": {}}))
-    login = respx.post(f"{BASE}/4712/session/login").mock(return_value=httpx.Response(
-        200, json={"metadata": {"status": 200}, "result": {}}))
-    unregister = respx.delete(f"{BASE}/4712/user/unregister").mock(return_value=httpx.Response(
-        200, json={"metadata": {"status": 200}, "result": {}}))
-    auth = from_environment({"NEXX_DOMAIN_SECRET": "s", "NEXX_DOMAIN_ID_AUTOAUTHORIZE": "4712"})
-    auth.open_session(BASE, "user", "profile")
-    auth.open_session(BASE, "user", "unregister")
-    auth.open_session(BASE, "user", "unregister")
+def test_unregister_runs_as_a_throwaway_user_and_leftovers_are_removed(fake_nexx):
+    register, login = serve_sessions(fake_nexx)
+    unregister = fake_nexx.delete("/4712/user/unregister").mock(return_value=nexx_answer(200, {}))
+    auth = from_environment(AUTO)
+    auth.open_session(FAKE_BASE, "user", "profile")
+    auth.open_session(FAKE_BASE, "user", "unregister")
+    auth.open_session(FAKE_BASE, "user", "unregister")
     names = [call.request.content.decode() for call in register.calls]
     assert len(names) == 3 and len(set(names)) == 3  # the shared user and two throwaways
     assert auth.remove_users() == []
@@ -87,49 +90,34 @@ def test_unregister_runs_as_a_throwaway_user_and_leftovers_are_removed():
     assert unregister.call_count == 3 and auth.registered == [] and login.call_count == 3
 
 
-@respx.mock
-def test_a_user_whose_sessions_are_gone_logs_in_again_to_be_removed():
-    respx.post(f"{BASE}/4712/session/init").mock(return_value=httpx.Response(
-        201, json={"metadata": {"status": 201}, "result": {"general": {"cid": "c9"}}}))
-    respx.post(f"{BASE}/4712/user/verifyaccountdetailsunique/alice").mock(return_value=httpx.Response(
-        200, json={"metadata": {"status": 200}, "result": {"field": "username", "unique": 0}}))
-    login = respx.post(f"{BASE}/4712/session/login").mock(return_value=httpx.Response(
-        200, json={"metadata": {"status": 200}, "result": {}}))
-    unregister = respx.delete(f"{BASE}/4712/user/unregister").mock(side_effect=[
-        httpx.Response(403, json={"metadata": {"status": 403, "errorhint": "needs a logged-in user"}}),
-        httpx.Response(200, json={"metadata": {"status": 200}, "result": {}})])
+def test_a_user_whose_sessions_are_gone_logs_in_again_to_be_removed(fake_nexx):
+    _, login = serve_sessions(fake_nexx)
+    username_taken(fake_nexx, "alice")
+    unregister = fake_nexx.delete("/4712/user/unregister").mock(side_effect=[
+        nexx_answer(403, errorhint="needs a logged-in user"), nexx_answer(200, {})])
     auth = NexxCaseAuth(4712, "s", register_user=True)
-    auth.client(BASE)
+    auth.client(FAKE_BASE)
     auth.registered.append(Credentials("alice", "pw", cids=["old"]))
     assert auth.remove_users() == []
     assert login.call_count == 1 and unregister.call_count == 2
 
 
-@respx.mock
-def test_a_user_that_cannot_be_removed_is_named_with_the_reason():
-    respx.post(f"{BASE}/4712/session/init").mock(return_value=httpx.Response(
-        201, json={"metadata": {"status": 201}, "result": {"general": {"cid": "c9"}}}))
-    respx.post(f"{BASE}/4712/user/verifyaccountdetailsunique/alice").mock(return_value=httpx.Response(
-        200, json={"metadata": {"status": 200}, "result": {"field": "username", "unique": 0}}))
-    respx.post(f"{BASE}/4712/session/login").mock(return_value=httpx.Response(
-        403, json={"metadata": {"status": 403, "errorhint": "wrong username or password"}}))
+def test_a_user_that_cannot_be_removed_is_named_with_the_reason(fake_nexx):
+    serve_sessions(fake_nexx, login_status=403)
+    username_taken(fake_nexx, "alice")
     auth = NexxCaseAuth(4712, "s", register_user=True)
-    auth.client(BASE)
+    auth.client(FAKE_BASE)
     auth.registered.append(Credentials("alice", "pw"))
     [leftover] = auth.remove_users()
     assert leftover.startswith("alice (HTTP 403 (wrong username or password)") and "pw" not in leftover
 
 
-@respx.mock
-def test_a_given_user_is_never_logged_in_for_unregister():
-    respx.post(f"{BASE}/4711/session/init").mock(return_value=httpx.Response(
-        201, json={"metadata": {"status": 201}, "result": {"general": {"cid": "c9"}}}))
-    login = respx.post(f"{BASE}/4711/session/login").mock(return_value=httpx.Response(
-        200, json={"metadata": {"status": 200}, "result": {}}))
+def test_a_given_user_is_never_logged_in_for_unregister(fake_nexx):
+    _, login = serve_sessions(fake_nexx, domain=4711)
     auth = from_environment({"NEXX_DOMAIN_SECRET": "s", "NEXX_USERNAME": "alice", "NEXX_PASSWORD": "pw"})
-    assert auth.open_session(BASE, "user", "unregister") == "c9"
+    assert auth.open_session(FAKE_BASE, "user", "unregister") == "c9"
     assert not login.called
-    auth.open_session(BASE, "user", "profile")
+    auth.open_session(FAKE_BASE, "user", "profile")
     assert login.called and auth.registered == []
 
 
