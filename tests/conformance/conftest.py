@@ -33,11 +33,11 @@ def name_after_operation(item: pytest.Item) -> None:
 
 
 @pytest.fixture
-def case_sessions(client, user_factory, nexx_config):
+def case_sessions(client, user_factory, nexx_config, authenticator_app):
     """The sessions of this test by kind, opened on first use; the checks learn whose they are."""
     REGISTRY.add_secret(nexx_config.domain_secret)
     REGISTRY.add_secret(nexx_config.eternal_cid)
-    sessions = CaseSessions(client, user_factory, nexx_config)
+    sessions = CaseSessions(client, user_factory, nexx_config, authenticator_app)
     ConformanceAuth.current = sessions
     yield sessions
     ConformanceAuth.current = None

@@ -4,10 +4,13 @@
     anonymous     -> a fresh init'ed session
     user          -> a fresh user of this test, logged in
     eternal       -> the configured eternal session (the test skips without one)
-    pending-login -> a normal anonymous session: the contract answers 403 (see the tests)
+    pending-login -> a held login: a second user of this test enrols an authenticator app,
+                     then logs in on a new session, which waits for the app's code
 """
 
 from __future__ import annotations
+
+import secrets
 
 from nexx_conformance.checks import REGISTRY
 from nexx_conformance.client import NexxClient, SessionError
@@ -15,6 +18,7 @@ from nexx_conformance.schemathesis_auth import SESSION_CHANGING, sign_case
 from nexx_conformance.users import created_user
 
 ANONYMOUS, USER, ETERNAL, NONE, PENDING = "anonymous", "user", "eternal", "none", "pending-login"
+HELD = 202  # a login that waits for its second factor
 
 
 def session_kind(operation) -> str:
@@ -32,16 +36,20 @@ def is_destructive(operation) -> bool:
 class CaseSessions:
     """The sessions of one test, by kind, opened on first use."""
 
-    def __init__(self, client: NexxClient, user_factory, config, *,
+    def __init__(self, client: NexxClient, user_factory, config, authenticator_app, *,
                  isolate_session_changes: bool = False) -> None:
         self.client = client
         self.user_factory = user_factory
         self.config = config
+        self.authenticator_app = authenticator_app
         # In a stateful run the operations share sessions: one that logs out or logs in
         # gets a session of its own so it cannot end the one the others use.
         self.isolate_session_changes = isolate_session_changes
         self._cids: dict[str, str] = {}
         self.user = None
+        # The user whose login is held, and the session it enrolled its app in (still
+        # logged in: the only way to unregister it without a code).
+        self.held_user = None
 
     def cid_for(self, operation) -> str | None:
         kind = session_kind(operation)
@@ -56,6 +64,8 @@ class CaseSessions:
         return self._cids[kind]
 
     def _open(self, kind: str) -> str:
+        if kind == PENDING:
+            return self._held_login()
         session = self.client.init()
         if kind == USER:
             if self.user is None:
@@ -71,6 +81,30 @@ class CaseSessions:
                 REGISTRY.anonymous_cid = self.client.init().cid
         return session.cid
 
+    def _held_login(self) -> str:
+        """A session whose login waits for a second factor (`loginstate` needs-device-code),
+        of a user of its own, so the user the other operations run as keeps a plain login."""
+        if self.held_user is None:
+            user = self.user_factory.create()
+            enrolment = self.client.init()
+            _require(enrolment.login(user.username, user.password), f"logging in {user.username}")
+            started = enrolment.post("user/prepareregisterauthenticator")
+            _require(started, f"starting the authenticator enrolment of {user.username}")
+            app = self.authenticator_app(started.result["uri"])
+            _require(enrolment.post("user/finishregisterauthenticator",
+                                    process=started.result["process"], code=app.code()),
+                     f"finishing the authenticator enrolment of {user.username}")
+            user.cid = enrolment.cid  # the run's cleanup unregisters through it
+            REGISTRY.add_owner_identities(enrolment.cid, user.username, user.email)
+            self.held_user = user
+        # From a device the user never logged in with: a known device is trusted, not held.
+        held = self.client.init(nxp_devh=secrets.token_hex(16))
+        login = held.login(self.held_user.username, self.held_user.password)
+        if login.status != HELD:
+            raise SessionError(f"the login of {self.held_user.username}, who has an authenticator "
+                               "app, was not held for its code", login)
+        return held.cid
+
     def track_created_user(self, case, response) -> None:
         """Remember a user this case registered (a 201 from register, registeranonymous), so
         the run's cleanup removes it; sends nothing, so the test's requests stay as recorded."""
@@ -79,15 +113,17 @@ class CaseSessions:
             self.user_factory.track(user)
 
     def close(self) -> None:
-        """Unregister this test's user through its session: generated cases may have changed
-        its password or name, so the run's final cleanup could no longer log in as it."""
-        cid = self._cids.get(USER)
-        if self.user is None or cid is None:
-            return
-        if self.client.session(cid).delete("user/unregister").ok:
-            users = self.user_factory.registry.users
-            if self.user in users:
-                users.remove(self.user)
+        """Unregister this test's users through their sessions: generated cases may have
+        changed a password or a name, and the held user's login needs a code, so the run's
+        final cleanup could no longer log in as them."""
+        for user, cid in ((self.user, self._cids.get(USER)),
+                          (self.held_user, self.held_user and self.held_user.cid)):
+            if user is None or cid is None:
+                continue
+            if self.client.session(cid).delete("user/unregister").ok:
+                users = self.user_factory.registry.users
+                if user in users:
+                    users.remove(user)
 
     def sign(self, case, cid: str | None) -> None:
         """Our domain, the session and the signature, except where a negative case means to
@@ -108,3 +144,8 @@ class ConformanceAuth:
         sessions = ConformanceAuth.current
         if sessions is not None:
             sessions.sign(case, data)
+
+
+def _require(answer, what: str) -> None:
+    if not answer.ok:
+        raise SessionError(f"{what} failed", answer)

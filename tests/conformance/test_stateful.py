@@ -13,8 +13,10 @@ from .contract import CONTRACT_SCHEMA, STATEFUL_SETTINGS
 from .sessions import CaseSessions, ConformanceAuth, is_destructive
 
 
-def test_linked_operations_conform_to_the_contract(client, user_factory, nexx_config, target):
-    sessions = CaseSessions(client, user_factory, nexx_config, isolate_session_changes=True)
+def test_linked_operations_conform_to_the_contract(client, user_factory, nexx_config, target,
+                                                   authenticator_app):
+    sessions = CaseSessions(client, user_factory, nexx_config, authenticator_app,
+                            isolate_session_changes=True)
     ConformanceAuth.current = sessions
     schema = CONTRACT_SCHEMA.exclude(func=lambda ctx: is_destructive(ctx.operation))
     base_url = target.base_url

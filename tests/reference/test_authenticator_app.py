@@ -84,7 +84,7 @@ def test_login_on_new_device_needs_an_app_code(plain_api: Api) -> None:
     cid, held = held_login(plain_api, person)
     assert held == {"general": {"cid": cid}, "loginstate": "needs-device-code", "codetype": "app"}
     assert plain_api.call("GET", "user/requestkeycode", cid).status_code == HTTPStatus.CONFLICT
-    assert authorize_device(plain_api, cid, app.code_at(step + 1), codetype="sms").status_code == 400
+    assert authorize_device(plain_api, cid, app.code_at(step + 1), codetype="sms").status_code == 409
 
     response = authorize_device(plain_api, cid, app.code_at(step + 1), codetype="app")
 

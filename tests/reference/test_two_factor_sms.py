@@ -139,11 +139,11 @@ def test_user_without_phone_and_domain_without_sms_are_not_held(sms_api: Api, pl
     assert no_phone.status_code == plain_domain.status_code == HTTPStatus.OK
 
 
-def test_app_code_for_an_sms_login_is_400(sms_api: Api, sms_sink: SmsWebhookSink) -> None:
+def test_app_code_for_an_sms_login_is_a_conflict(sms_api: Api, sms_sink: SmsWebhookSink) -> None:
     person = register(sms_api, phone=new_phone())
     cid, _ = held_login(sms_api, person)
     response = authorize_device(sms_api, cid, sms_code(sms_sink, person), codetype="app")
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.status_code == HTTPStatus.CONFLICT
 
 
 def test_second_factor_operations_need_a_held_login(sms_api: Api) -> None:

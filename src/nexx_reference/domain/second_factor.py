@@ -218,12 +218,12 @@ def _sms_code_matches(db: sqlite3.Connection, cid: str, user_id: int, code: str,
 def try_device_code(db: sqlite3.Connection, session: sessions.Session, codetype: str, code: str,
                     secret: str) -> bool:
     """Check a code for the held login: True when right (the code used up), False when
-    wrong or expired (counted). 403 not held for a code, 400 other codetype, 429 throttled."""
+    wrong or expired (counted). 403 not held for a code, 409 other codetype, 429 throttled."""
     held = held_login(db, session)
     if held is None or held.method == U2F:
         raise ApiError(HTTPStatus.FORBIDDEN, NOT_HELD_FOR_CODE)
     if codetype != held.method:
-        raise ApiError(HTTPStatus.BAD_REQUEST, f"parameter 'type': this login waits for a code of type {held.method}")
+        raise ApiError(HTTPStatus.CONFLICT, f"parameter 'type': this login waits for a code of type {held.method}")
     ensure_not_throttled(db, held.user_id)
     if held.method == SMS:
         right = _sms_code_matches(db, session.cid, held.user_id, code, secret)
