@@ -21,6 +21,7 @@ from .settings import TWOFACTOR_MODES, DomainSettings, Settings
 
 EXIT_BAD_CONFIGURATION = 2
 FLAG_VALUES = {"0": False, "1": True}
+DEFAULT_DOMAIN_ID = "4711"  # the suite's default domain (nexx_conformance.constants)
 DOMAIN_KEYS = {"autoauthorize": "0|1", "twofactor": "|".join(TWOFACTOR_MODES), "ugcrestricted": "0|1"}
 
 
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     group.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080, 0 = any free port)")
     group.add_argument("--domain-id", action="append", default=[], metavar="ID[:key=value,...]",
-                       help="a domain to serve, repeatable; keys: "
+                       help="a domain to serve, repeatable (default: NEXX_DOMAIN_ID or 4711); keys: "
                             + ", ".join(f"{k}={v}" for k, v in DOMAIN_KEYS.items()))
     group.add_argument("--domain-secret", help="the secret all domains share (or NEXX_DOMAIN_SECRET)")
     group.add_argument("--eternal-cid", help="the eternal (backend) session id (or NEXX_ETERNAL_CID)")
@@ -86,9 +87,10 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str]) -> Settings
     if not secret:
         raise ConfigurationError("no domain secret: pass --domain-secret or set NEXX_DOMAIN_SECRET")
     eternal_cid = args.eternal_cid or environ.get("NEXX_ETERNAL_CID") or None
-    if not args.domain_id:
-        raise ConfigurationError("no domain: pass --domain-id ID at least once, e.g. --domain-id 4711:autoauthorize=1")
-    domains = tuple(parse_domain(spec) for spec in args.domain_id)
+    # Without --domain-id: the one domain the suite tests by default (NEXX_DOMAIN_ID or 4711),
+    # so `nexx-reference` and `pytest --target URL` agree with no option given.
+    specs = args.domain_id or [environ.get("NEXX_DOMAIN_ID") or DEFAULT_DOMAIN_ID]
+    domains = tuple(parse_domain(spec) for spec in specs)
     ids = [d.id for d in domains]
     if len(set(ids)) != len(ids):
         raise ConfigurationError("--domain-id: each domain id may be given only once")

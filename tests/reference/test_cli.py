@@ -33,7 +33,8 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     pytest.param(["--domain-id", "4711:color=red", "--domain-secret", SECRET], {}, "is not one of", id="unknown-key"),
     pytest.param(["--domain-id", "4711", "--domain-secret", SECRET, "--smtp", "localhost"], {}, "expected HOST:PORT",
                  id="smtp-without-port"),
-    pytest.param(["--domain-secret", SECRET], {}, "no domain", id="no-domain"),
+    pytest.param(["--domain-secret", SECRET], {"NEXX_DOMAIN_ID": "0"}, "the id must be an integer",
+                 id="bad-domain-id-from-environment"),
     pytest.param(["--domain-id", "4711", "--port", "eighty"], {"NEXX_DOMAIN_SECRET": SECRET}, "--port",
                  id="port-not-a-number"),
 ])
@@ -73,7 +74,8 @@ def test_serves_over_http_with_the_secret_from_the_environment() -> None:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("NEXX_")}
     environ["NEXX_DOMAIN_SECRET"] = SECRET
     deadline = time.monotonic() + HANG_GUARD
-    process = subprocess.Popen([sys.executable, "-m", "nexx_reference.cli", "--domain-id", "4711", "--port", str(port)],
+    # No --domain-id: the suite's default domain 4711 is served.
+    process = subprocess.Popen([sys.executable, "-m", "nexx_reference.cli", "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environ)
     try:
         base_url = first_line(process, HANG_GUARD)
