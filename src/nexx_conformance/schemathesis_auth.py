@@ -17,6 +17,8 @@ from nexx_conformance import constants as c
 from nexx_conformance.client import NexxClient, Session, SessionError
 from nexx_conformance.config import ConfigError, parse_domain_id
 from nexx_conformance.signing import operation_of, request_token
+from nexx_conformance.user_removal import new_password
+from nexx_conformance.users import User, UserRegistry, registered_user_id
 
 # Operations that end or replace the session they run in get a session of their own,
 # so they cannot log out the one every other case shares.
@@ -57,31 +59,24 @@ def keeps_its_meaning(context, case) -> bool:
 
 
 @dataclass
-class Credentials:
-    username: str
-    password: str = field(repr=False)
-    # The sessions this user was logged in with, newest last: the way back in when a case
-    # changed how it logs in (an authenticator app enrolled, a new password).
-    cids: list[str] = field(default_factory=list, repr=False)
-
-
-@dataclass
 class NexxCaseAuth:
     """Opens sessions on `domain_id` and signs cases; `user` logs in for user operations.
 
     With `register_user` (an AutoAuthorize domain) the user is registered on first use, and
     every case of a USER_ENDING operation gets a throwaway user of its own; `remove_users`
-    unregisters whatever of them is left.
+    unregisters whatever of them is left, the way a pytest run removes its users.
     """
 
     domain_id: int
     secret: str = field(repr=False)
-    user: Credentials | None = None
+    user: User | None = None
     register_user: bool = False
     eternal_cid: str | None = field(default=None, repr=False)
-    registered: list[Credentials] = field(default_factory=list, repr=False)
+    # No mailbox: the users registered here are authorized at once (AutoAuthorize).
+    registered: UserRegistry = field(default_factory=UserRegistry, repr=False)
     _client: NexxClient | None = field(default=None, repr=False)
     _calls: itertools.count = field(default_factory=itertools.count, repr=False)
+    _names: itertools.count = field(default_factory=lambda: itertools.count(1), repr=False)
 
     def client(self, base_url: str) -> NexxClient:
         if self._client is None or self._client.base_url != base_url.rstrip("/"):
@@ -116,65 +111,42 @@ class NexxCaseAuth:
             # anonymous and is expected to be refused.
         return session.cid
 
-    def _shared_user(self, session: Session) -> Credentials | None:
+    def _shared_user(self, session: Session) -> User | None:
         if self.user is None and self.register_user:
             self.user = self._register(session)
         return self.user
 
-    def _register(self, session: Session) -> Credentials:
+    def _register(self, session: Session) -> User:
         # On an AutoAuthorize domain a registration is usable at once: no mail needed.
-        name = f"qa_{secrets.token_hex(3)}st_{len(self.registered) + 1}"
-        user = Credentials(name, f"Pw{secrets.token_hex(8)}9x")
-        answer = session.post("user/register", username=name, email=f"{name}@example.test",
-                              password=user.password)
+        name = f"qa_{secrets.token_hex(3)}st_{next(self._names)}"
+        user = User(name, f"{name}@example.test", new_password(), self.domain_id)
+        answer = session.post("user/register", **user.form())
         if answer.status != 201:
             raise SessionError("registering a schemathesis user failed", answer)
-        self.registered.append(user)
+        # The cleanup recognises the user's own session by its id: a generated updatedata
+        # may have changed its name and email since.
+        user.user_id = registered_user_id(answer.result if isinstance(answer.result, dict) else {})
+        self.registered.track(user)
         return user
 
-    def _log_in(self, session: Session, user: Credentials | None) -> None:
+    def _log_in(self, session: Session, user: User | None) -> None:
         if user is None:
             return  # user operations then run anonymous and are expected to be refused
         answer = session.login(user.username, user.password)
         if not answer.ok:
             raise SessionError(f"logging in the schemathesis user {user.username} failed", answer)
-        user.cids.append(session.cid)
+        if user.cid is None:
+            # Its first session stays logged in: the way back in when a later case changed
+            # how it logs in (an authenticator app enrolled, a new password).
+            user.cid = session.cid
 
     def sign(self, case, cid: str | None) -> None:
         sign_case(case, cid, self.domain_id, self.secret)
 
     def remove_users(self) -> list[str]:
-        """Unregister the users this auth registered and a case has not removed yet; returns
-        those that could not be removed, with the reason."""
-        if self._client is None:
-            return []
-        leftovers = []
-        while self.registered:
-            user = self.registered.pop()
-            try:
-                refusal = self._unregister(user)
-            except Exception as error:  # noqa: BLE001 - cleanup must reach every user
-                leftovers.append(f"{user.username} ({type(error).__name__}: {error})")
-                continue
-            if refusal is not None:
-                leftovers.append(f"{user.username} ({refusal.describe()})")
-        return leftovers
-
-    def _unregister(self, user: Credentials):
-        """Through a session the user is still logged in with, else a new login. None when
-        removed, or gone already (its own unregister case removed it); else the refusal."""
-        for cid in reversed(user.cids):
-            if self._client.session(cid).delete("user/unregister").ok:
-                return None
-        session = self._client.init()
-        taken = session.post(f"user/verifyaccountdetailsunique/{user.username}")
-        if taken.ok and (taken.result or {}).get("unique") == 1:
-            return None
-        login = session.login(user.username, user.password)
-        if not login.ok:
-            return login
-        answer = session.delete("user/unregister")
-        return None if answer.ok else answer
+        """Unregister the users registered here that a case has not removed; returns those
+        that could not be removed, with the reason (nexx_conformance.user_removal)."""
+        return self.registered.remove_all(self._client) if self._client is not None else []
 
 
 def from_environment(environ=os.environ) -> NexxCaseAuth:
@@ -186,7 +158,7 @@ def from_environment(environ=os.environ) -> NexxCaseAuth:
     domain_id = parse_domain_id(environ.get(c.ENV["domain_id"]), c.ENV["domain_id"], c.DEFAULT_DOMAIN_ID)
     eternal = environ.get(c.ENV["eternal_cid"])
     if environ.get("NEXX_USERNAME") and environ.get("NEXX_PASSWORD"):
-        user = Credentials(environ["NEXX_USERNAME"], environ["NEXX_PASSWORD"])
+        user = User(environ["NEXX_USERNAME"], None, environ["NEXX_PASSWORD"], domain_id)
         return NexxCaseAuth(domain_id, secret, user=user, eternal_cid=eternal)
     auto = environ.get(c.ENV_DOMAIN_AUTOAUTHORIZE)
     if auto:

@@ -6,7 +6,8 @@ Cheapest way first:
   3. with a mailbox: the link of its authorization mail (an account whose mail was never
      confirmed cannot log in), else a password reset by mail (its test changed the
      password, or an anonymous account never had one); then a new login.
-A user the target no longer knows (its test unregistered it) needs nothing.
+A user the target no longer knows (its test unregistered it) needs nothing; that is
+asked before any mail is waited for, and also without a mailbox.
 Passwords and tokens are sent, never shown: a reason names statuses, not values.
 """
 
@@ -43,10 +44,11 @@ def remove_user(client: NexxClient, user, mailbox: Channel | None) -> str | None
     if login is not None and login.status == HELD:
         return "its login is held for a second factor"
     if login is None or login.status != OK:
-        if mailbox is None:
-            return NO_MAILBOX
+        # Gone already (its own test or case unregistered it): nothing to do, mailbox or not.
         if not still_registered(session, user):
             return None
+        if mailbox is None:
+            return NO_MAILBOX
         reason = log_in_by_mail(session, user, mailbox)
         if reason is not None:
             return reason

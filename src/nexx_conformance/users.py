@@ -84,18 +84,24 @@ def created_user(case, response, default_domain: int) -> User | None:
     form = case.body if isinstance(case.body, dict) else {}
     result = result_of(response)
     logged_in = "loginstate" in result
-    user_id = (result.get("user") or {}).get("ID") if logged_in else result.get("ID")
     return User(
         username=text(form.get("username")),
         email=text(form.get("email")),
         password=text(form.get("password")),
         domain_id=domain_of(case, result_metadata(response)) or default_domain,
-        user_id=user_id if isinstance(user_id, int) else None,
+        user_id=registered_user_id(result),
         cid=text((result.get("general") or {}).get("cid")) if logged_in else None,
         provider=text(form.get("provider")),
         connector_token=text(form.get("token")),
         needs_authorization=not logged_in and result.get("authorized") == 0,
     )
+
+
+def registered_user_id(result: dict[str, Any]) -> int | None:
+    """The new user's id in a registration's result: under `user` when it logged the
+    session in (a `loginstate` is given), else at the top."""
+    user_id = (result.get("user") or {}).get("ID") if "loginstate" in result else result.get("ID")
+    return user_id if isinstance(user_id, int) else None
 
 
 def result_of(response) -> dict[str, Any]:

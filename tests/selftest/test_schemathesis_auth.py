@@ -2,8 +2,9 @@ import pytest
 import schemathesis
 
 from nexx_conformance.config import ConfigError
-from nexx_conformance.schemathesis_auth import Credentials, NexxCaseAuth, from_environment
+from nexx_conformance.schemathesis_auth import NexxCaseAuth, from_environment
 from nexx_conformance.signing import request_token
+from nexx_conformance.users import User
 
 from .conftest import FAKE_BASE, nexx_answer
 
@@ -57,15 +58,10 @@ AUTO = {"NEXX_DOMAIN_SECRET": "s", "NEXX_DOMAIN_ID_AUTOAUTHORIZE": "4712"}
 def serve_sessions(fake_nexx, domain: int = 4712, login_status: int = 200):
     """init answers with cid c9; register and login answer; returns (register, login)."""
     fake_nexx.post(f"/{domain}/session/init").mock(return_value=nexx_answer(201, {"general": {"cid": "c9"}}))
-    register = fake_nexx.post(f"/{domain}/user/register").mock(return_value=nexx_answer(201, {}))
+    register = fake_nexx.post(f"/{domain}/user/register").mock(return_value=nexx_answer(201, {"ID": 5}))
     hint = "wrong username or password" if login_status == 403 else None
     login = fake_nexx.post(f"/{domain}/session/login").mock(return_value=nexx_answer(login_status, {}, hint))
     return register, login
-
-
-def username_taken(fake_nexx, name: str) -> None:
-    fake_nexx.post(f"/4712/user/verifyaccountdetailsunique/{name}").mock(
-        return_value=nexx_answer(200, {"field": "username", "unique": 0}))
 
 
 def test_user_session_registers_and_logs_in_on_autoauthorize_domain(fake_nexx):
@@ -76,40 +72,57 @@ def test_user_session_registers_and_logs_in_on_autoauthorize_domain(fake_nexx):
     assert login.calls.last.request.headers["X-Request-Token"] == request_token("login", 4712, "s")
 
 
-def test_unregister_runs_as_a_throwaway_user_and_leftovers_are_removed(fake_nexx):
+def test_unregister_runs_as_a_throwaway_user_each_time(fake_nexx):
     register, login = serve_sessions(fake_nexx)
-    unregister = fake_nexx.delete("/4712/user/unregister").mock(return_value=nexx_answer(200, {}))
     auth = from_environment(AUTO)
     auth.open_session(FAKE_BASE, "user", "profile")
     auth.open_session(FAKE_BASE, "user", "unregister")
     auth.open_session(FAKE_BASE, "user", "unregister")
-    names = [call.request.content.decode() for call in register.calls]
-    assert len(names) == 3 and len(set(names)) == 3  # the shared user and two throwaways
-    assert auth.remove_users() == []
-    # Each through the session it was logged in with: no new login needed.
-    assert unregister.call_count == 3 and auth.registered == [] and login.call_count == 3
+    names = [user.username for user in auth.registered.users]
+    assert len(set(names)) == 3 and register.call_count == 3  # the shared user, two throwaways
+    # Each remembers the session it logged in with: the way back in for the cleanup.
+    assert [user.cid for user in auth.registered.users] == ["c9"] * 3 and login.call_count == 3
+    # and is known by its id, which a generated updatedata cannot change.
+    assert [user.user_id for user in auth.registered.users] == [5] * 3
 
 
-def test_a_user_whose_sessions_are_gone_logs_in_again_to_be_removed(fake_nexx):
-    _, login = serve_sessions(fake_nexx)
-    username_taken(fake_nexx, "alice")
-    unregister = fake_nexx.delete("/4712/user/unregister").mock(side_effect=[
-        nexx_answer(403, errorhint="needs a logged-in user"), nexx_answer(200, {})])
+def registered_alice(fake_nexx, *, profile: int, login: int, unique: int):
+    """A registered user alice whose own session answers `profile`, whose login answers
+    `login` and whom verifyaccountdetailsunique calls `unique`; returns (auth, unregister)."""
+    serve_sessions(fake_nexx, login_status=login)
+    fake_nexx.get("/4712/user/profile").mock(return_value=nexx_answer(
+        profile, {"ID": 7, "email": "alice@example.test"} if profile == 200 else None))
+    fake_nexx.post("/4712/user/verifyaccountdetailsunique/alice@example.test").mock(
+        return_value=nexx_answer(200, {"field": "email", "unique": unique}))
+    unregister = fake_nexx.delete("/4712/user/unregister").mock(return_value=nexx_answer(200, {}))
     auth = NexxCaseAuth(4712, "s", register_user=True)
     auth.client(FAKE_BASE)
-    auth.registered.append(Credentials("alice", "pw", cids=["old"]))
+    auth.registered.track(User("alice", "alice@example.test", "pw", 4712, cid="old"))
+    return auth, unregister
+
+
+def test_a_user_is_removed_through_the_session_it_is_still_logged_in_with(fake_nexx):
+    auth, unregister = registered_alice(fake_nexx, profile=200, login=403, unique=0)
+    assert auth.remove_users() == [] and auth.registered.users == []
+    assert unregister.calls.last.request.headers["X-Request-CID"] == "old"
+
+
+def test_a_user_whose_session_is_gone_logs_in_again_to_be_removed(fake_nexx):
+    auth, unregister = registered_alice(fake_nexx, profile=401, login=200, unique=0)
     assert auth.remove_users() == []
-    assert login.call_count == 1 and unregister.call_count == 2
+    assert unregister.calls.last.request.headers["X-Request-CID"] == "c9"
+
+
+def test_a_user_its_case_unregistered_needs_nothing(fake_nexx):
+    auth, unregister = registered_alice(fake_nexx, profile=401, login=403, unique=1)
+    assert auth.remove_users() == [] and not unregister.called
 
 
 def test_a_user_that_cannot_be_removed_is_named_with_the_reason(fake_nexx):
-    serve_sessions(fake_nexx, login_status=403)
-    username_taken(fake_nexx, "alice")
-    auth = NexxCaseAuth(4712, "s", register_user=True)
-    auth.client(FAKE_BASE)
-    auth.registered.append(Credentials("alice", "pw"))
+    auth, unregister = registered_alice(fake_nexx, profile=401, login=403, unique=0)
     [leftover] = auth.remove_users()
-    assert leftover.startswith("alice (HTTP 403 (wrong username or password)") and "pw" not in leftover
+    assert leftover.startswith("alice (cannot log in") and "pw" not in leftover
+    assert not unregister.called
 
 
 def test_a_given_user_is_never_logged_in_for_unregister(fake_nexx):
@@ -118,7 +131,7 @@ def test_a_given_user_is_never_logged_in_for_unregister(fake_nexx):
     assert auth.open_session(FAKE_BASE, "user", "unregister") == "c9"
     assert not login.called
     auth.open_session(FAKE_BASE, "user", "profile")
-    assert login.called and auth.registered == []
+    assert login.called and auth.registered.users == []
 
 
 def test_environment_without_secret_is_a_clear_error():
