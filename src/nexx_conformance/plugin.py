@@ -45,10 +45,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     add("--sms-inbox", dest="nexx_sms_inbox", metavar="URL",
         help=f"where SMS arrive: webhook://HOST:PORT receives POST /sms "
              f"(reference: on a free port; env {c.ENV['sms_inbox']})")
-    add("--allow-destructive", dest="nexx_allow_destructive", nargs="?", const="yes",
-        choices=c.TRUE_WORDS + c.FALSE_WORDS, metavar="yes|no",
+    # Two plain flags, not one with an optional value: `--allow-destructive tests/x` must not
+    # read the path as the flag's value.
+    add("--allow-destructive", dest="nexx_allow_destructive", action="store_const", const="yes",
         help=f"run tests marked destructive (default: yes on reference/replay, no on URLs; "
              f"env {c.ENV['allow_destructive']})")
+    add("--no-allow-destructive", dest="nexx_allow_destructive", action="store_const", const="no",
+        help="skip tests marked destructive, whatever the target")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -37,6 +37,14 @@ def test_destructive_tests_are_skipped_on_url_targets(pytester):
     result.stdout.fnmatch_lines(["*--allow-destructive*"])
 
 
+def test_allow_destructive_takes_no_value_so_a_path_after_it_stays_a_path(pytester):
+    pytester.makepyfile(test_a="import pytest\n@pytest.mark.destructive\ndef test_x(): pass\n")
+    result = pytester.runpytest("--target", "replay", "--allow-destructive", "test_a.py")
+    result.assert_outcomes(passed=1)
+    result = pytester.runpytest("--target", "replay", "--no-allow-destructive", "test_a.py")
+    result.assert_outcomes(skipped=1)
+
+
 def test_replay_cannot_record(pytester):
     pytester.makepyfile("def test_x(): pass")
     result = pytester.runpytest("--target", "replay", "--record-mode", "rewrite")
