@@ -44,6 +44,7 @@ class NexxClient:
         transport: httpx.BaseTransport | None = None,
         sleep=time.sleep,
         device: str | None = None,
+        observers: list | None = None,
     ) -> None:
         # The device hash /session/init needs; one client is one device unless a test says
         # otherwise (init(nxp_devh=...)), as the 2FA "new device" flows do.
@@ -57,6 +58,9 @@ class NexxClient:
         self._sleep = sleep
         self._http = httpx.Client(timeout=timeout, transport=transport)
         self._domain_clients: dict[int, NexxClient] = {}
+        # Called with every answer, e.g. the scenarios' contract check; shared with the
+        # clients of the other domains, so one hook sees every call of a test.
+        self.observers = observers if observers is not None else []
 
     def __repr__(self) -> str:
         return f"NexxClient({self.base_url!r}, domain_id={self.domain_id}, secret='***')"
@@ -73,7 +77,7 @@ class NexxClient:
         if domain_id not in self._domain_clients:
             self._domain_clients[domain_id] = NexxClient(
                 self.base_url, domain_id, self._secret, retry=self.retry, sleep=self._sleep,
-                device=self.device)
+                device=self.device, observers=self.observers)
         return self._domain_clients[domain_id]
 
     def call(
@@ -96,7 +100,10 @@ class NexxClient:
             request = self._http.build_request(method, url, params=encoded, headers=sent_headers)
         else:
             request = self._http.build_request(method, url, data=encoded, headers=sent_headers)
-        return ApiResponse.from_httpx(self._send(request))
+        answer = ApiResponse.from_httpx(self._send(request))
+        for observe in list(self.observers):
+            observe(answer)
+        return answer
 
     def _send(self, request: httpx.Request) -> httpx.Response:
         attempt = 1

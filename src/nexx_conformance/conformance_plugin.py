@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,16 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     else:
         terminalreporter.write_line("no request reached a contract operation in this run")
     terminalreporter.write_line(f"written to {path}")
+
+
+# The flow of each scenario as a column of the HTML report (pytest-html); the JUnit XML
+# carries it as the test's <property name="flow">.
+@pytest.hookimpl(optionalhook=True)
+def pytest_html_results_table_header(cells: list) -> None:
+    cells.insert(2, "<th>Flow</th>")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_html_results_table_row(report, cells: list) -> None:
+    flow = dict(getattr(report, "user_properties", ())).get("flow", "")
+    cells.insert(2, f"<td>{html.escape(flow)}</td>")

@@ -37,3 +37,24 @@ SECRET_FIELDS = ("password", "newpassword", "currentpassword", "code", "token", 
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
+
+# The flows of the User endpoint the scenarios cover, one module each in tests/scenarios/
+# (`@pytest.mark.flow("<id>")`; `--flow <id>` runs one).
+FLOWS = (
+    "register-authorize-login",
+    "register-auto-authorize",
+    "register-anonymous",
+    "uniqueness",
+    "2fa-sms",
+    "2fa-app",
+    "u2f",
+    "avs",
+    "upload",
+    "password-reset",
+    "password-change",
+    "profile-update",
+    "media-lists",
+    "ugc",
+    "account-lifecycle",
+)
+ENV_FLOW = "NEXX_FLOW"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 
 import pytest
 
@@ -22,6 +23,7 @@ pytest_plugins = [
     "nexx_conformance.fixtures.authenticators",
     "nexx_conformance.fixtures.cassettes",
     "nexx_conformance.fixtures.story",
+    "nexx_conformance.fixtures.steps",
 ]
 
 OPTIONS = ("target", "domain_id", "domain_secret", "eternal_cid", "mailbox", "sms_inbox")
@@ -52,10 +54,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
              f"env {c.ENV['allow_destructive']})")
     add("--no-allow-destructive", dest="nexx_allow_destructive", action="store_const", const="no",
         help="skip tests marked destructive, whatever the target")
+    add("--flow", dest="nexx_flow", action="append", metavar="ID", choices=c.FLOWS,
+        help=f"run only the scenarios of this flow (repeatable; env {c.ENV_FLOW}, comma-separated): "
+             f"{', '.join(c.FLOWS)}")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "destructive: changes shared state on a live target")
+    config.addinivalue_line("markers", "flow(id): the User endpoint flow a scenario covers "
+                            f"(one of {', '.join(c.FLOWS)})")
     config.addinivalue_line("markers", "eternal: needs the eternal (backend) session")
     try:
         # Priority per option: command line > environment variable > default (config.resolve).
@@ -240,7 +247,45 @@ def pytest_recording_configure(config: pytest.Config, vcr) -> None:
     vcr_speed.install()
 
 
+def selected_flows(config: pytest.Config) -> set[str]:
+    """The flows asked for: --flow (repeatable) > NEXX_FLOW (comma-separated) > all."""
+    given = config.getoption("nexx_flow", None)
+    if given:
+        return set(given)
+    words = {word.strip() for word in os.environ.get(c.ENV_FLOW, "").split(",") if word.strip()}
+    unknown = sorted(words - set(c.FLOWS))
+    if unknown:
+        raise pytest.UsageError(f"{c.ENV_FLOW} names unknown flows {', '.join(unknown)}; "
+                                f"known: {', '.join(c.FLOWS)}")
+    return words
+
+
+def flow_of(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker("flow")
+    if marker is None:
+        return None
+    if len(marker.args) != 1 or marker.args[0] not in c.FLOWS:
+        raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.flow takes one flow id, one of "
+                                f"{', '.join(c.FLOWS)}; got {marker.args!r}")
+    return marker.args[0]
+
+
+def choose_flows(config: pytest.Config, items: list[pytest.Item]) -> None:
+    wanted = selected_flows(config)
+    kept, dropped = [], []
+    for item in items:
+        flow = flow_of(item)
+        if flow is not None:
+            # Shown in the JUnit XML (<property name="flow">) and in the HTML report.
+            item.user_properties.append(("flow", flow))
+        (kept if not wanted or flow in wanted else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    choose_flows(config, items)
     settings = state_of(config).config
     for item in items:
         if item.get_closest_marker("destructive") and not settings.allow_destructive:

@@ -22,7 +22,7 @@ USER_CREATING_OPERATIONS = ("register", "registeranonymous")
 
 @dataclass
 class User:
-    """A user this run created; tests update `password` when they change it.
+    """A user this run created; the steps keep `password` current when they change it.
 
     `cid` is the session the registration logged in (anonymous registration, register on
     an AutoAuthorize domain); `needs_authorization` is set while the account waits for the
@@ -39,6 +39,12 @@ class User:
     provider: str | None = None
     connector_token: str | None = field(default=None, repr=False)
     needs_authorization: bool = False
+    # The device (nxp_devh) the user registered and logs in on: a login from it is not held
+    # for a device code. A test that logs in elsewhere uses a new device hash.
+    device: str | None = field(default=None, repr=False)
+    # The second factors the user enrolled (an AuthenticatorApp, a SecurityKey): the
+    # cleanup completes a held login with them, so such a user is still removed.
+    second_factors: list = field(default_factory=list, repr=False)
 
     @property
     def name(self) -> str:

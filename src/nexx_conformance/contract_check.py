@@ -1,0 +1,101 @@
+"""Every answer a scenario receives, checked against the contract.
+
+A scenario asserts its flow's rules; this check adds what every answer owes the contract
+whatever the flow: the status is one the operation documents, the body fits the schema
+documented for that status, and `metadata.status` equals the HTTP status.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from nexx_conformance.envelope import ApiResponse
+
+CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "nexx-user.openapi.yaml"
+# What a failure shows of schemathesis' explanation: its first line says what broke.
+SHOWN_LINES = 1
+
+
+class ContractViolation(AssertionError):
+    """An answer the contract does not allow, whatever the scenario expected."""
+
+
+@cache
+def contract_schema(path: Path = CONTRACT):
+    import schemathesis
+
+    return schemathesis.openapi.from_path(str(path))
+
+
+def operation_path(request: httpx.Request, base_url: str) -> str:
+    """The request's path below the base URL: /{domainid}/user/..., as the contract names it."""
+    base_path = urlsplit(base_url).path.rstrip("/")
+    path = request.url.path
+    return path[len(base_path):] if base_path and path.startswith(base_path) else path
+
+
+class ContractCheck:
+    """Raises ContractViolation for an answer its operation does not document."""
+
+    def __init__(self, base_url: str, schema=None) -> None:
+        self.base_url = base_url
+        self.schema = schema if schema is not None else contract_schema()
+
+    def __call__(self, answer: ApiResponse) -> None:
+        problems = self.problems(answer)
+        if problems:
+            raise ContractViolation(
+                f"the answer breaks the contract of {self.label(answer)}:\n  "
+                + "\n  ".join(problems) + f"\n  reproduce: {answer.curl()}")
+
+    def label(self, answer: ApiResponse) -> str:
+        operation = self.operation(answer)
+        if operation is None:
+            return f"{answer.request.method} {answer.request.url.path}"
+        return f"{operation.definition.raw.get('operationId')} ({operation.label})"
+
+    def operation(self, answer: ApiResponse):
+        return self.schema.find_operation_by_path(
+            answer.request.method, operation_path(answer.request, self.base_url))
+
+    def problems(self, answer: ApiResponse) -> list[str]:
+        operation = self.operation(answer)
+        if operation is None:
+            # Not a contract operation (an upload URL, a sink): nothing to hold it to.
+            return []
+        if operation.responses.find_by_status_code(answer.status) is None:
+            documented = ", ".join(sorted(str(code) for code in operation.responses.status_codes))
+            return [f"status {answer.status} is not documented (documented: {documented})"]
+        problems = []
+        if answer.metadata.get("status") != answer.status:
+            problems.append(f"metadata.status is {answer.metadata.get('status')!r}, "
+                            f"the HTTP status {answer.status}")
+        problems.extend(schema_problems(operation, answer))
+        return problems
+
+
+def schema_problems(operation, answer: ApiResponse) -> list[str]:
+    from schemathesis.core.failures import FailureGroup
+
+    response = httpx.Response(answer.status, headers=answer.headers, content=answer.text.encode(),
+                              request=answer.request)
+    response.elapsed = datetime.timedelta(0)  # schemathesis reads it; the answer was read already
+    try:
+        operation.validate_response(response)
+    except FailureGroup as group:
+        return [shown(failure) for failure in group.exceptions]
+    except AssertionError as failure:
+        return [shown(failure)]
+    return []
+
+
+def shown(failure: BaseException) -> str:
+    title = getattr(failure, "title", type(failure).__name__)
+    message = getattr(failure, "message", str(failure)).strip().splitlines()
+    detail = " ".join(line.strip() for line in message[:SHOWN_LINES] if line.strip())
+    return f"{title}: {detail}"

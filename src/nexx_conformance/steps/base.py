@@ -1,0 +1,137 @@
+"""What every step shares: the test's client and channels, named steps, and `expect`.
+
+A step is one thing a user or their app does ("log in from a new device"). It names itself
+in the test's story, sends its calls through the signed client (each answer is checked
+against the contract by the scenario's contract check), asserts what must hold for the
+flow to go on, and returns a small typed result. Failures read as:
+step 3 'authorize with the token from the mail' failed: <rule>: expected ..., got ...
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+
+import pytest
+
+from nexx_conformance import constants as c
+from nexx_conformance.channels import Channel, Message
+from nexx_conformance.client import NexxClient, Session
+from nexx_conformance.config import NexxConfig
+from nexx_conformance.envelope import ApiResponse
+from nexx_conformance.scrubbing import scrub_body_text
+from nexx_conformance.status import ACCEPTED, REFUSED, name_of
+
+# How much of an unexpected answer a failure shows (masked): enough to read the hint.
+SHOWN_BODY = 600
+
+
+@dataclass
+class Login:
+    """The answer to a login and the session it was sent on; `held` while a factor is due."""
+
+    session: Session
+    answer: ApiResponse
+
+    @property
+    def held(self) -> bool:
+        return self.answer.status == ACCEPTED
+
+    @property
+    def loginstate(self) -> str | None:
+        return self.result.get("loginstate")
+
+    @property
+    def result(self) -> dict:
+        return self.answer.result if isinstance(self.answer.result, dict) else {}
+
+
+def shown(answer: ApiResponse) -> str:
+    text = scrub_body_text(answer.text) if answer.text else "(no body)"
+    return text if len(text) <= SHOWN_BODY else text[:SHOWN_BODY] + " ..."
+
+
+def unexpected(answer: ApiResponse, rule: str, wanted: str) -> AssertionError:
+    hint = f" ({answer.errorhint})" if answer.errorhint else ""
+    return AssertionError(
+        f"{rule}\n  expected {wanted}, got {name_of(answer.status)}{hint}"
+        f"\n  sent: {answer.curl()}\n  came back: {shown(answer)}")
+
+
+class StepsBase:
+    """The context of the steps: one per test (the `steps` fixture)."""
+
+    def __init__(self, *, client: NexxClient, users, domains, config: NexxConfig,
+                 mailbox: Channel | None, sms_inbox: Channel | None,
+                 story: Callable[[str], AbstractContextManager]) -> None:
+        self.client = client
+        self.users = users  # the test's UserFactory: names, tracking, cleanup
+        self.domains = domains
+        self.config = config
+        self._mailbox = mailbox
+        self._sms_inbox = sms_inbox
+        self.step = story
+
+    # -- answers -------------------------------------------------------------------------
+
+    def expect(self, answer: ApiResponse, *statuses: int, rule: str) -> ApiResponse:
+        """`answer`, if its status is one of `statuses`; else a failure naming the rule."""
+        if answer.status not in statuses:
+            raise unexpected(answer, rule, " or ".join(name_of(s) for s in statuses))
+        return answer
+
+    def refused(self, answer: ApiResponse, *, rule: str,
+                statuses: tuple[int, ...] = REFUSED) -> ApiResponse:
+        """`answer`, if the target refused the request (and said why in errorhint)."""
+        self.expect(answer, *statuses, rule=rule)
+        if not answer.errorhint:
+            raise unexpected(answer, rule, "metadata.errorhint saying why it was refused")
+        return answer
+
+    # -- sessions and devices ------------------------------------------------------------
+
+    def domain(self, purpose: str = c.DOMAIN_MAIN) -> int:
+        """The domain id for a purpose (main, autoauthorize, sms2fa); skips when not configured."""
+        return self.domains.require(purpose)
+
+    @staticmethod
+    def new_device() -> str:
+        """A device hash (nxp_devh) no login has used yet."""
+        return secrets.token_hex(16)
+
+    def session(self, domain_id: int | None = None, device: str | None = None) -> Session:
+        """A new anonymous session on a domain, from a device (a new one unless given)."""
+        client = self.client.for_domain(domain_id or self.client.domain_id)
+        return client.init(nxp_devh=device or self.new_device())
+
+    # -- out-of-band channels ------------------------------------------------------------
+
+    @property
+    def mailbox(self) -> Channel:
+        if self._mailbox is None:
+            pytest.skip("needs a mailbox: pass --mailbox smtp://HOST:PORT or mailpit+http://HOST:PORT "
+                        f"(env {c.ENV['mailbox']})")
+        return self._mailbox
+
+    @property
+    def sms_inbox(self) -> Channel:
+        if self._sms_inbox is None:
+            pytest.skip(f"needs an SMS inbox: pass --sms-inbox webhook://HOST:PORT (env {c.ENV['sms_inbox']})")
+        return self._sms_inbox
+
+    def mail(self, recipient: str, kind: str, timeout: float = 10.0) -> Message:
+        """The next mail of `kind` (authorize, resetpassword, welcome, takeout, preregister)."""
+        return self.mailbox.wait_for(recipient, kind, timeout=timeout)
+
+    def mailed_token(self, recipient: str, kind: str) -> str:
+        message = self.mail(recipient, kind)
+        assert message.token, f"the {kind} mail to {recipient} carries no link with a token"
+        return message.token
+
+    def texted_code(self, phone: str, timeout: float = 10.0) -> str:
+        """The 6-digit code of the next SMS to `phone`."""
+        message = self.sms_inbox.wait_for(phone, timeout=timeout)
+        assert message.code, f"the SMS to {phone} carries no 6-digit code"
+        return message.code
