@@ -305,7 +305,7 @@ def nexx_like_server(enforce: bool):
 @pytest.fixture(params=[True, False], ids=["enforcing-server", "lax-server"])
 def server(request):
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), nexx_like_server(enforce=request.param))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield request.param, f"http://127.0.0.1:{httpd.server_port}/v3.1"
     httpd.shutdown()

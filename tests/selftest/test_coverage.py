@@ -132,7 +132,7 @@ class Ok(BaseHTTPRequestHandler):
 @pytest.fixture
 def loopback_base_url():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Ok)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_port}/v3.1"
     httpd.shutdown()
