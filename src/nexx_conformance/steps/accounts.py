@@ -87,6 +87,7 @@ class Accounts(StepsBase):
         return self.log_in(user, device=self.new_device())
 
     def log_out(self, session: Session) -> ApiResponse:
+        """Log the session out (POST /session/logout)."""
         with self.step("log out"):
             return self.expect(session.logout(), OK, rule="logout: a session logs out (200)")
 
