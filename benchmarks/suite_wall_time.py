@@ -1,9 +1,12 @@
 """Wall time of the whole suite on this machine: replayed from cassettes, and live on the reference.
 
-    uv run python benchmarks/suite_wall_time.py [--repeat 1] [-- extra pytest arguments]
+    uv run python benchmarks/suite_wall_time.py [--repeat 1] [--runs replay,reference]
+                                               [-- extra pytest arguments]
 
 Runs `uv run pytest --target replay` and `uv run pytest` (the bundled reference server) one
-after the other, each --repeat times, and prints a table of wall times. The runs' reports go
+after the other, each --repeat times, and prints a table of wall times. `--runs` picks
+among them and `scenarios` (`uv run pytest tests/scenarios`, the hand-written flows alone,
+against the bundled reference server). The runs' reports go
 to a temporary directory that is removed afterwards, so the script writes nothing.
 Exit status: 0 when every run ran (whatever its tests found), 2 on bad options or when
 `uv` cannot be started.
@@ -23,10 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNS = (
-    ("replay", ["uv", "run", "pytest", "--target", "replay"]),
-    ("reference", ["uv", "run", "pytest"]),
-)
+RUNS = {
+    "replay": ["uv", "run", "pytest", "--target", "replay"],
+    "reference": ["uv", "run", "pytest"],
+    "scenarios": ["uv", "run", "pytest", "tests/scenarios"],
+}
+DEFAULT_RUNS = "replay,reference"
 # pytest's last line, with or without the "=====" banner (-q drops it).
 SUMMARY = re.compile(r"^=*\s*(\S.*?(?:passed|failed|errors?|skipped|no tests ran).*?) in [\d.]+s",
                      re.MULTILINE)
@@ -45,9 +50,15 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     own = argv[:argv.index("--")] if "--" in argv else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=1, help="runs per target (default 1)")
+    parser.add_argument("--runs", default=DEFAULT_RUNS,
+                        help=f"comma-separated, of {', '.join(RUNS)} (default {DEFAULT_RUNS})")
     args = parser.parse_args(own)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    args.runs = [name.strip() for name in args.runs.split(",") if name.strip()]
+    unknown = [name for name in args.runs if name not in RUNS]
+    if unknown or not args.runs:
+        parser.error(f"--runs takes names of {', '.join(RUNS)}; got {', '.join(unknown) or 'none'}")
     return args, extra
 
 
@@ -67,10 +78,11 @@ def time_run(command: list[str], report_dir: str) -> tuple[float, int, str]:
     return elapsed, finished.returncode, f"(stopped early) {last[:100]}"
 
 
-def measure(repeat: int, extra: list[str]) -> list[Timing]:
+def measure(repeat: int, extra: list[str], runs: list[str]) -> list[Timing]:
     timings = []
     with tempfile.TemporaryDirectory(prefix="nexx-bench-") as report_dir:
-        for name, command in RUNS:
+        for name in runs:
+            command = RUNS[name]
             timing = Timing(name, [], [], "")
             for _ in range(repeat):
                 seconds, code, outcome = time_run([*command, *extra], report_dir)
@@ -92,7 +104,7 @@ def print_table(timings: list[Timing]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args, extra = parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        timings = measure(args.repeat, extra)
+        timings = measure(args.repeat, extra, args.runs)
     except FileNotFoundError as error:
         print(f"cannot start {error.filename!r}: is uv installed and on PATH?", file=sys.stderr)
         return 2
