@@ -6,9 +6,11 @@ import secrets
 import time
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
+from nexx_conformance.constants import MASK
 from nexx_conformance.envelope import ApiResponse
 from nexx_conformance.signing import signed_headers
 
@@ -17,6 +19,8 @@ SERVICE_UNAVAILABLE = 503
 RETRY_STATUSES = (TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE)
 MAX_ATTEMPTS = 4
 MAX_BACKOFF_SECONDS = 8.0
+# The query field that authorizes an upload URL (docs/conventions.md, "Upload URL").
+URL_SIGNATURE_FIELD = "sig"
 
 
 def form_value(value: Any) -> str:
@@ -105,6 +109,18 @@ class NexxClient:
             observe(answer)
         return answer
 
+    def transfer(self, method: str, url: str, content: bytes | None = None) -> ApiResponse:
+        """An unsigned request to an absolute URL the API handed out (an upload URL): no
+        session, no signature, the URL carries its own authorization. Sent on this client's
+        httpx, so cassettes record it, and shown to the observers like every answer."""
+        request = self._http.build_request(method, url, content=content)
+        answer = ApiResponse.from_httpx(self._send(request))
+        # The URL's signature is its authorization, and failure messages show the request.
+        answer.request = with_masked_signature(request)
+        for observe in list(self.observers):
+            observe(answer)
+        return answer
+
     def _send(self, request: httpx.Request) -> httpx.Response:
         attempt = 1
         while True:
@@ -125,6 +141,14 @@ class NexxClient:
     def session(self, cid: str) -> Session:
         """A session for a known id, e.g. the eternal session."""
         return Session(self, cid)
+
+
+def with_masked_signature(request: httpx.Request) -> httpx.Request:
+    """A copy of `request` whose URL shows `sig` as MASK."""
+    pairs = parse_qsl(request.url.query.decode(), keep_blank_values=True)
+    query = urlencode([(k, MASK if k == URL_SIGNATURE_FIELD else v) for k, v in pairs], safe="*")
+    return httpx.Request(request.method, request.url.copy_with(query=query.encode() or None),
+                         headers=request.headers, content=request.content)
 
 
 def backoff_seconds(response: httpx.Response, attempt: int) -> float:

@@ -1,5 +1,7 @@
-"""File uploads: prepare -> PUT to the signed URL -> finish, and every way the URL or the
-finish is refused (tampered, expired, too large, not arrived, twice, foreign)."""
+"""File uploads, what only the bundled server can show: its ticket (extension, lifetime,
+size limit), an image as its own cover, and URLs re-signed with the server's key (expired,
+a small size limit). The flow itself (prepare, PUT, finish, tampered URLs, finishing early,
+twice or as another user) is the scenario tests/scenarios/test_uploads.py."""
 
 from __future__ import annotations
 
@@ -9,12 +11,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
-import pytest
 
 from nexx_reference.domain import uploads
 
 from .conftest import SECRET, Account, Api
-from .media_steps import SUNSET_VIDEO, listed, media_list, register
+from .media_steps import listed, media_list
 
 PICTURE = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -54,32 +55,6 @@ def test_ticket_points_at_this_server_with_the_original_extension(auto_api: Api,
     assert 0 < ticket["expires"] - time.time() <= 15 * 60 and ticket["maxSize"] == 20 * 1024 * 1024
 
 
-def test_profile_picture_upload(auto_api: Api, logged_in_user: Account) -> None:
-    ticket = prepare(auto_api, logged_in_user)
-    assert put(auto_api, ticket["uploadURL"]).status_code == HTTPStatus.CREATED
-    assert put(auto_api, ticket["uploadURL"]).status_code == HTTPStatus.OK  # replaced before finishing
-    result = finish(auto_api, logged_in_user, file=ticket["file"], context="profilepicture")
-    assert result == {"file": ticket["file"], "context": "profilepicture", "item": None, "streamtype": None,
-                      "forUserStory": 0}
-    assert listed(auto_api, logged_in_user, "uploads") == []
-    profile = auto_api.call("GET", "user/profile", logged_in_user.cid).json()["result"]
-    assert "background" not in profile
-    assert auto_api.http.get(profile["picture"]).status_code == HTTPStatus.OK
-
-
-def test_captured_video_becomes_a_clip_with_its_title(auto_api: Api, logged_in_user: Account) -> None:
-    ticket = prepare(auto_api, logged_in_user, "VID_0001.mp4", fromCapture=1, forUserStory=1)
-    put(auto_api, ticket["uploadURL"], b"\x00\x00\x00\x18ftypmp42")
-    result = finish(auto_api, logged_in_user, file=ticket["file"], context="video", mediaTitle="Rowing at dawn",
-                    mediaDescription="Filmed from the bridge.", lat=54.3233, lng=10.1228)
-    assert (result["streamtype"], result["forUserStory"]) == ("video", 1)
-    [clip] = media_list(auto_api, logged_in_user.cid, "clips")["result"]
-    general = clip["general"]
-    assert (general["ID"], general["title"], general["description"], general["owner"]) == \
-        (result["item"], "Rowing at dawn", "Filmed from the bridge.", logged_in_user.user_id)
-    assert listed(auto_api, logged_in_user, "uploads", streamtype="video") == [(result["item"], "video")]
-
-
 def test_an_image_is_its_own_cover_and_not_a_clip(auto_api: Api, logged_in_user: Account) -> None:
     ticket = prepare(auto_api, logged_in_user, "boats.png", fromCapture=1)
     put(auto_api, ticket["uploadURL"])
@@ -90,50 +65,6 @@ def test_an_image_is_its_own_cover_and_not_a_clip(auto_api: Api, logged_in_user:
     served = auto_api.http.get(entry["imagedata"]["thumb"])
     assert (served.status_code, served.content, served.headers["content-type"]) == (200, PICTURE, "image/png")
     assert listed(auto_api, logged_in_user, "clips") == []
-
-
-def test_a_cover_goes_on_the_users_own_item_only(auto_api: Api, logged_in_user: Account) -> None:
-    article = auto_api.call("POST", "user/addarticle", logged_in_user.cid, data={"title": "Covered"}).json()["result"]
-    ticket = prepare(auto_api, logged_in_user, "cover.png")
-    put(auto_api, ticket["uploadURL"])
-    finish(auto_api, logged_in_user, HTTPStatus.NOT_FOUND, file=ticket["file"], context="articlecover", item=9999)
-    finish(auto_api, logged_in_user, HTTPStatus.FORBIDDEN, file=ticket["file"], context="videocover",
-           item=SUNSET_VIDEO[0])
-    finish(auto_api, logged_in_user, HTTPStatus.BAD_REQUEST, file=ticket["file"], context="articlecover")
-    result = finish(auto_api, logged_in_user, file=ticket["file"], context="articlecover", item=article["ID"])
-    assert (result["item"], result["streamtype"]) == (article["ID"], "article")
-    [entry] = media_list(auto_api, logged_in_user.cid, "uploads")["result"]
-    assert auto_api.http.get(entry["imagedata"]["thumb"]).content == PICTURE
-
-
-def test_finishing_before_the_bytes_arrived_and_twice_is_409(auto_api: Api, logged_in_user: Account) -> None:
-    ticket = prepare(auto_api, logged_in_user)
-    finish(auto_api, logged_in_user, HTTPStatus.CONFLICT, file=ticket["file"], context="image")
-    put(auto_api, ticket["uploadURL"])
-    finish(auto_api, logged_in_user, file=ticket["file"], context="image")
-    finish(auto_api, logged_in_user, HTTPStatus.CONFLICT, file=ticket["file"], context="image")
-    assert put(auto_api, ticket["uploadURL"]).status_code == HTTPStatus.CONFLICT
-    assert len(listed(auto_api, logged_in_user, "uploads")) == 1
-
-
-def test_only_the_uploader_finishes_and_unknown_files_are_404(auto_api: Api, logged_in_user: Account) -> None:
-    ticket = prepare(auto_api, logged_in_user)
-    put(auto_api, ticket["uploadURL"])
-    finish(auto_api, register(auto_api), HTTPStatus.FORBIDDEN, file=ticket["file"], context="image")
-    finish(auto_api, logged_in_user, HTTPStatus.NOT_FOUND, file="u1-doesnotexist.png", context="image")
-
-
-@pytest.mark.parametrize("tamper", [
-    pytest.param(lambda url: url.replace("sig=", "sig=0"), id="signature-changed"),
-    pytest.param(lambda url: url.replace("max=", "max=9"), id="size-limit-raised"),
-    pytest.param(lambda url: url.replace("/upload/u", "/upload/x"), id="file-name-changed"),
-    pytest.param(lambda url: url.split("?")[0], id="query-dropped"),
-])
-def test_a_tampered_upload_url_is_403(auto_api: Api, logged_in_user: Account, tamper) -> None:
-    ticket = prepare(auto_api, logged_in_user)
-    response = put(auto_api, tamper(ticket["uploadURL"]))
-    assert response.status_code == HTTPStatus.FORBIDDEN and response.json()["result"] is None
-    finish(auto_api, logged_in_user, HTTPStatus.CONFLICT, file=ticket["file"], context="image")
 
 
 def test_an_expired_upload_url_is_403(auto_api: Api, logged_in_user: Account) -> None:
