@@ -91,6 +91,7 @@ class Accounts(StepsBase):
         return self._sent(user, "user/register", self._social_form(user)).answer
 
     def social_details(self, provider: str, token: str | None, domain_id: int) -> User:
+        """A fresh identity of a social login: provider and connector token, no password."""
         user = self.user_details(domain_id)
         user.password, user.provider = None, provider
         user.connector_token = token or self.connector_token()
