@@ -17,8 +17,7 @@ from nexx_conformance import constants as c
 from nexx_conformance.client import NexxClient, Session, SessionError
 from nexx_conformance.config import ConfigError, parse_domain_id
 from nexx_conformance.signing import operation_of, request_token
-from nexx_conformance.user_removal import new_password
-from nexx_conformance.users import User, UserRegistry, registered_user_id
+from nexx_conformance.users import User, UserRegistry, new_password, registered_user_id
 
 # Operations that end or replace the session they run in get a session of their own,
 # so they cannot log out the one every other case shares.

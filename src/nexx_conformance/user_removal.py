@@ -13,7 +13,6 @@ Passwords and tokens are sent, never shown: a reason names statuses, not values.
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import quote
 
 from nexx_conformance.channels import Channel, NoMessage
@@ -27,11 +26,6 @@ AUTHORIZE_MAIL_WAIT = 5.0
 # requestpass mails after answering (so its timing reveals nothing).
 RESET_MAIL_WAIT = 10.0
 NO_MAILBOX = "cannot log in: removed or re-passworded by its test, or never authorized"
-
-
-def new_password() -> str:
-    # Letters and digits, as the password rule asks.
-    return f"Pw{secrets.token_hex(8)}9x"
 
 
 def remove_user(client: NexxClient, user, mailbox: Channel | None) -> str | None:
@@ -102,6 +96,9 @@ def log_in_by_mail(session: Session, user, mailbox: Channel) -> str | None:
             return None
     elif user.needs_authorization:
         return "never authorized, and no usable authorization mail arrived"
+    # users imports this module (UserRegistry.remove_all): imported here, not at the top.
+    from nexx_conformance.users import new_password
+
     password = new_password()
     if not reset_by_mail(session, user.email, mailbox, password):
         return "cannot log in, and no usable password reset mail arrived"

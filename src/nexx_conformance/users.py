@@ -7,6 +7,7 @@ removal will need; `UserRegistry.remove_all` unregisters them when the session e
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,11 @@ CREATED = 201
 # The contract operations that create a user (contracts/paths/account.yaml). A social
 # registration is `register` with `provider` and the connector `token`.
 USER_CREATING_OPERATIONS = ("register", "registeranonymous")
+
+
+def new_password() -> str:
+    """A password nobody used yet that fits the contract's rule (8-128, a letter and a digit)."""
+    return f"Pw{secrets.token_hex(8)}9x"
 
 
 @dataclass

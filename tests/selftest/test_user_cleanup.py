@@ -8,8 +8,8 @@ import pytest
 
 from nexx_conformance.channels.smtp_sink import SmtpSink
 from nexx_conformance.client import NexxClient
-from nexx_conformance.user_removal import new_password, remove_user
-from nexx_conformance.users import User, UserRegistry
+from nexx_conformance.user_removal import remove_user
+from nexx_conformance.users import User, UserRegistry, new_password
 from nexx_reference.server import start_in_thread
 from nexx_reference.settings import DomainSettings, Settings
 
