@@ -77,7 +77,7 @@ def report_sections(directory: Path, coverage: Mapping[str, Any] | None,
         path = directory / name
         if path.is_file():
             try:
-                found.append(render(json.loads(path.read_text(encoding="utf-8")), str(path)))
+                found.append(render(json.loads(path.read_text(encoding="utf-8")), name))
             except (OSError, ValueError) as error:  # a half-written file must not lose the report
                 found.append(sections.section(path.stem, name, f"<p>cannot be read: "
                                               f"{sections.escape(str(error))}</p>"))
