@@ -3,32 +3,38 @@
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 import pytest
 
 from nexx_conformance import checks  # noqa: F401  (registers our checks with schemathesis)
+from nexx_conformance import constants as c
 from nexx_conformance.checks import REGISTRY
 from nexx_conformance.coverage import (
     CoverageLog,
     SendRecorder,
     declared_operations,
-    format_table,
+    terminal_lines,
     write_json,
 )
+from nexx_conformance.flow_runs import FlowRuns
 from nexx_conformance.reporting import (
     DEFAULT_REPORT_DIR,
     REPORT_DIR_ENV,
     enable_file_reports,
     ensure_report_dir,
     report_dir,
+    report_sections,
 )
 
 CONTRACT = Path("contracts") / "nexx-user.openapi.yaml"
 COVERAGE_FILE = "contract-coverage.json"
+COVERAGE_TABLE_ENV = "NEXX_COVERAGE_TABLE"
 WORKER_OUTPUT_KEY = "nexx_contract_coverage"
 LOG_KEY = pytest.StashKey[CoverageLog]()
 RECORDER_KEY = pytest.StashKey[SendRecorder]()
+FLOWS_KEY = pytest.StashKey[FlowRuns]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -38,6 +44,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"where junit.xml, report.html and {COVERAGE_FILE} go "
              f"(default {DEFAULT_REPORT_DIR}/; env {REPORT_DIR_ENV}); write --report-dir=DIR: "
              "pytest takes a separate DIR for a test path when it looks for the rootdir")
+    group.addoption(
+        "--coverage-table", dest="nexx_coverage_table", action="store_const", const="yes",
+        help="end the run with the contract coverage table (one row per operation) instead of "
+             f"its one-line summary (env {COVERAGE_TABLE_ENV}=yes)")
+
+
+def wants_coverage_table(config: pytest.Config) -> bool:
+    """Priority: --coverage-table > NEXX_COVERAGE_TABLE (yes/no) > no (the one-line summary)."""
+    given = config.getoption("nexx_coverage_table", None)
+    raw = given if given is not None else os.environ.get(COVERAGE_TABLE_ENV, "")
+    word = raw.strip().lower()
+    if word in ("", *c.FALSE_WORDS):
+        return False
+    if word in c.TRUE_WORDS:
+        return True
+    raise pytest.UsageError(
+        f"{COVERAGE_TABLE_ENV} must be one of {', '.join(c.TRUE_WORDS + c.FALSE_WORDS)}, not {raw!r}.")
 
 
 def is_worker(config: pytest.Config) -> bool:
@@ -50,6 +73,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if not is_worker(config):
         directory = ensure_report_dir(report_dir(config))
         enable_file_reports(config, directory)
+        wants_coverage_table(config)  # a bad NEXX_COVERAGE_TABLE stops the run before it starts
+        # Registered as a plugin: it sees every test report, the workers' ones under xdist too.
+        flows = config.stash[FLOWS_KEY] = FlowRuns()
+        config.pluginmanager.register(flows, "nexx-flow-runs")
     log = CoverageLog(load_contract_operations(config), lambda: target_base_url(config))
     recorder = SendRecorder(log)
     recorder.install()
@@ -113,13 +140,14 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     summary = log.summary()
     path = report_dir(config) / COVERAGE_FILE
     write_json(summary, path)
-    terminalreporter.section("nexx contract coverage")
-    if summary["totals"]["requests"]:
-        for line in format_table(summary):
-            terminalreporter.write_line(line)
-    else:
-        terminalreporter.write_line("no request reached a contract operation in this run")
-    terminalreporter.write_line(f"written to {path}")
+    # One line by default: a run's output ends with its verdict, not with 73 rows.
+    table = wants_coverage_table(config)
+    if table:
+        terminalreporter.section("nexx contract coverage")
+    for line in terminal_lines(summary, table=table):
+        terminalreporter.write_line(line)
+    if table:
+        terminalreporter.write_line(f"written to {path}")
 
 
 # The flow of each scenario as a column of the HTML report (pytest-html); the JUnit XML
@@ -131,5 +159,16 @@ def pytest_html_results_table_header(cells: list) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_html_results_table_row(report, cells: list) -> None:
-    flow = dict(getattr(report, "user_properties", ())).get("flow", "")
+    flow = dict(getattr(report, "user_properties", ())).get(c.FLOW_PROPERTY, "")
     cells.insert(2, f"<td>{html.escape(flow)}</td>")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_html_results_summary(prefix: list, summary: list, postfix: list, session) -> None:
+    # Called by pytest-html as the session finishes: the coverage log holds every worker's
+    # counts by then, and the flows every scenario's reports.
+    config = session.config
+    log = config.stash.get(LOG_KEY, None)
+    coverage = log.summary() if log is not None and log.operations else None
+    flows = config.stash.get(FLOWS_KEY, FlowRuns())
+    postfix.extend(report_sections(report_dir(config), coverage, flows.by_flow()))

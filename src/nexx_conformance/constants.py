@@ -58,3 +58,9 @@ FLOWS = (
     "account-lifecycle",
 )
 ENV_FLOW = "NEXX_FLOW"
+
+# What a scenario's reports carry in `user_properties` (and so the JUnit XML as
+# <property>): its flow, its named steps in order, the number of the step that failed.
+FLOW_PROPERTY = "flow"
+STEP_PROPERTY = "step"
+FAILED_STEP_PROPERTY = "failed step"

@@ -174,6 +174,25 @@ class CoverageLog:
         }}
 
 
+def totals_text(summary: dict[str, Any]) -> str:
+    """The run's coverage in one phrase: operations, parameters, statuses, requests."""
+    totals = summary["totals"]
+    undeclared = sum(len(row["statuses_undeclared"]) for row in summary["operations"])
+    return (
+        f"operations called {totals['operations_called']}/{totals['operations_declared']}, "
+        f"parameters sent {totals['parameters_sent']}/{totals['parameters_declared']}, "
+        f"statuses seen {totals['statuses_seen']}/{totals['statuses_declared']}"
+        + (f" (+{undeclared} undeclared)" if undeclared else "")
+        + f", {totals['requests']:,} requests ({totals['requests_outside_contract']:,} outside the contract)")
+
+
+def summary_line(summary: dict[str, Any]) -> str:
+    """The one line a run ends with; the table is asked for with --coverage-table."""
+    if not summary["totals"]["requests"]:
+        return "nexx contract coverage: no request reached a contract operation"
+    return f"nexx contract coverage: {totals_text(summary)}"
+
+
 def format_table(summary: dict[str, Any]) -> list[str]:
     header = f"{'operation':<28} {'called':>6} {'params':>7} {'statuses':>9}  statuses seen"
     lines = [header, "-" * len(header)]
@@ -183,15 +202,16 @@ def format_table(summary: dict[str, Any]) -> list[str]:
         statuses = f"{len(set(row['statuses_seen']) & declared)}/{len(declared)}"
         seen = " ".join(code if code in declared else f"{code}!" for code in row["statuses_seen"])
         lines.append(f"{row['operationId']:<28} {row['called']:>6} {params:>7} {statuses:>9}  {seen}")
-    totals = summary["totals"]
-    lines.append(
-        f"operations called {totals['operations_called']}/{totals['operations_declared']}, "
-        f"parameters sent {totals['parameters_sent']}/{totals['parameters_declared']}, "
-        f"statuses seen {totals['statuses_seen']}/{totals['statuses_declared']}, "
-        f"{totals['requests']} requests ({totals['requests_outside_contract']} outside the contract)"
-        + ("; '!' marks a status the contract does not declare" if any(
-            row["statuses_undeclared"] for row in summary["operations"]) else ""))
+    lines.append(totals_text(summary) + ("; '!' marks a status the contract does not declare" if any(
+        row["statuses_undeclared"] for row in summary["operations"]) else ""))
     return lines
+
+
+def terminal_lines(summary: dict[str, Any], *, table: bool) -> list[str]:
+    """What a run ends with: the one-line summary, or with `table` the table and its totals."""
+    if table and summary["totals"]["requests"]:
+        return format_table(summary)
+    return [summary_line(summary)]
 
 
 def write_json(summary: dict[str, Any], path: Path) -> None:

@@ -277,7 +277,7 @@ def choose_flows(config: pytest.Config, items: list[pytest.Item]) -> None:
         flow = flow_of(item)
         if flow is not None:
             # Shown in the JUnit XML (<property name="flow">) and in the HTML report.
-            item.user_properties.append(("flow", flow))
+            item.user_properties.append((c.FLOW_PROPERTY, flow))
         (kept if not wanted or flow in wanted else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from nexx_conformance import constants as c
+from nexx_conformance import html_sections as sections
 from nexx_conformance.constants import MASK
 from nexx_conformance.envelope import MASKED_HEADERS, mask_form
+from nexx_conformance.flow_runs import ScenarioRun
 
 REPORT_DIR_ENV = "NEXX_REPORT_DIR"
 DEFAULT_REPORT_DIR = "reports"
 JUNIT_FILE = "junit.xml"
 HTML_FILE = "report.html"
+# Written by other tools into the report directory; the HTML report shows them when present.
+KILL_MATRIX_FILE = "kill-matrix.json"
+DRIFT_FILE = "drift.json"
 # Headers a reader needs to replay the call; the rest (User-Agent, Content-Length, ...) is noise.
 SHOWN_HEADERS = ("content-type", "accept") + MASKED_HEADERS
 
@@ -56,6 +64,25 @@ def enable_file_reports(config: pytest.Config, directory: Path) -> None:
         config.option.htmlpath = str(directory / HTML_FILE)
         # One file a reviewer can mail around: styles and scripts inlined.
         config.option.self_contained_html = True
+
+
+def report_sections(directory: Path, coverage: Mapping[str, Any] | None,
+                    flows: Mapping[str, Sequence[ScenarioRun]]) -> list[str]:
+    """The HTML report's own sections: coverage grid, flows, kill matrix, drift (if present)."""
+    found = [sections.coverage_grid(coverage) if coverage else "",
+             sections.flows_section(flows, c.FLOWS)]
+    for name, render in ((KILL_MATRIX_FILE, sections.kill_matrix_section),
+                         (DRIFT_FILE, lambda data, source: sections.json_section(
+                             "drift", "Drift report", data, source))):
+        path = directory / name
+        if path.is_file():
+            try:
+                found.append(render(json.loads(path.read_text(encoding="utf-8")), name))
+            except (OSError, ValueError) as error:  # a half-written file must not lose the report
+                found.append(sections.section(path.stem, name, f"<p>cannot be read: "
+                                              f"{sections.escape(str(error))}</p>"))
+    shown = [part for part in found if part]
+    return [sections.STYLE, *shown] if shown else []
 
 
 def masked_curl(request: Any) -> str:

@@ -17,6 +17,7 @@ from nexx_conformance.coverage import (
     declared_operations,
     format_table,
     path_pattern,
+    terminal_lines,
 )
 
 FORM = "application/x-www-form-urlencoded"
@@ -154,3 +155,26 @@ def test_recorder_sees_requests_and_httpx_calls_until_uninstalled(loopback_base_
     likes = {r["operationId"]: r for r in log.summary()["operations"]}["likes"]
     assert likes["called"] == 2
     assert likes["parameters_sent"] == ["domainid", "limit", "start"]
+
+
+def test_a_run_ends_with_one_summary_line():
+    log = new_log()
+    log.record("GET", f"{BASE}/4711/user/likes", {}, None, 200)
+    log.record("GET", f"{BASE}/4711/user/likes", {}, None, 418)
+    (line,) = terminal_lines(log.summary(), table=False)
+    assert line == ("nexx contract coverage: operations called 1/2, parameters sent 1/8, "
+                    "statuses seen 1/4 (+1 undeclared), 2 requests (0 outside the contract)")
+
+
+def test_the_table_is_shown_only_when_asked_for():
+    log = new_log()
+    log.record("GET", f"{BASE}/4711/user/likes", {}, None, 200)
+    lines = terminal_lines(log.summary(), table=True)
+    assert len(lines) == 2 + 2 + 1  # header, rule, one row per operation, totals
+    assert lines[-1].startswith("operations called 1/2")
+
+
+@pytest.mark.parametrize("table", [pytest.param(False, id="line"), pytest.param(True, id="table")])
+def test_a_run_without_requests_says_so_in_one_line(table):
+    assert terminal_lines(new_log().summary(), table=table) == [
+        "nexx contract coverage: no request reached a contract operation"]

@@ -72,3 +72,93 @@ def test_an_unwritable_report_dir_is_a_clear_usage_error(pytester):
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--report-dir*cannot be created*"])
     assert "Traceback" not in result.stderr.str()
+
+
+SCENARIOS = """
+import pytest
+
+pytestmark = pytest.mark.flow("2fa-sms")
+
+def test_code_is_needed(step):
+    with step("register a user"):
+        pass
+    with step("log in from a new device"):
+        assert False, "login: expected ACCEPTED"
+
+def test_code_works(step):
+    with step("register a user"):
+        pass
+"""
+TINY_CONTRACT = """
+openapi: 3.1.0
+info: {title: tiny, version: "1"}
+paths:
+  /{domainid}/user/likes:
+    get:
+      operationId: likes
+      parameters: [{name: domainid, in: path, required: true, schema: {type: integer}}]
+      responses: {"200": {description: ok}, "401": {description: no session}}
+"""
+
+
+def test_steps_of_each_scenario_are_in_the_junit_xml(pytester):
+    pytester.makepyfile(SCENARIOS)
+    pytester.runpytest("--report-dir=r", "-p", "no:cacheprovider").assert_outcomes(passed=1, failed=1)
+    junit = (pytester.path / "r" / "junit.xml").read_text()
+    assert '<property name="step" value="log in from a new device" />' in junit
+    assert '<property name="failed step" value="2" />' in junit
+
+
+def test_html_report_shows_the_flows_with_their_steps(pytester):
+    pytester.makepyfile(SCENARIOS)
+    pytester.runpytest("--report-dir=r", "-p", "no:cacheprovider")
+    html = (pytester.path / "r" / "report.html").read_text()
+    assert 'id="nexx-flows"' in html
+    assert '<li class="failed"><b>2</b>log in from a new device</li>' in html
+    assert "test_code_works" in html and 'id="nexx-kill-matrix"' not in html
+
+
+def test_html_report_shows_kill_matrix_and_drift_found_in_the_report_dir(pytester):
+    reports = pytester.mkdir("r")
+    (reports / "kill-matrix.json").write_text(
+        '[{"fault": "wrong-status", "kind": "rule", "killed": false, "test": null, '
+        '"check": null, "seconds": 9.5}]')
+    (reports / "drift.json").write_text('{"differences": [{"operation": "register"}]}')
+    pytester.makepyfile(PASSING_AND_FAILING)
+    pytester.runpytest("--report-dir=r", "-p", "no:cacheprovider")
+    html = (reports / "report.html").read_text()
+    assert "0 of 1 injected faults killed" in html and "wrong-status" in html
+    assert 'id="nexx-drift"' in html and "register" in html
+
+
+def test_html_report_shows_the_coverage_grid(pytester):
+    pytester.mkdir("contracts").joinpath("nexx-user.openapi.yaml").write_text(TINY_CONTRACT)
+    pytester.makepyfile(PASSING_AND_FAILING)
+    result = pytester.runpytest("--report-dir=r", "-p", "no:cacheprovider")
+    html = (pytester.path / "r" / "report.html").read_text()
+    assert 'id="nexx-coverage"' in html and 'title="declared, never seen"' in html
+    result.stdout.fnmatch_lines(["nexx contract coverage: no request reached a contract operation"])
+    assert "= nexx contract coverage =" not in result.stdout.str()
+
+
+@pytest.mark.parametrize("args, env, table", [
+    pytest.param((), None, False, id="default-one-line"),
+    pytest.param(("--coverage-table",), None, True, id="option-asks-for-the-table"),
+    pytest.param((), "yes", True, id="environment-asks-for-the-table"),
+    pytest.param(("--coverage-table",), "no", True, id="option-wins-over-environment"),
+    pytest.param((), "0", False, id="environment-says-no"),
+])
+def test_coverage_table_option_and_environment(pytester, monkeypatch, args, env, table):
+    from nexx_conformance.conformance_plugin import wants_coverage_table
+
+    if env is not None:
+        monkeypatch.setenv("NEXX_COVERAGE_TABLE", env)
+    assert wants_coverage_table(pytester.parseconfigure(*args)) is table
+
+
+def test_a_bad_coverage_table_value_is_a_usage_error(pytester, monkeypatch):
+    monkeypatch.setenv("NEXX_COVERAGE_TABLE", "sometimes")
+    pytester.makepyfile(PASSING_AND_FAILING)
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*NEXX_COVERAGE_TABLE must be one of*sometimes*"])
