@@ -49,7 +49,9 @@ def test_login_from_new_device_is_held_until_an_app_code(steps):
         steps.refused(steps.authorize_device(login, code, SMS),
                       rule="authorizedevice: `type` must be the held login's codetype (409)", statuses=(CONFLICT,))
 
-    steps.complete_with_app(login, app, code, user=user)
+    finished = steps.complete_with_app(login, app, code, user=user)
+    with steps.step("the logged-in user has the app turned on"):
+        assert finished.result["user"]["twofactor"]["app"] == 1, f"twofactor {finished.result['user']['twofactor']}"
     steps.profile(login.session)
 
 
@@ -78,13 +80,21 @@ def test_code_of_another_secret_is_refused(steps):
 
 def test_replayed_code_is_refused(steps):
     user = steps.registered_user()
-    app = steps.enrol_authenticator_app(steps.logged_in(user), user)
+    session = steps.logged_in(user)
+    enrolment = steps.start_app_enrolment(session)
+    app = steps.app_from(enrolment)
+    enrolment_code = app.code()
+    steps.finish_enrolment(session, user, enrolment, app, enrolment_code)
+
     first = steps.held_login(user, codetype=APP)
+    with steps.step("the enrolment's code does not finish a login"):
+        steps.refused(steps.authorize_device(first, enrolment_code, APP),
+                      rule="authorizedevice: an app code's time step is accepted once (403)", statuses=(FORBIDDEN,))
     used = app.code()
     steps.complete_with_app(first, app, used, user=user)
 
     second = steps.held_login(user, codetype=APP)
-    with steps.step("the used code on the next held login is refused"):
+    with steps.step("the code that finished a login does not finish the next one"):
         steps.refused(steps.authorize_device(second, used, APP),
                       rule="authorizedevice: an app code's time step is accepted once (403)", statuses=(FORBIDDEN,))
 

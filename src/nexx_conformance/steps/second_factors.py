@@ -57,6 +57,7 @@ class KeyCodeSent:
     to: str
     expires: int
     answered_at: float  # the target's clock (Date header), to read `expires` against
+    text: str = field(repr=False)  # the whole answer, to look for what it must not show
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ class SecondFactors(StepsBase):
         with self.step("request a new SMS code"):
             answer = self.expect(self.ask_for_key_code(login), OK,
                                  rule="requestkeycode: a held login gets a new SMS code (200)")
-            return KeyCodeSent(answer.result["to"], answer.result["expires"], answered_at(answer))
+            return KeyCodeSent(answer.result["to"], answer.result["expires"], answered_at(answer), answer.text)
 
     def next_code(self, user: PhoneUser, *, unlike: str, login: Login) -> str:
         """The code of the next SMS, asking again in the rare case it repeats `unlike`.
@@ -295,6 +296,9 @@ class SecondFactors(StepsBase):
             answer = self.expect(self.finish_key_registration(session, attestation, host), OK,
                                  rule="finishregisteru2fdevice: a verified attestation registers the key (200)")
             assert answer.result.get("host") == host, f"registered for host {answer.result.get('host')!r}"
+            # A replaying key made other credentials than the recorded answer names.
+            if not self.config.is_replay:
+                assert answer.result.get("credentialid") == attestation["id"], "another credential was stored"
         self._enrolled(user, session, key)
         return answer
 
