@@ -131,6 +131,7 @@ class SecondFactors(StepsBase):
         and a replay must send what was recorded. Per test, so an SMS a test left unread
         is never taken by another one.
         """
+        # Numbered within the test: the steps are made anew for each test.
         numbers = self.__dict__.setdefault("_phone_numbers", itertools.count(1))
         test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
         digits = int(hashlib.sha256(test.encode()).hexdigest(), 16) % 10**6
@@ -191,11 +192,12 @@ class SecondFactors(StepsBase):
                 self.refused(self.authorize_device(login, wrong_code(right)),
                              rule="authorizedevice: a wrong code is refused (403)", statuses=(FORBIDDEN,))
 
-    def expect_throttled(self, login: Login, code: str, codetype: str = SMS) -> int:
-        """The code is refused 429 with Retry-After; the seconds to wait."""
+    def expect_throttled(self, login: Login, code: str) -> int:
+        """The SMS code is refused 429 with Retry-After; the seconds to wait."""
         with self._no_retries(login.session):
-            answer = self.authorize_device(login, code, codetype)
-        rule = ("authorizedevice: after 5 wrong codes every code answers 429 with Retry-After")
+            answer = self.authorize_device(login, code, SMS)
+        rule = (f"authorizedevice: after {WRONG_CODES_BEFORE_THROTTLE} wrong codes every code answers 429"
+                " with Retry-After")
         self.refused(answer, rule=rule, statuses=(TOO_MANY_REQUESTS,))
         retry_after = answer.headers.get("Retry-After", "")
         assert retry_after.isdigit() and int(retry_after) >= 1, (
