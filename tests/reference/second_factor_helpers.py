@@ -1,5 +1,7 @@
-"""Fixtures and steps of the second-factor tests: a reference server whose SMS go to a
-real HTTP sink, accounts on a domain with SMS two-factor, logins from chosen devices.
+"""Fixtures and steps of the SMS two-factor tests of the server's internals: a reference
+server whose SMS go to a real HTTP sink, accounts on a domain with SMS two-factor, logins
+from chosen devices. The flows themselves are scenarios (tests/scenarios/test_two_factor_*.py,
+test_u2f.py).
 
 Test modules import the fixtures they use from here: pytest finds a fixture by its
 `name`, the `_fixture` suffix keeps the import apart from the test arguments.
@@ -26,7 +28,6 @@ from .conftest import Api, Mailbox, make_settings, unique_name
 SMS_DOMAIN = 4721  # twofactor=sms, AutoAuthorize on
 PLAIN_DOMAIN = 4722  # twofactor=none, AutoAuthorize on
 PASSWORD = "correct-horse-7"
-HOST = "www.example.org"
 
 
 @dataclass
@@ -130,10 +131,6 @@ def sms_code(sink: SmsWebhookSink, person: Person) -> str:
 
 def authorize_device(api: Api, cid: str, code: str, codetype: str = "sms") -> httpx.Response:
     return api.call("POST", "user/authorizedevice", cid, data={"code": code, "type": codetype})
-
-
-def profile_of(api: Api, cid: str) -> httpx.Response:
-    return api.call("GET", "user/profile", cid)
 
 
 def other_code(code: str) -> str:
