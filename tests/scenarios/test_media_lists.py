@@ -68,8 +68,9 @@ def honours_flat_level_paging_and_order(steps, session, name):
 
 def test_each_interaction_fills_its_list_newest_first(steps):
     session = steps.logged_in()
-    with steps.step("fill every list with two items, a second apart"):
-        items = {name: steps.items_for(name, 2) for name in FILLERS}
+    with steps.step("fill every list with two items, a second apart, the later item first by id"):
+        # Newest first must not be mistakable for an order of the ids.
+        items = {name: sorted(steps.items_for(name, 2), key=lambda item: item.gid, reverse=True) for name in FILLERS}
         added = steps.fill_lists(session, items, a_second_apart=True)
 
     for name, made in added.items():
@@ -326,6 +327,11 @@ def test_a_search_fills_the_search_history_with_the_page_found(steps):
             pytest.skip(f"needs more than 2 published items matching {term!r}")
         assert all(entry.interaction is None for entry in found.items), "a search result carries a relation"
         assert found.keys == steps.search(steps.session(), term, limit=2).keys, "the search depends on case"
+    with steps.step("a search honours streamtype and orders by title"):
+        videos = steps.search(steps.session(), term, streamtype="video", orderBy="title", orderDir="ASC")
+        assert {entry.streamtype for entry in videos.items} == {"video"}, f"streamtype=video found {videos.keys}"
+        titles = [entry.title.casefold() for entry in videos.items]
+        assert titles == sorted(titles), f"orderBy=title found {titles}"
     with steps.step("the search history holds the page found, not the whole result"):
         history = steps.read_list(session, "searchhistory")
         assert set(history.keys) == set(found.keys) and history.paging.resultcount == 2, history.keys

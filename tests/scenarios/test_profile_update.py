@@ -159,5 +159,6 @@ def test_the_profile_never_shows_the_password(steps):
     session = steps.logged_in(user)
     with steps.step("the profile holds the user's details but not the password"):
         profile = steps.profile(session)
-        assert profile.get("ID") == user.user_id, f"the profile is user {profile.get('ID')}, not {user.user_id}"
+        assert (profile.get("ID"), profile.get("username")) == (user.user_id, user.username), (
+            f"the profile is user {profile.get('ID')} {profile.get('username')!r}, not {user.user_id} {user.username!r}")
         assert user.password not in str(profile), "the profile shows the password"

@@ -44,6 +44,7 @@ class MediaItem:
     streamtype: str
     title: str = ""
     runtime: int | None = None  # seconds, for time-based items (video, audio)
+    gid: int | None = None  # unique across streamtypes
 
     @property
     def key(self) -> tuple[int, str]:
@@ -135,6 +136,7 @@ class ListedItem:
     flat: bool
     interaction: dict[str, Any] | None = None
     runtime: int | None = None
+    gid: int | None = None
 
     @property
     def key(self) -> tuple[int, str]:
@@ -149,8 +151,8 @@ class ListedItem:
         if "general" in entry:
             general = entry["general"]
             return cls(general["ID"], general["streamtype"], general["title"], False, entry.get("interaction"),
-                       general["runtime"])
-        return cls(entry["ID"], entry["streamtype"], entry["title"], True)
+                       general["runtime"], general["GID"])
+        return cls(entry["ID"], entry["streamtype"], entry["title"], True, gid=entry["GID"])
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,7 @@ class MediaLists(StepsBase):
         searches = self._searches
         if (streamtype, term) not in searches:
             page = self.search(self._searcher, term, streamtype=streamtype, limit=SEARCH_PAGE)
-            searches[streamtype, term] = [MediaItem(entry.id, entry.streamtype, entry.title, entry.runtime)
+            searches[streamtype, term] = [MediaItem(entry.id, entry.streamtype, entry.title, entry.runtime, entry.gid)
                                           for entry in page.items]
         return searches[streamtype, term]
 
