@@ -25,6 +25,8 @@ SEARCH_PAGE = 100
 MIXED_STREAMTYPES = ("video", "audio", "image", "article", "show")
 # Two relations made at least this far apart get different `added` seconds on any target.
 ONE_SECOND = 1.05
+# A purchase whose `expires` is now is expired; a little more keeps clear of rounding.
+EXPIRY_MARGIN = 0.1
 
 # The lists of GET /user/{list} (contracts/paths/medialists.yaml).
 LISTS = ("history", "historyformerge", "searchhistory", "purchaseditems", "favourites", "watchlist",
@@ -285,11 +287,11 @@ class MediaLists(StepsBase):
             time.sleep(max(0.0, moment + ONE_SECOND - time.monotonic()))
 
     def wait_until_expired(self, purchase: Interacted) -> None:
-        """Until the rental's `expires` (the target's unix time) lies in the past."""
-        expires = purchase.expires
-        assert isinstance(expires, int), f"the rental has no end: {purchase.result}"
-        while not self.config.is_replay and time.time() <= expires:
-            time.sleep(0.1)
+        """Until the rental has run out on the target's clock: its length (`expires` minus
+        `purchased`) after the answer, whatever the two clocks read."""
+        assert isinstance(purchase.expires, int), f"the rental has no end: {purchase.result}"
+        if not self.config.is_replay:
+            time.sleep(purchase.expires - purchase.purchased + EXPIRY_MARGIN)
 
     # -- lists ---------------------------------------------------------------------------
 
