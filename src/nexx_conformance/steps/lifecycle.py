@@ -8,6 +8,7 @@ from urllib.parse import quote
 from nexx_conformance.client import Session
 from nexx_conformance.envelope import ApiResponse
 from nexx_conformance.status import OK
+from nexx_conformance.steps.accounts import Registration
 from nexx_conformance.steps.base import StepsBase
 from nexx_conformance.users import User
 
@@ -81,7 +82,7 @@ class Lifecycle(StepsBase):
             f"unregister: result {result}, expected the removal of user {user.user_id}")
         return answer
 
-    def register_again(self, user: User):
+    def register_again(self, user: User) -> Registration:
         """Register a new account with the username and email of a removed one."""
         again = self.user_details(user.domain_id)
         again.username, again.email = user.username, user.email

@@ -8,6 +8,7 @@ the reference server and a staging system, and never fills a search history by l
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,7 +200,8 @@ def keys(items) -> list[tuple[int, str]]:
 class MediaLists(StepsBase):
     # -- the target's catalogue ----------------------------------------------------------
 
-    def find_items(self, streamtype: str, count: int = 1, *, having=None, described: str = "") -> list[MediaItem]:
+    def find_items(self, streamtype: str, count: int = 1, *, having: Callable[[MediaItem], bool] | None = None,
+                   described: str = "") -> list[MediaItem]:
         """`count` published items of a streamtype (that satisfy `having`), found by
         /media/byquery; skips the test when the target has fewer."""
         found: dict[tuple[int, str], MediaItem] = {}
