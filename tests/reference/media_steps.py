@@ -1,4 +1,6 @@
-"""Steps shared by the media tests: interactions, lists and accounts of the AutoAuthorize domain."""
+"""Helpers of the media tests that stay with the server (storage, UGC, uploads): interactions,
+lists and accounts of the AutoAuthorize domain. The media flows are scenarios now
+(tests/scenarios/test_media_lists.py, written with nexx_conformance.steps)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,8 @@ from .conftest import ETERNAL_CID, Account, Api, unique_name
 
 # Seeded catalogue items (nexx_reference.domain.catalogue.SEED_ITEMS), ids per streamtype.
 SUNSET_VIDEO = (1, "video")  # runtime 183
-ROWING_VIDEO = (2, "video")  # runtime 41
 BRIEFING_AUDIO = (1, "audio")  # runtime 1260
 BOATS_IMAGE = (1, "image")
-FESTIVAL_EVENT = (1, "event")
-ROWING_TEAM = (1, "team")
-UNKNOWN_VIDEO = (9999, "video")
 
 
 def register(api: Api) -> Account:

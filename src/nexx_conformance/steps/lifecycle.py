@@ -2,8 +2,94 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from nexx_conformance.client import Session
+from nexx_conformance.envelope import ApiResponse
+from nexx_conformance.status import OK
+from nexx_conformance.steps.accounts import Registration
 from nexx_conformance.steps.base import StepsBase
+from nexx_conformance.users import User
+
+
+@dataclass(frozen=True)
+class PushDevice:
+    """The device the target now sends push messages to."""
+
+    device: str
+    push: bool
+
+
+@dataclass(frozen=True)
+class Takeout:
+    """A requested export of the user's data."""
+
+    id: int
+    status: str
+    created: int
+
+
+def result_of(answer: ApiResponse) -> dict:
+    return answer.result if isinstance(answer.result, dict) else {}
 
 
 class Lifecycle(StepsBase):
-    pass
+    def session_device(self, session: Session) -> str:
+        """The device hash (nxp_devh) the target knows the session by (POST /session/keepalive)."""
+        answer = self.expect(session.keepalive(), OK, rule="keepalive: a session is kept alive (200)")
+        return result_of(answer)["device"]["hash"]
+
+    def login_state(self, session: Session) -> str:
+        """logged-in or anonymous, as the target says in keepalive."""
+        answer = self.expect(session.keepalive(), OK, rule="keepalive: a session is kept alive (200)")
+        return result_of(answer)["loginstate"]
+
+    def register_device_for_push(self, session: Session, push_token: str) -> PushDevice:
+        answer = self.expect(session.post("user/registerdeviceforpush", token=push_token), OK,
+                             rule="registerdeviceforpush: the session's device receives push (200)")
+        result = result_of(answer)
+        return PushDevice(result["device"], result["push"] == 1)
+
+    def request_takeout(self, session: Session) -> Takeout:
+        answer = self.expect(session.post("user/requesttakeout"), OK,
+                             rule="requesttakeout: a logged-in user requests an export (200)")
+        result = result_of(answer)
+        return Takeout(result["takeout"], result["status"], result["created"])
+
+    def try_resend_welcome_mail(self, session: Session, user_id: int) -> ApiResponse:
+        """POST /user/resendwelcomemail for a user; asserts nothing (for refusals)."""
+        return session.post("user/resendwelcomemail", forUserID=user_id)
+
+    def resend_welcome_mail(self, eternal: Session, user: User) -> str:
+        """The backend resends the user's registration mail; returns the mail type it names."""
+        answer = self.expect(self.try_resend_welcome_mail(eternal, user.user_id), OK,
+                             rule="resendwelcomemail: the eternal session resends a user's mail (200)")
+        return result_of(answer)["mailtype"]
+
+    def unsubscribe(self, session: Session) -> ApiResponse:
+        answer = self.expect(session.delete("user/unsubscribe"), OK,
+                             rule="unsubscribe: a logged-in user leaves every newsletter (200)")
+        assert result_of(answer).get("status") == "unsubscribed", f"unsubscribe: result {answer.result}"
+        return answer
+
+    def unregister(self, session: Session, user: User) -> ApiResponse:
+        """Remove the logged-in user for good."""
+        answer = self.expect(session.delete("user/unregister"), OK,
+                             rule="unregister: a logged-in user removes the account (200)")
+        result = result_of(answer)
+        assert (result.get("ID"), result.get("status")) == (user.user_id, "removed"), (
+            f"unregister: result {result}, expected the removal of user {user.user_id}")
+        return answer
+
+    def register_again(self, user: User) -> Registration:
+        """Register a new account with the username and email of a removed one."""
+        again = self.user_details(user.domain_id)
+        again.username, again.email = user.username, user.email
+        return self.register(again)
+
+    def is_free(self, name: str) -> bool:
+        """Whether a username or email address belongs to no account (verifyaccountdetailsunique)."""
+        answer = self.expect(self.session().post(f"user/verifyaccountdetailsunique/{quote(name, safe='@')}"), OK,
+                             rule="verifyaccountdetailsunique: says whether a name is free (200)")
+        return result_of(answer).get("unique") == 1
