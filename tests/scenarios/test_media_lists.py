@@ -306,7 +306,7 @@ def test_a_rental_expires_and_exclude_expired_leaves_it_out(steps):
         rented = steps.add_to(session, "purchaseditems", video, duration=1)
         assert rented.expires == rented.purchased + 1, rented.result
         steps.add_to(session, "purchaseditems", audio, duration=3600)
-    steps.wait_until_expired(rented)
+    steps.wait_until_rental_expired(rented)
     with steps.step("with excludeExpired=1 only the audio is listed; without, both"):
         assert steps.read_list(session, "purchaseditems", excludeExpired=1).keys == [audio.key]
         assert set(steps.read_list(session, "purchaseditems").keys) == {video.key, audio.key}

@@ -164,7 +164,7 @@ def test_tampered_upload_url_is_refused(steps, tampering):
 def test_expired_upload_url_is_refused(steps):
     session = steps.logged_in()
     ticket = steps.prepare_upload(session, PICTURE)
-    steps.wait_until_expired(ticket)
+    steps.wait_until_url_expired(ticket)
 
     with steps.step("PUT to the expired upload URL"):
         steps.refused(steps.put_file(ticket.url, PICTURE.content), statuses=(FORBIDDEN,),

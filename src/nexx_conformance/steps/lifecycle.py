@@ -46,12 +46,14 @@ class Lifecycle(StepsBase):
         return result_of(answer)["loginstate"]
 
     def register_device_for_push(self, session: Session, push_token: str) -> PushDevice:
+        """Register the session's device for push messages (200)."""
         answer = self.expect(session.post("user/registerdeviceforpush", token=push_token), OK,
                              rule="registerdeviceforpush: the session's device receives push (200)")
         result = result_of(answer)
         return PushDevice(result["device"], result["push"] == 1)
 
     def request_takeout(self, session: Session) -> Takeout:
+        """Request the export of the user's data (200); the mail follows."""
         answer = self.expect(session.post("user/requesttakeout"), OK,
                              rule="requesttakeout: a logged-in user requests an export (200)")
         result = result_of(answer)
@@ -68,6 +70,7 @@ class Lifecycle(StepsBase):
         return result_of(answer)["mailtype"]
 
     def unsubscribe(self, session: Session) -> ApiResponse:
+        """Leave every newsletter and channel subscription by mail (200)."""
         answer = self.expect(session.delete("user/unsubscribe"), OK,
                              rule="unsubscribe: a logged-in user leaves every newsletter (200)")
         assert result_of(answer).get("status") == "unsubscribed", f"unsubscribe: result {answer.result}"

@@ -227,6 +227,7 @@ class MediaLists(StepsBase):
         return searches[streamtype, term]
 
     def find_item(self, streamtype: str) -> MediaItem:
+        """One item of the target's catalogue of a streamtype (found by search)."""
         return self.find_items(streamtype)[0]
 
     def items_for(self, list_name: str, count: int = 3) -> list[MediaItem]:
@@ -248,6 +249,7 @@ class MediaLists(StepsBase):
         return session.post(f"interactions/{action}", item=item.id, streamtype=item.streamtype, **fields)
 
     def interact(self, session: Session, action: str, item: MediaItem, **fields) -> Interacted:
+        """Send an interaction (addlike, addtowatchlist, ...) and expect it to be taken (200)."""
         answer = self.try_interact(session, action, item, **fields)
         self.expect(answer, OK, rule=f"{action}: a logged-in user interacts with a visible item (200)")
         result = answer.result if isinstance(answer.result, dict) else {}
@@ -262,9 +264,11 @@ class MediaLists(StepsBase):
         return self.interact(session, filler.add, item, **{**filler.fields, **fields})
 
     def try_remove_from(self, session: Session, list_name: str, item: MediaItem) -> ApiResponse:
+        """Send the interaction that takes an item out of a list; asserts nothing."""
         return self.try_interact(session, FILLERS[list_name].remove, item)
 
     def remove_from(self, session: Session, list_name: str, item: MediaItem) -> Interacted:
+        """Take an item out of a list with its remove interaction (200)."""
         return self.interact(session, FILLERS[list_name].remove, item)
 
     def fill_lists(self, session: Session, items: dict[str, list[MediaItem]], *,
@@ -284,11 +288,12 @@ class MediaLists(StepsBase):
         return added
 
     def wait_a_second_since(self, moment: float) -> None:
+        """Wait until a second has passed since `moment`, so times differ (not in replay)."""
         # A replay answers with the recorded times: nothing to wait for.
         if not self.config.is_replay:
             time.sleep(max(0.0, moment + ONE_SECOND - time.monotonic()))
 
-    def wait_until_expired(self, purchase: Interacted) -> None:
+    def wait_until_rental_expired(self, purchase: Interacted) -> None:
         """Until the rental has run out on the target's clock: its length (`expires` minus
         `purchased`) after the answer, whatever the two clocks read."""
         assert isinstance(purchase.expires, int), f"the rental has no end: {purchase.result}"
@@ -302,6 +307,7 @@ class MediaLists(StepsBase):
         return session.get(f"user/{list_name}", **params)
 
     def read_list(self, session: Session, list_name: str, **params) -> ListPage:
+        """Read one of the user's media lists (200), with its paging."""
         answer = self.expect(self.try_read_list(session, list_name, **params), OK,
                              rule=f"{list_name}: the list of the session's user (200)")
         paging = Paging(**answer.paging) if isinstance(answer.paging, dict) else None

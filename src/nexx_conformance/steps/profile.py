@@ -68,6 +68,7 @@ class Profile(StepsBase):
         return answer
 
     def try_update_status(self, session: Session, status: str) -> ApiResponse:
+        """Send PUT /user/updatestatus; asserts nothing."""
         return session.put("user/updatestatus", status=status)
 
     def update_status(self, session: Session, status: str) -> ApiResponse:

@@ -221,7 +221,7 @@ class Uploads(StepsBase):
         """The ticket's upload URL altered in one way (a name of TAMPERINGS)."""
         return TAMPERINGS[tampering](ticket)
 
-    def wait_until_expired(self, ticket: UploadTicket) -> None:
+    def wait_until_url_expired(self, ticket: UploadTicket) -> None:
         """Wait until the ticket's URL has run out, if that is soon; skip the test otherwise."""
         lifetime = ticket.expires - ticket.issued if ticket.issued is not None else None
         if lifetime is None or lifetime > EXPIRY_WAIT_LIMIT:
