@@ -1,7 +1,11 @@
 import pyotp
 import pytest
 
-from nexx_conformance.authenticators.totp import AuthenticatorApp, EnrolmentError
+from nexx_conformance.authenticators.totp import (
+    AuthenticatorApp,
+    EnrolmentError,
+    ReplayedAuthenticatorApp,
+)
 
 SECRET = pyotp.random_base32()
 URI = f"otpauth://totp/nexx:ann?secret={SECRET}&issuer=nexx&digits=6&period=30"
@@ -32,6 +36,13 @@ def test_second_code_waits_for_the_next_time_step():
     assert first != second or clock.now >= 1_000_000_010
     assert clock.now >= (1_000_000_005 // 30 + 1) * 30
     assert second == pyotp.TOTP(SECRET).at(clock.now)
+
+
+def test_replayed_apps_hand_out_a_new_code_each_time():
+    one, other = ReplayedAuthenticatorApp(), ReplayedAuthenticatorApp()
+    codes = [one.code(), one.code(), other.code()]
+    assert len(set(codes)) == 3
+    assert all(len(code) == 6 and code.isdigit() for code in codes)
 
 
 @pytest.mark.parametrize("uri", [
