@@ -46,6 +46,7 @@ class Accounts(StepsBase):
             user.user_id = registered_user_id(result)
             user.needs_authorization = not registration.logged_in
             user.cid = session.cid if registration.logged_in else None
+            user.phone = details.get("phone", user.phone)  # where the cleanup reads SMS codes
             self.users.track(user)
             return registration
 
