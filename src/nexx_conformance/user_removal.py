@@ -46,19 +46,17 @@ def remove_user(client: NexxClient, user, mailbox: Channel | None,
     session = domain.init(nxp_devh=user.device) if user.device else domain.init()
     forget_old_texts(user, sms_inbox)
     login = log_in(session, user)
-    if login is not None and login.status == ACCEPTED:
-        reason = completed(session, user, login, sms_inbox)
-        if reason is not None:
-            return reason
-    elif login is None or login.status != OK:
+    if login is not None and login.status in (OK, ACCEPTED):
+        reason = logged_in(session, user, login, sms_inbox)
+    elif not still_registered(session, user):
         # Gone already (its own test or case unregistered it): nothing to do, mailbox or not.
-        if not still_registered(session, user):
-            return None
-        if mailbox is None:
-            return NO_MAILBOX
+        return None
+    elif mailbox is None:
+        reason = NO_MAILBOX
+    else:
         reason = log_in_by_mail(session, user, mailbox, sms_inbox)
-        if reason is not None:
-            return reason
+    if reason is not None:
+        return reason
     answer = session.delete("user/unregister")
     return None if answer.ok else f"unregister answered {status_of(answer)}"
 
