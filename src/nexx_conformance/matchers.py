@@ -1,9 +1,14 @@
 """Cassette matchers: compare requests after normalizing what changes from run to run.
 
-Both sides go through the same normalization: the recorded request (already scrubbed)
-and the live one. Normalized: the run id in generated names, one-time tokens in paths,
-secret and one-time form fields (passwords, codes, tokens, WebAuthn responses), timestamps.
-Kept: method, domain id, operation, every other field - a changed request must not match.
+Both sides are scrubbed requests: the recorded one as stored, the live one as vcrpy's
+`before_record_request` (the test's Scrubber) returns it before any matcher runs. Secrets
+(passwords, codes, tokens, WebAuthn responses) are therefore per-value placeholders on both
+sides (`***password-1***`, see scrubbing.py) and compared as they are: a replay that sends
+another secret than the recorded one does not match. Normalized here: the run id in
+generated names, timestamps, the device hash. Kept: method, domain id, operation, every
+other field - a changed request must not match. The matchers mask a raw secret they might
+still be given (`***`), so a mismatch message never shows one; the numbering of secrets is
+the Scrubber's alone, since it needs the order the test sent them in.
 
 Why the normalized forms are memoized: vcrpy looks a request up by running every matcher
 against every recorded interaction of the cassette, twice per request (`in`, then

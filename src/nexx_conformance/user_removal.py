@@ -2,10 +2,13 @@
 
 Cheapest way first:
   1. the session its registration logged in, while that session is still this user's;
-  2. a login with what its test knew: the password, or the social connector token;
+  2. a login with what its test knew (the password, or the social connector token), from
+     the user's own device: a device that passed a second factor is not held again;
   3. with a mailbox: the link of its authorization mail (an account whose mail was never
      confirmed cannot log in), else a password reset by mail (its test changed the
      password, or an anonymous account never had one); then a new login.
+A login that is still held is completed with the user's second factors (held_login.py:
+an app code, a security key's assertion, an SMS code from the SMS inbox).
 A user the target no longer knows (its test unregistered it) needs nothing; that is
 asked before any mail is waited for, and also without a mailbox.
 Passwords and tokens are sent, never shown: a reason names statuses, not values.
@@ -18,9 +21,9 @@ from urllib.parse import quote
 from nexx_conformance.channels import Channel, NoMessage
 from nexx_conformance.client import NexxClient, Session
 from nexx_conformance.envelope import ApiResponse
+from nexx_conformance.held_login import completed, forget_old_texts, status_of
+from nexx_conformance.status import ACCEPTED, OK
 
-OK = 200
-HELD = 202
 # The authorization mail left while the registration was answered; Mailpit may lag a little.
 AUTHORIZE_MAIL_WAIT = 5.0
 # requestpass mails after answering (so its timing reveals nothing).
@@ -28,24 +31,26 @@ RESET_MAIL_WAIT = 10.0
 NO_MAILBOX = "cannot log in: removed or re-passworded by its test, or never authorized"
 
 
-def remove_user(client: NexxClient, user, mailbox: Channel | None) -> str | None:
+def remove_user(client: NexxClient, user, mailbox: Channel | None,
+                sms_inbox: Channel | None = None) -> str | None:
     """Unregister `user` (a nexx_conformance.users.User); None once it is gone, else why not."""
     domain = client.for_domain(user.domain_id)
     if user.cid and unregistered_through_own_session(domain.session(user.cid), user):
         return None
-    session = domain.init()
+    session = domain.init(nxp_devh=user.device) if user.device else domain.init()
+    forget_old_texts(user, sms_inbox)
     login = log_in(session, user)
-    if login is not None and login.status == HELD:
-        return "its login is held for a second factor"
-    if login is None or login.status != OK:
+    if login is not None and login.status in (OK, ACCEPTED):
+        reason = logged_in(session, user, login, sms_inbox)
+    elif not still_registered(session, user):
         # Gone already (its own test or case unregistered it): nothing to do, mailbox or not.
-        if not still_registered(session, user):
-            return None
-        if mailbox is None:
-            return NO_MAILBOX
-        reason = log_in_by_mail(session, user, mailbox)
-        if reason is not None:
-            return reason
+        return None
+    elif mailbox is None:
+        reason = NO_MAILBOX
+    else:
+        reason = log_in_by_mail(session, user, mailbox, sms_inbox)
+    if reason is not None:
+        return reason
     answer = session.delete("user/unregister")
     return None if answer.ok else f"unregister answered {status_of(answer)}"
 
@@ -68,7 +73,7 @@ def log_in(session: Session, user) -> ApiResponse | None:
     answer = None
     if user.password and (user.username or user.email):
         answer = session.login(user.username or user.email, user.password)
-        if answer.status == OK:
+        if answer.status in (OK, ACCEPTED):  # held: the password was right
             return answer
     if user.provider and user.connector_token:
         answer = session.post("session/login", provider=user.provider, token=user.connector_token)
@@ -84,7 +89,7 @@ def still_registered(session: Session, user) -> bool:
     return not free
 
 
-def log_in_by_mail(session: Session, user, mailbox: Channel) -> str | None:
+def log_in_by_mail(session: Session, user, mailbox: Channel, sms_inbox: Channel | None = None) -> str | None:
     """Logs `session` in through the mailbox; None on success, else why it failed."""
     if not user.email:
         return "cannot log in, and has no email address to reach it by mail"
@@ -92,8 +97,8 @@ def log_in_by_mail(session: Session, user, mailbox: Channel) -> str | None:
     if authorized_by_mail(session, user.email, mailbox, wait):
         user.needs_authorization = False
         login = log_in(session, user)
-        if login is not None and login.status == OK:
-            return None
+        if login is not None and login.status in (OK, ACCEPTED):
+            return logged_in(session, user, login, sms_inbox)
     elif user.needs_authorization:
         return "never authorized, and no usable authorization mail arrived"
     # users imports this module (UserRegistry.remove_all): imported here, not at the top.
@@ -104,7 +109,14 @@ def log_in_by_mail(session: Session, user, mailbox: Channel) -> str | None:
         return "cannot log in, and no usable password reset mail arrived"
     user.password = password
     login = session.login(user.email, password)
-    return None if login.status == OK else f"login after a password reset answered {status_of(login)}"
+    if login.status in (OK, ACCEPTED):
+        return logged_in(session, user, login, sms_inbox)
+    return f"login after a password reset answered {status_of(login)}"
+
+
+def logged_in(session: Session, user, login: ApiResponse, sms_inbox: Channel | None) -> str | None:
+    """None when `login` logged the session in, completing it if it is held; else why not."""
+    return completed(session, user, login, sms_inbox) if login.status == ACCEPTED else None
 
 
 def authorized_by_mail(session: Session, email: str, mailbox: Channel, wait: float) -> bool:
@@ -124,11 +136,6 @@ def mailed_token(mailbox: Channel, email: str, kind: str, wait: float) -> str | 
         return mailbox.wait_for(email, kind, timeout=wait).token
     except NoMessage:
         return None
-
-
-def status_of(answer: ApiResponse) -> str:
-    hint = f" ({answer.errorhint})" if answer.errorhint else ""
-    return f"HTTP {answer.status}{hint}"
 
 
 def same_text(a, b) -> bool:

@@ -51,6 +51,9 @@ class User:
     # The second factors the user enrolled (an AuthenticatorApp, a SecurityKey): the
     # cleanup completes a held login with them, so such a user is still removed.
     second_factors: list = field(default_factory=list, repr=False)
+    # Where its SMS codes go (a login held on an SMS two-factor domain); the cleanup reads
+    # the code from the SMS inbox.
+    phone: str | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -64,11 +67,13 @@ class User:
 class UserRegistry:
     """Every user a test created; unregistered at the end of the session."""
 
-    def __init__(self, mailbox: Channel | None = None) -> None:
+    def __init__(self, mailbox: Channel | None = None, sms_inbox: Channel | None = None) -> None:
         self.users: list[User] = []
         # Where authorization and password reset mails arrive: without it, a user that
         # cannot log in with what we know cannot be reached.
         self.mailbox = mailbox
+        # Where the SMS codes of a held login arrive (SMS two-factor domains).
+        self.sms_inbox = sms_inbox
 
     def track(self, user: User) -> None:
         self.users.append(user)
@@ -79,7 +84,7 @@ class UserRegistry:
         while self.users:
             user = self.users.pop()
             try:
-                reason = remove_user(client, user, self.mailbox)
+                reason = remove_user(client, user, self.mailbox, self.sms_inbox)
             except Exception as error:  # noqa: BLE001 - cleanup must reach every user
                 reason = type(error).__name__
             if reason is not None:
@@ -105,6 +110,7 @@ def created_user(case, response, default_domain: int) -> User | None:
         cid=text((result.get("general") or {}).get("cid")) if logged_in else None,
         provider=text(form.get("provider")),
         connector_token=text(form.get("token")),
+        phone=text(form.get("phone")),
         needs_authorization=not logged_in and result.get("authorized") == 0,
     )
 

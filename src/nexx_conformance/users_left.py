@@ -5,9 +5,11 @@ A pytest plugin (loaded by nexx_conformance.fixtures.users). Each process counts
 server after the user cleanup and before the server stops (lifecycle.stop_run); an xdist
 worker hands its figure to the controller through `workeroutput`, as the coverage log does.
 
-Users left are shown as a warning, not turned into a failure: the verdict of a run is the
-target's conformance, and a user left on the throwaway reference server is a fault of the
-suite's cleanup. scripts/check-no-users-left is the gate that fails on it.
+A user left on the bundled server fails the run (exit status 1, with a line saying so):
+the cleanup reaches every user a test made, second factors included, so one left behind
+is a fault of the suite that a green run must not hide. Only the bundled server can be
+counted, so URL and replay targets are unaffected; a count that failed is a warning.
+scripts/check-no-users-left is the same gate for a reference server run as a process.
 """
 
 from __future__ import annotations
@@ -50,6 +52,32 @@ def summary_line(reports: dict[str, dict]) -> tuple[str, bool]:
     return line, bool(names or failed)
 
 
+def users_in(reports: dict[str, dict]) -> int:
+    return sum(len(report.get("names", [])) for report in reports.values())
+
+
+def exit_status(reports: dict[str, dict], status: int) -> int:
+    """The run's exit status: a passing run that left users on the bundled server fails."""
+    if users_in(reports) and status == pytest.ExitCode.OK:
+        return pytest.ExitCode.TESTS_FAILED
+    return status
+
+
+def failure_line(reports: dict[str, dict]) -> str:
+    left = users_in(reports)
+    return (f"nexx: the run fails: the cleanup left {left} test user{'s' if left != 1 else ''} "
+            "on the reference server (named above); every user a test makes must be removed")
+
+
+def all_reports(config: pytest.Config) -> dict[str, dict]:
+    """The reports of the workers and of this process, by process ("" for this one)."""
+    reports = dict(config.stash.get(REPORTS_KEY, {}))
+    own = own_report(config)
+    if own is not None:
+        reports[""] = own
+    return reports
+
+
 def figure(report: dict) -> str:
     return str(len(report["names"])) if "names" in report else "not counted"
 
@@ -68,8 +96,13 @@ def pytest_sessionfinish(session: pytest.Session):
     result = yield
     # After every sessionfinish implementation, so after the engine's stop_run counted.
     report = own_report(session.config)
-    if is_worker(session.config) and report is not None:
-        session.config.workeroutput[WORKER_OUTPUT_KEY] = report
+    if is_worker(session.config):
+        if report is not None:
+            session.config.workeroutput[WORKER_OUTPUT_KEY] = report
+    else:
+        # The workers' reports arrived before (pytest_testnodedown); pytest exits with
+        # session.exitstatus as it stands after sessionfinish.
+        session.exitstatus = exit_status(all_reports(session.config), session.exitstatus)
     return result
 
 
@@ -83,11 +116,10 @@ def pytest_testnodedown(node, error) -> None:
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     if is_worker(config):
         return
-    reports = dict(config.stash.get(REPORTS_KEY, {}))
-    own = own_report(config)
-    if own is not None:
-        reports[""] = own
+    reports = all_reports(config)
     if not reports:
         return
     line, warn = summary_line(reports)
     terminalreporter.write_line(line, yellow=warn, bold=warn)
+    if users_in(reports):
+        terminalreporter.write_line(failure_line(reports), red=True, bold=True)

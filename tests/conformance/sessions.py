@@ -95,6 +95,7 @@ class CaseSessions:
                                     process=started.result["process"], code=app.code()),
                      f"finishing the authenticator enrolment of {user.username}")
             user.cid = enrolment.cid  # the run's cleanup unregisters through it
+            user.second_factors.append(app)  # or completes a held login with its code
             REGISTRY.add_owner_identities(enrolment.cid, user.username, user.email)
             self.held_user = user
         # From a device the user never logged in with: a known device is trusted, not held.

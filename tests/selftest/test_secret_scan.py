@@ -35,6 +35,20 @@ def test_scan_finds_a_leak(leak, rule):
     pytest.param("    body: username=ann&password=***&--domain-secret=false\n", id="masked-field-and-fuzzed-name"),
     pytest.param('{"general": {"cid": "scrubbed-session-id"}}', id="placeholder-session-id"),
     pytest.param("otpauth://totp/nexx:ann?secret=" + "A" * 32 + "&issuer=nexx", id="placeholder-totp-secret"),
+    pytest.param("    body: currentpassword=***password-1***&newpassword=***password-2***\n",
+                 id="per-value-password-placeholders"),
+    pytest.param("uri: http://h/v3.1/4711/user/resetpassword/***token-3***\n", id="per-value-token-placeholder"),
+    pytest.param('{"code": "***code-answered-1***", "upload": "/f?sig=***sig-answered-2***"}',
+                 id="answered-placeholders"),
 ])
 def test_scan_passes_masks_and_placeholders(clean):
     assert list(findings(clean)) == []
+
+
+@pytest.mark.parametrize("leak", [
+    pytest.param("    body: password=***password-1***&newpassword=Secret123\n", id="real-password-beside-a-placeholder"),
+    pytest.param("    body: password=***password-1***x\n", id="placeholder-with-a-tail"),
+    pytest.param("    body: code=***code***\n", id="placeholder-without-a-number"),
+])
+def test_scan_finds_a_secret_that_only_resembles_a_placeholder(leak):
+    assert [rule for rule, _ in findings(leak)] == ["secret form field"]

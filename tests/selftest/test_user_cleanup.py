@@ -1,11 +1,19 @@
-"""Removing the users a run created, against a real reference server and a real SMTP sink:
-users that never confirmed their mail, anonymous users reached through their own session
-or by a password reset, users already gone. The reference server's own count is the proof."""
+"""Removing the users a run created, against a real reference server, a real SMTP sink and
+a real SMS webhook sink: users that never confirmed their mail, anonymous users reached
+through their own session or by a password reset, users already gone, users whose login is
+held for an app code, a security key or an SMS code. The reference server's own count is
+the proof."""
 
 from __future__ import annotations
 
+import json
+import secrets
+
 import pytest
 
+from nexx_conformance.authenticators.totp import AuthenticatorApp
+from nexx_conformance.authenticators.webauthn import SecurityKey
+from nexx_conformance.channels.sms_webhook import SmsWebhookSink
 from nexx_conformance.channels.smtp_sink import SmtpSink
 from nexx_conformance.client import NexxClient
 from nexx_conformance.user_removal import remove_user
@@ -14,7 +22,9 @@ from nexx_reference.server import start_in_thread
 from nexx_reference.settings import DomainSettings, Settings
 
 DOMAIN = 4711
+SMS_DOMAIN = 4713  # twofactor=sms, AutoAuthorize
 SECRET = "cleanup-selftest-secret"
+HOST = "www.example.org"
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +36,21 @@ def mailbox():
 
 
 @pytest.fixture(scope="module")
-def server(mailbox):
-    """A reference server without AutoAuthorize: registered accounts wait for their mail link."""
-    settings = Settings(domains=(DomainSettings(id=DOMAIN),), secret=SECRET, port=0,
-                        smtp=(mailbox.host, mailbox.port), password_hash_cost="cheapest")
+def sms_inbox():
+    """A real SMS webhook sink the reference server texts codes to."""
+    sink = SmsWebhookSink()
+    yield sink
+    sink.close()
+
+
+@pytest.fixture(scope="module")
+def server(mailbox, sms_inbox):
+    """A reference server whose main domain has no AutoAuthorize (registered accounts wait
+    for their mail link), and an SMS two-factor domain."""
+    settings = Settings(domains=(DomainSettings(id=DOMAIN),
+                                 DomainSettings(id=SMS_DOMAIN, autoauthorize=True, twofactor="sms")),
+                        secret=SECRET, port=0, smtp=(mailbox.host, mailbox.port),
+                        sms_webhook=sms_inbox.url, password_hash_cost="cheapest")
     with start_in_thread(settings) as running:
         yield running
 
@@ -111,3 +132,111 @@ def server_side_unregister(client: NexxClient, user: User, mailbox=None) -> None
         assert session.post(f"user/authorize/{token}").ok
     assert session.login(user.username, user.password).status == 200
     assert session.delete("user/unregister").ok
+
+
+def authorized(client: NexxClient, name: str, mailbox) -> User:
+    """A registered user who confirmed the mail, with a device of its own."""
+    user = User(name, f"{name}@example.test", new_password(), DOMAIN, device=secrets.token_hex(16))
+    session = client.init(nxp_devh=user.device)
+    answer = session.post("user/register", **user.form())
+    assert answer.status == 201, answer.describe()
+    user.user_id = answer.result["ID"]
+    token = mailbox.wait_for(user.email, "authorize", timeout=5).token
+    assert session.post(f"user/authorize/{token}").ok
+    return user
+
+
+def logged_in_elsewhere(client: NexxClient, user: User):
+    """A session of `user` on a device of its test, not the user's own."""
+    session = client.for_domain(user.domain_id).init(nxp_devh=secrets.token_hex(16))
+    assert session.login(user.username, user.password).status == 200
+    return session
+
+
+def with_app(client: NexxClient, user: User) -> AuthenticatorApp:
+    """Enrol an app on another device than the user's own, so a login from that is held."""
+    session = logged_in_elsewhere(client, user)
+    started = session.post("user/prepareregisterauthenticator")
+    app = AuthenticatorApp.from_uri(started.result["uri"])
+    assert session.post("user/finishregisterauthenticator", process=started.result["process"],
+                        code=app.code()).ok
+    return app
+
+
+def with_security_key(client: NexxClient, user: User) -> SecurityKey:
+    session = logged_in_elsewhere(client, user)
+    key = SecurityKey()
+    options = session.post("user/prepareregisteru2fdevice", host=HOST).result["webauthn"]
+    assert session.post("user/finishregisteru2fdevice", token=json.dumps(key.register(options)),
+                        host=HOST).ok
+    return key
+
+
+def held_on_own_device(client: NexxClient, user: User):
+    return client.for_domain(user.domain_id).init(nxp_devh=user.device).login(user.username, user.password)
+
+
+def test_user_held_for_an_app_code_is_removed_with_the_app_it_enrolled(client, server, mailbox):
+    user = authorized(client, "qa_app_1", mailbox)
+    user.second_factors.append(with_app(client, user))
+    assert held_on_own_device(client, user).result["codetype"] == "app"
+    assert remove_user(client, user, mailbox) is None  # the second code of the window, no wait
+    assert server.users() == []
+
+
+def test_user_held_for_an_app_code_without_the_app_stays_with_the_reason(client, server, mailbox):
+    user = authorized(client, "qa_app_2", mailbox)
+    app = with_app(client, user)
+    assert remove_user(client, user, mailbox) == (
+        "its login is held for an app code, and no authenticator app was handed to the cleanup")
+    assert server.users() == [f"{DOMAIN}:qa_app_2"]
+    user.second_factors.append(app)
+    assert remove_user(client, user, mailbox) is None
+
+
+def test_login_from_the_users_own_device_needs_no_second_factor(client, server, mailbox):
+    user = authorized(client, "qa_own_device_1", mailbox)
+    session = client.init(nxp_devh=user.device)
+    assert session.login(user.username, user.password).ok
+    started = session.post("user/prepareregisterauthenticator")
+    app = AuthenticatorApp.from_uri(started.result["uri"])
+    assert session.post("user/finishregisterauthenticator", process=started.result["process"],
+                        code=app.code()).ok  # proven on the user's own device: it is trusted
+    assert remove_user(client, user, mailbox) is None  # no app handed over, none needed
+    assert server.users() == []
+
+
+def test_user_held_for_a_security_key_is_removed_with_its_assertion(client, server, mailbox):
+    user = authorized(client, "qa_u2f_1", mailbox)
+    user.second_factors.append(with_security_key(client, user))
+    assert held_on_own_device(client, user).result["loginstate"] == "needs-u2f"
+    assert remove_user(client, user, mailbox) is None
+    assert server.users() == []
+
+
+def sms_user(client: NexxClient, name: str, phone: str) -> User:
+    """A user of the SMS two-factor domain: every login from a device not yet proven is held."""
+    user = User(name, f"{name}@example.test", new_password(), SMS_DOMAIN,
+                device=secrets.token_hex(16), phone=phone)
+    registration = client.for_domain(SMS_DOMAIN).init(nxp_devh=user.device)
+    assert registration.post("user/register", phone=user.phone, **user.form()).status == 201
+    return user
+
+
+def test_user_held_for_an_sms_code_is_removed_with_the_code_texted_for_its_login(
+        client, server, mailbox, sms_inbox):
+    user = sms_user(client, "qa_sms_1", "+4915100000001")
+    for _ in range(2):  # held logins of its test, whose texts it never read
+        held = client.for_domain(SMS_DOMAIN).init(nxp_devh=secrets.token_hex(16))
+        assert held.login(user.username, user.password).status == 202
+    assert remove_user(client, user, mailbox, sms_inbox) is None
+    assert server.users() == []
+
+
+def test_user_held_for_an_sms_code_without_an_sms_inbox_stays_with_the_reason(
+        client, server, mailbox, sms_inbox):
+    user = sms_user(client, "qa_sms_2", "+4915100000002")
+    assert remove_user(client, user, mailbox) == (
+        "its login is held for an SMS code, and the cleanup has no SMS inbox or no phone number")
+    assert server.users() == [f"{SMS_DOMAIN}:qa_sms_2"]
+    assert remove_user(client, user, mailbox, sms_inbox) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nexx_conformance.users_left import summary_line
+from nexx_conformance.users_left import exit_status, summary_line
 
 UNTRACKED_REGISTRATION = """
     def test_registers_a_user_nobody_tracks(anonymous_session):
@@ -44,6 +44,8 @@ def test_users_the_run_made_are_gone_at_the_end(pytester):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
     result.stdout.fnmatch_lines(["nexx: users left on the reference server: 0"])
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.no_fnmatch_line("*the run fails*")
 
 
 def test_each_xdist_worker_counts_its_own_server(pytester):
@@ -53,9 +55,35 @@ def test_each_xdist_worker_counts_its_own_server(pytester):
     result.stdout.fnmatch_lines(["nexx: users left on the reference server: 0 (gw0: 0, gw1: 0)"])
 
 
-def test_an_untracked_user_is_counted_and_named(pytester):
+def test_a_user_left_on_the_reference_server_fails_the_run_with_its_name(pytester):
     pytester.makepyfile(UNTRACKED_REGISTRATION)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     line = "nexx: users left on the reference server: 1 - not removed by the cleanup: "
-    result.stdout.fnmatch_lines([line + "4711:qa_untracked_1"])
+    result.stdout.fnmatch_lines([line + "4711:qa_untracked_1",
+                                 "nexx: the run fails: the cleanup left 1 test user on the reference server*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_a_user_left_by_an_xdist_worker_fails_the_run(pytester):
+    pytester.makepyfile(UNTRACKED_REGISTRATION)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["nexx: the run fails: the cleanup left 1 test user*"])
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.mark.parametrize("reports, status, expected", [
+    pytest.param({"": {"names": ["4711:a"]}}, pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED,
+                 id="passing-run-that-left-a-user-fails"),
+    pytest.param({"gw0": {"names": []}, "gw1": {"names": ["4711:a"]}}, pytest.ExitCode.OK,
+                 pytest.ExitCode.TESTS_FAILED, id="one-worker-left-a-user-fails"),
+    pytest.param({"": {"names": []}}, pytest.ExitCode.OK, pytest.ExitCode.OK, id="none-left-passes"),
+    pytest.param({"": {"error": "OperationalError"}}, pytest.ExitCode.OK, pytest.ExitCode.OK,
+                 id="failed-count-only-warns"),
+    pytest.param({}, pytest.ExitCode.OK, pytest.ExitCode.OK, id="url-or-replay-target-counts-nothing"),
+    pytest.param({"": {"names": ["4711:a"]}}, pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERRUPTED,
+                 id="interrupted-run-keeps-its-status"),
+])
+def test_exit_status(reports, status, expected):
+    assert exit_status(reports, status) == expected

@@ -7,6 +7,12 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyotp
 
+from nexx_conformance import replay_values
+
+# A code of the step after the current one is accepted: servers allow one step of clock
+# drift either side (RFC 6238 6; pyotp's valid_window=1, the reference server's VALID_WINDOW).
+ACCEPTED_STEPS_AHEAD = 1
+
 
 class EnrolmentError(ValueError):
     """The otpauth URI the server gave cannot be enrolled."""
@@ -15,8 +21,10 @@ class EnrolmentError(ValueError):
 class AuthenticatorApp:
     """Holds one TOTP secret; never hands out the same time step twice.
 
-    Servers reject a code of an already used time step (RFC 6238 5.2), so a second
-    code inside the same 30 s window waits for the next step instead of failing.
+    Servers refuse a code of a time step at or before the last one used (RFC 6238 5.2) and
+    accept a code of the neighbouring steps (clock drift, RFC 6238 6). So a second code
+    inside the same 30 s window is the next step's code, at once; only a third one in the
+    same window waits. A server that accepted no step ahead would refuse that second code.
     """
 
     def __init__(self, secret: str, *, account: str = "", digits: int = 6, period: int = 30,
@@ -53,19 +61,28 @@ class AuthenticatorApp:
         return int(self._clock() // self.period)
 
     def code(self) -> str:
-        """The code of the current time step, or of the next one if this one was used."""
+        """The code of the first time step not handed out yet that a server accepts now.
+
+        That is the current step, or the next one when the current step was used (no wait:
+        servers accept one step ahead). Only when the next step was used as well does it
+        sleep, until the step after the used one is the next step (at most one period).
+        """
         step = self.current_step()
         if self._last_step is not None and step <= self._last_step:
             step = self._last_step + 1
-            self._sleep(max(0.0, step * self.period - self._clock()) + 0.05)
+            too_early = (step - ACCEPTED_STEPS_AHEAD) * self.period - self._clock()
+            if too_early > 0:
+                self._sleep(too_early + 0.05)
         self._last_step = step
         return self.code_at(step)
 
 
 class ReplayedAuthenticatorApp:
-    """In replay the enrolment URI was scrubbed; codes are normalized by the matchers."""
+    """In replay the enrolment URI was scrubbed from the cassette: each code asked for is a
+    new stand-in (nexx_conformance.replay_values), as each code of a real app is of a new
+    time step, so the cassette's per-value placeholders match the recorded ones."""
 
     account = "replay"
 
     def code(self) -> str:
-        return "000000"
+        return replay_values.code()

@@ -64,7 +64,8 @@ class SecurityKey:
     def __init__(self, *, replaying: bool = False) -> None:
         self._credentials: dict[bytes, _Credential] = {}
         # In replay the recorded allowCredentials name the key that recorded the cassette;
-        # this key's fresh credentials answer instead (the matchers normalize the token).
+        # this key's fresh credentials answer instead. Each answer is a new JSON text, as
+        # each recorded one was, so the cassette's per-value placeholders still match.
         self._replaying = replaying
 
     def __repr__(self) -> str:

@@ -1,24 +1,24 @@
-"""The channel used when replaying cassettes: mail and SMS cannot arrive, so placeholders do.
+"""The channel used when replaying cassettes: mail and SMS cannot arrive, so stand-ins do.
 
 Decision: the contents of mails and SMS are never recorded (they are secrets: tokens and
-codes). The cassette matchers normalize every token and code in requests (path tokens,
-`code=` fields) on both sides, and the recorded responses do not depend on their value,
-so in replay a fixed placeholder stands in for the token or code the mail or SMS carried.
+codes). The cassette scrubber stores every token and code a test sends as a per-value
+placeholder, numbered in the order the test sent them, so in replay each message carries
+a token and a code of its own (nexx_conformance.replay_values): distinct messages of the
+recording stay distinct, and a token the test reuses is the same placeholder again.
 """
 
 from __future__ import annotations
 
+from nexx_conformance import replay_values
 from nexx_conformance.channels import Message
-
-PLACEHOLDER_TOKEN = "replayed-placeholder-token"
-PLACEHOLDER_CODE = "000000"
 
 
 class ReplayedChannel:
-    """Answers every `wait_for` at once with a message holding placeholder token and code."""
+    """Answers every `wait_for` at once with a message holding a new token and a new code."""
 
     def wait_for(self, recipient: str, kind: str | None = None, timeout: float = 10.0) -> Message:
-        text = f"https://replay.invalid/authorize/{PLACEHOLDER_TOKEN} Your code is {PLACEHOLDER_CODE}"
+        text = (f"https://replay.invalid/authorize/{replay_values.token()} "
+                f"Your code is {replay_values.code()}")
         return Message(recipient=recipient, kind=kind or "", text=text)
 
     def close(self) -> None:

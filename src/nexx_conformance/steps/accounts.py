@@ -136,6 +136,7 @@ class Accounts(StepsBase):
             # Not logged in: the itemupdate says whether the account waits for its mail.
             user.needs_authorization = (not registration.logged_in
                                         and registration.result.get("authorized") != 1)
+            user.phone = fields.get("phone", user.phone)  # where the cleanup reads SMS codes
             self.users.track(user)
         return registration
 
