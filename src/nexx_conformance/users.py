@@ -60,8 +60,11 @@ class User:
         return self.username or self.email or f"user #{self.user_id}"
 
     def form(self, **extra) -> dict:
-        """The fields of POST /user/register."""
-        return {"username": self.username, "email": self.email, "password": self.password, **extra}
+        """The fields of POST /user/register (the phone only when the user has one)."""
+        fields = {"username": self.username, "email": self.email, "password": self.password}
+        if self.phone:
+            fields["phone"] = self.phone
+        return {**fields, **extra}
 
 
 class UserRegistry:

@@ -65,8 +65,11 @@ class StepsBase:
 
     def __init__(self, *, client: NexxClient, users, domains, config: NexxConfig,
                  mailbox: Channel | None, sms_inbox: Channel | None,
-                 story: Callable[[str], AbstractContextManager]) -> None:
+                 story: Callable[[str], AbstractContextManager], test_id: str = "") -> None:
         self.client = client
+        # The test's node id: what a value must be derived from when the target stores it and
+        # a replay must send it again (a phone number is neither random nor shared by tests).
+        self.test_id = test_id
         self.users = users  # the test's UserFactory: names, tracking, cleanup
         self.domains = domains
         self.config = config

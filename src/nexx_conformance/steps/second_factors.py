@@ -11,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 
 import pyotp
@@ -40,14 +39,6 @@ WRONG_CODES_BEFORE_THROTTLE = 5
 PHONE_PREFIX = "+49176"
 
 
-@dataclass
-class PhoneUser(User):
-    """A registered user with a phone number: where the SMS codes of its logins go."""
-
-    phone: str = field(default="", repr=False)
-
-    def form(self, **extra) -> dict:
-        return super().form(phone=self.phone, **extra)
 
 
 @dataclass(frozen=True)
@@ -133,18 +124,18 @@ class SecondFactors(StepsBase):
         """
         # Numbered within the test: the steps are made anew for each test.
         numbers = self.__dict__.setdefault("_phone_numbers", itertools.count(1))
-        test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
-        digits = int(hashlib.sha256(test.encode()).hexdigest(), 16) % 10**6
+        digits = int(hashlib.sha256(self.test_id.encode()).hexdigest(), 16) % 10**6
         return f"{PHONE_PREFIX}{digits:06d}{next(numbers) % 100:02d}"
 
-    def phone_user(self) -> PhoneUser:
+    def phone_user(self) -> User:
         """A registered user on the SMS-2FA domain, logged in once on its own device.
 
         That first login passed the SMS code, so the user's own device is known and its
         session (`user.cid`) stays logged in for the cleanup (a test may throttle the codes).
         """
         details = self.user_details(self.domain(c.DOMAIN_SMS_2FA))
-        user = PhoneUser(**{f.name: getattr(details, f.name) for f in fields(details)}, phone=self.new_phone())
+        details.phone = self.new_phone()
+        user = details
         registration = self.register(user)
         if user.needs_authorization:
             self.authorize_by_mail(user, registration.session)
@@ -156,7 +147,7 @@ class SecondFactors(StepsBase):
         user.cid = login.session.cid
         return user
 
-    def complete_with_sms(self, login: Login, user: PhoneUser, code: str | None = None) -> ApiResponse:
+    def complete_with_sms(self, login: Login, user: User, code: str | None = None) -> ApiResponse:
         """Finish a held login with the code of the latest SMS to the user's phone (or `code`)."""
         with self.step("finish the held login with the code from the SMS"):
             code = code or self.texted_code(user.phone)
@@ -170,7 +161,7 @@ class SecondFactors(StepsBase):
                                  rule="requestkeycode: a held login gets a new SMS code (200)")
             return KeyCodeSent(answer.result["to"], answer.result["expires"], answered_at(answer), answer.text)
 
-    def next_code(self, user: PhoneUser, *, unlike: str, login: Login) -> str:
+    def next_code(self, user: User, *, unlike: str, login: Login) -> str:
         """The code of the next SMS, asking again in the rare case it repeats `unlike`.
 
         A new code repeats an earlier one once in 10^6 draws; a refusal of the earlier
