@@ -32,6 +32,10 @@ RULES: dict[str, re.Pattern[str]] = {
 }
 
 
+# What vcrpy writes (json is ours, yaml its default): a cassette in either is scanned.
+CASSETTE_SUFFIXES = (".json", ".yaml")
+
+
 def findings(text: str) -> Iterator[tuple[str, str]]:
     """(rule, value) for every secret-looking value that is not a mask or placeholder
     (`***password-1***`: the scrubber's per-value placeholders are masks too)."""
@@ -45,7 +49,7 @@ def findings(text: str) -> Iterator[tuple[str, str]]:
 def scan(folder: Path) -> list[str]:
     """One line per finding: file, rule and the first characters of the value."""
     lines = []
-    for path in sorted(folder.rglob("*.yaml")):
+    for path in sorted(p for p in folder.rglob("*") if p.suffix in CASSETTE_SUFFIXES):
         for rule, value in findings(path.read_text(encoding="utf-8", errors="replace")):
             lines.append(f"{path}: {rule}: {value[:4]}... ({len(value)} characters)")
     return lines

@@ -7,6 +7,7 @@ a real httpx client, as it plays the product cassettes to the suite.
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 
 import httpx
@@ -178,7 +179,7 @@ def test_tallies_add_up_across_workers():
 
 
 # End to end: the plugin in a throwaway `pytest --target replay` run, one test, one cassette
-# at the place the suite looks for it (cassettes/<test module>/<test name>.yaml).
+# at the place the suite looks for it (cassettes/<test module>/<test name>.json).
 FLOW = """
 import httpx, pytest
 
@@ -193,7 +194,9 @@ def replay_run(pytester, more: str, *recorded: tuple[str, str]):
     pytester.makepyfile(test_flow=FLOW.format(profile=PROFILE, more=more or "pass"))
     folder = pytester.path / "cassettes" / "test_flow"
     folder.mkdir(parents=True)
-    write_cassette(folder / "test_flow.yaml", *recorded)
+    # Where and how the plugin keeps it: cassettes/<module>/<test>.json (cassettes.SERIALIZER).
+    folder.joinpath("test_flow.json").write_text(json.dumps(
+        {"interactions": [interaction(m, u) for m, u in recorded], "version": 1}))
     return pytester.runpytest("--target", "replay", "-p", "no:randomly")
 
 
@@ -219,7 +222,7 @@ def test_replay_run_fails_an_unrecorded_request_in_one_line(pytester):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([
         ("*nexx replay: POST http://127.0.0.1:9/v3.1/4711/user/authorize/[*][*][*] is not in the "
-         "cassette cassettes/test_flow/test_flow.yaml (*"),
+         "cassette cassettes/test_flow/test_flow.json (*"),
         "nexx replay: 1 cassettes, 1 requests replayed, 1 unmatched, 0 unplayed"])
     output = result.stdout.str()
     assert TOKEN not in output and "How to fix" not in output

@@ -12,7 +12,7 @@ CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
 
 
 def test_recorded_cassettes_hold_no_secret():
-    assert list(CASSETTES.rglob("*.yaml")), "no cassettes recorded: run scripts/record-cassettes"
+    assert list(CASSETTES.rglob("*.json")), "no cassettes recorded: run scripts/record-cassettes"
     found = scan(CASSETTES)
     assert not found, "secrets in cassettes:\n" + "\n".join(found)
 
