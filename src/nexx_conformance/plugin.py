@@ -61,6 +61,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "destructive: changes shared state on a live target")
+    config.addinivalue_line("markers", "quick: part of the quick pass (each operation's examples, "
+                            "each flow's main path), run before the deep generation")
     config.addinivalue_line("markers", "flow(id): the User endpoint flow a scenario covers "
                             f"(one of {', '.join(c.FLOWS)})")
     config.addinivalue_line("markers", "eternal: needs the eternal (backend) session")
@@ -284,8 +286,15 @@ def choose_flows(config: pytest.Config, items: list[pytest.Item]) -> None:
         items[:] = kept
 
 
+def quick_pass_first(items: list[pytest.Item]) -> None:
+    # Fail fast: with -x a broken target is found by the quick pass within seconds instead
+    # of after a minute of deep generation. A stable sort keeps each pass in its own order.
+    items.sort(key=lambda item: item.get_closest_marker("quick") is None)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     choose_flows(config, items)
+    quick_pass_first(items)
     settings = state_of(config).config
     for item in items:
         if item.get_closest_marker("destructive") and not settings.allow_destructive:

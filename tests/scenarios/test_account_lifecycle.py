@@ -70,6 +70,7 @@ def test_unsubscribe_stops_every_newsletter_mail_but_not_push(steps):
         assert steps.channel_subscriptions(session) == [ChannelSubscription(6, by_mail=False, by_push=True)]
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 @pytest.mark.destructive
 def test_an_unregistered_user_is_gone_for_good(steps):
     user = steps.registered_user()

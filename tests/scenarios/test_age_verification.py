@@ -14,6 +14,7 @@ pytestmark = pytest.mark.flow("avs")
 NEVER_STARTED = 2_000_000_000
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 def test_passed_checks_raise_the_age_class_to_16_then_18(steps):
     session = steps.logged_in()
     assert steps.age_class(session) == 0, "a new user has a verified age class already"

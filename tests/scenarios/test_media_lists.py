@@ -66,6 +66,7 @@ def honours_flat_level_paging_and_order(steps, session, name):
 
 # -- filling the lists -------------------------------------------------------------------
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 def test_each_interaction_fills_its_list_newest_first(steps):
     session = steps.logged_in()
     with steps.step("fill every list with two items, a second apart, the later item first by id"):

@@ -11,6 +11,7 @@ from nexx_conformance.status import FORBIDDEN
 pytestmark = pytest.mark.flow("password-change")
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 def test_right_current_password_changes_it(steps):
     user = steps.registered_user()
     session = steps.logged_in(user)

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.flow("password-reset")
 PHONE = "+447700900461"
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 @pytest.mark.parametrize("by", ["email", "username"])
 def test_reset_link_sets_a_new_password_once(steps, by):
     user = steps.registered_user()

@@ -15,6 +15,7 @@ NEW_DETAILS = {"lastname": "Liddell", "country": "DE", "phone": "+4917612345678"
 STATUS = "Watching the finals"
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 def test_updatedata_changes_only_the_details_sent(steps):
     user = steps.registered_user(firstname="Alice")
     session = steps.logged_in(user)

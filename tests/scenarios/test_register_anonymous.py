@@ -11,6 +11,7 @@ from nexx_conformance.status import BAD_REQUEST, CONFLICT
 pytestmark = pytest.mark.flow("register-anonymous")
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 def test_email_alone_registers_and_logs_in(steps):
     registration = steps.register_anonymous()
     user = registration.user

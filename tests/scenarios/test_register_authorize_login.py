@@ -16,6 +16,7 @@ DETAILS = {"firstname": "Ada", "lastname": "Lovelace", "gender": "female", "birt
            "language": "en", "country": "GB", "newsletter": 1}
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 def test_registered_user_confirms_mail_and_logs_in(steps):
     registration = steps.register(**DETAILS)
     user = registration.user

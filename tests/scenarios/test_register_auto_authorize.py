@@ -14,6 +14,7 @@ from nexx_conformance.status import FORBIDDEN
 pytestmark = pytest.mark.flow("register-auto-authorize")
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 def test_registration_logs_in_at_once(steps):
     registration = steps.register(domain=c.DOMAIN_AUTOAUTHORIZE, firstname="Grace", newsletter=1)
     user = registration.user

@@ -36,6 +36,7 @@ def test_enrolment_shows_the_secret_once_and_turns_the_app_on(steps):
         assert enrolment.secret not in json.dumps(profile), "the profile shows the app's secret"
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 def test_login_from_new_device_is_held_until_an_app_code(steps):
     user = steps.registered_user()
     app = steps.enrol_authenticator_app(steps.logged_in(user), user)

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.flow("2fa-sms")
 CODE_LIFETIME = 10 * 60  # contract: paths/twofactor.yaml#/authorizedevice
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 def test_login_from_new_device_is_held_until_the_sms_code(steps):
     user = steps.phone_user()
     login = steps.held_login(user, codetype=SMS)

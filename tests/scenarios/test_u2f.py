@@ -36,6 +36,7 @@ def test_registration_stores_the_key(steps):
         assert steps.profile(session)["twofactor"]["u2fdevices"] == 1, "twofactor.u2fdevices is not 1"
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 def test_every_login_is_held_until_the_assertion(steps):
     user = steps.registered_user()
     key = steps.enrol_security_key(steps.logged_in(user), user)

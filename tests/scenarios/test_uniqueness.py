@@ -15,6 +15,7 @@ pytestmark = pytest.mark.flow("uniqueness")
 PROVIDERS = ("google", "twitter", "facebook")
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 def test_username_and_email_are_free_until_registered(steps):
     user = steps.user_details()
     with steps.step("an unregistered username and email address are free"):

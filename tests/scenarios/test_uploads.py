@@ -18,6 +18,7 @@ HARBOUR = Position(lat=54.3233, lng=10.1228)
 NO_SUCH_ITEM = 2_000_000_000
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 def test_profile_picture_and_background_show_in_the_profile(steps):
     session = steps.logged_in()
 

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.flow("ugc")
 STREAMTYPES = ["article", "playlist", "collection"]
 
 
+@pytest.mark.quick  # the flow's main path: in the quick pass
 @pytest.mark.parametrize("streamtype", STREAMTYPES)
 def test_new_item_is_published_only_with_autopublish(steps, streamtype):
     user = steps.registered_user()
