@@ -41,6 +41,8 @@ class NexxConfig:
     sms_inbox: Endpoint | None
     allow_destructive: bool
     extra_domains: Mapping[str, int]
+    # Operations that mail or text (x-nexx-side-effects) run on a URL target only when allowed.
+    allow_side_effects: bool = True
 
     @property
     def is_reference(self) -> bool:
@@ -107,6 +109,12 @@ def resolve(option: Getter, environ: Mapping[str, str] = os.environ) -> NexxConf
             default=target in c.TARGET_KEYWORDS,
         ),
         extra_domains=extra_domains(target, domain_id, environ),
+        allow_side_effects=parse_flag(
+            option("allow_side_effects"),
+            environ.get(c.ENV["allow_side_effects"]),
+            default=target in c.TARGET_KEYWORDS,
+            name="allow_side_effects",
+        ),
     )
 
 
@@ -158,7 +166,8 @@ def parse_endpoint(value: str | None, schemes: tuple[str, ...], option: str) -> 
     return Endpoint(parts.scheme, parts.hostname, port)
 
 
-def parse_flag(given: str | bool | None, env_value: str | None, *, default: bool) -> bool:
+def parse_flag(given: str | bool | None, env_value: str | None, *, default: bool,
+               name: str = "allow_destructive") -> bool:
     # Priority: command line > environment variable > default (on for reference/replay).
     if isinstance(given, bool):
         return given
@@ -171,7 +180,7 @@ def parse_flag(given: str | bool | None, env_value: str | None, *, default: bool
     if word in c.FALSE_WORDS:
         return False
     raise ConfigError(
-        f"{c.ENV['allow_destructive']} must be one of {c.TRUE_WORDS + c.FALSE_WORDS}, not {raw!r}."
+        f"{c.ENV[name]} must be one of {c.TRUE_WORDS + c.FALSE_WORDS}, not {raw!r}."
     )
 
 

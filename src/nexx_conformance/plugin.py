@@ -54,6 +54,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
              f"env {c.ENV['allow_destructive']})")
     add("--no-allow-destructive", dest="nexx_allow_destructive", action="store_const", const="no",
         help="skip tests marked destructive, whatever the target")
+    add("--allow-side-effects", dest="nexx_allow_side_effects", action="store_const", const="yes",
+        help=f"call operations that mail or text (x-nexx-side-effects: register, requestpass, "
+             f"requestkeycode, ...) with generated data (default: yes on reference/replay, no on "
+             f"URLs; env {c.ENV['allow_side_effects']})")
+    add("--no-allow-side-effects", dest="nexx_allow_side_effects", action="store_const", const="no",
+        help="skip the generated cases of operations that mail or text, whatever the target")
     add("--flow", dest="nexx_flow", action="append", metavar="ID", choices=c.FLOWS,
         help=f"run only the scenarios of this flow (repeatable; env {c.ENV_FLOW}, comma-separated): "
              f"{', '.join(c.FLOWS)}")

@@ -12,7 +12,7 @@ import pytest
 from nexx_conformance.reporting import masked_curl
 
 from .contract import CONFORMANCE_SETTINGS, CONTRACT_SCHEMA
-from .sessions import ETERNAL, PENDING, is_destructive, operation_id, session_kind
+from .sessions import ETERNAL, PENDING, is_destructive, operation_id, session_kind, side_effects
 
 # Operations that complete a held login with a proof of the second factor.
 SECOND_FACTOR_PROOFS = ("authorizedevice", "authorizelogin")
@@ -34,6 +34,11 @@ def call_and_check(case, sessions, base_url: str, config) -> None:
     kind = session_kind(case.operation)
     if kind == ETERNAL and not config.eternal_cid:
         pytest.skip("needs the eternal session: pass --eternal-cid or set NEXX_ETERNAL_CID")
+    channels = side_effects(case.operation)
+    if channels and not config.allow_side_effects:
+        # Generated addresses and names may belong to real people on a live system.
+        pytest.skip(f"{operation_id(case.operation)} sends {' and '.join(channels)} on the target: "
+                    "pass --allow-side-effects or set NEXX_ALLOW_SIDE_EFFECTS=yes")
     give_session(case, sessions)
     # call_and_validate, split: a user the case created is tracked even when its answer
     # then fails a check. (Our auth provider does not refresh, so call_and_validate would
