@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from nexx_conformance import constants as c
+from nexx_conformance.guessed_rules import parse_mode
 
 
 class ConfigError(ValueError):
@@ -43,6 +44,8 @@ class NexxConfig:
     extra_domains: Mapping[str, int]
     # Operations that mail or text (x-nexx-side-effects) run on a URL target only when allowed.
     allow_side_effects: bool = True
+    # A response breaking only rules the contract guessed (x-nexx-guessed): warn | fail.
+    guessed_rules: str = "fail"
 
     @property
     def is_reference(self) -> bool:
@@ -115,6 +118,8 @@ def resolve(option: Getter, environ: Mapping[str, str] = os.environ) -> NexxConf
             default=target in c.TARGET_KEYWORDS,
             name="allow_side_effects",
         ),
+        guessed_rules=parse_mode(pick("guessed_rules"), is_url_target=target not in c.TARGET_KEYWORDS,
+                                 source=f"--guessed-rules / {c.ENV['guessed_rules']}"),
     )
 
 

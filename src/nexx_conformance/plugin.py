@@ -24,6 +24,7 @@ pytest_plugins = [
     "nexx_conformance.fixtures.cassettes",
     "nexx_conformance.fixtures.story",
     "nexx_conformance.fixtures.steps",
+    "nexx_conformance.findings_plugin",
 ]
 
 OPTIONS = ("target", "domain_id", "domain_secret", "eternal_cid", "mailbox", "sms_inbox")
@@ -60,6 +61,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
              f"URLs; env {c.ENV['allow_side_effects']})")
     add("--no-allow-side-effects", dest="nexx_allow_side_effects", action="store_const", const="no",
         help="skip the generated cases of operations that mail or text, whatever the target")
+    add("--guessed-rules", dest="nexx_guessed_rules", choices=("warn", "fail"),
+        help=f"a response that breaks only constraints the contract guessed (x-nexx-guessed): "
+             f"warn (listed apart from failures) or fail (default: warn on a URL target, fail on "
+             f"reference/replay; env {c.ENV['guessed_rules']})")
     add("--flow", dest="nexx_flow", action="append", metavar="ID", choices=c.FLOWS,
         help=f"run only the scenarios of this flow (repeatable; env {c.ENV_FLOW}, comma-separated): "
              f"{', '.join(c.FLOWS)}")
