@@ -1,7 +1,9 @@
 """pytest plugin: what a run found beside pass and fail, in reports/ and the terminal summary.
 
 - guessed-rules.json: responses that broke only rules the contract guessed, where that is a
-  warning (nexx_conformance.guessed_rules), listed apart from the failures.
+  warning (nexx_conformance.guessed_rules), listed apart from the failures;
+- drift.json: everything the target answered beyond the contract, per operation
+  (nexx_conformance.drift).
 Each xdist worker hands its findings to the controller, which writes the files once.
 """
 
@@ -9,30 +11,76 @@ from __future__ import annotations
 
 import pytest
 
+from nexx_conformance.drift import AnswerRecorder, DriftLog
 from nexx_conformance.guessed_rules import WARNINGS
 from nexx_conformance.reporting import report_dir
 
 GUESSED_FILE = "guessed-rules.json"
+DRIFT_FILE = "drift.json"
 WORKER_KEY = "nexx_guessed_warnings"
+DRIFT_WORKER_KEY = "nexx_drift"
 SHOWN_WARNINGS = 20
+DRIFT_KEY = pytest.StashKey[DriftLog]()
+DRIFT_RECORDER_KEY = pytest.StashKey[AnswerRecorder]()
 
 
 def is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    from nexx_conformance.conformance_plugin import target_base_url
+
+    log = DriftLog(target_base_url=lambda: target_base_url(config))
+    recorder = AnswerRecorder(log)
+    recorder.install()
+    config.stash[DRIFT_KEY] = log
+    config.stash[DRIFT_RECORDER_KEY] = recorder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    recorder = config.stash.get(DRIFT_RECORDER_KEY, None)
+    if recorder is not None:
+        recorder.uninstall()
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if is_worker(session.config):
         session.config.workeroutput[WORKER_KEY] = WARNINGS.as_data()
+        session.config.workeroutput[DRIFT_WORKER_KEY] = session.config.stash[DRIFT_KEY].as_data()
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error) -> None:
-    WARNINGS.merge(getattr(node, "workeroutput", {}).get(WORKER_KEY, []))
+    output = getattr(node, "workeroutput", {})
+    WARNINGS.merge(output.get(WORKER_KEY, []))
+    if DRIFT_WORKER_KEY in output:
+        node.config.stash[DRIFT_KEY].merge(output[DRIFT_WORKER_KEY])
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    if is_worker(config) or not WARNINGS.items:
+    if is_worker(config):
+        return
+    report_drift(terminalreporter, config)
+    report_guessed_warnings(terminalreporter, config)
+
+
+def report_drift(terminalreporter, config: pytest.Config) -> None:
+    log = config.stash.get(DRIFT_KEY, None)
+    if log is None or not log.answers:
+        return  # no answer of the target: no report to stand for it
+    path = report_dir(config) / DRIFT_FILE
+    totals = log.write(path)["totals"]
+    terminalreporter.section("nexx drift: answers beyond the contract")
+    terminalreporter.write_line(
+        f"{totals['operations_with_drift']} operations answered beyond the contract: "
+        f"{totals['undocumented_fields']} undocumented fields, {totals['undocumented_statuses']} "
+        f"undocumented statuses, {totals['undocumented_content_types']} undocumented content types "
+        f"(in {totals['answers']} answers); written to {path}")
+
+
+def report_guessed_warnings(terminalreporter, config: pytest.Config) -> None:
+    if not WARNINGS.items:
         return
     path = report_dir(config) / GUESSED_FILE
     WARNINGS.write(path)
