@@ -65,6 +65,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"a response that breaks only constraints the contract guessed (x-nexx-guessed): "
              f"warn (listed apart from failures) or fail (default: warn on a URL target, fail on "
              f"reference/replay; env {c.ENV['guessed_rules']})")
+    add("--deviations", dest="nexx_deviations", metavar="FILE",
+        help=f"known deviations (YAML: operation, check, reason, until): a failure an entry "
+             f"matches is an expected failure; an expired entry fails the run; docs/staging.md "
+             f"(env {c.ENV['deviations']})")
     add("--flow", dest="nexx_flow", action="append", metavar="ID", choices=c.FLOWS,
         help=f"run only the scenarios of this flow (repeatable; env {c.ENV_FLOW}, comma-separated): "
              f"{', '.join(c.FLOWS)}")
