@@ -81,19 +81,18 @@ def response_schema(method: str, template: str, status: int, document: dict | No
     if code is None:
         return None
     response = responses[code]
-    if "$ref" in response:
-        response = resolve_local(document, response["$ref"])
+    where = "#/" + pointer("paths", template, method.lower(), "responses", code)
+    if "$ref" in response:  # a shared response (components/responses): its schema is there
+        where, response = response["$ref"], resolve_local(document, response["$ref"])
     if "schema" not in ((response.get("content") or {}).get("application/json") or {}):
         return None
-    return f"{BUNDLE_URI}#/" + pointer("paths", template, method.lower(), "responses", code,
-                                       "content", "application/json", "schema")
+    return f"{BUNDLE_URI}{where}/" + pointer("content", "application/json", "schema")
 
 
 def resolve_local(document: dict, ref: str) -> Any:
     node: Any = document
     for part in ref.lstrip("#/").split("/"):
         node = node[part.replace("~1", "/").replace("~0", "~")]
-    # A response in components points to the same place the operation would.
     return node
 
 

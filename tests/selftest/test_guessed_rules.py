@@ -69,6 +69,14 @@ def test_a_branch_that_fails_only_by_guesses_is_reported_by_its_guesses():
     assert guessed_rules.only_guessed(violations), violations
 
 
+def test_a_shared_error_response_is_checked_where_it_is_defined():
+    # verifypassword's 429 is `$ref: components/responses/TooManyRequests`.
+    body = {"metadata": {**BODY["metadata"], "status": 429, "errorhint": "wait"}, "result": None, "x": 1}
+    violations = guessed_rules.violations("POST", "/{domainid}/user/verifypassword", 429, body)
+    assert [(v.keyword, v.at) for v in violations] == [("additionalProperties", "$")]
+    assert guessed_rules.only_guessed(violations)
+
+
 @pytest.mark.parametrize("value, is_url, expected", [
     (None, True, "warn"), (None, False, "fail"), ("fail", True, "fail"), ("WARN", False, "warn"),
 ])
