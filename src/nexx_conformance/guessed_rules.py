@@ -28,6 +28,7 @@ BUNDLE_URI = "urn:nexx:bundle"
 WARN, FAIL = "warn", "fail"
 MODES = (WARN, FAIL)
 BRANCHING = ("anyOf", "oneOf")
+FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -198,25 +199,72 @@ class GuessedWarnings:
 WARNINGS = GuessedWarnings()
 
 
-def schema_failures_only(failure: BaseException) -> bool:
-    """The failure (or every failure of a group) is schemathesis' "Response violates schema"."""
+def request_violations(method: str, template: str, path: dict | None, query: dict | None,
+                       body: Any) -> list[Violation]:
+    """Every constraint of the documented request the sent values break (path and query
+    parameters, the form body), as for a response."""
+    document = bundle()
+    where = "#/" + pointer("paths", template, method.lower())
+    operation = resolve_local(document, where)
+    found: list[Violation] = []
+    sent = {"path": path or {}, "query": query or {}}
+    for index, parameter in enumerate(operation.get("parameters") or []):
+        ref = f"{where}/parameters/{index}"
+        if "$ref" in parameter:
+            ref, parameter = parameter["$ref"], resolve_local(document, parameter["$ref"])
+        values = sent.get(parameter.get("in"), {})
+        if parameter.get("name") in values and "schema" in parameter:
+            found += [Violation(f"{parameter['in']} parameter {parameter['name']}", v.keyword, v.message, v.guessed)
+                      for v in flatten(validator_for(f"{BUNDLE_URI}{ref}/schema").iter_errors(
+                          values[parameter["name"]]))]
+    form = ((operation.get("requestBody") or {}).get("content") or {}).get(FORM)
+    if isinstance(body, dict) and form and "schema" in form:
+        schema = f"{BUNDLE_URI}{where}/" + pointer("requestBody", "content", FORM, "schema")
+        found += [Violation(f"body{v.at[1:]}", v.keyword, v.message, v.guessed)
+                  for v in flatten(validator_for(schema).iter_errors(body))]
+    return found
+
+
+def failures_of(failure: BaseException) -> tuple[BaseException, ...]:
     from schemathesis.core.failures import FailureGroup
+
+    return failure.exceptions if isinstance(failure, FailureGroup) else (failure,)
+
+
+def guessed_part(failure: BaseException, method: str, template: str, status: int, body: Any,
+                 case: Any) -> list[Violation] | None:
+    """The violations that explain `failure` when they are all guessed, else None.
+
+    - "Response violates schema": the body breaks only guessed constraints;
+    - "Schema-violating request accepted": the case broke only guessed constraints, so the
+      server accepting it contradicts nothing the page states.
+    """
+    from schemathesis.core.failures import AcceptedNegativeData
     from schemathesis.openapi.checks import JsonSchemaError
 
-    found = failure.exceptions if isinstance(failure, FailureGroup) else (failure,)
-    return bool(found) and all(isinstance(item, JsonSchemaError) for item in found)
+    if isinstance(failure, JsonSchemaError):
+        found = violations(method, template, status, body)
+    elif isinstance(failure, AcceptedNegativeData) and case is not None:
+        found = request_violations(method, template, case.path_parameters, case.query, case.body)
+    else:
+        return None
+    return found if only_guessed(found) else None
 
 
 def tolerate(failure: BaseException, *, method: str, template: str, status: int, body: Any,
-             mode: str, test: str, operation: str, node: Any = None) -> bool:
-    """True when `failure` is a schema violation of guessed rules only and `mode` is warn: the
-    warning is then recorded (terminal summary, reports/guessed-rules.json, the test's JUnit
-    properties) instead of the failure. Anything else, or any doubt, stays a failure."""
-    if mode != WARN or not schema_failures_only(failure):
+             mode: str, test: str, operation: str, node: Any = None, case: Any = None) -> bool:
+    """True when every failure of `failure` is explained by guessed constraints alone (a
+    response breaking them, or a request breaking only them being accepted) and `mode` is warn:
+    the warning is then recorded (terminal summary, reports/guessed-rules.json, the test's
+    JUnit properties) instead of the failure. Anything else, or any doubt, stays a failure."""
+    if mode != WARN:
         return False
-    found = violations(method, template, status, body)
-    if not only_guessed(found):
-        return False
+    found: list[Violation] = []
+    for item in failures_of(failure):
+        part = guessed_part(item, method, template, status, body, case)
+        if part is None:
+            return False
+        found += part
     warning = WARNINGS.add(test, operation, status, found)
     if node is not None:
         node.user_properties.append(("nexx-guessed-rule-warning", warning.line()))

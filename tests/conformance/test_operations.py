@@ -50,13 +50,14 @@ def call_and_check(case, sessions, base_url: str, config, node=None) -> None:
     try:
         case.validate_response(response, transport_kwargs={"base_url": base_url})
     except (AssertionError, FailureGroup) as failure:
-        # On a URL target a body that breaks only constraints the contract guessed is a
-        # warning naming them (--guessed-rules); anything else fails as it is.
+        # On a URL target a body that breaks only constraints the contract guessed, or a
+        # request breaking only them being accepted, is a warning naming them
+        # (--guessed-rules); anything else fails as it is.
         if not guessed_rules.tolerate(
                 failure, method=case.method, template=case.operation.path,
                 status=response.status_code, body=json_or_none(response),
                 mode=config.guessed_rules, test=node.nodeid if node else "",
-                operation=operation_id(case.operation), node=node):
+                operation=operation_id(case.operation), node=node, case=case):
             raise
     if kind == PENDING and operation_id(case.operation) in SECOND_FACTOR_PROOFS:
         # The session holds a real login waiting for an authenticator app's code: a

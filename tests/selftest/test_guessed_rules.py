@@ -136,3 +136,26 @@ def test_a_scenario_answer_with_a_guessed_break_warns_or_fails_by_mode(mode, mon
     # A real break fails in either mode.
     with pytest.raises(ContractViolation):
         check(answer_of(profile(ID="not a number")))
+
+
+class FakeCase:
+    def __init__(self, body, path=None, query=None):
+        self.body, self.path_parameters, self.query = body, path or {"domainid": 4711}, query
+
+
+@pytest.mark.parametrize("body, tolerated", [
+    ({"username": "ab", "email": "ab@example.org", "password": "correct-horse-7"}, True),
+    ({"username": "alice_90", "email": "ab@example.org", "password": "short"}, True),
+    ({"username": "alice_90", "email": "not an address", "password": "correct-horse-7"}, False),
+    ({"username": "alice_90", "email": "ab@example.org", "password": "correct-horse-7", "newsletter": 7}, False),
+])
+def test_an_accepted_request_that_broke_only_guessed_policies_is_a_warning(body, tolerated, monkeypatch):
+    from schemathesis.core.failures import AcceptedNegativeData
+
+    monkeypatch.setattr(guessed_rules, "WARNINGS", guessed_rules.GuessedWarnings())
+    failure = AcceptedNegativeData.__new__(AcceptedNegativeData)
+    answer = {"metadata": {**BODY["metadata"], "status": 201, "verb": "POST"},
+              "result": {"ID": 7, "status": "registered", "authorized": 0}}
+    assert guessed_rules.tolerate(
+        failure, method="POST", template="/{domainid}/user/register", status=201, body=answer,
+        mode="warn", test="t", operation="register", case=FakeCase(body)) is tolerated
