@@ -371,7 +371,7 @@ def probe_rejection(ctx: Any, case: Any, response: Any, kind: type[NexxRuleBroke
 def missing_session_is_rejected(ctx, response, case):
     probe_rejection(ctx, case, response, MissingSessionAccepted, UNAUTHORIZED,
                     call="without X-Request-CID", X_Request_CID=None,
-                    rule="security RequestCID: every operation but init needs a session")
+                    rule="security (a session scheme, header X-Request-CID): every operation but init needs a session")
 
 
 @schemathesis.check

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from nexx_conformance import constants as c
+from nexx_conformance.guessed_rules import parse_mode
 
 
 class ConfigError(ValueError):
@@ -41,6 +42,10 @@ class NexxConfig:
     sms_inbox: Endpoint | None
     allow_destructive: bool
     extra_domains: Mapping[str, int]
+    # Operations that mail or text (x-nexx-side-effects) run on a URL target only when allowed.
+    allow_side_effects: bool = True
+    # A response breaking only rules the contract guessed (x-nexx-guessed): warn | fail.
+    guessed_rules: str = "fail"
 
     @property
     def is_reference(self) -> bool:
@@ -107,6 +112,14 @@ def resolve(option: Getter, environ: Mapping[str, str] = os.environ) -> NexxConf
             default=target in c.TARGET_KEYWORDS,
         ),
         extra_domains=extra_domains(target, domain_id, environ),
+        allow_side_effects=parse_flag(
+            option("allow_side_effects"),
+            environ.get(c.ENV["allow_side_effects"]),
+            default=target in c.TARGET_KEYWORDS,
+            name="allow_side_effects",
+        ),
+        guessed_rules=parse_mode(pick("guessed_rules"), is_url_target=target not in c.TARGET_KEYWORDS,
+                                 source=f"--guessed-rules / {c.ENV['guessed_rules']}"),
     )
 
 
@@ -158,7 +171,8 @@ def parse_endpoint(value: str | None, schemes: tuple[str, ...], option: str) -> 
     return Endpoint(parts.scheme, parts.hostname, port)
 
 
-def parse_flag(given: str | bool | None, env_value: str | None, *, default: bool) -> bool:
+def parse_flag(given: str | bool | None, env_value: str | None, *, default: bool,
+               name: str = "allow_destructive") -> bool:
     # Priority: command line > environment variable > default (on for reference/replay).
     if isinstance(given, bool):
         return given
@@ -171,7 +185,7 @@ def parse_flag(given: str | bool | None, env_value: str | None, *, default: bool
     if word in c.FALSE_WORDS:
         return False
     raise ConfigError(
-        f"{c.ENV['allow_destructive']} must be one of {c.TRUE_WORDS + c.FALSE_WORDS}, not {raw!r}."
+        f"{c.ENV[name]} must be one of {c.TRUE_WORDS + c.FALSE_WORDS}, not {raw!r}."
     )
 
 

@@ -27,6 +27,9 @@ ENV = {
     "mailbox": "NEXX_MAILBOX",
     "sms_inbox": "NEXX_SMS_INBOX",
     "allow_destructive": "NEXX_ALLOW_DESTRUCTIVE",
+    "allow_side_effects": "NEXX_ALLOW_SIDE_EFFECTS",
+    "guessed_rules": "NEXX_GUESSED_RULES",
+    "deviations": "NEXX_DEVIATIONS",
 }
 ENV_DOMAIN_AUTOAUTHORIZE = "NEXX_DOMAIN_ID_AUTOAUTHORIZE"
 ENV_DOMAIN_SMS_2FA = "NEXX_DOMAIN_ID_SMS2FA"

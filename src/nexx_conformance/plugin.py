@@ -24,6 +24,7 @@ pytest_plugins = [
     "nexx_conformance.fixtures.cassettes",
     "nexx_conformance.fixtures.story",
     "nexx_conformance.fixtures.steps",
+    "nexx_conformance.findings_plugin",
 ]
 
 OPTIONS = ("target", "domain_id", "domain_secret", "eternal_cid", "mailbox", "sms_inbox")
@@ -54,6 +55,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
              f"env {c.ENV['allow_destructive']})")
     add("--no-allow-destructive", dest="nexx_allow_destructive", action="store_const", const="no",
         help="skip tests marked destructive, whatever the target")
+    add("--allow-side-effects", dest="nexx_allow_side_effects", action="store_const", const="yes",
+        help=f"call operations that mail or text (x-nexx-side-effects: register, requestpass, "
+             f"requestkeycode, ...) with generated data (default: yes on reference/replay, no on "
+             f"URLs; env {c.ENV['allow_side_effects']})")
+    add("--no-allow-side-effects", dest="nexx_allow_side_effects", action="store_const", const="no",
+        help="skip the generated cases of operations that mail or text, whatever the target")
+    add("--guessed-rules", dest="nexx_guessed_rules", choices=("warn", "fail"),
+        help=f"a response that breaks only constraints the contract guessed (x-nexx-guessed): "
+             f"warn (listed apart from failures) or fail (default: warn on a URL target, fail on "
+             f"reference/replay; env {c.ENV['guessed_rules']})")
+    add("--deviations", dest="nexx_deviations", metavar="FILE",
+        help=f"known deviations (YAML: operation, check, reason, until): a failure an entry "
+             f"matches is an expected failure; an expired entry fails the run; docs/staging.md "
+             f"(env {c.ENV['deviations']})")
     add("--flow", dest="nexx_flow", action="append", metavar="ID", choices=c.FLOWS,
         help=f"run only the scenarios of this flow (repeatable; env {c.ENV_FLOW}, comma-separated): "
              f"{', '.join(c.FLOWS)}")

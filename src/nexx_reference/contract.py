@@ -57,6 +57,7 @@ class Operation:
     body_schema: dict[str, Any] | None = None
     body_required: bool = False
     signed: bool = True  # False only where the operation's `security` is empty
+    throttle: dict[str, Any] | None = None  # x-nexx-throttle: attempts, window, counted
     responses: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -165,6 +166,7 @@ def _operations_of(template: str, item: dict[str, Any]) -> list[Operation]:
                 body_schema=body_schema,
                 body_required=bool(body.get("required", False)),
                 signed=spec.get("security") != [],
+                throttle=spec.get("x-nexx-throttle"),
                 responses=spec.get("responses", {}),
             )
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from http import HTTPStatus
 from urllib.parse import parse_qsl
 
@@ -77,6 +78,17 @@ async def read_form(request: Request) -> dict[str, str]:
     return fields
 
 
+def echoed_path(operation: Operation, path_values: dict[str, str]) -> str:
+    """`metadata.calledwith`: the path called, but a secret path parameter (its schema is
+    `writeOnly`: a mailed token, a connector token) as its name in braces, so no answer
+    echoes it (contract: envelope.yaml#/Metadata)."""
+    path = operation.path
+    for parameter in operation.parameters:
+        if parameter.location == "path" and parameter.name in path_values and not parameter.schema.get("writeOnly"):
+            path = path.replace("{" + parameter.name + "}", str(path_values[parameter.name]))
+    return path
+
+
 def endpoint(operation: Operation, handler: Handler):
     """The Starlette endpoint of one contract operation."""
 
@@ -89,7 +101,8 @@ def endpoint(operation: Operation, handler: Handler):
             form = await read_form(request)
         except InputError as exc:
             form, form_error = {}, exc
-        facts = call_facts(request, calledfor=query.get("cfo", form.get("cfo")), started=started)
+        facts = replace(call_facts(request, calledfor=query.get("cfo", form.get("cfo")), started=started),
+                        calledwith=echoed_path(operation, request.path_params))
         try:
             domain = context.resolve_domain(services.settings, request.path_params["domainid"])
             caller = context.authenticate(services, operation, domain, request.headers)

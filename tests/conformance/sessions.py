@@ -33,6 +33,11 @@ def is_destructive(operation) -> bool:
     return bool(operation.definition.raw.get("x-nexx-destructive"))
 
 
+def side_effects(operation) -> list[str]:
+    """The out-of-band channels the operation uses (x-nexx-side-effects: mail, sms)."""
+    return list(operation.definition.raw.get("x-nexx-side-effects", ()))
+
+
 class CaseSessions:
     """The sessions of one test, by kind, opened on first use."""
 

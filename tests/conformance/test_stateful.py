@@ -2,7 +2,8 @@
 
 schemathesis builds a state machine from the `links` of contracts/nexx-user.openapi.yaml and
 runs short sequences of linked calls, every check on every step. Destructive operations stay
-out: one unregister would end the user the rest of the sequence runs as.
+out: one unregister would end the user the rest of the sequence runs as. Operations that mail
+or text stay out on a live target unless --allow-side-effects.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from nexx_conformance.checks import REGISTRY
 
 from .contract import CONTRACT_SCHEMA, STATEFUL_SETTINGS
-from .sessions import CaseSessions, ConformanceAuth, is_destructive
+from .sessions import CaseSessions, ConformanceAuth, is_destructive, side_effects
 
 
 def test_linked_operations_conform_to_the_contract(client, user_factory, nexx_config, target,
@@ -19,6 +20,9 @@ def test_linked_operations_conform_to_the_contract(client, user_factory, nexx_co
                             isolate_session_changes=True)
     ConformanceAuth.current = sessions
     schema = CONTRACT_SCHEMA.exclude(func=lambda ctx: is_destructive(ctx.operation))
+    if not nexx_config.allow_side_effects:
+        # No mail or SMS to generated addresses on a live target (--allow-side-effects).
+        schema = schema.exclude(func=lambda ctx: bool(side_effects(ctx.operation)))
     base_url = target.base_url
 
     class NexxStateMachine(schema.as_state_machine()):

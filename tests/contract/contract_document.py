@@ -22,6 +22,8 @@ from schemathesis.core.deserialization import deserialize_yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS_DIR = REPO_ROOT / "contracts"
 CONTRACT_PATH = CONTRACTS_DIR / "nexx-user.openapi.yaml"
+# The single-file form, built by scripts/bundle-contract (test_bundle.py keeps it current).
+BUNDLE_PATH = CONTRACTS_DIR / "bundled" / "nexx-user.openapi.yaml"
 SEED_DIR = CONTRACTS_DIR / "seed"
 INVENTORY_PATH = SEED_DIR / "user-endpoint.inventory.json"
 

@@ -38,6 +38,16 @@ SEED_CONTRADICTIONS = (
     "/prepareregisterauthenticator", "/finishavsupdate", "/finishupload", "/register",
 )  # fmt: skip
 PATH_ITEMS = path_items()
+SESSION_SCHEMES = {
+    "anonymous": "AnonymousSession", "user": "UserSession",
+    "pending-login": "PendingLoginSession", "eternal": "EternalSession",
+}  # fmt: skip
+SIDE_EFFECTS = ("mail", "sms")
+# What the reference server sends for each (docs/conventions.md, "Out-of-band channels").
+MAILING_OR_TEXTING = {
+    "register": "mail", "resendwelcomemail": "mail", "requestpass": "mail",
+    "requesttakeout": "mail", "requestkeycode": "sms", "login": "sms",
+}  # fmt: skip
 
 
 def operation_segment(path: str) -> str:
@@ -73,11 +83,7 @@ def test_only_session_init_is_unsigned(item):
         expect(
             unsigned == is_init,
             f"{operation.title}: "
-            + (
-                "needs `security: []`"
-                if is_init
-                else "every call but /session/init is signed: drop `security`"
-            ),
+            + ("needs `security: []`" if is_init else "every call but /session/init is signed"),
         )
         expect(
             (operation.node.get("x-nexx-session") == "none") == is_init,
@@ -85,10 +91,53 @@ def test_only_session_init_is_unsigned(item):
         )
 
 
-def test_every_call_is_signed_by_default(contract):
+@pytest.mark.parametrize("item", PATH_ITEMS, ids=lambda item: item.id)
+def test_security_names_the_session_kind_with_the_signature(item):
+    # Third-party tools (Prism, Redocly, code generators) read `security`, the suite reads
+    # x-nexx-session: both must say the same.
+    for operation in operations_or_fail(item):
+        kind = operation.node.get("x-nexx-session")
+        if kind == "none":
+            continue
+        expected = [{SESSION_SCHEMES[kind]: [], "RequestToken": []}]
+        if operation.node.get("x-nexx-eternal-parameters"):
+            expected.append({SESSION_SCHEMES["eternal"]: [], "RequestToken": []})
+        expect(
+            operation.node.get("security") == expected,
+            f"{operation.title}: security must be {expected} (x-nexx-session {kind!r})",
+        )
+
+
+def test_every_session_kind_is_a_security_scheme_of_the_session_header(contract):
+    schemes = contract["components"]["securitySchemes"]
+    for kind, name in SESSION_SCHEMES.items():
+        expect(
+            schemes.get(name, {}).get("name") == "X-Request-CID",
+            f"securitySchemes.{name} (x-nexx-session {kind!r}) must be the X-Request-CID header",
+        )
     expect(
-        contract.get("security") == [{"RequestCID": [], "RequestToken": []}],
-        "the root security must require RequestCID and RequestToken together",
+        schemes.get("RequestToken", {}).get("name") == "X-Request-Token",
+        "securitySchemes.RequestToken must be the X-Request-Token header",
+    )
+    expect("security" not in contract, "no root security: each operation names its session kind")
+
+
+@pytest.mark.parametrize("item", PATH_ITEMS, ids=lambda item: item.id)
+def test_side_effects_are_out_of_band_channels(item):
+    for operation in operations_or_fail(item):
+        effects = operation.node.get("x-nexx-side-effects", [])
+        expect(
+            isinstance(effects, list) and set(effects) <= set(SIDE_EFFECTS),
+            f"{operation.title}: x-nexx-side-effects must be a list of {SIDE_EFFECTS}, not {effects!r}",
+        )
+
+
+@pytest.mark.parametrize("operation_id, channel", sorted(MAILING_OR_TEXTING.items()))
+def test_operation_that_mails_or_texts_says_so(operation_id, channel):
+    operation = next(op for op in operations() if op.operation_id == operation_id)
+    expect(
+        channel in operation.node.get("x-nexx-side-effects", []),
+        f"{operation.title} sends {channel} on a live target: mark it x-nexx-side-effects: [{channel}]",
     )
 
 

@@ -70,3 +70,13 @@ def test_destructive_flag_from_environment():
     config = resolve(options(target="https://s.example/v3.1", domain_secret="x"),
                      {"NEXX_ALLOW_DESTRUCTIVE": "1"})
     assert config.allow_destructive is True
+
+
+def test_side_effects_are_allowed_on_the_reference_and_asked_for_on_a_url():
+    assert resolve(options(), {}).allow_side_effects is True
+    url = {"target": "https://s.example/v3.1", "domain_secret": "x"}
+    assert resolve(options(**url), {}).allow_side_effects is False
+    assert resolve(options(**url), {"NEXX_ALLOW_SIDE_EFFECTS": "yes"}).allow_side_effects is True
+    assert resolve(options(**url, allow_side_effects="yes"), {}).allow_side_effects is True
+    with pytest.raises(ConfigError, match="NEXX_ALLOW_SIDE_EFFECTS"):
+        resolve(options(**url), {"NEXX_ALLOW_SIDE_EFFECTS": "maybe"})

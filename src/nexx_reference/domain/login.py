@@ -11,10 +11,11 @@ from ..envelope import ApiError
 from ..passwords import Passwords
 from ..settings import DomainSettings
 from ..storage import Database
-from . import users
+from . import throttles, users
 
-# Wrong password, unknown name and unknown connector token answer alike (403), so the
-# answer does not reveal which accounts exist (contract: paths/session.yaml#/login).
+# Wrong password, unknown name and unknown connector token answer alike (403): the answer
+# does not say which credential was wrong. That is no promise to hide which accounts exist
+# (contract: the erratum on paths/account.yaml#/verifyaccountdetailsunique).
 WRONG_CREDENTIALS = "wrong username or password"
 
 
@@ -41,6 +42,14 @@ async def authenticate_user(database: Database, passwords: Passwords, domain: Do
     if user is None:
         raise ApiError(HTTPStatus.FORBIDDEN, f"no account is connected to this {provider} token")
     return user
+
+
+def throttled_name(params: Mapping[str, Any]) -> str | None:
+    """The subject a password login is throttled by (domain.throttles): its login name."""
+    name = params.get("username")
+    if params.get("provider", "manual") != "manual" or not name:
+        return None
+    return throttles.name_key(name)
 
 
 def ensure_may_log_in(db: sqlite3.Connection, domain: DomainSettings, user: sqlite3.Row) -> None:

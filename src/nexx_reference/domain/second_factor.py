@@ -34,7 +34,7 @@ from ..envelope import ApiError
 from ..masking import mask_phone
 from ..settings import DomainSettings
 from ..sms import SmsSender
-from . import sessions, totp, webauthn_devices
+from . import sessions, throttles, totp, webauthn_devices
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS held_logins (
@@ -181,6 +181,8 @@ def request_new_code(db: sqlite3.Connection, domain: DomainSettings, session: se
     row = db.execute("SELECT phone FROM users WHERE id = ?", (held.user_id,)).fetchone()
     if row is None or not row["phone"]:
         raise ApiError(HTTPStatus.CONFLICT, "the account has no phone number any more; no SMS can be sent")
+    throttles.ensure_allowed(db, "requestkeycode", held.user_id)
+    throttles.count(db, "requestkeycode", held.user_id)
     code, expires = issue_code(db, session.cid, held.user_id, secret)
     result = {"codetype": SMS, "to": mask_phone(row["phone"]), "expires": int(expires)}
     return result, OutgoingSms(row["phone"], sms_text(code), domain.id)

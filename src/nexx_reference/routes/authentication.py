@@ -6,7 +6,7 @@ import asyncio
 from http import HTTPStatus
 
 from ..context import Call
-from ..domain import mail_tokens, users
+from ..domain import mail_tokens, throttles, users
 from ..envelope import ApiError, Reply
 from ..mail import mail_text
 
@@ -18,6 +18,9 @@ _pending_mails: set[asyncio.Task] = set()
 async def requestpass(call: Call) -> Reply:
     given = call.params["token"]
     with call.db.write() as db:
+        # Counted whether an account matched or not, so the throttle reveals nothing either.
+        throttles.ensure_allowed(db, "requestpass", throttles.name_key(given))
+        throttles.count(db, "requestpass", throttles.name_key(given))
         user = users.by_login_name(db, call.domain.id, given) or users.by_phone(db, call.domain.id, given)
         token = None
         if user is not None and user["authorized"] and user["email"]:
@@ -61,9 +64,16 @@ async def changepassword(call: Call) -> Reply:
 
 async def verifypassword(call: Call) -> Reply:
     with call.db.read() as db:
+        throttles.ensure_allowed(db, "verifypassword", call.user_id)
         user = users.by_id(db, call.domain.id, call.user_id)
     stored = user["password_hash"] if user is not None else None
-    return Reply({"matches": int(await call.services.passwords.matches(stored, call.params["password"]))})
+    matches = await call.services.passwords.matches(stored, call.params["password"])
+    with call.db.write() as db:
+        if matches:
+            throttles.clear(db, "verifypassword", call.user_id)
+        else:
+            throttles.count(db, "verifypassword", call.user_id)
+    return Reply({"matches": int(matches)})
 
 
 HANDLERS = {

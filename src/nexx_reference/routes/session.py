@@ -5,7 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from ..context import Call
-from ..domain import login, second_factor, sessions
+from ..domain import login, second_factor, sessions, throttles
 from ..envelope import ApiError, Reply
 
 
@@ -24,8 +24,20 @@ async def init(call: Call) -> Reply:
 
 async def login_(call: Call) -> Reply:
     session = _own_session(call)
-    user = await login.authenticate_user(call.db, call.services.passwords, call.domain, call.params)
+    name = login.throttled_name(call.params)
+    if name is not None:
+        with call.db.read() as db:
+            throttles.ensure_allowed(db, "login", name)
+    try:
+        user = await login.authenticate_user(call.db, call.services.passwords, call.domain, call.params)
+    except ApiError as refused:
+        if name is not None and refused.status == HTTPStatus.FORBIDDEN:
+            with call.db.write() as db:
+                throttles.count(db, "login", name)
+        raise
     with call.db.write() as db:
+        if name is not None:
+            throttles.clear(db, "login", name)
         login.ensure_may_log_in(db, call.domain, user)
         held = second_factor.hold_for_login(db, call.domain, session, user, call.settings.secret)
         if held is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from ..context import Call
-from ..domain import second_factor, totp, users, webauthn_devices
+from ..domain import second_factor, throttles, totp, users, webauthn_devices
 from ..domain.sessions import Session
 from ..envelope import ApiError, Reply
 
@@ -44,12 +44,23 @@ async def authorizelogin(call: Call) -> Reply:
     session = _session(call)
     host = call.params["host"]
     credential = webauthn_devices.parse_assertion(call.params["token"])
-    with call.db.write() as db:
+    with call.db.read() as db:
         held = second_factor.u2f_challenge(db, session)
-        if host != held.host:
-            raise ApiError(HTTPStatus.FORBIDDEN, f"this login's U2F challenge is for host {held.host}, not {host}")
-        webauthn_devices.verify_login(db, held.user_id, credential, held.challenge, host)
-        result = second_factor.complete_login(db, session, call.settings.session_ttl)
+        throttles.ensure_allowed(db, "authorizelogin", held.user_id)
+    try:
+        with call.db.write() as db:
+            held = second_factor.u2f_challenge(db, session)
+            if host != held.host:
+                raise ApiError(HTTPStatus.FORBIDDEN, f"this login's U2F challenge is for host {held.host}, not {host}")
+            webauthn_devices.verify_login(db, held.user_id, credential, held.challenge, host)
+            result = second_factor.complete_login(db, session, call.settings.session_ttl)
+            throttles.clear(db, "authorizelogin", held.user_id)
+    except ApiError as refused:
+        # The refused assertion's transaction is rolled back: the count needs its own.
+        if refused.status == HTTPStatus.FORBIDDEN:
+            with call.db.write() as db:
+                throttles.count(db, "authorizelogin", held.user_id)
+        raise
     return Reply(result)
 
 
