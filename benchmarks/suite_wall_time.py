@@ -6,7 +6,9 @@
 Runs `uv run pytest --target replay` and `uv run pytest` (the bundled reference server) one
 after the other, each --repeat times, and prints a table of wall times. `--runs` picks
 among them and `scenarios` (`uv run pytest tests/scenarios`, the hand-written flows alone,
-against the bundled reference server). The runs' reports go
+against the bundled reference server) and `selftest` (`uv run tox -e selftest`). Beside the
+wall time, the CPU time (user + sys of the run and every process it started), which a
+loaded machine changes less. The runs' reports go
 to a temporary directory that is removed afterwards, so the script writes nothing.
 Exit status: 0 when every run ran (whatever its tests found), 2 on bad options or when
 `uv` cannot be started.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,6 +33,8 @@ RUNS = {
     "replay": ["uv", "run", "pytest", "--target", "replay"],
     "reference": ["uv", "run", "pytest"],
     "scenarios": ["uv", "run", "pytest", "tests/scenarios"],
+    # The unit tests of the engine and of the server, as tox runs them (ruff first).
+    "selftest": ["uv", "run", "tox", "-e", "selftest", "--"],
 }
 DEFAULT_RUNS = "replay,reference"
 # pytest's last line, with or without the "=====" banner (-q drops it).
@@ -41,6 +46,7 @@ SUMMARY = re.compile(r"^=*\s*(\S.*?(?:passed|failed|errors?|skipped|no tests ran
 class Timing:
     name: str
     seconds: list[float]
+    cpu_seconds: list[float]
     exit_codes: list[int]
     outcome: str
 
@@ -62,7 +68,14 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     return args, extra
 
 
-def time_run(command: list[str], report_dir: str) -> tuple[float, int, str]:
+def children_cpu_seconds() -> float:
+    # Every finished descendant counts, not just the child: pytester's and tox's subprocesses.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_run(command: list[str], report_dir: str) -> tuple[float, float, int, str]:
+    cpu_before = children_cpu_seconds()
     started = time.perf_counter()
     # The environment, not "--report-dir DIR": pytest reads path-like arguments when it
     # looks for the rootdir, before plugin options are known, and DIR would become it.
@@ -70,12 +83,13 @@ def time_run(command: list[str], report_dir: str) -> tuple[float, int, str]:
     finished = subprocess.run([*command, "-q"], cwd=ROOT, env=environment,
                               capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
+    cpu = children_cpu_seconds() - cpu_before
     found = SUMMARY.findall(finished.stdout)
     if found:
-        return elapsed, finished.returncode, found[-1]
+        return elapsed, cpu, finished.returncode, found[-1]
     # No summary: pytest stopped early (bad option, collection error); show why.
     last = (finished.stderr.strip() or finished.stdout.strip() or "no output").splitlines()[-1]
-    return elapsed, finished.returncode, f"(stopped early) {last[:100]}"
+    return elapsed, cpu, finished.returncode, f"(stopped early) {last[:100]}"
 
 
 def measure(repeat: int, extra: list[str], runs: list[str]) -> list[Timing]:
@@ -83,10 +97,11 @@ def measure(repeat: int, extra: list[str], runs: list[str]) -> list[Timing]:
     with tempfile.TemporaryDirectory(prefix="nexx-bench-") as report_dir:
         for name in runs:
             command = RUNS[name]
-            timing = Timing(name, [], [], "")
+            timing = Timing(name, [], [], [], "")
             for _ in range(repeat):
-                seconds, code, outcome = time_run([*command, *extra], report_dir)
+                seconds, cpu, code, outcome = time_run([*command, *extra], report_dir)
                 timing.seconds.append(seconds)
+                timing.cpu_seconds.append(cpu)
                 timing.exit_codes.append(code)
                 timing.outcome = outcome
             timings.append(timing)
@@ -94,11 +109,12 @@ def measure(repeat: int, extra: list[str], runs: list[str]) -> list[Timing]:
 
 
 def print_table(timings: list[Timing]) -> None:
-    print(f"{'target':<10} {'runs':>4} {'median s':>9} {'min s':>7} {'max s':>7}  exit  last outcome")
+    print(f"{'target':<10} {'runs':>4} {'median s':>9} {'min s':>7} {'max s':>7} {'cpu s':>6}  exit  last outcome")
     for t in timings:
         codes = ",".join(str(code) for code in sorted(set(t.exit_codes)))
         print(f"{t.name:<10} {len(t.seconds):>4} {statistics.median(t.seconds):>9.1f} "
-              f"{min(t.seconds):>7.1f} {max(t.seconds):>7.1f}  {codes:<4}  {t.outcome}")
+              f"{min(t.seconds):>7.1f} {max(t.seconds):>7.1f} {statistics.median(t.cpu_seconds):>6.1f}  "
+              f"{codes:<4}  {t.outcome}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,8 +52,9 @@ class Database:
         self._lock = threading.Lock()
         with self.write() as db:
             db.execute("PRAGMA journal_mode=WAL")
-        for schema in collect_schemas():
-            self._connection().executescript(schema)
+        # All tables in one transaction: statement by statement, each was its own commit
+        # and fsync, a third of a second for every server start.
+        self._connection().executescript("BEGIN;\n" + "\n".join(collect_schemas()) + "\nCOMMIT;")
 
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)

@@ -1,104 +1,66 @@
-"""Fixtures of the reference server tests: a real server on a free port, a real SMTP
-sink, and a signing client that checks every answer against the contract."""
+"""Fixtures of the reference server tests: one real server on a free port for the session,
+the suite's own SMTP and SMS sinks, and the suite's signed client (NexxClient) with the
+contract check on every answer."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email import message_from_bytes, policy
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
-from jsonschema import Draft202012Validator
 
-from nexx_reference.contract import Operation, load_operations
+from nexx_conformance.channels.sms_webhook import SmsWebhookSink
+from nexx_conformance.channels.smtp_sink import SmtpSink
+from nexx_conformance.client import NexxClient, Session
+from nexx_conformance.contract_check import ContractCheck
+from nexx_conformance.envelope import ApiResponse
+from nexx_conformance.signing import signed_headers
+from nexx_conformance.status import CREATED
 from nexx_reference.server import RunningServer, start_in_thread
 from nexx_reference.settings import DomainSettings, Settings
-from nexx_reference.validation import FORMATS
+from nexx_reference.storage import Database
 
 SECRET = "reference-test-secret"
 ETERNAL_CID = "eternal-backend-session-0001"
+PASSWORD = "correct-horse-7"
 MANUAL_DOMAIN = 4711  # AutoAuthorize off: accounts wait for /user/authorize
 AUTO_DOMAIN = 4712  # AutoAuthorize on: registering logs in
-LINK = re.compile(r"https://[^/\s]+/(authorize|resetpassword)/([A-Za-z0-9_-]{20,})")
-
-
-@dataclass
-class Mail:
-    to: str
-    kind: str
-    text: str
-
-    def token(self) -> str:
-        match = LINK.search(self.text)
-        assert match, f"no link in the {self.kind} mail"
-        return match.group(2)
-
-
-@dataclass
-class Mailbox:
-    """Mail the server delivered over SMTP, in order of arrival."""
-
-    host: str
-    port: int
-    mails: list[Mail] = field(default_factory=list)
-    arrived: threading.Condition = field(default_factory=threading.Condition)
-
-    async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
-        text = message.get_body(preferencelist=("plain",)).get_content()
-        with self.arrived:
-            for recipient in envelope.rcpt_tos:
-                self.mails.append(Mail(recipient, str(message["X-Nexx-Mail-Type"]), text))
-            self.arrived.notify_all()
-        return "250 OK"
-
-    def wait_for(self, to: str, kind: str, timeout: float = 5.0) -> Mail:
-        deadline = time.monotonic() + timeout
-        with self.arrived:
-            while True:
-                for mail in self.mails:
-                    if mail.to == to and mail.kind == kind:
-                        return mail
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"no {kind} mail to {to} within {timeout} s")
-                self.arrived.wait(left)
-
-    def to(self, address: str) -> list[Mail]:
-        with self.arrived:
-            return [mail for mail in self.mails if mail.to == address]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+RESTRICTED_DOMAIN = 4713  # AutoAuthorize on, UGC restricted: autoPublish is ignored
+SMS_DOMAIN = 4721  # AutoAuthorize on, SMS two-factor
+PLAIN_DOMAIN = 4722  # AutoAuthorize on, no two-factor: the SMS domain's counterpart
+# Every domain the session's server serves: the tests that need other server-wide settings
+# (no SMTP, a session lifetime of 1 s, a broken SMS webhook) start their own server.
+DOMAINS = (
+    DomainSettings(MANUAL_DOMAIN),
+    DomainSettings(AUTO_DOMAIN, autoauthorize=True),
+    DomainSettings(RESTRICTED_DOMAIN, autoauthorize=True, ugcrestricted=True),
+    DomainSettings(SMS_DOMAIN, autoauthorize=True, twofactor="sms"),
+    DomainSettings(PLAIN_DOMAIN, autoauthorize=True),
+)
 
 
 @pytest.fixture(scope="session")
-def mailbox() -> Iterator[Mailbox]:
-    """A real SMTP sink (aiosmtpd) on a free loopback port."""
-    box = Mailbox("127.0.0.1", free_port())
-    # Controller(port=0) fails its ready check: bind a known free port, name the host.
-    controller = Controller(box, hostname=box.host, port=box.port)
-    controller.start()
-    yield box
-    controller.stop()
+def mailbox() -> Iterator[SmtpSink]:
+    """The suite's SMTP sink on a free loopback port."""
+    sink = SmtpSink()
+    yield sink
+    sink.close()
 
 
-def make_settings(mailbox: Mailbox | None = None, **overrides: Any) -> Settings:
+@pytest.fixture(scope="session")
+def sms_sink() -> Iterator[SmsWebhookSink]:
+    """The suite's SMS webhook sink on a free loopback port."""
+    sink = SmsWebhookSink()
+    yield sink
+    sink.close()
+
+
+def make_settings(mailbox: SmtpSink | None = None, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "domains": (DomainSettings(MANUAL_DOMAIN), DomainSettings(AUTO_DOMAIN, autoauthorize=True)),
-        "secret": SECRET, "eternal_cid": ETERNAL_CID, "db_path": None,
+        "domains": DOMAINS[:2], "secret": SECRET, "eternal_cid": ETERNAL_CID, "db_path": None,
         "smtp": (mailbox.host, mailbox.port) if mailbox else None, "sms_webhook": None,
         "port": 0, "password_hash_cost": "cheapest",
     }
@@ -107,73 +69,62 @@ def make_settings(mailbox: Mailbox | None = None, **overrides: Any) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def server(mailbox: Mailbox) -> Iterator[RunningServer]:
-    """The reference server on a free port, mailing to the mailbox."""
-    with start_in_thread(make_settings(mailbox)) as running:
+def server(mailbox: SmtpSink, sms_sink: SmsWebhookSink) -> Iterator[RunningServer]:
+    """The reference server on a free port serving DOMAINS, mailing to the mailbox and
+    texting to the SMS sink."""
+    with start_in_thread(make_settings(mailbox, domains=DOMAINS, sms_webhook=sms_sink.url)) as running:
         yield running
 
 
 @pytest.fixture(scope="session")
-def operations() -> list[Operation]:
-    """The contract's operations, as the server reads them."""
-    return load_operations()
+def storage(server: RunningServer) -> Database:
+    """The server's database: what a test moves into the past or looks for after a call."""
+    return server.app.state.services.db
 
 
-class Api:
-    """Signs each call like a nexx client and checks every answer against the contract."""
-
-    def __init__(self, base_url: str, operations: list[Operation], domain: int = MANUAL_DOMAIN) -> None:
-        self.base_url, self.domain = base_url, domain
-        self.http = httpx.Client(base_url=base_url, timeout=30)
-        self._routes = [(op, re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", op.path) + "$")) for op in operations]
-
-    def call(self, method: str, path: str, cid: str | None = None, *, signed: bool = True,
-             domain: int | None = None, token: str | None = None, **kwargs: Any) -> httpx.Response:
-        """`path` below the domain, e.g. "user/authorize/abc"; signs with its OPERATION segment."""
-        domain = self.domain if domain is None else domain
-        headers = dict(kwargs.pop("headers", {}))
-        if cid is not None:
-            headers["X-Request-CID"] = cid
-        if signed:
-            operation = path.split("/")[1]
-            headers["X-Request-Token"] = token or hashlib.md5(f"{operation}{domain}{SECRET}".encode()).hexdigest()
-        response = self.http.request(method, f"/{domain}/{path}", headers=headers, **kwargs)
-        self.check_against_contract(method, f"/{domain}/{path}", response)
-        return response
-
-    def check_against_contract(self, method: str, path: str, response: httpx.Response) -> None:
-        body = response.json()
-        assert body["metadata"]["status"] == response.status_code
-        operation = next((op for op, rx in self._routes if op.method == method and rx.match(path)), None)
-        if operation is None:
-            return
-        spec = operation.responses.get(str(response.status_code))
-        assert spec is not None, f"{operation.operation_id}: status {response.status_code} is not in the contract"
-        schema = spec["content"]["application/json"]["schema"]
-        errors = list(Draft202012Validator(schema, format_checker=FORMATS).iter_errors(body))
-        assert not errors, f"{operation.operation_id} {response.status_code}: {errors[0].message} at {list(errors[0].path)}"
-
-    def new_session(self, domain: int | None = None) -> str:
-        response = self.call("POST", "session/init", signed=False, domain=domain,
-                             data={"nxp_devh": uuid.uuid4().hex})
-        assert response.status_code == 201, response.text
-        return response.json()["result"]["general"]["cid"]
+def client_of(base_url: str, domain: int) -> NexxClient:
+    """The suite's client of `domain`, signing with SECRET; every answer it receives is
+    checked against the contract (undocumented status, schema, metadata.status)."""
+    return NexxClient(base_url, domain, SECRET, observers=[ContractCheck(base_url)])
 
 
 @pytest.fixture(scope="session")
-def api(server: RunningServer, operations: list[Operation]) -> Api:
-    """A signing client of the manual-authorization domain (4711)."""
-    return Api(server.base_url, operations)
+def api(server: RunningServer) -> Iterator[NexxClient]:
+    """A signed client of the manual-authorization domain (4711)."""
+    client = client_of(server.base_url, MANUAL_DOMAIN)
+    yield client
+    client.close()
 
 
 @pytest.fixture(scope="session")
-def auto_api(server: RunningServer, operations: list[Operation]) -> Api:
-    """A signing client of the AutoAuthorize domain (4712)."""
-    return Api(server.base_url, operations, AUTO_DOMAIN)
+def auto_api(api: NexxClient) -> NexxClient:
+    """A signed client of the AutoAuthorize domain (4712)."""
+    return api.for_domain(AUTO_DOMAIN)
+
+
+def send_raw(client: NexxClient, method: str, path: str, *, cid: str | None = None,
+             signed: bool = True, domain: int | str | None = None, **request: Any) -> ApiResponse:
+    """A request the suite client cannot build (a JSON body, bytes that are not UTF-8, a
+    domain id that is no integer), sent with httpx; the client's observers see the answer
+    like every other, so it is checked against the contract too."""
+    domain = client.domain_id if domain is None else domain
+    headers = signed_headers(path, domain, SECRET, cid) if signed else {}
+    headers.update(request.pop("headers", {}))
+    response = httpx.request(method, f"{client.base_url}/{domain}/{path}", headers=headers, **request)
+    answer = ApiResponse.from_httpx(response)
+    for observe in client.observers:
+        observe(answer)
+    return answer
 
 
 def unique_name(prefix: str = "user") -> str:
     return f"{prefix}_{uuid.uuid4().hex[:12]}"
+
+
+def new_account(prefix: str = "user") -> dict[str, str]:
+    """The form fields of a new account: a unique username, its email and PASSWORD."""
+    name = unique_name(prefix)
+    return {"username": name, "email": f"{name}@example.org", "password": PASSWORD}
 
 
 @dataclass
@@ -182,16 +133,19 @@ class Account:
     email: str
     password: str
     user_id: int
-    cid: str  # a session logged in as this account
+    session: Session  # logged in as this account
+
+
+def register(client: NexxClient, **extra: Any) -> Account:
+    """A fresh account of the client's (AutoAuthorize) domain, its session logged in."""
+    fields = {**new_account(), **extra}
+    session = client.init(nxp_devh=uuid.uuid4().hex)
+    answer = session.post("user/register", **fields)
+    assert answer.status == CREATED, answer.describe()
+    return Account(fields["username"], fields["email"], fields["password"], answer.result["user"]["ID"], session)
 
 
 @pytest.fixture
-def logged_in_user(auto_api: Api) -> Account:
+def logged_in_user(auto_api: NexxClient) -> Account:
     """A fresh account of the AutoAuthorize domain, with a session logged in as it."""
-    name = unique_name()
-    account = {"username": name, "email": f"{name}@example.org", "password": "correct-horse-7"}
-    cid = auto_api.new_session()
-    response = auto_api.call("POST", "user/register", cid, data=account)
-    assert response.status_code == 201, response.text
-    user_id = response.json()["result"]["user"]["ID"]
-    return Account(name, account["email"], account["password"], user_id, cid)
+    return register(auto_api)

@@ -7,20 +7,21 @@ tests/scenarios/test_account_lifecycle.py.
 
 from __future__ import annotations
 
-from http import HTTPStatus
+from nexx_conformance.status import OK
+from nexx_reference.storage import Database
 
-from .conftest import Account, Api
+from .conftest import Account
 
 
-def test_unregister_leaves_no_row_of_the_user(auto_api: Api, logged_in_user: Account, server) -> None:
-    auto_api.call("PUT", "user/updatechannelsubscriptions", logged_in_user.cid, params={"channel": 5, "viamail": 1})
-    auto_api.call("POST", "user/requesttakeout", logged_in_user.cid)
-    auto_api.call("POST", "interactions/addlike", logged_in_user.cid, data={"item": 1, "streamtype": "video"})
+def test_unregister_leaves_no_row_of_the_user(logged_in_user: Account, storage: Database) -> None:
+    session = logged_in_user.session
+    session.put("user/updatechannelsubscriptions?channel=5&viamail=1")
+    session.post("user/requesttakeout")
+    session.post("interactions/addlike", item=1, streamtype="video")
 
-    response = auto_api.call("DELETE", "user/unregister", logged_in_user.cid)
-    assert response.status_code == HTTPStatus.OK
+    assert session.delete("user/unregister").status == OK
 
-    with server.app.state.services.db.read() as db:
+    with storage.read() as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         for table in tables:
             columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})")]

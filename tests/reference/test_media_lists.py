@@ -9,11 +9,12 @@ tests/scenarios/test_media_lists.py.
 from __future__ import annotations
 
 import time
-from http import HTTPStatus
 
-from nexx_reference.server import RunningServer
+from nexx_conformance.client import NexxClient
+from nexx_conformance.status import NOT_FOUND, OK
+from nexx_reference.storage import Database
 
-from .conftest import Account, Api
+from .conftest import Account, register
 from .media_steps import (
     BOATS_IMAGE,
     BRIEFING_AUDIO,
@@ -22,41 +23,39 @@ from .media_steps import (
     interact,
     listed,
     media_list,
-    register,
 )
 
 
-def test_historyformerge_max_days_leaves_out_older_watches(auto_api: Api, logged_in_user: Account,
-                                                           server: RunningServer) -> None:
-    interact(auto_api, logged_in_user, "addtowatched", SUNSET_VIDEO, progress=183)
-    interact(auto_api, logged_in_user, "addtowatched", BRIEFING_AUDIO, progress=1200)
-    interact(auto_api, logged_in_user, "addtowatched", BOATS_IMAGE)
+def test_historyformerge_max_days_leaves_out_older_watches(auto_api: NexxClient, logged_in_user: Account,
+                                                           storage: Database) -> None:
+    interact(logged_in_user, "addtowatched", SUNSET_VIDEO, progress=183)
+    interact(logged_in_user, "addtowatched", BRIEFING_AUDIO, progress=1200)
+    interact(logged_in_user, "addtowatched", BOATS_IMAGE)
     # Watched 40 days ago: the storage is backdated, as no client can watch in the past.
-    with server.app.state.services.db.write() as db:
+    with storage.write() as db:
         db.execute("UPDATE interactions SET added = ? WHERE user_id = ? AND list = 'history' AND gid ="
                    " (SELECT gid FROM media_items WHERE domain = ? AND streamtype = 'image' AND item_id = 1)",
-                   (time.time() - 40 * 86400, logged_in_user.user_id, auto_api.domain))
-    recent = media_list(auto_api, logged_in_user.cid, "historyformerge", maxDays=30)["result"]
+                   (time.time() - 40 * 86400, logged_in_user.user_id, auto_api.domain_id))
+    recent = media_list(logged_in_user.session, "historyformerge", maxDays=30).result
     assert [entry["streamtype"] for entry in recent] == ["audio", "video"]
 
 
-def test_anonymous_search_has_no_history_and_unpublished_items_stay_hidden(auto_api: Api,
+def test_anonymous_search_has_no_history_and_unpublished_items_stay_hidden(auto_api: NexxClient,
                                                                             logged_in_user: Account) -> None:
-    auto_api.call("POST", "user/addarticle", logged_in_user.cid, data={"title": "Zanzibar harbour draft"})
-    for cid in (auto_api.new_session(), logged_in_user.cid):
-        response = auto_api.call("GET", "media/byquery/zanzibar", cid)
-        assert response.status_code == HTTPStatus.OK and response.json()["result"] == []
+    logged_in_user.session.post("user/addarticle", title="Zanzibar harbour draft")
+    for session in (auto_api.init(), logged_in_user.session):
+        answer = session.get("media/byquery/zanzibar")
+        assert answer.status == OK and answer.result == []
 
 
-def test_unregister_removes_the_users_items_from_other_lists(auto_api: Api, logged_in_user: Account) -> None:
-    created = auto_api.call("POST", "user/addplaylist", logged_in_user.cid,
-                            data={"title": "Gone soon", "autoPublish": 1}).json()["result"]
+def test_unregister_removes_the_users_items_from_other_lists(auto_api: NexxClient, logged_in_user: Account) -> None:
+    created = logged_in_user.session.post("user/addplaylist", title="Gone soon", autoPublish=1).result
     fan = register(auto_api)
-    interact(auto_api, fan, "addtofavourites", (created["ID"], "playlist"))
-    assert listed(auto_api, fan, "favourites") == [(created["ID"], "playlist")]
-    assert auto_api.call("DELETE", "user/unregister", logged_in_user.cid).status_code == HTTPStatus.OK
-    assert listed(auto_api, fan, "favourites") == []
-    assert eternal_list(auto_api, "uploads", forUserID=logged_in_user.user_id).status_code == HTTPStatus.NOT_FOUND
+    interact(fan, "addtofavourites", (created["ID"], "playlist"))
+    assert listed(fan, "favourites") == [(created["ID"], "playlist")]
+    assert logged_in_user.session.delete("user/unregister").status == OK
+    assert listed(fan, "favourites") == []
+    assert eternal_list(auto_api, "uploads", forUserID=logged_in_user.user_id).status == NOT_FOUND
     # The removed playlist's id is not given to the next one: a stale reference names nothing.
-    after = auto_api.call("POST", "user/addplaylist", fan.cid, data={"title": "Mine"}).json()["result"]
+    after = fan.session.post("user/addplaylist", title="Mine").result
     assert after["ID"] > created["ID"]

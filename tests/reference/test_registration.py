@@ -8,48 +8,51 @@ uniqueness) are scenarios: tests/scenarios/test_register_*.py, test_uniqueness.p
 from __future__ import annotations
 
 import hashlib
-from http import HTTPStatus
 
-from .conftest import ETERNAL_CID, Api, Mailbox, unique_name
+import pytest
+
+from nexx_conformance.channels import NoMessage
+from nexx_conformance.channels.smtp_sink import SmtpSink
+from nexx_conformance.client import NexxClient
+from nexx_conformance.status import NOT_FOUND, OK
+from nexx_reference.storage import Database
+
+from .conftest import ETERNAL_CID, new_account
 
 
-def new_account(prefix: str = "reg") -> dict[str, str]:
-    name = unique_name(prefix)
-    return {"username": name, "email": f"{name}@example.org", "password": "correct-horse-7"}
-
-
-def test_expired_authorize_token_is_404_like_an_unknown_one(api: Api, mailbox: Mailbox, server) -> None:
-    account = new_account()
-    api.call("POST", "user/register", api.new_session(), data=account)
-    token = mailbox.wait_for(account["email"], "authorize").token()
-    with server.app.state.services.db.write() as db:  # the storage: a scenario cannot age a token
+def test_expired_authorize_token_is_404_like_an_unknown_one(api: NexxClient, mailbox: SmtpSink,
+                                                            storage: Database) -> None:
+    account = new_account("reg")
+    api.init().post("user/register", **account)
+    token = mailbox.wait_for(account["email"], "authorize").token
+    with storage.write() as db:  # the storage: a scenario cannot age a token
         db.execute("UPDATE mail_tokens SET expires = expires - 25 * 3600 WHERE token_hash = ?",
                    (hashlib.sha256(token.encode()).hexdigest(),))
-    expired = api.call("POST", f"user/authorize/{token}", api.new_session())
-    unknown = api.call("POST", "user/authorize/" + "A" * 43, api.new_session())
-    assert expired.status_code == unknown.status_code == HTTPStatus.NOT_FOUND
-    assert expired.json()["metadata"]["errorhint"] == unknown.json()["metadata"]["errorhint"]
+    expired = api.init().post(f"user/authorize/{token}")
+    unknown = api.init().post("user/authorize/" + "A" * 43)
+    assert expired.status == unknown.status == NOT_FOUND
+    assert expired.errorhint == unknown.errorhint
 
 
-def test_extra_registration_fields_are_stored(api: Api, server) -> None:
+def test_extra_registration_fields_are_stored(api: NexxClient, storage: Database) -> None:
     extras = {"vouchercode": "V-1", "affiliatepartner": "partner", "affiliateparam": "p1",
               "paymentRegistrationService": "svc", "connectedForm": 7}
-    response = api.call("POST", "user/register", api.new_session(), data={**new_account(), **extras})
-    user_id = response.json()["result"]["ID"]
-    with server.app.state.services.db.read() as db:  # the storage, not the API
+    user_id = api.init().post("user/register", **new_account("reg"), **extras).result["ID"]
+    with storage.read() as db:  # the storage, not the API
         row = db.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
     assert (row["vouchercode"], row["affiliatepartner"], row["affiliateparam"],
             row["paymentregistrationservice"], row["connectedform"]) == ("V-1", "partner", "p1", "svc", 7)
     assert row["password_hash"].startswith("$argon2id$")
 
 
-def test_resendwelcomemail_resends_a_still_valid_authorize_mail(api: Api, mailbox: Mailbox) -> None:
-    account = new_account()
-    user_id = api.call("POST", "user/register", api.new_session(), data=account).json()["result"]["ID"]
+def test_resendwelcomemail_resends_a_still_valid_authorize_mail(api: NexxClient, mailbox: SmtpSink) -> None:
+    account = new_account("reg")
+    user_id = api.init().post("user/register", **account).result["ID"]
     mailbox.wait_for(account["email"], "authorize")
-    response = api.call("POST", "user/resendwelcomemail", ETERNAL_CID, data={"forUserID": user_id})
-    assert response.status_code == HTTPStatus.OK
-    assert response.json()["result"] == {"status": "mailed", "mailtype": "authorize"}
-    mails = [m for m in mailbox.to(account["email"]) if m.kind == "authorize"]
-    assert len(mails) == 2
-    assert api.call("POST", f"user/authorize/{mails[1].token()}", api.new_session()).status_code == HTTPStatus.OK
+    answer = api.session(ETERNAL_CID).post("user/resendwelcomemail", forUserID=user_id)
+    assert answer.status == OK
+    assert answer.result == {"status": "mailed", "mailtype": "authorize"}
+    resent = mailbox.wait_for(account["email"], "authorize")
+    with pytest.raises(NoMessage):  # two mails in all, the first and the one resent
+        mailbox.wait_for(account["email"], "authorize", timeout=0)
+    assert api.init().post(f"user/authorize/{resent.token}").status == OK

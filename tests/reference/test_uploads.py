@@ -6,37 +6,39 @@ twice or as another user) is the scenario tests/scenarios/test_uploads.py."""
 from __future__ import annotations
 
 import time
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
+from nexx_conformance.client import NexxClient
+from nexx_conformance.envelope import ApiResponse
+from nexx_conformance.status import CREATED, FORBIDDEN, NOT_FOUND, OK, PAYLOAD_TOO_LARGE
 from nexx_reference.domain import uploads
 
-from .conftest import SECRET, Account, Api
+from .conftest import SECRET, Account
 from .media_steps import listed, media_list
 
 PICTURE = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def prepare(api: Api, account: Account, name: str = "IMG_2041.png", **fields: Any) -> dict[str, Any]:
-    response = api.call("POST", "user/prepareupload", account.cid, data={"file": name, **fields})
-    assert response.status_code == HTTPStatus.OK, response.text
-    return response.json()["result"]
+def prepare(account: Account, name: str = "IMG_2041.png", **fields: Any) -> dict[str, Any]:
+    answer = account.session.post("user/prepareupload", file=name, **fields)
+    assert answer.status == OK, answer.describe()
+    return answer.result
 
 
-def put(api: Api, url: str, content: bytes = PICTURE) -> httpx.Response:
+def put(api: NexxClient, url: str, content: bytes = PICTURE) -> ApiResponse:
     """PUT the bytes to an upload URL: no session headers, the signature is the authorization."""
-    response = api.http.put(url, content=content)
-    assert response.json()["metadata"]["status"] == response.status_code
-    return response
+    answer = api.transfer("PUT", url, content)
+    assert answer.metadata["status"] == answer.status
+    return answer
 
 
-def finish(api: Api, account: Account, expect: int = HTTPStatus.OK, **fields: Any) -> dict[str, Any] | None:
-    response = api.call("POST", "user/finishupload", account.cid, data=fields)
-    assert response.status_code == expect, response.text
-    return response.json()["result"]
+def finish(account: Account, expect: int = OK, **fields: Any) -> dict[str, Any] | None:
+    answer = account.session.post("user/finishupload", **fields)
+    assert answer.status == expect, answer.describe()
+    return answer.result
 
 
 def resigned(ticket: dict[str, Any], domain: int, **changes: int) -> str:
@@ -48,40 +50,42 @@ def resigned(ticket: dict[str, Any], domain: int, **changes: int) -> str:
     return parts._replace(query=urlencode({**values, "sig": sig})).geturl()
 
 
-def test_ticket_points_at_this_server_with_the_original_extension(auto_api: Api, logged_in_user: Account) -> None:
-    ticket = prepare(auto_api, logged_in_user, "holiday.JPG")
+def test_ticket_points_at_this_server_with_the_original_extension(auto_api: NexxClient,
+                                                                  logged_in_user: Account) -> None:
+    ticket = prepare(logged_in_user, "holiday.JPG")
     assert ticket["file"].endswith(".jpg") and ticket["method"] == "PUT"
-    assert ticket["uploadURL"].startswith(f"{auto_api.base_url}/{auto_api.domain}/upload/{ticket['file']}?")
+    assert ticket["uploadURL"].startswith(f"{auto_api.base_url}/{auto_api.domain_id}/upload/{ticket['file']}?")
     assert 0 < ticket["expires"] - time.time() <= 15 * 60 and ticket["maxSize"] == 20 * 1024 * 1024
 
 
-def test_an_image_is_its_own_cover_and_not_a_clip(auto_api: Api, logged_in_user: Account) -> None:
-    ticket = prepare(auto_api, logged_in_user, "boats.png", fromCapture=1)
+def test_an_image_is_its_own_cover_and_not_a_clip(auto_api: NexxClient, logged_in_user: Account) -> None:
+    ticket = prepare(logged_in_user, "boats.png", fromCapture=1)
     put(auto_api, ticket["uploadURL"])
-    result = finish(auto_api, logged_in_user, file=ticket["file"], context="image")
-    [entry] = media_list(auto_api, logged_in_user.cid, "uploads")["result"]
+    result = finish(logged_in_user, file=ticket["file"], context="image")
+    [entry] = media_list(logged_in_user.session, "uploads").result
     assert entry["general"]["title"] == "boats.png"  # the original file name when no mediaTitle is sent
     assert (entry["general"]["ID"], entry["general"]["streamtype"]) == (result["item"], "image")
-    served = auto_api.http.get(entry["imagedata"]["thumb"])
-    assert (served.status_code, served.content, served.headers["content-type"]) == (200, PICTURE, "image/png")
-    assert listed(auto_api, logged_in_user, "clips") == []
+    # Raw httpx: the suite client reads answers as text envelopes, the thumbnail is bytes.
+    served = httpx.get(entry["imagedata"]["thumb"])
+    assert (served.status_code, served.content, served.headers["content-type"]) == (OK, PICTURE, "image/png")
+    assert listed(logged_in_user, "clips") == []
 
 
-def test_an_expired_upload_url_is_403(auto_api: Api, logged_in_user: Account) -> None:
-    ticket = prepare(auto_api, logged_in_user)
-    response = put(auto_api, resigned(ticket, auto_api.domain, expires=int(time.time()) - 1))
-    assert response.status_code == HTTPStatus.FORBIDDEN
-    assert "expired" in response.json()["metadata"]["errorhint"]
+def test_an_expired_upload_url_is_403(auto_api: NexxClient, logged_in_user: Account) -> None:
+    ticket = prepare(logged_in_user)
+    answer = put(auto_api, resigned(ticket, auto_api.domain_id, expires=int(time.time()) - 1))
+    assert answer.status == FORBIDDEN
+    assert "expired" in answer.errorhint
 
 
-def test_a_file_larger_than_the_limit_is_413(auto_api: Api, logged_in_user: Account) -> None:
-    ticket = prepare(auto_api, logged_in_user)
-    small_limit = resigned(ticket, auto_api.domain, max=16)
-    assert put(auto_api, small_limit, b"x" * 17).status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
-    assert put(auto_api, small_limit, b"x" * 16).status_code == HTTPStatus.CREATED
+def test_a_file_larger_than_the_limit_is_413(auto_api: NexxClient, logged_in_user: Account) -> None:
+    ticket = prepare(logged_in_user)
+    small_limit = resigned(ticket, auto_api.domain_id, max=16)
+    assert put(auto_api, small_limit, b"x" * 17).status == PAYLOAD_TOO_LARGE
+    assert put(auto_api, small_limit, b"x" * 16).status == CREATED
 
 
-def test_upload_url_of_an_unknown_domain_is_404(auto_api: Api, logged_in_user: Account) -> None:
-    ticket = prepare(auto_api, logged_in_user)
-    response = put(auto_api, ticket["uploadURL"].replace(f"/{auto_api.domain}/upload/", "/99/upload/"))
-    assert response.status_code == HTTPStatus.NOT_FOUND
+def test_upload_url_of_an_unknown_domain_is_404(auto_api: NexxClient, logged_in_user: Account) -> None:
+    ticket = prepare(logged_in_user)
+    answer = put(auto_api, ticket["uploadURL"].replace(f"/{auto_api.domain_id}/upload/", "/99/upload/"))
+    assert answer.status == NOT_FOUND

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 import pytest
 
-from .conftest import ETERNAL_CID, Account, Api
+from nexx_conformance.client import NexxClient
+from nexx_conformance.status import BAD_REQUEST, NOT_FOUND
+
+from .conftest import ETERNAL_CID, Account, send_raw
 
 ACCOUNT = {"username": "valid_name", "email": "valid@example.org", "password": "correct-horse-7"}
 
@@ -26,59 +27,60 @@ ACCOUNT = {"username": "valid_name", "email": "valid@example.org", "password": "
     pytest.param({"connectedForm": "334714702617342967808"}, "integer 334714702617342967808 is out of range",
                  id="beyond-64-bits-is-400-not-500"),
 ])
-def test_register_input_rules(api: Api, change: dict, hint: str) -> None:
-    data = {k: v for k, v in {**ACCOUNT, **change}.items() if v is not None}
-    response = api.call("POST", "user/register", api.new_session(), data=data)
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json()["metadata"]["errorhint"].startswith(hint)
+def test_register_input_rules(api: NexxClient, change: dict, hint: str) -> None:
+    fields = {k: v for k, v in {**ACCOUNT, **change}.items() if v is not None}
+    answer = api.init().post("user/register", **fields)
+    assert answer.status == BAD_REQUEST
+    assert answer.errorhint.startswith(hint)
 
 
-def test_social_login_needs_its_token(api: Api) -> None:
-    response = api.call("POST", "session/login", api.new_session(), data={"provider": "google"})
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json()["metadata"]["errorhint"] == "parameter 'token' is required"
+def test_social_login_needs_its_token(api: NexxClient) -> None:
+    answer = api.init().post("session/login", provider="google")
+    assert answer.status == BAD_REQUEST
+    assert answer.errorhint == "parameter 'token' is required"
 
 
-def test_query_integer_below_minimum(auto_api: Api, logged_in_user: Account) -> None:
-    response = auto_api.call("PUT", "user/updatechannelsubscriptions", logged_in_user.cid, params={"channel": 0})
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json()["metadata"]["errorhint"] == "parameter 'channel' must be at least 1"
+def test_query_integer_below_minimum(logged_in_user: Account) -> None:
+    answer = logged_in_user.session.put("user/updatechannelsubscriptions?channel=0")
+    assert answer.status == BAD_REQUEST
+    assert answer.errorhint == "parameter 'channel' must be at least 1"
 
 
-def test_path_token_too_short(api: Api) -> None:
-    response = api.call("POST", "user/authorize/short", api.new_session())
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "parameter 'token'" in response.json()["metadata"]["errorhint"]
+def test_path_token_too_short(api: NexxClient) -> None:
+    answer = api.init().post("user/authorize/short")
+    assert answer.status == BAD_REQUEST
+    assert "parameter 'token'" in answer.errorhint
 
 
-def test_body_integer_for_the_eternal_session(api: Api) -> None:
-    response = api.call("POST", "user/resendwelcomemail", ETERNAL_CID, data={"forUserID": "abc"})
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json()["metadata"]["errorhint"] == "parameter 'forUserID' must be an integer"
+def test_body_integer_for_the_eternal_session(api: NexxClient) -> None:
+    answer = api.session(ETERNAL_CID).post("user/resendwelcomemail", forUserID="abc")
+    assert answer.status == BAD_REQUEST
+    assert answer.errorhint == "parameter 'forUserID' must be an integer"
 
 
-def test_a_json_body_is_refused(api: Api) -> None:
-    response = api.call("POST", "user/register", api.new_session(), json=ACCOUNT)
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "application/x-www-form-urlencoded" in response.json()["metadata"]["errorhint"]
+def test_a_json_body_is_refused(api: NexxClient) -> None:
+    # Raw: the suite client sends forms only.
+    answer = send_raw(api, "POST", "user/register", cid=api.init().cid, json=ACCOUNT)
+    assert answer.status == BAD_REQUEST
+    assert "application/x-www-form-urlencoded" in answer.errorhint
 
 
-def test_a_body_that_is_not_utf8_is_400_not_500(api: Api) -> None:
-    response = api.call("POST", "user/register", api.new_session(), content=b"username=\xff\xfe",
-                        headers={"Content-Type": "application/x-www-form-urlencoded"})
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+def test_a_body_that_is_not_utf8_is_400_not_500(api: NexxClient) -> None:
+    # Raw: the suite client encodes its fields as UTF-8.
+    answer = send_raw(api, "POST", "user/register", cid=api.init().cid, content=b"username=\xff\xfe",
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert answer.status == BAD_REQUEST
 
 
-def test_the_errorhint_never_echoes_a_password(api: Api) -> None:
-    response = api.call("POST", "user/register", api.new_session(), data={**ACCOUNT, "password": "x" * 200})
-    assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "x" * 20 not in response.text
+def test_the_errorhint_never_echoes_a_password(api: NexxClient) -> None:
+    answer = api.init().post("user/register", **{**ACCOUNT, "password": "x" * 200})
+    assert answer.status == BAD_REQUEST
+    assert "x" * 20 not in answer.text
 
 
 @pytest.mark.parametrize("domain", ["0", "-1", "abc", "99999999999"])
-def test_malformed_domain_ids_are_404(api: Api, domain: str) -> None:
-    import httpx
-
-    response = httpx.post(f"{api.base_url}/{domain}/session/init", data={"nxp_devh": "device-0001"})
-    assert response.status_code == HTTPStatus.NOT_FOUND
-    assert response.json()["metadata"]["errorhint"].startswith("unknown domain")
+def test_malformed_domain_ids_are_404(api: NexxClient, domain: str) -> None:
+    # Raw: the suite client's domain is an integer, "abc" is none.
+    answer = send_raw(api, "POST", "session/init", signed=False, domain=domain, data={"nxp_devh": "device-0001"})
+    assert answer.status == NOT_FOUND
+    assert answer.errorhint.startswith("unknown domain")
