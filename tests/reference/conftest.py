@@ -102,6 +102,12 @@ def auto_api(api: NexxClient) -> NexxClient:
     return api.for_domain(AUTO_DOMAIN)
 
 
+@pytest.fixture(scope="session")
+def sms_api(api: NexxClient) -> NexxClient:
+    """A signed client of the SMS two-factor domain (4721)."""
+    return api.for_domain(SMS_DOMAIN)
+
+
 def send_raw(client: NexxClient, method: str, path: str, *, cid: str | None = None,
              signed: bool = True, domain: int | str | None = None, **request: Any) -> ApiResponse:
     """A request the suite client cannot build (a JSON body, bytes that are not UTF-8, a

@@ -10,45 +10,35 @@ from http import HTTPStatus
 
 import pytest
 
-from nexx_reference.contract import Operation
+from nexx_conformance.client import NexxClient
+from nexx_reference.contract import load_operations
 from nexx_reference.domain.throttles import LIMITS
 from nexx_reference.storage import Database
 
-from .conftest import Account, Api
-from .second_factor_helpers import (  # noqa: F401 - fixtures are found by name
-    held_login,
-    new_phone,
-    register,
-    sms_api_fixture,
-    sms_sink_fixture,
-    storage_fixture,
-    two_factor_server_fixture,
-)
+from .conftest import Account
+from .test_two_factor_sms import held_login, registered_person
 
 
-def login(api: Api, name: str, password: str) -> int:
-    return api.call("POST", "session/login", api.new_session(),
-                    data={"username": name, "password": password}).status_code
+def login(api: NexxClient, name: str, password: str) -> int:
+    return api.init().login(name, password).status
 
 
-def assert_throttled(response, limit_window: int) -> None:
-    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS, response.text
-    assert 0 < int(response.headers["Retry-After"]) <= limit_window
+def assert_throttled(answer, limit_window: int) -> None:
+    assert answer.status == HTTPStatus.TOO_MANY_REQUESTS, answer.describe()
+    assert 0 < int(answer.headers["Retry-After"]) <= limit_window
 
 
-def test_failed_logins_throttle_the_name_even_with_the_right_password(auto_api: Api, logged_in_user: Account) -> None:
+def test_failed_logins_throttle_the_name_even_with_the_right_password(auto_api: NexxClient, logged_in_user: Account) -> None:
     limit = LIMITS["login"]
     for _ in range(limit.attempts):
         assert login(auto_api, logged_in_user.username, "wrong-horse-1") == HTTPStatus.FORBIDDEN
 
-    throttled = auto_api.call("POST", "session/login", auto_api.new_session(),
-                              data={"username": logged_in_user.username.upper(),
-                                    "password": logged_in_user.password})
+    throttled = auto_api.init().login(logged_in_user.username.upper(), logged_in_user.password)
 
     assert_throttled(throttled, limit.window)
 
 
-def test_an_unknown_name_is_throttled_like_a_known_one(auto_api: Api) -> None:
+def test_an_unknown_name_is_throttled_like_a_known_one(auto_api: NexxClient) -> None:
     limit = LIMITS["login"]
     for _ in range(limit.attempts):
         assert login(auto_api, "nobody_known_here", "wrong-horse-1") == HTTPStatus.FORBIDDEN
@@ -56,7 +46,7 @@ def test_an_unknown_name_is_throttled_like_a_known_one(auto_api: Api) -> None:
     assert login(auto_api, "nobody_known_here", "wrong-horse-1") == HTTPStatus.TOO_MANY_REQUESTS
 
 
-def test_a_successful_login_clears_the_count(auto_api: Api, logged_in_user: Account) -> None:
+def test_a_successful_login_clears_the_count(auto_api: NexxClient, logged_in_user: Account) -> None:
     limit = LIMITS["login"]
     for _ in range(limit.attempts - 1):
         login(auto_api, logged_in_user.username, "wrong-horse-1")
@@ -65,47 +55,47 @@ def test_a_successful_login_clears_the_count(auto_api: Api, logged_in_user: Acco
     assert login(auto_api, logged_in_user.username, "wrong-horse-1") == HTTPStatus.FORBIDDEN
 
 
-def test_wrong_passwords_throttle_verifypassword(auto_api: Api, logged_in_user: Account) -> None:
+def test_wrong_passwords_throttle_verifypassword(auto_api: NexxClient, logged_in_user: Account) -> None:
     limit = LIMITS["verifypassword"]
     for _ in range(limit.attempts):
-        answer = auto_api.call("POST", "user/verifypassword", logged_in_user.cid, data={"password": "wrong-horse-1"})
-        assert answer.json()["result"] == {"matches": 0}
+        answer = logged_in_user.session.post("user/verifypassword", password="wrong-horse-1")
+        assert answer.result == {"matches": 0}
 
-    throttled = auto_api.call("POST", "user/verifypassword", logged_in_user.cid,
-                              data={"password": logged_in_user.password})
+    throttled = logged_in_user.session.post("user/verifypassword", password=logged_in_user.password)
 
     assert_throttled(throttled, limit.window)
 
 
-def test_requestpass_is_throttled_per_account_information_found_or_not(auto_api: Api, logged_in_user: Account) -> None:
+def test_requestpass_is_throttled_per_account_information_found_or_not(auto_api: NexxClient, logged_in_user: Account) -> None:
     limit = LIMITS["requestpass"]
     for given in (logged_in_user.email, "nobody-throttled@example.org"):
         for _ in range(limit.attempts):
-            answer = auto_api.call("GET", "user/requestpass", auto_api.new_session(), params={"token": given})
-            assert answer.status_code == HTTPStatus.OK
+            answer = auto_api.init().get("user/requestpass", token=given)
+            assert answer.status == HTTPStatus.OK
 
-        throttled = auto_api.call("GET", "user/requestpass", auto_api.new_session(), params={"token": given})
+        throttled = auto_api.init().get("user/requestpass", token=given)
 
         assert_throttled(throttled, limit.window)
 
 
-def test_requestkeycode_is_throttled_per_user_until_the_window_ends(sms_api: Api, storage: Database) -> None:
+def test_requestkeycode_is_throttled_per_user_until_the_window_ends(sms_api: NexxClient, storage: Database) -> None:
     limit = LIMITS["requestkeycode"]
-    person = register(sms_api, phone=new_phone())
-    cid, _ = held_login(sms_api, person)
+    person = registered_person(sms_api)
+    session, _ = held_login(sms_api, person)
     for _ in range(limit.attempts):
-        assert sms_api.call("GET", "user/requestkeycode", cid).status_code == HTTPStatus.OK
+        assert session.get("user/requestkeycode").status == HTTPStatus.OK
 
-    assert_throttled(sms_api.call("GET", "user/requestkeycode", cid), limit.window)
+    assert_throttled(session.get("user/requestkeycode"), limit.window)
 
     with storage.write() as db:
         db.execute("UPDATE throttles SET window_ends = 0 WHERE scope = 'requestkeycode' AND subject = ?",
                    (str(person.user_id),))
-    assert sms_api.call("GET", "user/requestkeycode", cid).status_code == HTTPStatus.OK
+    assert session.get("user/requestkeycode").status == HTTPStatus.OK
 
 
 @pytest.mark.parametrize("scope", sorted(LIMITS))
-def test_every_limit_is_the_one_the_contract_states(scope: str, operations: list[Operation]) -> None:
+def test_every_limit_is_the_one_the_contract_states(scope: str) -> None:
+    operations = load_operations()
     stated = next(op.throttle for op in operations if op.operation_id == scope)
     assert stated is not None, f"{scope}: the contract states no x-nexx-throttle"
     assert (stated["attempts"], stated["window"]) == (LIMITS[scope].attempts, LIMITS[scope].window)

@@ -34,12 +34,6 @@ class Person:
 
 
 @pytest.fixture
-def sms_api(api: NexxClient) -> NexxClient:
-    """A signed client of the SMS two-factor domain."""
-    return api.for_domain(SMS_DOMAIN)
-
-
-@pytest.fixture
 def plain_api(api: NexxClient) -> NexxClient:
     """A signed client of the domain without SMS two-factor."""
     return api.for_domain(PLAIN_DOMAIN)
