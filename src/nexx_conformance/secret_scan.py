@@ -8,6 +8,7 @@ nothing slipped through: it reads the stored text, not the scrubber's intentions
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -46,11 +47,39 @@ def findings(text: str) -> Iterator[tuple[str, str]]:
                 yield rule, value
 
 
+def stored_text(path: Path) -> str:
+    """The cassette's text as the rules read it. A JSON cassette is decoded first: inside
+    it a body is one escaped string (a quote is \\"), and its headers are lists; they are
+    written out one per line in the YAML form the header rule reads."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix != ".json":
+        return text
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text  # not vcrpy's JSON: read as it is
+    return "\n".join(leaves(data))
+
+
+def leaves(value, key: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            yield from leaves(inner, name)
+    elif isinstance(value, list):
+        for inner in value:
+            if isinstance(inner, str) and key:
+                yield f"{key}:\n- '{inner}'"  # a header's values
+            else:
+                yield from leaves(inner, key)
+    elif isinstance(value, str):
+        yield value
+
+
 def scan(folder: Path) -> list[str]:
     """One line per finding: file, rule and the first characters of the value."""
     lines = []
     for path in sorted(p for p in folder.rglob("*") if p.suffix in CASSETTE_SUFFIXES):
-        for rule, value in findings(path.read_text(encoding="utf-8", errors="replace")):
+        for rule, value in findings(stored_text(path)):
             lines.append(f"{path}: {rule}: {value[:4]}... ({len(value)} characters)")
     return lines
 

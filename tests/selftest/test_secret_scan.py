@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,25 @@ def test_scan_passes_masks_and_placeholders(clean):
 ])
 def test_scan_finds_a_secret_that_only_resembles_a_placeholder(leak):
     assert [rule for rule, _ in findings(leak)] == ["secret form field"]
+
+
+def json_cassette(tmp_path: Path, token_header: str, calledwith: str) -> Path:
+    path = tmp_path / "flow.json"
+    path.write_text(json.dumps({"interactions": [{
+        "request": {"uri": "http://h/v3.1/4711/user/profile", "body": None,
+                    "headers": {"X-Request-Token": [token_header]}},
+        "response": {"body": {"string": json.dumps({"metadata": {"calledwith": calledwith}})}},
+    }]}, indent=4))
+    return path
+
+
+def test_json_cassette_leaks_are_found(tmp_path):
+    # In a JSON cassette a body is one escaped string and a header a list: read decoded.
+    json_cassette(tmp_path, "5f4dcc3b5aa765d61d8327deb882cf99", "/4711/user/authorize/Zx81kq0LmN2b3v4c5x6z7")
+    rules = {line.split(": ")[1] for line in scan(tmp_path)}
+    assert rules == {"signature header", "mailed token in a path"}
+
+
+def test_json_cassette_placeholders_are_clean(tmp_path):
+    json_cassette(tmp_path, "***", "/4711/user/authorize/***token-answered-1***")
+    assert scan(tmp_path) == []
