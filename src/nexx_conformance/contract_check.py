@@ -32,7 +32,12 @@ class ContractViolation(AssertionError):
 def contract_schema(path: Path = CONTRACT):
     import schemathesis
 
-    return schemathesis.openapi.from_path(str(path))
+    schema = schemathesis.openapi.from_path(str(path))
+    # schemathesis builds its path router on the first lookup, compiling every route; done
+    # from several threads at once that compile races (CPython 3.11 raised SystemError in a
+    # test of parallel clients), so it is built here, once, before any answer is checked.
+    schema.find_operation_by_path("POST", "/1/session/init")
+    return schema
 
 
 def operation_path(request: httpx.Request, base_url: str) -> str:
