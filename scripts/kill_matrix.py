@@ -147,6 +147,7 @@ def streamed(command: list[str], env: dict[str, str], output: Path, first_failur
         timer.start()
         for line in process.stdout:
             sink.write(line)
+            sink.flush()  # readable while the run goes on
             if first is None and first_failure is not None and first_failure.search(line):
                 first = (time.monotonic() - started, line.strip())
         code = process.wait()

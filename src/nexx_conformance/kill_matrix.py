@@ -14,13 +14,22 @@ Outcome: {"outcome": passed|killed|survived|false-alarm|failed|error, "seconds",
 from __future__ import annotations
 
 import html
+import json
 import statistics
+from pathlib import Path
 from typing import Any
 
+FILE = "kill-matrix.json"
 COLUMNS = {"suite": "suite (pytest -x)", "cli": "schemathesis CLI alone (--max-failures 1)"}
 CLEAN, BENIGN = "clean", "benign"
 # What each outcome means for the run's role; `good` decides the colour.
 GOOD = {"passed", "killed"}
+
+
+def load(report_dir: Path) -> dict[str, Any] | None:
+    """The kill matrix of a report directory, or None if none was made there."""
+    path = Path(report_dir) / FILE
+    return json.loads(path.read_text()) if path.exists() else None
 
 
 def role(run: dict[str, Any]) -> str:
