@@ -193,7 +193,7 @@ def run_suite(run: Planned, work: Path) -> dict:
         code, wall, first, line = streamed(command, env, work / "output.txt", FIRST_FAILURE)
     test, check = first_junit_failure(work / "reports" / "junit.xml")
     if code == 4:  # bad configuration: the preflight refused the target before the first test
-        test, check = "preflight", last_lines(work / "output.txt")
+        test, check = "preflight", stop_reason(work / "output.txt")
         first = wall
     if test is None and line:
         test = FIRST_FAILURE.search(line).group("test")
@@ -229,9 +229,10 @@ def cli_failure(output: Path) -> tuple[str | None, str | None]:
     return operation, "; ".join(titles) or None
 
 
-def last_lines(path: Path, count: int = 3) -> str:
-    lines = [line.strip() for line in path.read_text(errors="replace").splitlines() if line.strip()]
-    return " | ".join(lines[-count:])[:300]
+def stop_reason(path: Path) -> str:
+    """Why pytest stopped before the first test: the plugin's `nexx: ...` line."""
+    lines = [line.strip() for line in path.read_text(errors="replace").splitlines() if "nexx:" in line]
+    return lines[-1].split("nexx:", 1)[1].strip()[:300] if lines else "stopped before the first test"
 
 
 def verdict(run: Planned, code: int, wall: float, first: float | None, test: str | None,
