@@ -44,7 +44,7 @@ DOMAINS = {"NEXX_DOMAIN_ID": "4711", "NEXX_DOMAIN_ID_AUTOAUTHORIZE": "4712", "NE
 SERVER_DOMAINS = ["--domain-id", "4711", "--domain-id", "4712:autoauthorize=1", "--domain-id", "4713:twofactor=sms"]
 STARTUP_SECONDS = 30
 # A run that takes longer is stopped and counted as an error (a hang is no verdict).
-RUN_LIMIT_SECONDS = 900
+RUN_LIMIT_SECONDS = 1800
 CLI_MAX_EXAMPLES = 5
 # Without the coverage phase: on a busy 2-core machine it took 233 of a run's 300 s at any
 # --max-examples, and the CLI's first failures come from the examples phase anyway.

@@ -310,10 +310,12 @@ def walk_fields(node: Any, names: tuple[str, ...]):
 
 @schemathesis.check
 def no_secret_in_response(ctx, response, case):
+    refuse_leaks(case, response, foreign_identities(case, response, (envelope_of(response) or {}).get("result")))
+
+
+def refuse_leaks(case: Any, response: Any, foreign: list[str] | None = None) -> None:
     text = response.content.decode("utf-8", "replace") if response.content else ""
-    found = leaked_secrets(case, response, text)
-    found += [f"another user's {item}" for item in
-              foreign_identities(case, response, (envelope_of(response) or {}).get("result"))]
+    found = leaked_secrets(case, response, text) + [f"another user's {item}" for item in foreign or []]
     if found:
         fail(SecretInResponse, case, response, severity=Severity.CRITICAL,
              broke="the response contains " + ", ".join(found),
@@ -361,6 +363,8 @@ def probe_rejection(ctx: Any, case: Any, response: Any, kind: type[NexxRuleBroke
     if not probe_due(case, response, kind.checks[0]):
         return
     probe = resend(ctx, case, response, **session_headers)
+    # A refusal is an answer too: its errorhint must not spell out the secret it checked.
+    refuse_leaks(case, probe)
     if not rejected_with(probe, status):
         fail(kind, case, probe, severity=Severity.CRITICAL,
              broke=f"the call {call} got {describe(probe)}", expected=f"{status} with errorhint",

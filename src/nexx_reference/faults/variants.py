@@ -59,7 +59,7 @@ def _charset(exchange: Exchange) -> None:
 
 
 def _latency(exchange: Exchange) -> None:
-    exchange.delay = random.uniform(0.02, 0.12)
+    exchange.delay = random.uniform(0.01, 0.05)
 
 
 def _from_stage(exchange: Exchange) -> None:
@@ -87,7 +87,7 @@ VARIANTS: tuple[Entry, ...] = (
           CONFORMANCE, rewrite=_extra_headers),
     Entry("charset-parameter", "benign", "Content-Type: application/json; charset=utf-8",
           CONFORMANCE, rewrite=_charset),
-    Entry("latency", "benign", "every answer 20-120 ms late", CONFORMANCE, rewrite=_latency),
+    Entry("latency", "benign", "every answer 10-50 ms late", CONFORMANCE, rewrite=_latency),
     Entry("from-stage", "benign", "metadata.fromstage is 1, as on a staging system",
           CONFORMANCE, rewrite=on_envelope(_from_stage)),
     Entry("gzip", "benign", "answers of 200 bytes or more are gzip-compressed when the client accepts it",
