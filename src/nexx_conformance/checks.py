@@ -273,9 +273,9 @@ def leaked_secrets(case: Any, response: Any, text: str) -> list[str]:
     if HASH_PATTERN.search(text):
         found.append("a password hash (argon2/bcrypt)")
     token = response.request.headers.get(TOKEN_HEADER)
-    # Only a real signature is a secret: a negative case's token ("0", "Inf") is also in
-    # the errorhint or the path that the response echoes.
-    if token and SIGNATURE_PATTERN.fullmatch(token) and token in text:
+    # Only a real signature is a secret: a negative case's token ("0", "Inf") and the
+    # probes' WRONG_TOKEN may also be in the errorhint or the path the response echoes.
+    if token and token != WRONG_TOKEN and SIGNATURE_PATTERN.fullmatch(token) and token in text:
         found.append("the X-Request-Token value")
     if any(secret in text for secret in REGISTRY.secrets):
         found.append("the domain secret")

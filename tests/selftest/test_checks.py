@@ -360,3 +360,19 @@ def test_a_probe_whose_refusal_spells_out_the_secret_fails():
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_refusal_echoing_the_probes_wrong_token_is_no_leak():
+    # The probe's token is ours and wrong on purpose; a path or hint may contain its zeros.
+    echoing = nexx_like_server(enforce=True, hint=f"refused /user/verifyaccountdetailsunique/0{checks.WRONG_TOKEN}")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), echoing)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base_url = f"http://127.0.0.1:{httpd.server_port}/v3.1"
+        case = make_case(*PROFILE)
+        run(checks.wrong_token_is_rejected, answer(case, 200, envelope(200, result={}), base_url=base_url),
+            case, base_url)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
