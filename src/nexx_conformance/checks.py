@@ -273,9 +273,9 @@ def leaked_secrets(case: Any, response: Any, text: str) -> list[str]:
     if HASH_PATTERN.search(text):
         found.append("a password hash (argon2/bcrypt)")
     token = response.request.headers.get(TOKEN_HEADER)
-    # Only a real signature is a secret: a negative case's token ("0", "Inf") is also in
-    # the errorhint or the path that the response echoes.
-    if token and SIGNATURE_PATTERN.fullmatch(token) and token in text:
+    # Only a real signature is a secret: a negative case's token ("0", "Inf") and the
+    # probes' WRONG_TOKEN may also be in the errorhint or the path the response echoes.
+    if token and token != WRONG_TOKEN and SIGNATURE_PATTERN.fullmatch(token) and token in text:
         found.append("the X-Request-Token value")
     if any(secret in text for secret in REGISTRY.secrets):
         found.append("the domain secret")
@@ -310,10 +310,12 @@ def walk_fields(node: Any, names: tuple[str, ...]):
 
 @schemathesis.check
 def no_secret_in_response(ctx, response, case):
+    refuse_leaks(case, response, foreign_identities(case, response, (envelope_of(response) or {}).get("result")))
+
+
+def refuse_leaks(case: Any, response: Any, foreign: list[str] | None = None) -> None:
     text = response.content.decode("utf-8", "replace") if response.content else ""
-    found = leaked_secrets(case, response, text)
-    found += [f"another user's {item}" for item in
-              foreign_identities(case, response, (envelope_of(response) or {}).get("result"))]
+    found = leaked_secrets(case, response, text) + [f"another user's {item}" for item in foreign or []]
     if found:
         fail(SecretInResponse, case, response, severity=Severity.CRITICAL,
              broke="the response contains " + ", ".join(found),
@@ -361,6 +363,8 @@ def probe_rejection(ctx: Any, case: Any, response: Any, kind: type[NexxRuleBroke
     if not probe_due(case, response, kind.checks[0]):
         return
     probe = resend(ctx, case, response, **session_headers)
+    # A refusal is an answer too: its errorhint must not spell out the secret it checked.
+    refuse_leaks(case, probe)
     if not rejected_with(probe, status):
         fail(kind, case, probe, severity=Severity.CRITICAL,
              broke=f"the call {call} got {describe(probe)}", expected=f"{status} with errorhint",

@@ -108,7 +108,11 @@ class ContractCheck:
 def schema_problems(operation, answer: ApiResponse) -> list[str]:
     from schemathesis.core.failures import FailureGroup
 
-    response = httpx.Response(answer.status, headers=answer.headers, content=answer.text.encode(),
+    # answer.text is decoded already: with the original Content-Encoding (a staging system
+    # behind a gzipping proxy) httpx would decode it a second time and fail.
+    headers = [(name, value) for name, value in answer.headers.multi_items()
+               if name.lower() not in ("content-encoding", "content-length")]
+    response = httpx.Response(answer.status, headers=headers, content=answer.text.encode(),
                               request=answer.request)
     response.elapsed = datetime.timedelta(0)  # schemathesis reads it; the answer was read already
     try:

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
-from . import http
+from . import faults, http
 from .context import Services
 from .contract import load_operations
 from .domain import catalogue
@@ -65,10 +65,13 @@ def create_app(settings: Settings, contract_path: Path | None = None) -> Starlet
         yield
         services.db.close()
 
+    middleware = [Middleware(upload_routes.RememberApiBase)]
+    if settings.faults:
+        middleware.insert(0, Middleware(faults.FaultMiddleware, entries=faults.lookup(settings.faults)))
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(upload_routes.RememberApiBase)],
+        middleware=middleware,
         exception_handlers={HTTPException: http.not_found, Exception: http.internal_error},
     )
     app.state.services = services

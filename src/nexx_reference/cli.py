@@ -8,6 +8,7 @@ Bad configuration is one line on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sqlite3
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from . import faults
 from .contract import ContractError
 from .server import ServerError, base_url, bind_socket, uvicorn_server
 from .settings import TWOFACTOR_MODES, DomainSettings, Settings
@@ -50,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--sms-webhook", metavar="URL", help="URL that receives outgoing SMS as JSON (default: none)")
     group.add_argument("--public-host", default="localhost", help="host name used in mailed links (default localhost)")
     group.add_argument("--session-ttl", type=int, default=86400, help="seconds a session lives without keepalive")
+    measuring = parser.add_argument_group("measuring the suite (docs/faults.md); never on a server people rely on")
+    measuring.add_argument("--fault", action="append", default=[], metavar="NAME",
+                           help="switch on a catalogued fault, repeatable")
+    measuring.add_argument("--variant", action="append", default=[], metavar="NAME",
+                           help="switch on a benign variant, repeatable")
+    measuring.add_argument("--list-faults", action="store_true",
+                           help="print the fault catalogue and the variants as JSON and exit")
     return parser
 
 
@@ -100,6 +109,8 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str]) -> Settings
         raise ConfigurationError(f"--port {args.port}: must be from 0 to 65535")
     if args.session_ttl < 1:
         raise ConfigurationError("--session-ttl must be at least 1 second")
+    switched_on = (*chosen(args.fault, faults.CATALOGUE, "--fault"),
+                   *chosen(args.variant, faults.VARIANT_CATALOGUE, "--variant"))
     return Settings(
         domains=domains,
         secret=secret,
@@ -111,12 +122,39 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str]) -> Settings
         port=args.port,
         public_host=args.public_host,
         session_ttl=args.session_ttl,
+        faults=switched_on,
     )
+
+
+def chosen(names: list[str], catalogue: dict, option: str) -> tuple[str, ...]:
+    """The names asked for, each checked against its catalogue.
+
+    Only the command line switches faults on, never the environment: an exported variable
+    must not turn the server that records the cassettes into a broken one.
+    """
+    for name in names:
+        if name not in catalogue:
+            raise ConfigurationError(f"{option} {name!r}: no such entry; `nexx-reference --list-faults` lists them")
+    return tuple(dict.fromkeys(names))
+
+
+def catalogue_json() -> str:
+    """Every fault and variant as the kill matrix reads them."""
+    def described(entry: faults.Entry) -> dict[str, str]:
+        return {"name": entry.name, "kind": entry.kind, "description": entry.description,
+                "killer": entry.killer, "mechanism": entry.mechanism}
+
+    return json.dumps({"kinds": faults.KINDS,
+                       "faults": [described(entry) for entry in faults.CATALOGUE.values()],
+                       "variants": [described(entry) for entry in faults.VARIANT_CATALOGUE.values()]}, indent=2)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.list_faults:
+        print(catalogue_json())
+        return 0
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = settings_from(args, dict(os.environ))
@@ -132,6 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except sqlite3.Error as exc:
         print(f"nexx-reference: error: database {args.db or '(temporary)'} unusable: {exc}", file=sys.stderr)
         return EXIT_BAD_CONFIGURATION
+    if settings.faults:
+        # On stderr, before the URL: nobody should take this server for a correct one.
+        print(f"nexx-reference: measuring the suite: switched on {', '.join(settings.faults)}", file=sys.stderr)
     print(base_url(settings.host, sock.getsockname()[1]), flush=True)
     server.run(sockets=[sock])
     return 0

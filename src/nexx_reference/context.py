@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+from . import faults
 from .contract import Operation
 from .domain import sessions
 from .envelope import ApiError, Reply
@@ -52,7 +53,11 @@ class Caller:
 
     @property
     def user_id(self) -> int | None:
-        return self.session.user_id if self.session else None
+        if self.session is None:
+            return None
+        if self.session.user_id is None and faults.active("held-login-counts-as-user"):
+            return self.session.pending_user_id
+        return self.session.user_id
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,10 @@ def authenticate(services: Services, operation: Operation, domain: DomainSetting
         raise ApiError(HTTPStatus.UNAUTHORIZED,
                        f"missing X-Request-Token header (md5 of '{operation.signing_name}' + domain id + domain secret)")
     expected = request_token(operation.signing_name, domain.id, services.settings.secret)
-    if not hmac.compare_digest(expected.encode(), token.encode()):
+    if not hmac.compare_digest(expected.encode(), token.encode()) and not faults.active("signature-not-checked"):
+        if faults.active("errorhint-leaks-secret"):
+            raise ApiError(HTTPStatus.UNAUTHORIZED, f"invalid X-Request-Token: expected md5('{operation.signing_name}"
+                                                    f"{domain.id}{services.settings.secret}')")
         raise ApiError(HTTPStatus.UNAUTHORIZED, f"invalid X-Request-Token for operation '{operation.signing_name}'")
     eternal_cid = services.settings.eternal_cid
     if eternal_cid and hmac.compare_digest(eternal_cid.encode(), cid.encode()):
@@ -138,7 +146,7 @@ def authenticate(services: Services, operation: Operation, domain: DomainSetting
 def check_session_kind(operation: Operation, caller: Caller, params: Mapping[str, Any]) -> None:
     """Step 4: the session kind the operation declares in x-nexx-session, or 403."""
     sent_eternal_only = [name for name in operation.eternal_parameters if name in params]
-    if sent_eternal_only and not caller.eternal:
+    if sent_eternal_only and not caller.eternal and not faults.active("eternal-parameter-from-user-session"):
         raise ApiError(HTTPStatus.FORBIDDEN,
                        f"parameter '{sent_eternal_only[0]}' may only be sent by the eternal session")
     kind = operation.session

@@ -32,6 +32,9 @@ class Settings:
     session_ttl: int = 86400
     # Argon2 cost; the default is sound, tests may lower it to stay fast.
     password_hash_cost: str = "default"
+    # Names of faults and benign variants switched on (nexx_reference.faults); only
+    # `nexx-reference --fault/--variant` sets them, for measuring the suite.
+    faults: tuple[str, ...] = ()
 
     def domain(self, domain_id: int) -> DomainSettings | None:
         for domain in self.domains:

@@ -276,7 +276,7 @@ def test_a_renamed_user_owns_the_new_name():
 
 # --- the checks that re-send the call: a real server on loopback, behaving well or badly ---
 
-def nexx_like_server(enforce: bool):
+def nexx_like_server(enforce: bool, hint: str = "rejected"):
     """A handler that answers like nexx: 401 without session or with a bad token, 403 for anon."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -288,7 +288,7 @@ def nexx_like_server(enforce: bool):
             elif enforce and cid == ANON_CID:
                 status = 403
             body = envelope(status, result=None if status != 200 else {"username": "alice"},
-                            errorhint=None if status == 200 else "rejected")
+                            errorhint=None if status == 200 else hint)
             payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -342,3 +342,37 @@ def test_probes_skip_rejected_calls_and_repeat_operations(server):
         with pytest.raises(checks.MissingSessionAccepted):
             run(checks.missing_session_is_rejected, accepted, case, base_url)
     run(checks.missing_session_is_rejected, accepted, case, base_url)  # probed once already
+
+
+def test_a_probe_whose_refusal_spells_out_the_secret_fails():
+    secret = "domain-secret-0123456789"
+    REGISTRY.add_secret(secret)
+    leaky = nexx_like_server(enforce=True, hint=f"invalid token: expected md5('profile4711{secret}')")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), leaky)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base_url = f"http://127.0.0.1:{httpd.server_port}/v3.1"
+        case = make_case(*PROFILE)
+        with pytest.raises(checks.SecretInResponse, match="the domain secret"):
+            run(checks.wrong_token_is_rejected, answer(case, 200, envelope(200, result={}), base_url=base_url),
+                case, base_url)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_refusal_echoing_the_probes_wrong_token_is_no_leak():
+    # The probe's token is ours and wrong on purpose; a path or hint may contain its zeros.
+    echoing = nexx_like_server(enforce=True, hint=f"refused /user/verifyaccountdetailsunique/0{checks.WRONG_TOKEN}")
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), echoing)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base_url = f"http://127.0.0.1:{httpd.server_port}/v3.1"
+        case = make_case(*PROFILE)
+        run(checks.wrong_token_is_rejected, answer(case, 200, envelope(200, result={}), base_url=base_url),
+            case, base_url)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Mapping
 from typing import Any
 
+from .. import faults
 from . import registration, users
 
 SCHEMA = """
@@ -28,7 +30,12 @@ UPDATABLE_FIELDS = ("email", *users.DETAIL_FIELDS)
 
 
 def update_details(db: sqlite3.Connection, domain: int, user_id: int, params: Mapping[str, Any]) -> None:
+    if faults.active("updatedata-not-persisted"):
+        return
     changes = {name: params[name] for name in UPDATABLE_FIELDS if name in params}
+    if "email" in changes and faults.active("updatedata-changes-username"):
+        local = re.sub(r"[^A-Za-z0-9_.-]", "_", changes["email"].split("@")[0])
+        changes["username"] = f"{local[:20]}_{user_id}"
     if "connectedForm" in params:
         changes["connectedform"] = params["connectedForm"]
     if "email" in changes:
@@ -86,6 +93,7 @@ def unregister(db: sqlite3.Connection, user_id: int) -> None:
         " WHERE user_id = ? OR pending_user_id = ?",
         (user_id, user_id),
     )
-    db.execute("DELETE FROM users WHERE id = ?", (user_id,))
+    if not faults.active("unregister-keeps-login"):
+        db.execute("DELETE FROM users WHERE id = ?", (user_id,))
 
 

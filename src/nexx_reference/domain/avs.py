@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
+from .. import faults
 from ..envelope import ApiError
 from .single_use import still_open
 
@@ -56,12 +57,12 @@ def finish(db: sqlite3.Connection, domain: int, user_id: int, transaction: int, 
         " WHERE avs_transactions.id = ? AND users.domain = ?",
         (transaction, domain),
     ).fetchone()
-    if row is not None and row["user_id"] != user_id:
+    if row is not None and row["user_id"] != user_id and not faults.active("avs-other-users-transaction"):
         raise ApiError(HTTPStatus.FORBIDDEN, f"AVS transaction {transaction} belongs to another user")
     still_open(row, used_column="status", unknown=f"unknown AVS transaction {transaction}",
                used=f"AVS transaction {transaction} is finished already",
                expired=f"AVS transaction {transaction} expired; start a new one")
-    status = VERIFIED if passed else REJECTED
+    status = VERIFIED if passed or faults.active("avs-result-ignored") else REJECTED
     db.execute("UPDATE avs_transactions SET status = ? WHERE id = ?", (status, transaction))
     return {"transaction": transaction, "status": status, "ageclass": ageclass(db, user_id)}
 

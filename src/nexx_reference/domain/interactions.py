@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from http import HTTPStatus
 from typing import Any
 
+from .. import faults
 from ..envelope import ApiError
 from .catalogue import TIME_BASED
 
@@ -63,6 +64,8 @@ def _entry(db: sqlite3.Connection, user_id: int, list_name: str, gid: int) -> sq
 
 def add(db: sqlite3.Connection, user_id: int, list_name: str, gid: int, now: float) -> dict[str, Any]:
     """Put the item in the list; a repeated add changes nothing and keeps the first time."""
+    if faults.active("interaction-not-persisted"):
+        return {"changed": 1, "added": int(now)}
     cursor = db.execute("INSERT INTO interactions (user_id, list, gid, added) VALUES (?, ?, ?, ?)"
                         " ON CONFLICT (user_id, list, gid) DO NOTHING", (user_id, list_name, gid, now))
     entry = _entry(db, user_id, list_name, gid)

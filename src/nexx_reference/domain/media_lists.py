@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .. import faults
 from . import catalogue
 from .interactions import comment_view
 
@@ -72,7 +73,8 @@ def _source(query: ListQuery, now: float) -> tuple[str, str, dict[str, Any]]:
     args: dict[str, Any] = {"user": query.user_id, "list": query.list_name, "now": now}
     if query.list_name in INTERACTION_LISTS:
         sql = ("FROM interactions AS entry JOIN media_items AS m ON m.gid = entry.gid" + _RELATION
-               + " WHERE entry.user_id = :user AND entry.list = :list")
+               + " WHERE entry.list = :list"
+               + ("" if faults.active("lists-show-other-users-items") else " AND entry.user_id = :user"))
         added = "entry.added"
     elif query.list_name == "comments":
         sql = ("FROM comments AS entry JOIN media_items AS m ON m.gid = entry.gid" + _RELATION
@@ -83,10 +85,10 @@ def _source(query: ListQuery, now: float) -> tuple[str, str, dict[str, Any]]:
         added = "m.created"
         if query.list_name == "clips":
             sql += " AND m.streamtype = 'video' AND m.from_capture = 1"
-    if query.streamtype:
+    if query.streamtype and not faults.active("streamtype-filter-ignored"):
         sql += " AND m.streamtype = :streamtype"
         args["streamtype"] = query.streamtype
-    if query.exclude_completed:
+    if query.exclude_completed and not faults.active("exclude-completed-ignored"):
         sql += " AND COALESCE(h.completed, 0) = 0"
     if query.exclude_expired:
         sql += " AND (p.expires IS NULL OR p.expires > :now)"
@@ -101,15 +103,19 @@ def page(db: sqlite3.Connection, query: ListQuery, now: float | None = None) -> 
     comment_columns = ", entry.id AS comment_id, entry.text AS comment_text, entry.created AS comment_created" \
         if query.list_name == "comments" else ""
     direction = "ASC" if query.order_dir == "ASC" else "DESC"
+    order_by = query.order_by
+    if faults.active("order-ignored"):
+        direction, order_by = "DESC", "added"
     # m.gid (and the comment id) break ties, so paging never repeats or skips an entry.
-    columns = [ORDER_COLUMNS[query.order_by], "m.gid", *(["entry.id"] if query.list_name == "comments" else [])]
+    columns = [ORDER_COLUMNS[order_by], "m.gid", *(["entry.id"] if query.list_name == "comments" else [])]
     order = ", ".join(f"{column} {direction}" for column in columns)
     rows = db.execute(
         f"SELECT m.*, {added} AS entry_added, {_RELATION_COLUMNS}{comment_columns} {source}"
         f" ORDER BY {order} LIMIT :limit OFFSET :start",
-        {**args, "limit": query.limit, "start": query.start},
+        {**args, "limit": -1 if faults.active("limit-ignored") else query.limit, "start": query.start},
     ).fetchall()
-    return [catalogue.item_view(row, None if query.flat else _interaction(row, query.list_name), query.flat)
+    flat = query.flat and not faults.active("flat-level-ignored")
+    return [catalogue.item_view(row, None if flat else _interaction(row, query.list_name), flat)
             for row in rows], total
 
 

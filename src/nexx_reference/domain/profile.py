@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
+from .. import faults
 from . import users
 
 SCHEMA = """
@@ -75,6 +76,8 @@ def user_view(db: sqlite3.Connection, row: sqlite3.Row, params: Mapping[str, Any
     for name in OPTIONAL_DETAILS:
         if row[name] is not None:
             view[name] = row[name]
+    if faults.active("user-leaks-password-hash"):
+        view["password"] = row["password_hash"]
     if params.get("addEventData") == 1:
         view["events"] = []
     if params.get("addGroupData") == 1:

@@ -14,9 +14,13 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+from .. import faults
 from ..envelope import ApiError
 from ..settings import DomainSettings
 from . import mail_tokens, users
+
+# The first user id of the long-identifiers variant (the reference counts from 1).
+LONG_FIRST_ID = 7_000_000
 
 # Stored with the account as given (contract: paths/account.yaml#/register).
 EXTRA_FIELDS = {
@@ -102,6 +106,8 @@ def _insert(db: sqlite3.Connection, domain: int, params: Mapping[str, Any], pass
     for param, column in EXTRA_FIELDS.items():
         if param in params:
             columns[column] = params[param]
+    if faults.active("long-identifiers"):
+        columns["id"] = db.execute("SELECT MAX(COALESCE(MAX(id), 0) + 1, ?) FROM users", (LONG_FIRST_ID,)).fetchone()[0]
     names = ", ".join(columns)  # fixed column names; every value is bound
     marks = ", ".join("?" for _ in columns)
     try:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
+from .. import faults
 from ..envelope import ApiError
 from ..masking import mask_phone
 from ..settings import DomainSettings
@@ -164,7 +165,8 @@ def issue_code(db: sqlite3.Connection, cid: str, user_id: int, secret: str) -> t
     code = f"{secrets.randbelow(10**6):06d}"
     salt = secrets.token_hex(16)
     expires = time.time() + CODE_LIFETIME
-    db.execute("UPDATE device_codes SET spent = 1 WHERE cid = ?", (cid,))
+    if not faults.active("stale-sms-code-accepted"):
+        db.execute("UPDATE device_codes SET spent = 1 WHERE cid = ?", (cid,))
     db.execute("INSERT INTO device_codes (cid, user_id, salt, code_hash, expires) VALUES (?, ?, ?, ?, ?)",
                (cid, user_id, salt, _code_hash(secret, salt, cid, code), expires))
     return code, expires
@@ -189,6 +191,8 @@ def request_new_code(db: sqlite3.Connection, domain: DomainSettings, session: se
 
 
 def ensure_not_throttled(db: sqlite3.Connection, user_id: int) -> None:
+    if faults.active("code-throttling-missing"):
+        return
     row = db.execute("SELECT throttled_until FROM code_throttles WHERE user_id = ?", (user_id,)).fetchone()
     wait = (row["throttled_until"] - time.time()) if row else 0
     if wait > 0:
@@ -212,6 +216,8 @@ def _sms_code_matches(db: sqlite3.Connection, cid: str, user_id: int, code: str,
                       (cid, user_id, time.time())).fetchall()
     matched = [row["id"] for row in rows
                if hmac.compare_digest(_code_hash(secret, row["salt"], cid, code), row["code_hash"])]
+    if faults.active("wrong-sms-code-accepted"):
+        matched = [row["id"] for row in rows if len(code) == 6 and code.isdigit()]
     if matched:
         db.execute("UPDATE device_codes SET spent = 1 WHERE cid = ?", (cid,))
     return bool(matched)

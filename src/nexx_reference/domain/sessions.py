@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .. import faults
 from . import profile
 
 SCHEMA = """
@@ -39,6 +40,7 @@ CREATE TABLE IF NOT EXISTS user_devices (
 """
 
 CID_BYTES = 32  # 43 URL-safe characters
+LONG_ID_BYTES = 96  # 128 characters, the contract's maximum (a benign variant)
 PERSISTENT_TTL = 365 * 86400  # forcePersistantSession=1
 # A call extends its session, but at most once a minute, so reads rarely need a write.
 EXTEND_GRANULARITY = 60
@@ -77,7 +79,7 @@ def lifetime(session_ttl: int, persistent: bool) -> int:
 def create(db: sqlite3.Connection, domain: int, ttl: int, device_hash: str | None = None,
            device_name: str | None = None, persistent: bool = False) -> Session:
     now = time.time()
-    cid = secrets.token_urlsafe(CID_BYTES)
+    cid = secrets.token_urlsafe(LONG_ID_BYTES if faults.active("long-identifiers") else CID_BYTES)
     device = device_hash or secrets.token_hex(16)
     expires = now + lifetime(ttl, persistent)
     db.execute(
@@ -122,6 +124,8 @@ def hold_login(db: sqlite3.Connection, session: Session, user_id: int, state: st
 
 
 def log_out(db: sqlite3.Connection, session: Session) -> None:
+    if faults.active("session-alive-after-logout"):
+        return
     db.execute("UPDATE sessions SET user_id = NULL, pending_user_id = NULL, pending_state = NULL WHERE cid = ?",
                (session.cid,))
 

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import pyotp
 
+from .. import faults
 from ..envelope import ApiError
 from .single_use import still_open
 
@@ -121,7 +122,10 @@ def accept_code(db: sqlite3.Connection, user_id: int, code: str) -> bool:
     row = db.execute("SELECT secret, last_step FROM authenticators WHERE user_id = ?", (user_id,)).fetchone()
     if row is None:
         return False
-    step = matching_step(row["secret"], code, row["last_step"])
+    if faults.active("wrong-totp-code-accepted") and len(code) == DIGITS and code.isdigit():
+        return True
+    last_step = None if faults.active("totp-replay-accepted") else row["last_step"]
+    step = matching_step(row["secret"], code, last_step)
     if step is None:
         return False
     db.execute("UPDATE authenticators SET last_step = ? WHERE user_id = ?", (step, user_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from http import HTTPStatus
 
+from .. import faults
 from ..context import Call
 from ..domain import mail_tokens, throttles, users
 from ..envelope import ApiError, Reply
@@ -55,8 +56,8 @@ async def changepassword(call: Call) -> Reply:
     with call.db.write() as db:
         # Compare-and-set: if the password changed since the check above, the
         # currentpassword given is no longer the current one.
-        changed = db.execute("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash IS ?",
-                             (new_hash, user_id, stored)).rowcount
+        changed = 1 if faults.active("password-change-not-persisted") else db.execute(
+            "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash IS ?", (new_hash, user_id, stored)).rowcount
     if not changed:
         raise ApiError(HTTPStatus.FORBIDDEN, "the current password is wrong; the password was not changed")
     return Reply({"ID": user_id, "status": "updated"})
