@@ -189,7 +189,7 @@ def run_suite(run: Planned, work: Path) -> dict:
     with Server(run, env, smtp, sms, work / "server.log") as server:
         command = [str(BIN / "python"), "-m", "pytest", "--target", server.base_url,
                    "--mailbox", f"smtp://127.0.0.1:{smtp}", "--sms-inbox", f"webhook://127.0.0.1:{sms}",
-                   "--allow-destructive", "-x", "-v", "-p", "no:randomly"]
+                   "--allow-destructive", "--allow-side-effects", "-x", "-v", "-p", "no:randomly"]
         code, wall, first, line = streamed(command, env, work / "output.txt", FIRST_FAILURE)
     test, check = first_junit_failure(work / "reports" / "junit.xml")
     if code == 4:  # bad configuration: the preflight refused the target before the first test
