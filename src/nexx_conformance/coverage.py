@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from nexx_conformance.send_patch import SendPatch
+
 SIGNATURE_HEADERS = ("x-request-cid", "x-request-token")
 COMPOSITION_KEYS = ("allOf", "anyOf", "oneOf", "then", "else")
 BUNDLE_PREFIX = "#/x-bundled/"
@@ -218,12 +220,12 @@ def write_json(summary: dict[str, Any], path: Path) -> None:
     path.write_text(json.dumps(summary, indent=2, sort_keys=False) + "\n", encoding="utf-8")
 
 
-class SendRecorder:
+class SendRecorder(SendPatch):
     """Wraps `requests.Session.send` and `httpx.Client.send` while installed."""
 
     def __init__(self, log: CoverageLog) -> None:
+        super().__init__()
         self.log = log
-        self._originals: list[tuple[type, Callable]] = []
 
     def install(self) -> None:
         import httpx
@@ -232,15 +234,6 @@ class SendRecorder:
         self._wrap(requests.Session, self._requests_send)
         self._wrap(httpx.Client, self._httpx_send)
 
-    def uninstall(self) -> None:
-        for owner, original in reversed(self._originals):
-            owner.send = original
-        self._originals.clear()
-
-    def _wrap(self, owner: type, make: Callable[[Callable], Callable]) -> None:
-        original = owner.send
-        self._originals.append((owner, original))
-        owner.send = make(original)
 
     def _requests_send(self, original: Callable) -> Callable:
         log = self.log

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from nexx_conformance.coverage import path_pattern
 from nexx_conformance.guessed_rules import bundle
+from nexx_conformance.send_patch import SendPatch
 
 BRANCHES = ("allOf", "anyOf", "oneOf", "then", "else")
 MAX_DEPTH = 32
@@ -228,12 +229,12 @@ class DriftLog:
         return summary
 
 
-class AnswerRecorder:
+class AnswerRecorder(SendPatch):
     """Wraps `requests.Session.send` and `httpx.Client.send` to hand each answer to a DriftLog."""
 
     def __init__(self, log: DriftLog) -> None:
+        super().__init__()
         self.log = log
-        self._originals: list[tuple[type, Callable]] = []
 
     def install(self) -> None:
         import httpx
@@ -246,15 +247,6 @@ class AnswerRecorder:
         self._wrap(httpx.Client, lambda original: lambda client, request, **kw: _seen(
             log, request.method, str(request.url), original(client, request, **kw), _httpx_body))
 
-    def uninstall(self) -> None:
-        for owner, original in reversed(self._originals):
-            owner.send = original
-        self._originals.clear()
-
-    def _wrap(self, owner: type, make: Callable[[Callable], Callable]) -> None:
-        original = owner.send
-        self._originals.append((owner, original))
-        owner.send = make(original)
 
 
 def _httpx_body(response) -> bytes | None:
