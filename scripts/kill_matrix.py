@@ -104,7 +104,8 @@ class Server:
         self._log = log.open("w")
         self.process = subprocess.Popen(
             [str(BIN / "nexx-reference"), "--port", "0", *SERVER_DOMAINS, "--smtp", f"127.0.0.1:{smtp}",
-             "--sms-webhook", f"http://127.0.0.1:{sms}/sms", *run.switch],
+             "--sms-webhook", f"http://127.0.0.1:{sms}/sms", "--password-hash-cost", "cheapest",
+             *run.switch],
             env=env, stdout=subprocess.PIPE, stderr=self._log, text=True, cwd=ROOT)
         self.base_url = self._read_url(log)
 

@@ -18,6 +18,7 @@ from typing import NoReturn
 
 from . import faults
 from .contract import ContractError
+from .passwords import COSTS
 from .server import ServerError, base_url, bind_socket, uvicorn_server
 from .settings import TWOFACTOR_MODES, DomainSettings, Settings
 
@@ -53,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--public-host", default="localhost", help="host name used in mailed links (default localhost)")
     group.add_argument("--session-ttl", type=int, default=86400, help="seconds a session lives without keepalive")
     measuring = parser.add_argument_group("measuring the suite (docs/faults.md); never on a server people rely on")
+    measuring.add_argument("--password-hash-cost", choices=sorted(COSTS), default="default",
+                           help="argon2 cost of stored passwords (default: default, RFC 9106 low "
+                                "memory); cheapest makes a run of the whole suite minutes faster")
     measuring.add_argument("--fault", action="append", default=[], metavar="NAME",
                            help="switch on a catalogued fault, repeatable")
     measuring.add_argument("--variant", action="append", default=[], metavar="NAME",
@@ -118,6 +122,7 @@ def settings_from(args: argparse.Namespace, environ: dict[str, str]) -> Settings
         db_path=args.db,
         smtp=parse_smtp(args.smtp) if args.smtp else None,
         sms_webhook=args.sms_webhook,
+        password_hash_cost=args.password_hash_cost,
         host=args.host,
         port=args.port,
         public_host=args.public_host,
