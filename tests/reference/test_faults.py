@@ -18,11 +18,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from nexx_conformance.channels.smtp_sink import SmtpSink
 from nexx_reference import faults
 from nexx_reference.faults.exchange import Exchange, compact_json
 from nexx_reference.server import start_in_thread
 
-from .conftest import AUTO_DOMAIN, SECRET, Mailbox, make_settings
+from .conftest import AUTO_DOMAIN, MANUAL_DOMAIN, PASSWORD, SECRET, client_of, make_settings
 
 SOURCE = Path(faults.__file__).resolve().parent.parent
 CONSULTED = re.compile(r'faults\.active\(\s*(?:"([^"]+)"|([A-Z_]+)\[)')
@@ -162,23 +163,23 @@ def test_a_rewrite_reaches_the_client() -> None:
     assert response.json()["metadata"]["status"] == HTTPStatus.NOT_FOUND
 
 
-def authorize_twice(base_url: str, mailbox: Mailbox) -> tuple[int, int]:
+def authorize_twice(base_url: str, mailbox: SmtpSink) -> tuple[int, int]:
     name = f"fault_{uuid.uuid4().hex[:10]}"
     email = f"{name}@example.org"
-    with httpx.Client(base_url=base_url, timeout=30) as client:
-        cid = client.post("/4711/session/init", data=DEVICE).json()["result"]["general"]["cid"]
-        registered = client.post("/4711/user/register", data={"username": name, "email": email,
-                                                               "password": "correct-horse-7"},
-                                 headers={"X-Request-CID": cid, "X-Request-Token": sign("register", 4711)})
-        assert registered.status_code == HTTPStatus.CREATED, registered.text
-        token = mailbox.wait_for(email, "authorize").token()
-        headers = {"X-Request-CID": cid, "X-Request-Token": sign("authorize", 4711)}
-        first = client.post(f"/4711/user/authorize/{token}", headers=headers).status_code
-        second = client.post(f"/4711/user/authorize/{token}", headers=headers).status_code
+    client = client_of(base_url, MANUAL_DOMAIN)
+    try:
+        session = client.init(**DEVICE)
+        registered = session.post("user/register", username=name, email=email, password=PASSWORD)
+        assert registered.status == HTTPStatus.CREATED, registered.describe()
+        token = mailbox.wait_for(email, "authorize").token
+        first = session.post(f"user/authorize/{token}").status
+        second = session.post(f"user/authorize/{token}").status
+    finally:
+        client.close()
     return first, second
 
 
-def test_a_domain_rule_switch_changes_the_rule(mailbox: Mailbox) -> None:
+def test_a_domain_rule_switch_changes_the_rule(mailbox: SmtpSink) -> None:
     with start_in_thread(make_settings(mailbox, faults=("authorize-token-reusable",))) as server:
         assert authorize_twice(server.base_url, mailbox) == (HTTPStatus.OK, HTTPStatus.OK)
     with start_in_thread(make_settings(mailbox)) as server:

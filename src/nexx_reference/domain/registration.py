@@ -107,7 +107,11 @@ def _insert(db: sqlite3.Connection, domain: int, params: Mapping[str, Any], pass
         if param in params:
             columns[column] = params[param]
     if faults.active("long-identifiers"):
-        columns["id"] = db.execute("SELECT MAX(COALESCE(MAX(id), 0) + 1, ?) FROM users", (LONG_FIRST_ID,)).fetchone()[0]
+        # Only the first id is set by hand: from there AUTOINCREMENT counts on and, like the
+        # clean server, never hands out the id of a removed user again.
+        issued = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'users'").fetchone()
+        if issued is None or issued[0] < LONG_FIRST_ID:
+            columns["id"] = LONG_FIRST_ID
     names = ", ".join(columns)  # fixed column names; every value is bound
     marks = ", ".join("?" for _ in columns)
     try:
