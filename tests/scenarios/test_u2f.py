@@ -6,7 +6,9 @@ another host, a replayed assertion and one over another session's challenge are 
 The key signs with real ES256 keys (nexx_conformance.authenticators.webauthn).
 """
 
+import base64
 import json
+import secrets
 
 import pytest
 
@@ -16,6 +18,14 @@ from nexx_conformance.steps.second_factors import KEY_HOST, NEEDS_KEY
 pytestmark = pytest.mark.flow("u2f")
 
 OTHER_HOST = "other.example.net"
+
+
+def with_unissued_challenge(options: dict | str) -> dict:
+    """The creation options with a challenge the server never handed out."""
+    options = json.loads(options) if isinstance(options, str) else dict(options)
+    inner = dict(options.get("publicKey", options))
+    inner["challenge"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+    return {"publicKey": inner} if "publicKey" in options else inner
 
 
 def without_signature(assertion: dict) -> dict:
@@ -141,6 +151,19 @@ def test_registration_from_another_origin_is_refused(steps):
         forged = steps.security_key().register(options, origin=f"https://{OTHER_HOST}")
         steps.refused(steps.finish_key_registration(session, forged),
                       rule="finishregisteru2fdevice: an attestation from another origin does not verify (403)",
+                      statuses=(FORBIDDEN,))
+        assert steps.profile(session)["twofactor"]["u2fdevices"] == 0, "a refused attestation registered a key"
+
+
+def test_attestation_over_a_challenge_never_issued_is_refused(steps):
+    user = steps.registered_user()
+    session = steps.logged_in(user)
+    options = steps.start_key_registration(session)
+
+    with steps.step("an attestation over a challenge the server never issued is refused"):
+        forged = steps.security_key().register(with_unissued_challenge(options))
+        steps.refused(steps.finish_key_registration(session, forged),
+                      rule="finishregisteru2fdevice: the attestation must answer the issued challenge (403)",
                       statuses=(FORBIDDEN,))
         assert steps.profile(session)["twofactor"]["u2fdevices"] == 0, "a refused attestation registered a key"
 
