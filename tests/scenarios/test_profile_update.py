@@ -103,7 +103,11 @@ def test_a_new_email_must_be_free(steps):
     with steps.step("a free email address is stored"):
         free = steps.user_details().email
         steps.update_details(session, user, email=free)
-        assert (steps.profile(session).get("email") or "").lower() == free.lower(), "the new email is not shown"
+        profile = steps.profile(session)
+        assert (profile.get("email") or "").lower() == free.lower(), "the new email is not shown"
+    with steps.step("a new email address leaves the username as it was"):
+        assert profile.get("username") == user.username, (
+            f"updatedata changed the username to {profile.get('username')!r}")
 
 
 def test_the_status_update_shows_in_the_profile_until_cleared(steps):
