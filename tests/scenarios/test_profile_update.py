@@ -44,8 +44,9 @@ def test_updatedata_refuses_username_and_password(steps):
     for name, value in (("username", other.username), ("password", other.password)):
         with steps.step(f"updatedata with a new {name} is refused"):
             answer = steps.try_update_details(session, **{name: value})
+            # The refusal must say why (refused checks the errorhint); its wording is the
+            # target's own (the other-error-wording variant of the kill matrix).
             steps.refused(answer, rule=f"updatedata: {name} cannot be changed here", statuses=(BAD_REQUEST,))
-            assert name in answer.errorhint, f"the errorhint does not name {name!r}: {answer.errorhint!r}"
 
     with steps.step("the username is unchanged"):
         assert steps.profile(session).get("username") == user.username, "the refused username was stored"
@@ -81,7 +82,6 @@ def test_updatedata_validates_the_connected_form(steps):
             answer = steps.try_update_details(session, connected_form=form, lastname="Hargreaves")
             steps.refused(answer, rule="updatedata: connectedForm is a form id (an integer >= 1)",
                           statuses=(BAD_REQUEST,))
-            assert "connectedForm" in answer.errorhint, f"the errorhint does not name connectedForm: {answer.errorhint!r}"
             assert steps.profile(session).get("lastname") == "Liddell", "a refused update changed the lastname"
 
 

@@ -174,8 +174,6 @@ FAULTS: tuple[Entry, ...] = (
     # --- uploads and AVS ------------------------------------------------------------------
     Entry("upload-signature-not-checked", "uploads-avs", "a tampered upload URL (other max size, user) is accepted",
           flow("upload")),
-    Entry("upload-size-limit-ignored", "uploads-avs", "an upload above the ticket's maxSize is accepted (no 413)",
-          flow("upload")),
     Entry("finish-without-bytes-accepted", "uploads-avs", "/finishupload succeeds before the file was PUT",
           flow("upload")),
     Entry("avs-result-ignored", "uploads-avs", "a failed age verification still raises the age class",

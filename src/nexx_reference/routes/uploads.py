@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .. import context, faults, http
+from .. import context, http
 from ..context import Call, Services
 from ..domain import uploads
 from ..envelope import ApiError, Reply, envelope_response
@@ -74,8 +74,6 @@ async def finishupload(call: Call) -> Reply:
 
 async def read_limited(request: Request, max_size: int) -> bytes:
     """The body, or 413 as soon as it is larger than the URL allows (before reading it all if declared)."""
-    if faults.active("upload-size-limit-ignored"):
-        max_size = uploads.MAX_UPLOAD_BYTES
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_size:
         raise ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the file is larger than {max_size} bytes")
