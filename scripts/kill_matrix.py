@@ -272,12 +272,13 @@ def execute(run: Planned, args: argparse.Namespace, keep: Path | None) -> dict:
 def merged(path: Path, runner: str, runs: list[Planned], results: dict[str, dict], column: dict) -> dict:
     """The matrix on disk with this runner's column replaced for the runs just made."""
     matrix = json.loads(path.read_text()) if path.exists() else {}
-    by_name = {run["name"]: run for run in matrix.get("runs", [])}
+    order = [run.name for run in plan(None)]
+    # An entry whose fault or variant left the catalogue goes with it.
+    by_name = {run["name"]: run for run in matrix.get("runs", []) if run["name"] in order}
     for run in runs:
         entry = by_name.setdefault(run.name, {})
         entry.update(name=run.name, kind=run.kind, description=run.description, killer=run.killer)
         entry[runner] = results[run.name]
-    order = [run.name for run in plan(None)]
     matrix["runs"] = sorted(by_name.values(), key=lambda r: order.index(r["name"]) if r["name"] in order else 999)
     matrix.setdefault("columns", {})[runner] = column
     matrix["generated"] = datetime.now(UTC).isoformat(timespec="seconds")
