@@ -11,6 +11,7 @@ import pytest
 from nexx_conformance import checks  # noqa: F401  (registers our checks with schemathesis)
 from nexx_conformance import constants as c
 from nexx_conformance.checks import REGISTRY
+from nexx_conformance.contract_check import contract_schema
 from nexx_conformance.coverage import (
     CoverageLog,
     SendRecorder,
@@ -97,10 +98,9 @@ def load_contract_operations(config: pytest.Config) -> list:
     path = Path(config.rootpath) / CONTRACT
     if not path.is_file():
         return []
-    import schemathesis
-
     try:
-        return declared_operations(schemathesis.openapi.from_path(str(path)))
+        # The same cached load the scenarios' contract check uses: one parse per run.
+        return declared_operations(contract_schema(path.resolve()))
     # A broken contract is the contract tests' finding; here it only turns coverage off.
     except Exception as error:  # noqa: BLE001
         config.issue_config_time_warning(

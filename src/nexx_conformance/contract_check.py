@@ -28,8 +28,13 @@ class ContractViolation(AssertionError):
     """An answer the contract does not allow, whatever the scenario expected."""
 
 
-@cache
 def contract_schema(path: Path = CONTRACT):
+    """The contract as a plain schemathesis schema, loaded once per file and process."""
+    return _loaded(path.resolve())
+
+
+@cache
+def _loaded(path: Path):
     import schemathesis
 
     schema = schemathesis.openapi.from_path(str(path))

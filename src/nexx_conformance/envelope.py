@@ -32,6 +32,11 @@ class ApiResponse:
         return self.metadata.get("errorhint")
 
     @property
+    def fields(self) -> dict[str, Any]:
+        """The result when it is one object (an item, an itemupdate), else an empty dict."""
+        return self.result if isinstance(self.result, dict) else {}
+
+    @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
 

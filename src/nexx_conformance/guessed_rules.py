@@ -64,7 +64,10 @@ def parse_mode(value: str | None, *, is_url_target: bool, source: str = "NEXX_GU
 def bundle(path: Path = BUNDLE) -> dict[str, Any]:
     import yaml
 
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml's loader where PyYAML has it: the bundle is 300 kB and read by every run
+    # (drift report), 0.35 s with the pure-Python loader, 0.05 s with this one.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
 
 
 def pointer(*parts: str) -> str:

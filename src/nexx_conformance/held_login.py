@@ -29,7 +29,7 @@ SMS_TRIES = 3
 
 def completed(session: Session, user, login: ApiResponse, sms_inbox: Channel | None) -> str | None:
     """None when the held `login` of `session` is complete (logged in), else why not."""
-    result = login.result if isinstance(login.result, dict) else {}
+    result = login.fields
     state, codetype = result.get("loginstate"), result.get("codetype")
     if state == NEEDS_U2F:
         return with_security_key(session, user, result.get("webauthn"))

@@ -124,7 +124,7 @@ class NexxCaseAuth:
             raise SessionError("registering a schemathesis user failed", answer)
         # The cleanup recognises the user's own session by its id: a generated updatedata
         # may have changed its name and email since.
-        user.user_id = registered_user_id(answer.result if isinstance(answer.result, dict) else {})
+        user.user_id = registered_user_id(answer.fields)
         self.registered.track(user)
         return user
 

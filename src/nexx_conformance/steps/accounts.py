@@ -26,7 +26,7 @@ class Registration:
 
     @property
     def result(self) -> dict:
-        return self.answer.result if isinstance(self.answer.result, dict) else {}
+        return self.answer.fields
 
     @property
     def logged_in(self) -> bool:
@@ -149,7 +149,7 @@ class Accounts(StepsBase):
         """Authorize `user` with `token`: it must work, and for this user's account."""
         answer = self.authorize(token, session or self.session(user.domain_id, user.device))
         self.expect(answer, OK, rule="authorize: the mailed token authorizes its account (200)")
-        authorized = answer.result.get("ID") if isinstance(answer.result, dict) else None
+        authorized = answer.fields.get("ID")
         if user.user_id is not None and authorized != user.user_id:
             raise AssertionError(f"authorize: the token authorized account {authorized}, "
                                  f"not {user.name}'s ({user.user_id})")
@@ -181,7 +181,7 @@ class Accounts(StepsBase):
 
     def _uniqueness(self, answer: ApiResponse, rule: str) -> Uniqueness:
         self.expect(answer, OK, rule=rule)
-        result = answer.result if isinstance(answer.result, dict) else {}
+        result = answer.fields
         return Uniqueness(result.get("field"), result.get("unique") == 1, result.get("provider"))
 
     def email_in_other_case(self, email: str) -> str:

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 
 import pytest
 
@@ -45,7 +46,16 @@ class Login:
 
     @property
     def result(self) -> dict:
-        return self.answer.result if isinstance(self.answer.result, dict) else {}
+        return self.answer.fields
+
+
+def server_time(answer: ApiResponse) -> float | None:
+    """When the target answered, by its own clock (the Date header; a replayed answer keeps
+    its recording's), or None without a readable Date."""
+    try:
+        return parsedate_to_datetime(answer.headers["Date"]).timestamp()
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def shown(answer: ApiResponse) -> str:

@@ -252,7 +252,7 @@ class MediaLists(StepsBase):
         """Send an interaction (addlike, addtowatchlist, ...) and expect it to be taken (200)."""
         answer = self.try_interact(session, action, item, **fields)
         self.expect(answer, OK, rule=f"{action}: a logged-in user interacts with a visible item (200)")
-        result = answer.result if isinstance(answer.result, dict) else {}
+        result = answer.fields
         echoed = (result.get("action"), result.get("item"), result.get("streamtype"))
         assert echoed == (action, item.id, item.streamtype), (
             f"{action}: the result names {echoed}, not the interaction sent {(action, *item.key)}")

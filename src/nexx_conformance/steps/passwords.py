@@ -23,7 +23,7 @@ class Passwords(StepsBase):
         """GET /user/requestpass: the same answer whether or not an account is known as that."""
         answer = self.session(domain_id).get("user/requestpass", token=known_as)
         self.expect(answer, OK, rule="requestpass: the request is taken (200), account or not")
-        result = answer.result if isinstance(answer.result, dict) else {}
+        result = answer.fields
         if result.get("status") != "requested":
             raise AssertionError(f"requestpass: result status {result.get('status')!r}, not 'requested'")
         return answer
@@ -38,7 +38,7 @@ class Passwords(StepsBase):
         with self.step(f"set a new password for {user.name} with the reset link"):
             old, answer = user.password, self.try_reset(user, token)
             self.expect(answer, OK, rule="resetpassword: the mailed token sets the new password (200)")
-            changed = answer.result.get("ID") if isinstance(answer.result, dict) else None
+            changed = answer.fields.get("ID")
             if user.user_id is not None and changed != user.user_id:
                 raise AssertionError(f"resetpassword: the token changed account {changed}, "
                                      f"not {user.name}'s ({user.user_id})")
@@ -74,7 +74,7 @@ class Passwords(StepsBase):
         """Whether `password` is the logged-in user's (verifypassword)."""
         answer = session.post("user/verifypassword", password=password)
         self.expect(answer, OK, rule="verifypassword: a match or a mismatch is answered (200)")
-        matches = answer.result.get("matches") if isinstance(answer.result, dict) else None
+        matches = answer.fields.get("matches")
         if matches not in (0, 1):
             raise AssertionError(f"verifypassword: `matches` is {matches!r}, not 0 or 1")
         return matches == 1

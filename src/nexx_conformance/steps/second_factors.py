@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 
 import pyotp
 
@@ -25,7 +24,7 @@ from nexx_conformance.authenticators.webauthn import SecurityKey
 from nexx_conformance.client import Session
 from nexx_conformance.envelope import ApiResponse
 from nexx_conformance.status import ACCEPTED, FORBIDDEN, OK, TOO_MANY_REQUESTS
-from nexx_conformance.steps.base import Login, StepsBase
+from nexx_conformance.steps.base import Login, StepsBase, server_time
 from nexx_conformance.users import User
 
 NEEDS_CODE, NEEDS_KEY, LOGGED_IN = "needs-device-code", "needs-u2f", "logged-in"
@@ -72,14 +71,6 @@ def session_of(held: Login | Session) -> Session:
     return held.session if isinstance(held, Login) else held
 
 
-def answered_at(answer: ApiResponse) -> float:
-    """When the target answered, by its own clock (a replayed answer keeps its recording's)."""
-    try:
-        return parsedate_to_datetime(answer.headers["Date"]).timestamp()
-    except (KeyError, TypeError, ValueError):
-        return time.time()
-
-
 class SecondFactors(StepsBase):
     # -- held logins -----------------------------------------------------------------------
 
@@ -98,7 +89,7 @@ class SecondFactors(StepsBase):
     def expect_logged_in(self, answer: ApiResponse, user: User | None, *, rule: str) -> ApiResponse:
         """`answer` finished a held login: 200, `loginstate` logged-in, as `user`."""
         self.expect(answer, OK, rule=rule)
-        result = answer.result if isinstance(answer.result, dict) else {}
+        result = answer.fields
         assert result.get("loginstate") == LOGGED_IN, f"loginstate {result.get('loginstate')!r}"
         if user is not None and user.user_id is not None:
             logged_in_as = (result.get("user") or {}).get("ID")
@@ -159,7 +150,8 @@ class SecondFactors(StepsBase):
         with self.step("request a new SMS code"):
             answer = self.expect(self.ask_for_key_code(login), OK,
                                  rule="requestkeycode: a held login gets a new SMS code (200)")
-            return KeyCodeSent(answer.result["to"], answer.result["expires"], answered_at(answer), answer.text)
+            answered = server_time(answer) or time.time()
+            return KeyCodeSent(answer.result["to"], answer.result["expires"], answered, answer.text)
 
     def next_code(self, user: User, *, unlike: str, login: Login) -> str:
         """The code of the next SMS, asking again in the rare case it repeats `unlike`.

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -20,7 +19,7 @@ import pytest
 from nexx_conformance.client import Session
 from nexx_conformance.envelope import ApiResponse
 from nexx_conformance.status import CREATED, OK
-from nexx_conformance.steps.base import StepsBase
+from nexx_conformance.steps.base import StepsBase, server_time
 
 
 @dataclass(frozen=True)
@@ -100,11 +99,6 @@ def envelope_problem(answer: ApiResponse) -> str | None:
     if not answer.ok and answer.result is not None:
         return f"a refusal carries a result: {answer.result!r}"
     return None
-
-
-def server_time(answer: ApiResponse) -> int | None:
-    date = answer.headers.get("date")
-    return int(parsedate_to_datetime(date).timestamp()) if date else None
 
 
 # -- ways to alter an upload URL: each must make the target refuse it -------------------------
@@ -225,11 +219,11 @@ class Uploads(StepsBase):
         """Wait until the ticket's URL has run out, if that is soon; skip the test otherwise."""
         lifetime = ticket.expires - ticket.issued if ticket.issued is not None else None
         if lifetime is None or lifetime > EXPIRY_WAIT_LIMIT:
-            shown = "an unknown time (no Date header)" if lifetime is None else f"{lifetime} s"
+            shown = "an unknown time (no Date header)" if lifetime is None else f"{lifetime:g} s"
             pytest.skip(
                 f"the target's upload URLs live {shown}: /prepareupload has no parameter to ask for a shorter "
                 "lifetime and the expiry is signed into the URL, so an expired URL needs that long a wait; "
                 f"run against a target whose upload URLs expire within {EXPIRY_WAIT_LIMIT} s "
                 "(the bundled server's expiry is tested in tests/reference/test_uploads.py)")
-        with self.step(f"wait {lifetime + 1} s until the upload URL has expired"):
+        with self.step(f"wait {lifetime + 1:g} s until the upload URL has expired"):
             time.sleep(lifetime + 1)
