@@ -50,6 +50,7 @@ CLI_MAX_EXAMPLES = 5
 # --max-examples, and the CLI's first failures come from the examples phase anyway.
 CLI_PHASES = "examples,fuzzing,stateful"
 PYTEST_EXIT = {0: "passed", 1: "failed", 2: "interrupted", 3: "internal error", 4: "usage error", 5: "no tests"}
+PYCACHE = str(ROOT / ".tox" / ".pycache")
 FIRST_FAILURE = re.compile(r"^(?P<test>\S+::\S+.*?) (?P<verdict>FAILED|ERROR)\b")
 
 
@@ -92,8 +93,12 @@ def base_env(work: Path) -> dict[str, str]:
     """The parent's environment without NEXX_* (nothing of a staging setup leaks in) plus random secrets."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEXX_")}
     env.update(DOMAINS, NEXX_DOMAIN_SECRET=secrets.token_urlsafe(24), NEXX_ETERNAL_CID=secrets.token_urlsafe(24),
-               NEXX_REPORT_DIR=str(work / "reports"), PYTHONDONTWRITEBYTECODE="1",
-               PYTHONUNBUFFERED="1")
+               NEXX_REPORT_DIR=str(work / "reports"), PYTHONUNBUFFERED="1",
+               # Bytecode cached outside the tree, as tox caches it (tox.ini): without a cache
+               # every run, suite or CLI, compiled schemathesis, hypothesis and the rest anew and
+               # pytest rewrote the plugin's asserts again, 2 s of each time to a first failure
+               # (benchmarks/README.md, "Fail fast").
+               PYTHONDONTWRITEBYTECODE="", PYTHONPYCACHEPREFIX=os.environ.get("PYTHONPYCACHEPREFIX") or PYCACHE)
     return env
 
 

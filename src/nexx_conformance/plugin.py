@@ -25,6 +25,8 @@ pytest_plugins = [
     "nexx_conformance.fixtures.story",
     "nexx_conformance.fixtures.steps",
     "nexx_conformance.findings_plugin",
+    # Speed (benchmarks/README.md): explicit cases built when their test runs.
+    "nexx_conformance.deferred_cases",
 ]
 
 OPTIONS = ("target", "domain_id", "domain_secret", "eternal_cid", "mailbox", "sms_inbox")
