@@ -86,9 +86,9 @@ def test_answers_and_requests_are_those_of_vcrpys_stubs(cassette_path):
 
 
 def test_unrecorded_request_is_refused_as_vcrpy_refuses_it(cassette_path):
-    with replaying(cassette_path) as cassette, answering_from(cassette):
-        with pytest.raises(CannotOverwriteExistingCassetteException) as refused:
-            requests.post(f"{BASE}/user/unknown", data={"a": "1"})
+    with (replaying(cassette_path) as cassette, answering_from(cassette),
+          pytest.raises(CannotOverwriteExistingCassetteException) as refused):
+        requests.post(f"{BASE}/user/unknown", data={"a": "1"})
     assert refused.value.failed_request.uri == f"{BASE}/user/unknown"
     assert refused.value.cassette is cassette
 
