@@ -32,41 +32,56 @@ def explicit_cases(test) -> list[str]:
     return [repr(example.kwargs["case"]) for example in getattr(test, "hypothesis_explicit_examples", [])]
 
 
-def eager(function):
-    return getattr(function, "__wrapped__", function)
-
-
-def test_deferred_test_gets_the_cases_an_eager_one_has_when_run(monkeypatch):
+def test_deferred_test_gets_the_cases_an_eager_one_has_when_run(pytestconfig, monkeypatch):
+    # This run's own plugin defers them already: schemathesis' functions as they were.
+    originals = pytestconfig.stash[deferred_cases.ORIGINALS_KEY]
     for name in deferred_cases.DEFERRED:
-        monkeypatch.setattr(builder, name, eager(getattr(builder, name)))
+        monkeypatch.setattr(builder, name, originals[name])
     expected = explicit_cases(built_test(login()))
 
+    pending = deferred_cases.PendingCases()
     for name in deferred_cases.DEFERRED:
-        monkeypatch.setattr(builder, name, deferred_cases.deferring(getattr(builder, name)))
+        monkeypatch.setattr(builder, name, pending.deferring(originals[name]))
     test = built_test(login())
     assert explicit_cases(test) == []
-    deferred_cases.add_pending_cases(test)
+    pending.add_cases_to(test)
     assert explicit_cases(test) == expected
     # Examples first, then the coverage cases: both kinds are there.
     assert len(expected) > 10
     assert "'username': 'alice_90'" in expected[0]
     # Once: running the test again adds nothing.
-    deferred_cases.add_pending_cases(test)
+    pending.add_cases_to(test)
     assert explicit_cases(test) == expected
 
 
-def test_deferring_twice_wraps_once():
-    def add_cases(test):
+def queued_tests(count: int):
+    made = []
+
+    def add_cases(test, label):
+        made.append(label)
         return test
 
-    once = deferred_cases.deferring(add_cases)
-    assert deferred_cases.deferring(once) is once
+    pending = deferred_cases.PendingCases()
+    deferred = pending.deferring(add_cases)
+    tests = [lambda: None for _ in range(count)]
+    for number, test in enumerate(tests):
+        deferred(test, f"examples {number}")
+        deferred(test, f"coverage {number}")
+    return pending, tests, made
 
 
-def test_a_test_without_pending_cases_is_left_alone():
-    def plain():
-        pass
+def test_cases_are_added_in_the_order_schemathesis_asked_for_them():
+    pending, tests, made = queued_tests(3)
+    # Whatever runs first (-k, an xdist worker's share), the calls before it are made first.
+    pending.add_cases_to(tests[1])
+    assert made == ["examples 0", "coverage 0", "examples 1", "coverage 1"]
+    pending.add_cases_to(tests[0])
+    pending.add_cases_to(tests[2])
+    assert made[4:] == ["examples 2", "coverage 2"]
 
-    deferred_cases.add_pending_cases(plain)
-    deferred_cases.add_pending_cases(None)
-    assert not hasattr(plain, deferred_cases.PENDING)
+
+def test_a_function_without_queued_cases_is_left_alone():
+    pending, _tests, made = queued_tests(1)
+    pending.add_cases_to(lambda: None)
+    pending.add_cases_to(None)
+    assert made == []
