@@ -8,14 +8,16 @@ length. A run spent about 5 s collecting before its first test, so with `-x` a b
 target could fail the run no sooner, although the first quick test needs only its own
 operation's examples (benchmarks/README.md, "Fail fast").
 
-`install` lets schemathesis build each test as before but queues the calls that add
-those cases (`add_examples`, `add_coverage`), in the order schemathesis made them. Before
-a test runs, the queue is worked off up to that test's own calls. So the calls are made
-with the same arguments and in the same order as at collection, whichever tests run and
-on which xdist worker: the cases depend on that order, since schemathesis' generation
-caches are shared by all operations of a process (seen: an enum's values added to
-another operation's coverage cases or not). Tests run in collection order, the quick pass
-first, so the quick pass builds its own examples and the deep pass the coverage cases.
+From `pytest_configure` on, schemathesis builds each test as before, but the calls that
+add those cases (`add_examples`, `add_coverage`) are queued in the order it made them.
+Before a test's fixtures are set up, the queue is worked off up to that test's own calls.
+So the calls are made with the same arguments, in the same order and outside any test,
+as at collection, whichever tests run and on which xdist worker. The cases depend on
+both: schemathesis' generation caches are shared by all operations of a process (seen:
+an enum's values added to another operation's coverage cases or not), and it asks the
+auth provider for each coverage case (inside a test ours would open sessions). Tests run
+in collection order, the quick pass first, so the quick pass builds its own examples and
+the deep pass the coverage cases.
 
 Replaces two private functions of `schemathesis.generation.hypothesis.builder`, written
 against schemathesis 4.32.5; tests/selftest/test_deferred_cases.py checks that a deferred
@@ -82,5 +84,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_runtest_call(item: pytest.Item) -> None:
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # Before the test's fixtures, as at collection: no session, no cassette. schemathesis asks
+    # the auth provider while it builds the cases; inside a test ours would open sessions.
     item.config.stash[PENDING_KEY].add_cases_to(getattr(item, "obj", None))
