@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+PYCACHE = str(ROOT / ".tox" / ".pycache")  # tox.ini's {work_dir}/.pycache
 RUNS = {
     "replay": ["uv", "run", "pytest", "--target", "replay"],
     "reference": ["uv", "run", "pytest"],
@@ -79,7 +80,10 @@ def time_run(command: list[str], report_dir: str) -> tuple[float, float, int, st
     started = time.perf_counter()
     # The environment, not "--report-dir DIR": pytest reads path-like arguments when it
     # looks for the rootdir, before plugin options are known, and DIR would become it.
-    environment = {**os.environ, "NEXX_REPORT_DIR": report_dir}
+    # Bytecode cached outside the tree, as tox.ini and the kill matrix run it (a machine
+    # that sets PYTHONDONTWRITEBYTECODE would otherwise compile every module in every run).
+    environment = {**os.environ, "NEXX_REPORT_DIR": report_dir, "PYTHONDONTWRITEBYTECODE": "",
+                   "PYTHONPYCACHEPREFIX": os.environ.get("PYTHONPYCACHEPREFIX") or PYCACHE}
     finished = subprocess.run([*command, "-q"], cwd=ROOT, env=environment,
                               capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
