@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import secrets
 
+from schemathesis.transport.requests import ManagedCookiesSession
+
 from nexx_conformance.checks import REGISTRY
 from nexx_conformance.client import NexxClient, SessionError
 from nexx_conformance.schemathesis_auth import SESSION_CHANGING, sign_case
@@ -51,6 +53,10 @@ class CaseSessions:
         # gets a session of its own so it cannot end the one the others use.
         self.isolate_session_changes = isolate_session_changes
         self._cids: dict[str, str] = {}
+        # One HTTP session for the test's cases, so they reuse their connections (a new one
+        # per case cost a connect and a close on both sides). schemathesis' own kind: what
+        # an answer sets as a cookie is dropped before the next case, as with a session per case.
+        self.http = ManagedCookiesSession()
         self.user = None
         # The user whose login is held, and the session it enrolled its app in (still
         # logged in: the only way to unregister it without a code).
@@ -122,6 +128,7 @@ class CaseSessions:
         """Unregister this test's users through their sessions: generated cases may have
         changed a password or a name, and the held user's login needs a code, so the run's
         final cleanup could no longer log in as them."""
+        self.http.close()
         for user, cid in ((self.user, self._cids.get(USER)),
                           (self.held_user, self.held_user and self.held_user.cid)):
             if user is None or cid is None:

@@ -45,7 +45,7 @@ def call_and_check(case, sessions, base_url: str, config, node=None) -> None:
     # call_and_validate, split: a user the case created is tracked even when its answer
     # then fails a check. (Our auth provider does not refresh, so call_and_validate would
     # never replay the call in between.)
-    response = case.call(base_url=base_url)
+    response = case.call(base_url=base_url, session=sessions.http)
     sessions.track_created_user(case, response)
     try:
         case.validate_response(response, transport_kwargs={"base_url": base_url})
