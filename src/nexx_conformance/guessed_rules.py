@@ -45,13 +45,10 @@ class Violation:
         return f"{self.keyword} at {self.at}"
 
 
-def default_mode(is_url_target: bool) -> str:
-    return WARN if is_url_target else FAIL
-
-
-def parse_mode(value: str | None, *, is_url_target: bool, source: str = "NEXX_GUESSED_RULES") -> str:
+def parse_mode(value: str | None, *, default: str, source: str = "NEXX_GUESSED_RULES") -> str:
+    """warn or fail: the value given, else the target kind's default."""
     if value is None or value == "":
-        return default_mode(is_url_target)
+        return default
     word = value.strip().lower()
     if word not in MODES:
         from nexx_conformance.config import ConfigError

@@ -77,16 +77,19 @@ def test_a_shared_error_response_is_checked_where_it_is_defined():
     assert guessed_rules.only_guessed(violations)
 
 
-@pytest.mark.parametrize("value, is_url, expected", [
-    (None, True, "warn"), (None, False, "fail"), ("fail", True, "fail"), ("WARN", False, "warn"),
+@pytest.mark.parametrize("value, default, expected", [
+    pytest.param(None, "warn", "warn", id="none-given-takes-the-default"),
+    pytest.param("", "fail", "fail", id="empty-takes-the-default"),
+    pytest.param("fail", "warn", "fail", id="given-beats-the-default"),
+    pytest.param("WARN", "fail", "warn", id="any-case"),
 ])
-def test_mode_defaults_to_warn_on_a_url_and_fail_elsewhere(value, is_url, expected):
-    assert guessed_rules.parse_mode(value, is_url_target=is_url) == expected
+def test_mode_given_beats_the_target_default(value, default, expected):
+    assert guessed_rules.parse_mode(value, default=default) == expected
 
 
 def test_an_unknown_mode_is_a_configuration_error():
     with pytest.raises(ConfigError, match="NEXX_GUESSED_RULES"):
-        guessed_rules.parse_mode("maybe", is_url_target=True)
+        guessed_rules.parse_mode("maybe", default="warn")
 
 
 class SchemaFailure(AssertionError):

@@ -1,4 +1,5 @@
-"""The plugin as a user meets it: one clear message on bad configuration, skips with reasons."""
+"""The run as a user meets it: one clear message on bad configuration, the target started
+only when a test needs it, users removed at the end."""
 
 import pytest
 
@@ -29,29 +30,6 @@ def test_unreachable_target_stops_before_the_first_test(pytester):
     assert "passed" not in output and "failed" not in output
 
 
-def test_destructive_tests_are_skipped_on_url_targets(pytester):
-    pytester.makepyfile(
-        "import pytest\n@pytest.mark.destructive\ndef test_x(): pass\n")
-    result = pytester.runpytest("--target", "https://s.example/v3.1", "--domain-secret", "x", "-rs")
-    result.assert_outcomes(skipped=1)
-    result.stdout.fnmatch_lines(["*--allow-destructive*"])
-
-
-def test_allow_destructive_takes_no_value_so_a_path_after_it_stays_a_path(pytester):
-    pytester.makepyfile(test_a="import pytest\n@pytest.mark.destructive\ndef test_x(): pass\n")
-    result = pytester.runpytest("--target", "replay", "--allow-destructive", "test_a.py")
-    result.assert_outcomes(passed=1)
-    result = pytester.runpytest("--target", "replay", "--no-allow-destructive", "test_a.py")
-    result.assert_outcomes(skipped=1)
-
-
-def test_replay_cannot_record(pytester):
-    pytester.makepyfile("def test_x(): pass")
-    result = pytester.runpytest("--target", "replay", "--record-mode", "rewrite")
-    assert result.ret == USAGE_ERROR
-    result.stderr.fnmatch_lines(["*cannot record*"])
-
-
 def test_tests_without_target_start_nothing(pytester):
     pytester.makepyfile("def test_x(): pass")
     result = pytester.runpytest("--target", "http://127.0.0.1:9/v3.1", "--domain-secret", "x")
@@ -61,7 +39,7 @@ def test_tests_without_target_start_nothing(pytester):
 @pytest.mark.parametrize("purpose", ["autoauthorize", "sms2fa"])
 def test_missing_special_domain_skips_with_the_variable(pytester, purpose):
     pytester.makepyfile(f"""
-        from nexx_conformance.fixtures.configuration import Domains
+        from nexx_conformance.pytest_plugin.fixtures.configuration import Domains
         def test_x():
             Domains({{"main": 1}}).require("{purpose}")
     """)
@@ -99,7 +77,7 @@ def test_taken_sink_port_stops_the_run(pytester):
 ])
 def test_created_users_are_unregistered_at_session_end(pytester, ending):
     pytester.makeconftest("""
-        from nexx_conformance.fixtures.users import UserRegistry
+        from nexx_conformance.pytest_plugin.fixtures.users import UserRegistry
 
         original = UserRegistry.remove_all
 
@@ -119,16 +97,3 @@ def test_created_users_are_unregistered_at_session_end(pytester, ending):
     """)
     pytester.runpytest_subprocess("-p", "no:cacheprovider")
     assert (pytester.path / "cleanup.txt").read_text() == "2 []"
-
-
-def test_replay_without_cassette_says_how_to_record(pytester):
-    pytester.makepyfile("""
-        import pytest
-
-        @pytest.mark.vcr
-        def test_x(anonymous_session):
-            pass
-    """)
-    result = pytester.runpytest_subprocess("--target", "replay", "-p", "no:cacheprovider")
-    result.assert_outcomes(errors=1)  # the session is opened while setting the test up
-    result.stdout.fnmatch_lines(["*record it again with --record-mode=rewrite*"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nexx_conformance.users_left import exit_status, summary_line
+from nexx_conformance.pytest_plugin.users_left import exit_status, summary_line
 
 UNTRACKED_REGISTRATION = """
     def test_registers_a_user_nobody_tracks(anonymous_session):
