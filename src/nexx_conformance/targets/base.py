@@ -134,8 +134,8 @@ class Target:
         self.started = True
 
     def open_channels(self) -> None:
-        self.mailbox = self.closed_last(self.open_mailbox())
-        self.sms_inbox = self.closed_last(self.open_sms_inbox())
+        self.mailbox = self.closed_on_stop(self.open_mailbox())
+        self.sms_inbox = self.closed_on_stop(self.open_sms_inbox())
 
     def open_mailbox(self) -> Channel | None:
         """The mailbox --mailbox names (smtp: a sink of ours; mailpit+http(s): a Mailpit)."""
@@ -152,7 +152,7 @@ class Target:
         endpoint = self.config.sms_inbox
         return None if endpoint is None else SmsWebhookSink(endpoint.host, endpoint.port)
 
-    def closed_last(self, channel):
+    def closed_on_stop(self, channel):
         """`channel`, to be closed when the target stops (after what was started later)."""
         if channel is not None:
             self._closers.append(channel.close)
