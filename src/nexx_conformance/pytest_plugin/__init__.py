@@ -38,6 +38,7 @@ pytest_plugins = [
     "nexx_conformance.pytest_plugin.fixtures.cassettes",
     "nexx_conformance.pytest_plugin.fixtures.story",
     "nexx_conformance.pytest_plugin.fixtures.steps",
+    "nexx_conformance.pytest_plugin.fixtures.findings",
 ]
 
 

@@ -25,7 +25,7 @@ from nexx_conformance.coverage import (
 )
 from nexx_conformance.deviations import Baseline
 from nexx_conformance.drift import AnswerRecorder, DriftLog
-from nexx_conformance.guessed_rules import WARNINGS, GuessedWarnings
+from nexx_conformance.guessed_rules import GuessedWarnings
 from nexx_conformance.pytest_plugin import findings, users_left
 from nexx_conformance.pytest_plugin.options import report_dir, wants_coverage_table
 from nexx_conformance.pytest_plugin.run import is_worker, run_of
@@ -91,7 +91,7 @@ def configure(config: pytest.Config) -> None:
         return run_of(config).target.base_url or None
 
     summary = RunSummary(CoverageLog(contract_operations(config), base_url),
-                         DriftLog(target_base_url=base_url), WARNINGS,
+                         DriftLog(target_base_url=base_url), GuessedWarnings(),
                          deviations=config.stash.get(findings.BASELINE_KEY, None))
     recorders = [SendRecorder(summary.coverage), AnswerRecorder(summary.drift)]
     for recorder in recorders:

@@ -79,3 +79,19 @@ def test_each_worker_hands_over_one_summary_and_the_run_ends_with_their_sum(pyte
     # Each worker's preflight (init, keepalive) and each test's init and keepalive: 4 + 4.
     result.stdout.fnmatch_lines(["nexx contract coverage: operations called 2/*, 8 requests *",
                                  "nexx: users left on the reference server: 0 (gw0: 0, gw1: 0)"])
+
+
+def test_guessed_rule_warnings_of_every_worker_reach_the_report(pytester):
+    pytester.makepyfile("""
+        import pytest
+        from nexx_conformance.guessed_rules import Violation
+
+        @pytest.mark.parametrize("n", range(2))
+        def test_warns(guessed_warnings, n):
+            guessed_warnings.add(f"test_warns[{n}]", "profile", 200,
+                                 [Violation("$.result", "maxLength", "too long", "a guess")])
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--report-dir=r")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["2 responses broke only constraints the contract guessed*"])
+    assert (pytester.path / "r" / "guessed-rules.json").read_text().count('"operation": "profile"') == 2
