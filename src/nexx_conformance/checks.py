@@ -7,7 +7,6 @@ how to reproduce the call (curl, session id, signature and passwords masked).
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -15,13 +14,12 @@ from urllib.parse import parse_qs, urlsplit
 import schemathesis
 from schemathesis.core.failures import Failure, Severity
 
-from nexx_conformance.matchers import normalize
-from nexx_conformance.reporting import masked_curl
+from nexx_conformance.envelope import envelope_of, metadata_of
+from nexx_conformance.masking import masked_curl
+from nexx_conformance.patches import transport_kwargs
+from nexx_conformance.recording.matchers import normalize
+from nexx_conformance.status import CLIENT_ERROR, FORBIDDEN, SERVER_ERROR, UNAUTHORIZED
 
-SERVER_ERROR = 500
-CLIENT_ERROR = 400
-UNAUTHORIZED = 401
-FORBIDDEN = 403
 PASSWORD_FIELDS = ("password", "newpassword", "currentpassword")
 IDENTITY_FIELDS = ("username", "email")
 # Shorter values occur by chance in any response (a "0", an id); a real password has 8+.
@@ -132,19 +130,6 @@ def operation_id(case: Any) -> str:
 
 def session_kind(case: Any) -> str | None:
     return case.operation.definition.raw.get("x-nexx-session")
-
-
-def envelope_of(response: Any) -> dict[str, Any] | None:
-    try:
-        body = json.loads(response.content or b"")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return body if isinstance(body, dict) else None
-
-
-def metadata_of(envelope: dict[str, Any] | None) -> dict[str, Any]:
-    metadata = (envelope or {}).get("metadata")
-    return metadata if isinstance(metadata, dict) else {}
 
 
 def explain(case: Any, response: Any, *, broke: str, expected: str, rule: str) -> str:
@@ -330,7 +315,7 @@ def resend(ctx: Any, case: Any, response: Any, **session_headers: str | None) ->
     headers = {k: v for k, v in (case.headers or {}).items()
                if k.lower() not in (SESSION_HEADER.lower(), TOKEN_HEADER.lower())}
     headers.update({name: value for name, value in sent.items() if value is not None})
-    kwargs = dict(ctx.internals.transport_kwargs or {})
+    kwargs = transport_kwargs(ctx)
     # The original transport settings may carry the very session we mean to drop.
     for key in ("session", "auth"):
         kwargs.pop(key, None)

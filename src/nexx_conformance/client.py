@@ -13,9 +13,8 @@ import httpx
 from nexx_conformance.constants import MASK
 from nexx_conformance.envelope import ApiResponse
 from nexx_conformance.signing import signed_headers
+from nexx_conformance.status import CREATED, SERVICE_UNAVAILABLE, TOO_MANY_REQUESTS
 
-TOO_MANY_REQUESTS = 429
-SERVICE_UNAVAILABLE = 503
 RETRY_STATUSES = (TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE)
 MAX_ATTEMPTS = 4
 MAX_BACKOFF_SECONDS = 8.0
@@ -134,7 +133,7 @@ class NexxClient:
         """A new anonymous session (POST /session/init, unsigned)."""
         fields.setdefault("nxp_devh", self.device)
         response = self.call("POST", "session/init", cid=None, fields=fields, signed=False)
-        if response.status != 201 or not isinstance(response.result, dict):
+        if response.status != CREATED or not isinstance(response.result, dict):
             raise SessionError("session/init did not give a session", response)
         return Session(self, response.result["general"]["cid"], init_response=response)
 

@@ -11,7 +11,7 @@ import pytest
 from schemathesis.core.failures import FailureGroup
 
 from nexx_conformance import guessed_rules
-from nexx_conformance.reporting import masked_curl
+from nexx_conformance.masking import masked_curl
 
 from .contract import CONFORMANCE_SETTINGS, CONTRACT_SCHEMA
 from .sessions import ETERNAL, PENDING, is_destructive, operation_id, session_kind, side_effects

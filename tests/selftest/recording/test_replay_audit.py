@@ -16,20 +16,25 @@ import vcr
 import yaml
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from nexx_conformance.replay_audit import CassetteWatch, Tally, summary_line, unmatched_message
+from nexx_conformance.recording.replay_audit import (
+    CassetteWatch,
+    Tally,
+    summary_line,
+    unmatched_message,
+)
+from nexx_conformance.status import OK
 
 # Never contacted: every request below is answered from a cassette (port 9 is "discard").
 BASE = "http://127.0.0.1:9/v3.1/4711"
 PROFILE = f"{BASE}/user/profile"
 TOKEN = "Zq8s0mE0neTimeT0kenXyz123"
 AUTHORIZE = f"{BASE}/user/authorize/{TOKEN}"
-OK = 200
 
 
 def interaction(method: str, uri: str) -> dict:
     return {
         "request": {"method": method, "uri": uri, "body": None, "headers": {}},
-        "response": {"status": {"code": OK, "message": "OK"},
+        "response": {"status": {"code": int(OK), "message": "OK"},
                      "headers": {"content-type": ["application/json"]},
                      "body": {"string": '{"metadata": {"status": 200}, "result": null}'}},
     }
