@@ -70,6 +70,11 @@ def mask_text(text: str, secrets: Iterable[str] = (), mask: Mask = masked) -> st
             text = text.replace(secret, MASK)
     text = mask_path(text, mask)  # also tokens echoed in metadata.calledwith and in mail links
     text = OTPAUTH_SECRET.sub(lambda match: match.group(1) + PLACEHOLDERS["secret"], text)
+    return mask_url_signature(text, mask)
+
+
+def mask_url_signature(text: str, mask: Mask = masked) -> str:
+    """The `sig` of an upload URL masked: it is the URL's whole authorization."""
     return URL_SIGNATURE.sub(lambda match: match.group(1) + mask(URL_SIGNATURE_KIND, match.group(2)), text)
 
 

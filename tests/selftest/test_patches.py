@@ -3,10 +3,8 @@ changed under the patch, not only when our code did."""
 
 from __future__ import annotations
 
-import http.server
 import inspect
 import itertools
-import threading
 from importlib.metadata import version
 
 import httpx
@@ -192,30 +190,6 @@ def test_vcrpys_stubs_ask_the_noted_cassette(one_recorded, get):
 
 
 # --- requests and httpx: SendPatch ------------------------------------------------------
-
-@pytest.fixture
-def loopback():
-    """A real HTTP server on loopback answering every request with 200 and an empty envelope."""
-
-    class Answer(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = b'{"metadata": {"status": 200}, "result": null}'
-            self.send_response(OK)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
 
 def watched():
     seen = []
