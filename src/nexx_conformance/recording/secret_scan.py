@@ -2,7 +2,7 @@
 
     uv run python -m nexx_conformance.recording.secret_scan cassettes/
 
-Scrubbing (scrubbing.py) runs before vcrpy writes; this scan is the independent check that
+Scrubbing (recording/scrubbing.py) runs before vcrpy writes; this scan is the independent check that
 nothing slipped through: it reads the stored text, not the scrubber's intentions.
 """
 
