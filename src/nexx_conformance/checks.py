@@ -157,7 +157,7 @@ def envelope_status_matches_http_status(ctx, response, case):
 def error_has_errorhint(ctx, response, case):
     if response.status_code < CLIENT_ERROR:
         return
-    envelope = envelope_of(response) or {}
+    envelope = envelope_of(response)
     hint = metadata_of(envelope).get("errorhint")
     if not isinstance(hint, str) or not hint.strip():
         fail(ErrorWithoutHint, case, response,
@@ -194,7 +194,7 @@ def paging_on_lists_is_consistent(ctx, response, case):
     defaults = paging_defaults(case)
     if defaults is None or not 200 <= response.status_code < 300:
         return
-    envelope = envelope_of(response) or {}
+    envelope = envelope_of(response)
     paging, result = envelope.get("paging"), envelope.get("result")
     rule = "conventions.md#responses: paged lists carry paging {start, limit, resultcount}"
     if not isinstance(paging, dict) or not all(
@@ -295,7 +295,7 @@ def walk_fields(node: Any, names: tuple[str, ...]):
 
 @schemathesis.check
 def no_secret_in_response(ctx, response, case):
-    refuse_leaks(case, response, foreign_identities(case, response, (envelope_of(response) or {}).get("result")))
+    refuse_leaks(case, response, foreign_identities(case, response, envelope_of(response).get("result")))
 
 
 def refuse_leaks(case: Any, response: Any, foreign: list[str] | None = None) -> None:
