@@ -65,6 +65,8 @@ def without_source_constants() -> None:
 ORIGINAL_RESPONSES = vcr_cassette.Cassette._responses
 ORIGINAL_RESET_PATCHERS = vcr_patch.reset_patchers
 
+# Marks our replacement of vcrpy's reset_patchers: the speed-up is installed in this process.
+INSTALLED = "nexx_vcr_speed"
 # Given a cassette's `match_on`, the function of a request that every match shares (equal
 # keys are needed for a match), or None when those matchers allow no such key.
 LookupKey = Callable[[Sequence[Callable]], Callable[[Any], tuple] | None]
@@ -85,7 +87,11 @@ def install_vcr_speed(lookup_key: LookupKey) -> None:
        every time. The patch list does not change within a process, so it is computed once
        here and fresh patchers with the same target, attribute and replacement are made
        from it.
+
+    pytest-recording asks for it again for every test; once installed, it stays.
     """
+    if getattr(vcr_patch.reset_patchers, INSTALLED, False):
+        return
     vcr_cassette.Cassette._responses = indexed_responses(lookup_key)
     vcr_patch.reset_patchers = cached_reset_patchers(reset_targets())
 
@@ -134,6 +140,7 @@ def cached_reset_patchers(targets: list[tuple[object, str, object]]) -> Callable
         for target, attribute, new in targets:
             yield mock.patch.object(target, attribute, new)
 
+    setattr(reset_patchers, INSTALLED, True)
     return reset_patchers
 
 

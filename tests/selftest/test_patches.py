@@ -152,9 +152,11 @@ def test_install_replaces_the_two_vcrpy_functions(monkeypatch):
     monkeypatch.setattr(Cassette, "_responses", patches.ORIGINAL_RESPONSES)
     monkeypatch.setattr(vcr_patch, "reset_patchers", patches.ORIGINAL_RESET_PATCHERS)
     patches.install_vcr_speed(lookup_key)
-    assert Cassette._responses is not patches.ORIGINAL_RESPONSES
-    assert Cassette._responses.__name__ == "_responses"
-    assert vcr_patch.reset_patchers is not patches.ORIGINAL_RESET_PATCHERS
+    installed = Cassette._responses, vcr_patch.reset_patchers
+    assert installed[0] is not patches.ORIGINAL_RESPONSES and installed[0].__name__ == "_responses"
+    assert installed[1] is not patches.ORIGINAL_RESET_PATCHERS
+    patches.install_vcr_speed(lookup_key)  # pytest-recording asks again for every test
+    assert (Cassette._responses, vcr_patch.reset_patchers) == installed
 
 
 # --- vcrpy: note_unmatched --------------------------------------------------------------
