@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import pytest
 
+from nexx_conformance.patches import without_source_constants
 from nexx_conformance.pytest_plugin import findings, html_report, run, selection, summary
-from nexx_conformance.pytest_plugin.replay import without_source_constants
 
 pytest_plugins = [
     "nexx_conformance.pytest_plugin.options",

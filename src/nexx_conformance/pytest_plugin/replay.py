@@ -1,5 +1,5 @@
 """Cassettes in a run: vcrpy gets our matchers, a test fails when its cassette refused a
-request or kept one unplayed (nexx_conformance.replay_audit), and each test's tally goes
+request or kept one unplayed (nexx_conformance.recording.replay_audit), and each test's tally goes
 into the run summary. How a target records or replays is the target's (choose_recording)."""
 
 from __future__ import annotations
@@ -8,33 +8,13 @@ import contextlib
 
 import pytest
 
-from nexx_conformance import vcr_speed
-from nexx_conformance.matchers import MATCHERS
+from nexx_conformance.patches import install_vcr_speed
 from nexx_conformance.pytest_plugin.run import run_of
 from nexx_conformance.pytest_plugin.summary import summary_of
-from nexx_conformance.replay_audit import CassetteWatch, unmatched_message
+from nexx_conformance.recording.matchers import MATCHERS, lookup_key
+from nexx_conformance.recording.replay_audit import CassetteWatch, unmatched_message
 
 COMPLETED_KEY = pytest.StashKey[bool]()
-
-
-def without_source_constants() -> None:
-    """Generated cases depend on the test's seed only, not on the literals of our source code.
-
-    hypothesis (>= 6.131) mixes string and number literals from every "local" module in
-    sys.modules into the data it draws. Our editable install is local, so adding a message
-    anywhere in src/ - or merely importing one more module before a test - changed the cases
-    of a seeded run and broke the replay of every conformance cassette (seen: importing
-    replay_audit did it). An empty pool makes a recording replay on any later tree, under
-    -k and xdist, and from a non-editable install (tox) alike.
-    """
-    try:
-        from hypothesis.internal.conjecture import providers
-        from hypothesis.internal.constants_ast import Constants
-    except ImportError:  # hypothesis reorganised: the replay audit reports any divergence
-        return
-    if hasattr(providers, "_get_local_constants"):
-        no_constants = Constants()
-        providers._get_local_constants = lambda: no_constants
 
 
 def run_secrets(config: pytest.Config) -> list[str]:
@@ -107,5 +87,5 @@ def cassette_audit(request: pytest.FixtureRequest, vcr):
 def pytest_recording_configure(config: pytest.Config, vcr) -> None:
     for name, matcher in MATCHERS.items():
         vcr.register_matcher(name, matcher)
-    # An indexed cassette lookup and no failed imports per request (vcr_speed's docstring).
-    vcr_speed.install()
+    # An indexed cassette lookup and no failed imports per request (patches.install_vcr_speed).
+    install_vcr_speed(lookup_key)

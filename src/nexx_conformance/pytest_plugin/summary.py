@@ -29,8 +29,8 @@ from nexx_conformance.guessed_rules import GuessedWarnings
 from nexx_conformance.pytest_plugin import findings, users_left
 from nexx_conformance.pytest_plugin.options import report_dir, wants_coverage_table
 from nexx_conformance.pytest_plugin.run import is_worker, run_of
-from nexx_conformance.replay_audit import Tally
-from nexx_conformance.replay_audit import summary_line as cassettes_line
+from nexx_conformance.recording.replay_audit import Tally
+from nexx_conformance.recording.replay_audit import summary_line as cassettes_line
 from nexx_conformance.reporting import COVERAGE_FILE
 
 CONTRACT = Path("contracts") / "nexx-user.openapi.yaml"

@@ -11,7 +11,7 @@ from nexx_conformance.deviations import Baseline
 from nexx_conformance.drift import DriftLog
 from nexx_conformance.guessed_rules import GuessedWarnings
 from nexx_conformance.pytest_plugin.summary import WORKER_OUTPUT, RunSummary
-from nexx_conformance.replay_audit import Tally
+from nexx_conformance.recording.replay_audit import Tally
 
 CONTRACTS = Path(__file__).resolve().parents[3] / "contracts"
 BASE = "http://api.test/v3.1"

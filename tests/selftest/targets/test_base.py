@@ -8,7 +8,7 @@ import respx
 
 from nexx_conformance.client import NexxClient
 from nexx_conformance.config import ConfigError
-from nexx_conformance.matchers import RUN_ID
+from nexx_conformance.recording.matchers import RUN_ID
 from nexx_conformance.targets import configured_target, kind_of
 from nexx_conformance.targets.base import TargetError, preflight
 from nexx_conformance.targets.reference import ReferenceServer
