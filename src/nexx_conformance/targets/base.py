@@ -45,7 +45,8 @@ class TargetError(RuntimeError):
 
 
 class Target:
-    """What the three kinds share; each kind states its own policies (no defaults here)."""
+    """What the three kinds share. Each kind states its own policies and capabilities: only
+    the two that one kind alone differs in (`keeps_users`, `forced_record_mode`) have defaults."""
 
     # Defaults the user's options override (config.resolve: command line > environment > these).
     allows_destructive: ClassVar[bool]
