@@ -8,7 +8,6 @@ documented for that status, and `metadata.status` equals the HTTP status.
 from __future__ import annotations
 
 import datetime
-import json
 import os
 from functools import cache
 from pathlib import Path
@@ -17,7 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from nexx_conformance import guessed_rules
-from nexx_conformance.envelope import ApiResponse
+from nexx_conformance.envelope import ApiResponse, json_body
 
 CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "nexx-user.openapi.yaml"
 # What a failure shows of schemathesis' explanation: its first line says what broke.
@@ -55,11 +54,14 @@ def operation_path(request: httpx.Request, base_url: str) -> str:
 class ContractCheck:
     """Raises ContractViolation for an answer its operation does not document."""
 
-    def __init__(self, base_url: str, schema=None, guessed_mode: str = guessed_rules.FAIL) -> None:
+    def __init__(self, base_url: str, schema=None, guessed_mode: str = guessed_rules.FAIL,
+                 warnings: guessed_rules.GuessedWarnings | None = None) -> None:
         self.base_url = base_url
         self.schema = schema if schema is not None else contract_schema()
-        # warn: a body breaking only rules the contract guessed is a warning (a URL target).
+        # warn: a body breaking only rules the contract guessed is a warning (a URL target),
+        # recorded in `warnings` (the run summary's, in a pytest run).
         self.guessed_mode = guessed_mode
+        self.warnings = warnings if warnings is not None else guessed_rules.GuessedWarnings()
 
     def __call__(self, answer: ApiResponse) -> None:
         problems = self.problems(answer)
@@ -101,12 +103,12 @@ class ContractCheck:
         if self.guessed_mode != guessed_rules.WARN:
             return False
         found = guessed_rules.violations(answer.request.method, operation.path, answer.status,
-                                          json_body(answer))
+                                          json_body(answer.text))
         if not guessed_rules.only_guessed(found):
             return False
         test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
-        guessed_rules.WARNINGS.add(test, operation.definition.raw.get("operationId", operation.label),
-                                   answer.status, found)
+        self.warnings.add(test, operation.definition.raw.get("operationId", operation.label),
+                          answer.status, found)
         return True
 
 
@@ -127,13 +129,6 @@ def schema_problems(operation, answer: ApiResponse) -> list[str]:
     except AssertionError as failure:
         return [shown(failure)]
     return []
-
-
-def json_body(answer: ApiResponse):
-    try:
-        return json.loads(answer.text)
-    except ValueError:
-        return None
 
 
 def shown(failure: BaseException) -> str:

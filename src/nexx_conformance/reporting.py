@@ -1,45 +1,33 @@
-"""Where a run's reports go (JUnit XML, self-contained HTML) and how a failed request is shown."""
+"""Where a run's reports go (JUnit XML, self-contained HTML) and which sections they show."""
 
 from __future__ import annotations
 
 import json
 import os
-import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from nexx_conformance import constants as c
 from nexx_conformance import html_sections as sections
-from nexx_conformance.constants import MASK
-from nexx_conformance.envelope import MASKED_HEADERS, mask_form
 from nexx_conformance.flow_runs import ScenarioRun
 
-REPORT_DIR_ENV = "NEXX_REPORT_DIR"
 DEFAULT_REPORT_DIR = "reports"
 JUNIT_FILE = "junit.xml"
 HTML_FILE = "report.html"
-# Written by other tools into the report directory; the HTML report shows them when present.
+COVERAGE_FILE = "contract-coverage.json"
+GUESSED_FILE = "guessed-rules.json"
+DEVIATIONS_FILE = "deviations.json"
+# The HTML report shows these when present: the drift report of this run or another, and
+# the kill matrix scripts/kill_matrix.py writes.
 KILL_MATRIX_FILE = "kill-matrix.json"
 DRIFT_FILE = "drift.json"
-# Headers a reader needs to replay the call; the rest (User-Agent, Content-Length, ...) is noise.
-SHOWN_HEADERS = ("content-type", "accept") + MASKED_HEADERS
 
 
 class ReportDirError(pytest.UsageError):
     """The report directory cannot be created or written."""
-
-
-def report_dir(config: pytest.Config) -> Path:
-    """The report directory: --report-dir > NEXX_REPORT_DIR > reports/ (below the rootdir)."""
-    given = config.getoption("nexx_report_dir", default=None) or os.environ.get(REPORT_DIR_ENV)
-    path = Path(given or DEFAULT_REPORT_DIR)
-    if not path.is_absolute():
-        path = Path(config.rootpath) / path
-    return path
 
 
 def ensure_report_dir(path: Path) -> Path:
@@ -48,7 +36,7 @@ def ensure_report_dir(path: Path) -> Path:
     except OSError as error:
         raise ReportDirError(
             f"--report-dir {path} cannot be created ({error.strerror}); give a writable "
-            f"directory with --report-dir or {REPORT_DIR_ENV}."
+            f"directory with --report-dir or {c.ENV['report_dir']}."
         ) from None
     if not os.access(path, os.W_OK):
         raise ReportDirError(f"--report-dir {path} is not writable; give another one.")
@@ -84,29 +72,3 @@ def report_sections(directory: Path, coverage: Mapping[str, Any] | None,
     shown = [part for part in found if part]
     return [sections.STYLE, *shown] if shown else []
 
-
-def masked_curl(request: Any) -> str:
-    """A curl line for a `requests.PreparedRequest`, session id, signature and passwords masked."""
-    parts = ["curl", "-X", str(request.method)]
-    for name, value in (request.headers or {}).items():
-        lowered = name.lower()
-        if lowered not in SHOWN_HEADERS:
-            continue
-        parts += ["-H", f"{name}: {MASK if lowered in MASKED_HEADERS else value}"]
-    body = request.body
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    if body:
-        parts += ["--data", mask_form(body) if _is_form(request) else body]
-    parts.append(_masked_url(str(request.url)))
-    return " ".join(shlex.quote(part) for part in parts)
-
-
-def _is_form(request: Any) -> bool:
-    content_type = (request.headers or {}).get("Content-Type", "")
-    return "x-www-form-urlencoded" in content_type
-
-
-def _masked_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(query=mask_form(parts.query)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from nexx_conformance.checks import REGISTRY
+from nexx_conformance.patches import name_with_params
 
 from .sessions import CaseSessions, ConformanceAuth
 
@@ -29,7 +30,7 @@ def name_after_operation(item: pytest.Item) -> None:
     # share one id in JUnit, in -k/--lf and in xdist's scheduling.
     label = getattr(item, "operation_label", None)
     if label and not item.nodeid.endswith("]"):
-        item._id = item.parent.id.child(item.originalname).with_params(label)
+        name_with_params(item, label)
 
 
 @pytest.fixture

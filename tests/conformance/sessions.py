@@ -17,10 +17,10 @@ from schemathesis.transport.requests import ManagedCookiesSession
 from nexx_conformance.checks import REGISTRY
 from nexx_conformance.client import NexxClient, SessionError
 from nexx_conformance.schemathesis_auth import SESSION_CHANGING, sign_case
+from nexx_conformance.status import ACCEPTED
 from nexx_conformance.users import created_user
 
 ANONYMOUS, USER, ETERNAL, NONE, PENDING = "anonymous", "user", "eternal", "none", "pending-login"
-HELD = 202  # a login that waits for its second factor
 
 
 def session_kind(operation) -> str:
@@ -112,7 +112,7 @@ class CaseSessions:
         # From a device the user never logged in with: a known device is trusted, not held.
         held = self.client.init(nxp_devh=secrets.token_hex(16))
         login = held.login(self.held_user.username, self.held_user.password)
-        if login.status != HELD:
+        if login.status != ACCEPTED:  # not held for its second factor
             raise SessionError(f"the login of {self.held_user.username}, who has an authenticator "
                                "app, was not held for its code", login)
         return held.cid

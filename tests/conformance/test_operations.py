@@ -11,7 +11,8 @@ import pytest
 from schemathesis.core.failures import FailureGroup
 
 from nexx_conformance import guessed_rules
-from nexx_conformance.reporting import masked_curl
+from nexx_conformance.envelope import json_body
+from nexx_conformance.masking import masked_curl
 
 from .contract import CONFORMANCE_SETTINGS, CONTRACT_SCHEMA
 from .sessions import ETERNAL, PENDING, is_destructive, operation_id, session_kind, side_effects
@@ -32,7 +33,7 @@ def give_session(case, sessions) -> None:
     sessions.sign(case, sessions.cid_for(case.operation))
 
 
-def call_and_check(case, sessions, base_url: str, config, node=None) -> None:
+def call_and_check(case, sessions, base_url: str, config, warnings, node=None) -> None:
     kind = session_kind(case.operation)
     if kind == ETERNAL and not config.eternal_cid:
         pytest.skip("needs the eternal session: pass --eternal-cid or set NEXX_ETERNAL_CID")
@@ -55,8 +56,8 @@ def call_and_check(case, sessions, base_url: str, config, node=None) -> None:
         # (--guessed-rules); anything else fails as it is.
         if not guessed_rules.tolerate(
                 failure, method=case.method, template=case.operation.path,
-                status=response.status_code, body=json_or_none(response),
-                mode=config.guessed_rules, test=node.nodeid if node else "",
+                status=response.status_code, body=json_body(response.content),
+                mode=config.guessed_rules, warnings=warnings, test=node.nodeid if node else "",
                 operation=operation_id(case.operation), node=node, case=case):
             raise
     if kind == PENDING and operation_id(case.operation) in SECOND_FACTOR_PROOFS:
@@ -67,22 +68,16 @@ def call_and_check(case, sessions, base_url: str, config, node=None) -> None:
             f"factor (HTTP {response.status_code})\nReproduce: {masked_curl(response.request)}")
 
 
-def json_or_none(response):
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
 @schema.exclude(func=destructive).parametrize()
 @CONFORMANCE_SETTINGS
-def test_operation_conforms_to_the_contract(case, case_sessions, target, nexx_config, request):
-    call_and_check(case, case_sessions, target.base_url, nexx_config, request.node)
+def test_operation_conforms_to_the_contract(case, case_sessions, target, nexx_config,
+                                            guessed_warnings, request):
+    call_and_check(case, case_sessions, target.base_url, nexx_config, guessed_warnings, request.node)
 
 
 @pytest.mark.destructive
 @schema.include(func=destructive).parametrize()
 @CONFORMANCE_SETTINGS
 def test_destructive_operation_conforms_to_the_contract(case, case_sessions, target, nexx_config,
-                                                       request):
-    call_and_check(case, case_sessions, target.base_url, nexx_config, request.node)
+                                                       guessed_warnings, request):
+    call_and_check(case, case_sessions, target.base_url, nexx_config, guessed_warnings, request.node)
