@@ -1,4 +1,4 @@
-"""pytest plugin: our schemathesis checks, the run's reports and the contract coverage report."""
+"""pytest plugin: the run's reports and the contract coverage report."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nexx_conformance import checks  # noqa: F401  (registers our checks with schemathesis)
 from nexx_conformance import constants as c
-from nexx_conformance.checks import REGISTRY
 from nexx_conformance.contract_check import contract_schema
 from nexx_conformance.coverage import (
     CoverageLog,
@@ -113,10 +111,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     recorder = config.stash.get(RECORDER_KEY, None)
     if recorder is not None:
         recorder.uninstall()
-
-
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    REGISTRY.forget_probes()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

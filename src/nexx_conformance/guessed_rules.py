@@ -22,8 +22,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from nexx_conformance.contract_marks import guessed_reason
+
 BUNDLE = Path(__file__).resolve().parents[2] / "contracts" / "bundled" / "nexx-user.openapi.yaml"
-MARK = "x-nexx-guessed"
 BUNDLE_URI = "urn:nexx:bundle"
 WARN, FAIL = "warn", "fail"
 MODES = (WARN, FAIL)
@@ -144,12 +145,7 @@ def branch_violations(error: Any) -> Iterator[Violation]:
 
 
 def reason_of(error: Any) -> str | None:
-    mark = error.schema.get(MARK) if isinstance(error.schema, dict) else None
-    if isinstance(mark, str):
-        return mark if error.validator != "type" else None
-    if isinstance(mark, dict):
-        return mark.get(error.validator)
-    return None
+    return guessed_reason(error.schema, str(error.validator))
 
 
 def json_path(error: Any) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from nexx_conformance import users_left
 from nexx_conformance.channels.mailpit import MailpitMailbox
 from nexx_conformance.channels.replayed import ReplayedChannel
 from nexx_conformance.channels.sms_webhook import SmsWebhookSink
@@ -11,6 +10,7 @@ from nexx_conformance.client import NexxClient
 from nexx_conformance.config import ConfigError, Endpoint, NexxConfig
 from nexx_conformance.state import SuiteState
 from nexx_conformance.targets import preflight, replay_target, start_reference, url_target
+from nexx_conformance.users import count_left
 
 
 def start_run(state: SuiteState, *, controller: bool) -> None:
@@ -43,7 +43,7 @@ def stop_run(state: SuiteState) -> None:
     # Counted here: after the session's user cleanup (the engine stops the run last), while
     # the server still runs. Only once: a second stop finds the server gone.
     if state.closers and state.users_left is None:
-        state.users_left = users_left.count(state.target)
+        state.users_left = count_left(state.target)
     state.close()
 
 

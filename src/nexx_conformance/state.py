@@ -24,7 +24,7 @@ class SuiteState:
     mailbox: Channel | None = None
     sms_inbox: Channel | None = None
     closers: list = field(default_factory=list)
-    # What the target still stores when the run ends (nexx_conformance.users_left.count).
+    # What the target still stores when the run ends (nexx_conformance.users.count_left).
     users_left: dict | None = None
 
     def close(self) -> None:

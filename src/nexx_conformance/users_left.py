@@ -24,16 +24,6 @@ REPORTS_KEY = pytest.StashKey[dict[str, dict]]()
 MAX_NAMES_SHOWN = 20
 
 
-def count(target) -> dict | None:
-    """What `target` still stores, or None for a target that cannot tell (URL, replay)."""
-    if target is None or target.users is None:
-        return None
-    try:
-        return {"names": target.users()}
-    except Exception as error:  # noqa: BLE001 - a failed count is reported, not raised
-        return {"error": f"{type(error).__name__}: {error}"}
-
-
 def summary_line(reports: dict[str, dict]) -> tuple[str, bool]:
     """The terminal line for the reports by process, and whether it is a warning."""
     names = [name for report in reports.values() for name in report.get("names", [])]
