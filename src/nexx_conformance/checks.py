@@ -20,6 +20,7 @@ from schemathesis.core.failures import Failure, Severity
 from nexx_conformance import contract_marks as marks
 from nexx_conformance.matchers import normalize
 from nexx_conformance.reporting import masked_curl
+from nexx_conformance.signing import SESSION_HEADER, TOKEN_HEADER
 
 SERVER_ERROR = 500
 CLIENT_ERROR = 400
@@ -33,8 +34,6 @@ HASH_PATTERN = re.compile(r"\$argon2(?:id|i|d)\$|\$2[abxy]?\$\d{2}\$[./A-Za-z0-9
 TRACEBACK_PATTERN = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
 SIGNATURE_PATTERN = re.compile(r"[0-9a-f]{32}")
 WRONG_TOKEN = "0" * 32
-SESSION_HEADER = "X-Request-CID"
-TOKEN_HEADER = "X-Request-Token"
 
 
 class NexxRuleBroken(Failure):

@@ -27,7 +27,7 @@ from nexx_conformance import contract_marks as marks
 from nexx_conformance.checks import SessionFacts, checks_for
 from nexx_conformance.client import NexxClient, Session, SessionError
 from nexx_conformance.envelope import ApiResponse
-from nexx_conformance.signing import operation_of, request_token
+from nexx_conformance.signing import SESSION_HEADER, TOKEN_HEADER, operation_of, request_token
 from nexx_conformance.status import ACCEPTED
 from nexx_conformance.users import User, UserFactory, created_user
 
@@ -38,7 +38,6 @@ SESSION_CHANGING = ("login", "logout", "unregister")
 # runs as a throwaway user.
 USER_ENDING = ("unregister",)
 MAX_DOMAIN_ID = 2147483647
-SESSION_HEADER, TOKEN_HEADER = "X-Request-CID", "X-Request-Token"
 
 
 class SessionBroker:
