@@ -40,6 +40,7 @@ from typing import NoReturn
 import httpx
 
 from nexx_conformance.signing import signed_headers
+from nexx_conformance.status import CREATED, OK
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN_ID = 4713
@@ -48,7 +49,6 @@ STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 POLL_INTERVAL = 0.01
 EXIT_OK, EXIT_BAD_SETUP = 0, 2
-OK, CREATED = 200, 201
 MILESTONES = ("base URL printed", "/session/init answered", "signed call answered")
 
 

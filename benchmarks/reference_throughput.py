@@ -38,13 +38,13 @@ import httpx
 
 from nexx_conformance.client import form_fields
 from nexx_conformance.signing import signed_headers
+from nexx_conformance.status import CREATED, METHOD_NOT_ALLOWED, NOT_FOUND
 
 DOMAIN_ID = 4712
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 REQUEST_TIMEOUT = 30.0
 EXIT_OK, EXIT_SERVER_ERRORS, EXIT_BAD_SETUP = 0, 1, 2
-CREATED, UNAUTHORIZED, NOT_FOUND, METHOD_NOT_ALLOWED = 201, 401, 404, 405
 # Operations a reference server may not route yet: path -> (method, form). Video 1 is in
 # the catalogue every domain is seeded with (nexx_reference.domain.catalogue).
 OPTIONAL_OPERATIONS = {

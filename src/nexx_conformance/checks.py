@@ -9,7 +9,6 @@ and how to reproduce the call (curl, session id, signature and passwords masked)
 
 from __future__ import annotations
 
-import json
 import re
 from functools import partial, update_wrapper
 from typing import Any
@@ -18,14 +17,13 @@ from urllib.parse import parse_qs, urlsplit
 from schemathesis.core.failures import Failure, Severity
 
 from nexx_conformance import contract_marks as marks
-from nexx_conformance.matchers import normalize
-from nexx_conformance.reporting import masked_curl
+from nexx_conformance.envelope import envelope_of, metadata_of
+from nexx_conformance.masking import masked_curl
+from nexx_conformance.patches import transport_kwargs
+from nexx_conformance.recording.matchers import normalize
 from nexx_conformance.signing import SESSION_HEADER, TOKEN_HEADER
+from nexx_conformance.status import CLIENT_ERROR, FORBIDDEN, SERVER_ERROR, UNAUTHORIZED
 
-SERVER_ERROR = 500
-CLIENT_ERROR = 400
-UNAUTHORIZED = 401
-FORBIDDEN = 403
 PASSWORD_FIELDS = ("password", "newpassword", "currentpassword")
 IDENTITY_FIELDS = ("username", "email")
 # Shorter values occur by chance in any response (a "0", an id); a real password has 8+.
@@ -120,19 +118,6 @@ def operation_id(case: Any) -> str:
     return marks.operation_id(case.operation) or case.operation.label
 
 
-def envelope_of(response: Any) -> dict[str, Any] | None:
-    try:
-        body = json.loads(response.content or b"")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return body if isinstance(body, dict) else None
-
-
-def metadata_of(envelope: dict[str, Any] | None) -> dict[str, Any]:
-    metadata = (envelope or {}).get("metadata")
-    return metadata if isinstance(metadata, dict) else {}
-
-
 def explain(case: Any, response: Any, *, broke: str, expected: str, rule: str) -> str:
     return (f"{broke}\nExpected: {expected}\nRule: {operation_id(case)} - {rule}\n"
             f"Reproduce: {masked_curl(response.request)}")
@@ -156,7 +141,7 @@ def envelope_status_matches_http_status(ctx, response, case):
 def error_has_errorhint(ctx, response, case):
     if response.status_code < CLIENT_ERROR:
         return
-    envelope = envelope_of(response) or {}
+    envelope = envelope_of(response)
     hint = metadata_of(envelope).get("errorhint")
     if not isinstance(hint, str) or not hint.strip():
         fail(ErrorWithoutHint, case, response,
@@ -192,7 +177,7 @@ def paging_on_lists_is_consistent(ctx, response, case):
     defaults = paging_defaults(case)
     if defaults is None or not 200 <= response.status_code < 300:
         return
-    envelope = envelope_of(response) or {}
+    envelope = envelope_of(response)
     paging, result = envelope.get("paging"), envelope.get("result")
     rule = "conventions.md#responses: paged lists carry paging {start, limit, resultcount}"
     if not isinstance(paging, dict) or not all(
@@ -291,7 +276,7 @@ def walk_fields(node: Any, names: tuple[str, ...]):
 
 
 def no_secret_in_response(ctx, response, case, *, facts: SessionFacts):
-    result = (envelope_of(response) or {}).get("result")
+    result = envelope_of(response).get("result")
     refuse_leaks(case, response, facts, foreign_identities(case, response, result, facts))
 
 
@@ -314,7 +299,7 @@ def resend(ctx: Any, case: Any, response: Any, **session_headers: str | None) ->
     headers = {k: v for k, v in (case.headers or {}).items()
                if k.lower() not in (SESSION_HEADER.lower(), TOKEN_HEADER.lower())}
     headers.update({name: value for name, value in sent.items() if value is not None})
-    kwargs = dict(ctx.internals.transport_kwargs or {})
+    kwargs = transport_kwargs(ctx)
     # The original transport settings may carry the very session we mean to drop.
     for key in ("session", "auth"):
         kwargs.pop(key, None)

@@ -6,21 +6,17 @@ import secrets
 import time
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
-from nexx_conformance.constants import MASK
 from nexx_conformance.envelope import ApiResponse
+from nexx_conformance.masking import mask_url_signature
 from nexx_conformance.signing import signed_headers
+from nexx_conformance.status import CREATED, SERVICE_UNAVAILABLE, TOO_MANY_REQUESTS
 
-TOO_MANY_REQUESTS = 429
-SERVICE_UNAVAILABLE = 503
 RETRY_STATUSES = (TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE)
 MAX_ATTEMPTS = 4
 MAX_BACKOFF_SECONDS = 8.0
-# The query field that authorizes an upload URL (docs/conventions.md, "Upload URL").
-URL_SIGNATURE_FIELD = "sig"
 
 
 def form_value(value: Any) -> str:
@@ -134,7 +130,7 @@ class NexxClient:
         """A new anonymous session (POST /session/init, unsigned)."""
         fields.setdefault("nxp_devh", self.device)
         response = self.call("POST", "session/init", cid=None, fields=fields, signed=False)
-        if response.status != 201 or not isinstance(response.result, dict):
+        if response.status != CREATED or not isinstance(response.result, dict):
             raise SessionError("session/init did not give a session", response)
         return Session(self, response.result["general"]["cid"], init_response=response)
 
@@ -144,10 +140,8 @@ class NexxClient:
 
 
 def with_masked_signature(request: httpx.Request) -> httpx.Request:
-    """A copy of `request` whose URL shows `sig` as MASK."""
-    pairs = parse_qsl(request.url.query.decode(), keep_blank_values=True)
-    query = urlencode([(k, MASK if k == URL_SIGNATURE_FIELD else v) for k, v in pairs], safe="*")
-    return httpx.Request(request.method, request.url.copy_with(query=query.encode() or None),
+    """A copy of `request` whose URL shows `sig` masked."""
+    return httpx.Request(request.method, mask_url_signature(str(request.url)),
                          headers=request.headers, content=request.content)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from nexx_conformance.send_patch import SendPatch
+from nexx_conformance.patches import SendPatch
 
 SIGNATURE_HEADERS = ("x-request-cid", "x-request-token")
 COMPOSITION_KEYS = ("allOf", "anyOf", "oneOf", "then", "else")
@@ -221,44 +221,23 @@ def write_json(summary: dict[str, Any], path: Path) -> None:
 
 
 class SendRecorder(SendPatch):
-    """Wraps `requests.Session.send` and `httpx.Client.send` while installed."""
+    """Records every request schemathesis (requests) and the suite's client (httpx) send
+    while installed."""
 
     def __init__(self, log: CoverageLog) -> None:
-        super().__init__()
+        super().__init__(on_requests=self._requests_sent, on_httpx=self._httpx_sent)
         self.log = log
 
-    def install(self) -> None:
-        import httpx
-        import requests
+    def _requests_sent(self, request, response) -> None:
+        self.log.record(request.method, request.url, dict(request.headers), request.body,
+                        response.status_code)
 
-        self._wrap(requests.Session, self._requests_send)
-        self._wrap(httpx.Client, self._httpx_send)
-
-
-    def _requests_send(self, original: Callable) -> Callable:
-        log = self.log
-
-        def send(session, request, **kwargs):
-            response = original(session, request, **kwargs)
-            log.record(request.method, request.url, dict(request.headers), request.body,
-                       response.status_code)
-            return response
-
-        return send
-
-    def _httpx_send(self, original: Callable) -> Callable:
+    def _httpx_sent(self, request, response) -> None:
         import httpx
 
-        log = self.log
-
-        def send(client, request, **kwargs):
-            response = original(client, request, **kwargs)
-            try:
-                body = request.content
-            except httpx.RequestNotRead:  # a streamed body we must not consume: count it without fields
-                body = None
-            log.record(request.method, str(request.url), dict(request.headers), body,
-                       response.status_code)
-            return response
-
-        return send
+        try:
+            body = request.content
+        except httpx.RequestNotRead:  # a streamed body we must not consume: count it without fields
+            body = None
+        self.log.record(request.method, str(request.url), dict(request.headers), body,
+                        response.status_code)

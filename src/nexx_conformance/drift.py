@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from nexx_conformance.coverage import path_pattern
 from nexx_conformance.guessed_rules import bundle
-from nexx_conformance.send_patch import SendPatch
+from nexx_conformance.patches import SendPatch
 
 BRANCHES = ("allOf", "anyOf", "oneOf", "then", "else")
 MAX_DEPTH = 32
@@ -230,23 +230,16 @@ class DriftLog:
 
 
 class AnswerRecorder(SendPatch):
-    """Wraps `requests.Session.send` and `httpx.Client.send` to hand each answer to a DriftLog."""
+    """Hands each answer schemathesis (requests) and the suite's client (httpx) receive
+    to a DriftLog while installed."""
 
     def __init__(self, log: DriftLog) -> None:
-        super().__init__()
+        super().__init__(
+            on_requests=lambda request, response: _seen(
+                log, request.method, request.url, response, lambda r: r.content),
+            on_httpx=lambda request, response: _seen(
+                log, request.method, str(request.url), response, _httpx_body))
         self.log = log
-
-    def install(self) -> None:
-        import httpx
-        import requests
-
-        log = self.log
-        self._wrap(requests.Session, lambda original: lambda session, request, **kw: _seen(
-            log, request.method, request.url, original(session, request, **kw),
-            lambda r: r.content))
-        self._wrap(httpx.Client, lambda original: lambda client, request, **kw: _seen(
-            log, request.method, str(request.url), original(client, request, **kw), _httpx_body))
-
 
 
 def _httpx_body(response) -> bytes | None:
@@ -258,10 +251,9 @@ def _httpx_body(response) -> bytes | None:
         return None
 
 
-def _seen(log: DriftLog, method: str, url: str, response, body_of) -> Any:
+def _seen(log: DriftLog, method: str, url: str, response, body_of) -> None:
     try:
         log.record(method, url, response.status_code, response.headers.get("content-type", ""),
                    body_of(response))
     except Exception:  # noqa: BLE001 - the drift report must never break a test
         log.unreadable += 1  # reported in the totals, so a broken analysis is not silent
-    return response

@@ -1,18 +1,40 @@
-"""The nexx response envelope as the suite sees it, with a masked curl line for reports."""
+"""The nexx response envelope (`metadata`, `result`, `paging`), read in one place for the
+suite's client, our schemathesis checks and the user tracking alike."""
 
 from __future__ import annotations
 
 import json
-import shlex
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 import httpx
 
-from nexx_conformance.constants import MASK, SECRET_FIELDS
+from nexx_conformance.masking import masked_curl
 
-MASKED_HEADERS = ("x-request-token", "x-request-cid")
+
+def json_body(content: bytes | str | None) -> Any:
+    """The JSON value a body holds, or None when it holds none."""
+    try:
+        return json.loads(content or b"")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def envelope_of(response: Any) -> dict[str, Any]:
+    """The envelope of an httpx, requests or schemathesis response: its JSON object, or {}."""
+    body = json_body(response.content)
+    return body if isinstance(body, dict) else {}
+
+
+def metadata_of(envelope: dict[str, Any]) -> dict[str, Any]:
+    metadata = envelope.get("metadata")
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def result_object_of(envelope: dict[str, Any]) -> dict[str, Any]:
+    """The result when it is one object (an item, an itemupdate), else an empty dict."""
+    result = envelope.get("result")
+    return result if isinstance(result, dict) else {}
 
 
 @dataclass
@@ -42,15 +64,10 @@ class ApiResponse:
 
     @classmethod
     def from_httpx(cls, response: httpx.Response) -> ApiResponse:
-        try:
-            body = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            body = None
-        if not isinstance(body, dict):
-            body = {}
+        body = envelope_of(response)
         return cls(
             status=response.status_code,
-            metadata=body.get("metadata") or {},
+            metadata=metadata_of(body),
             result=body.get("result"),
             paging=body.get("paging"),
             headers=response.headers,
@@ -59,33 +76,10 @@ class ApiResponse:
         )
 
     def curl(self) -> str:
-        return curl_of(self.request)
+        return masked_curl(self.request)
 
     def describe(self) -> str:
         """A short line for assertion messages: status, hint and how to reproduce."""
         hint = f" ({self.errorhint})" if self.errorhint else ""
         return f"HTTP {self.status}{hint}\n  reproduce: {self.curl()}"
 
-
-def curl_of(request: httpx.Request) -> str:
-    """A curl line reproducing the request with signature, session id and passwords masked."""
-    parts = ["curl", "-X", request.method]
-    for name, value in request.headers.items():
-        if name.lower() in MASKED_HEADERS:
-            value = MASK
-        elif name.lower() not in ("content-type",):
-            continue
-        parts += ["-H", f"{name}: {value}"]
-    body = request.content.decode("utf-8", "replace") if request.content else ""
-    if body:
-        parts += ["--data", mask_form(body)]
-    url = request.url.copy_with(query=mask_form(request.url.query.decode()).encode() or None)
-    parts.append(str(url))
-    return " ".join(shlex.quote(part) for part in parts)
-
-
-def mask_form(encoded: str) -> str:
-    if not encoded:
-        return encoded
-    pairs = parse_qsl(encoded, keep_blank_values=True)
-    return urlencode([(k, MASK if k.lower() in SECRET_FIELDS else v) for k, v in pairs], safe="*")

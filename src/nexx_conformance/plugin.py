@@ -8,11 +8,16 @@ import os
 import pytest
 
 from nexx_conformance import constants as c
-from nexx_conformance import vcr_speed
 from nexx_conformance.config import ConfigError, resolve
 from nexx_conformance.lifecycle import start_run, stop_run
-from nexx_conformance.matchers import MATCHERS
-from nexx_conformance.replay_audit import CassetteWatch, Tally, summary_line, unmatched_message
+from nexx_conformance.patches import install_vcr_speed, without_source_constants
+from nexx_conformance.recording.matchers import MATCHERS, lookup_key
+from nexx_conformance.recording.replay_audit import (
+    CassetteWatch,
+    Tally,
+    summary_line,
+    unmatched_message,
+)
 from nexx_conformance.state import STATE_KEY, SuiteState, new_run_id, state_of
 
 pytest_plugins = [
@@ -104,26 +109,6 @@ def choose_recording(config: pytest.Config, settings) -> None:
         config.option.block_network = True
     elif record_mode is None:
         config.option.disable_recording = True
-
-
-def without_source_constants() -> None:
-    """Generated cases depend on the test's seed only, not on the literals of our source code.
-
-    hypothesis (>= 6.131) mixes string and number literals from every "local" module in
-    sys.modules into the data it draws. Our editable install is local, so adding a message
-    anywhere in src/ - or merely importing one more module before a test - changed the cases
-    of a seeded run and broke the replay of every conformance cassette (seen: importing
-    replay_audit did it). An empty pool makes a recording replay on any later tree, under
-    -k and xdist, and from a non-editable install (tox) alike.
-    """
-    try:
-        from hypothesis.internal.conjecture import providers
-        from hypothesis.internal.constants_ast import Constants
-    except ImportError:  # hypothesis reorganised: the replay audit reports any divergence
-        return
-    if hasattr(providers, "_get_local_constants"):
-        no_constants = Constants()
-        providers._get_local_constants = lambda: no_constants
 
 
 def is_xdist_controller(config: pytest.Config) -> bool:
@@ -260,8 +245,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
 def pytest_recording_configure(config: pytest.Config, vcr) -> None:
     for name, matcher in MATCHERS.items():
         vcr.register_matcher(name, matcher)
-    # An indexed cassette lookup and no failed imports per request (vcr_speed's docstring).
-    vcr_speed.install()
+    # An indexed cassette lookup and no failed imports per request (patches.install_vcr_speed).
+    install_vcr_speed(lookup_key)
 
 
 def selected_flows(config: pytest.Config) -> set[str]:

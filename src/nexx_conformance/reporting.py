@@ -1,21 +1,17 @@
-"""Where a run's reports go (JUnit XML, self-contained HTML) and how a failed request is shown."""
+"""Where a run's reports go (JUnit XML, self-contained HTML) and which sections they show."""
 
 from __future__ import annotations
 
 import json
 import os
-import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from nexx_conformance import constants as c
 from nexx_conformance import html_sections as sections
-from nexx_conformance.constants import MASK
-from nexx_conformance.envelope import MASKED_HEADERS, mask_form
 from nexx_conformance.flow_runs import ScenarioRun
 
 REPORT_DIR_ENV = "NEXX_REPORT_DIR"
@@ -25,8 +21,6 @@ HTML_FILE = "report.html"
 # Written by other tools into the report directory; the HTML report shows them when present.
 KILL_MATRIX_FILE = "kill-matrix.json"
 DRIFT_FILE = "drift.json"
-# Headers a reader needs to replay the call; the rest (User-Agent, Content-Length, ...) is noise.
-SHOWN_HEADERS = ("content-type", "accept") + MASKED_HEADERS
 
 
 class ReportDirError(pytest.UsageError):
@@ -84,29 +78,3 @@ def report_sections(directory: Path, coverage: Mapping[str, Any] | None,
     shown = [part for part in found if part]
     return [sections.STYLE, *shown] if shown else []
 
-
-def masked_curl(request: Any) -> str:
-    """A curl line for a `requests.PreparedRequest`, session id, signature and passwords masked."""
-    parts = ["curl", "-X", str(request.method)]
-    for name, value in (request.headers or {}).items():
-        lowered = name.lower()
-        if lowered not in SHOWN_HEADERS:
-            continue
-        parts += ["-H", f"{name}: {MASK if lowered in MASKED_HEADERS else value}"]
-    body = request.body
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", "replace")
-    if body:
-        parts += ["--data", mask_form(body) if _is_form(request) else body]
-    parts.append(_masked_url(str(request.url)))
-    return " ".join(shlex.quote(part) for part in parts)
-
-
-def _is_form(request: Any) -> bool:
-    content_type = (request.headers or {}).get("Content-Type", "")
-    return "x-www-form-urlencoded" in content_type
-
-
-def _masked_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(query=mask_form(parts.query)))

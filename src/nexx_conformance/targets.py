@@ -10,8 +10,8 @@ import httpx
 from nexx_conformance import constants as c
 from nexx_conformance.client import NexxClient
 from nexx_conformance.config import NexxConfig
+from nexx_conformance.status import UNAUTHORIZED
 
-UNAUTHORIZED = 401
 PREFLIGHT_TIMEOUT = 5.0
 
 

@@ -32,7 +32,7 @@ import pytest
 
 from nexx_conformance.channels import Channel, NoMessage
 from nexx_conformance.client import NexxClient, Session, SessionError
-from nexx_conformance.envelope import ApiResponse
+from nexx_conformance.envelope import ApiResponse, envelope_of, metadata_of, result_object_of
 from nexx_conformance.held_login import completed, forget_old_texts, status_of
 from nexx_conformance.status import ACCEPTED, CREATED, OK
 
@@ -194,13 +194,14 @@ def created_user(case, response, default_domain: int) -> User | None:
     if operation not in USER_CREATING_OPERATIONS or response.status_code != CREATED:
         return None
     form = case.body if isinstance(case.body, dict) else {}
-    result = result_of(response)
+    envelope = envelope_of(response)
+    result = result_object_of(envelope)
     logged_in = "loginstate" in result
     return User(
         username=text(form.get("username")),
         email=text(form.get("email")),
         password=text(form.get("password")),
-        domain_id=domain_of(case, result_metadata(response)) or default_domain,
+        domain_id=domain_of(case, metadata_of(envelope)) or default_domain,
         user_id=registered_user_id(result),
         cid=text((result.get("general") or {}).get("cid")) if logged_in else None,
         provider=text(form.get("provider")),
@@ -215,25 +216,6 @@ def registered_user_id(result: dict[str, Any]) -> int | None:
     session in (a `loginstate` is given), else at the top."""
     user_id = (result.get("user") or {}).get("ID") if "loginstate" in result else result.get("ID")
     return user_id if isinstance(user_id, int) else None
-
-
-def result_of(response) -> dict[str, Any]:
-    body = json_of(response)
-    result = body.get("result")
-    return result if isinstance(result, dict) else {}
-
-
-def result_metadata(response) -> dict[str, Any]:
-    metadata = json_of(response).get("metadata")
-    return metadata if isinstance(metadata, dict) else {}
-
-
-def json_of(response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def domain_of(case, metadata: dict[str, Any]) -> int | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from nexx_conformance.patches import name_with_params
 from nexx_conformance.sessions import SessionBroker
 
 
@@ -27,7 +28,7 @@ def name_after_operation(item: pytest.Item) -> None:
     # share one id in JUnit, in -k/--lf and in xdist's scheduling.
     label = getattr(item, "operation_label", None)
     if label and not item.nodeid.endswith("]"):
-        item._id = item.parent.id.child(item.originalname).with_params(label)
+        name_with_params(item, label)
 
 
 def session_broker(client, user_factory, nexx_config, authenticator_app, *,

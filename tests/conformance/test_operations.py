@@ -19,7 +19,8 @@ from nexx_conformance.contract_marks import (
     session_kind,
     side_effects,
 )
-from nexx_conformance.reporting import masked_curl
+from nexx_conformance.envelope import json_body
+from nexx_conformance.masking import masked_curl
 
 from .contract import CONFORMANCE_SETTINGS, CONTRACT_SCHEMA
 
@@ -59,7 +60,7 @@ def call_and_check(case, sessions, base_url: str, config, node=None) -> None:
         # (--guessed-rules); anything else fails as it is.
         if not guessed_rules.tolerate(
                 failure, method=case.method, template=case.operation.path,
-                status=response.status_code, body=json_or_none(response),
+                status=response.status_code, body=json_body(response.content),
                 mode=config.guessed_rules, test=node.nodeid if node else "",
                 operation=operation_id(case.operation), node=node, case=case):
             raise
@@ -69,13 +70,6 @@ def call_and_check(case, sessions, base_url: str, config, node=None) -> None:
         assert not 200 <= response.status_code < 300, (
             f"{operation_id(case.operation)} completed a held login with a generated second "
             f"factor (HTTP {response.status_code})\nReproduce: {masked_curl(response.request)}")
-
-
-def json_or_none(response):
-    try:
-        return response.json()
-    except ValueError:
-        return None
 
 
 @schema.exclude(func=destructive).parametrize()

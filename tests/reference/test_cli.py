@@ -12,6 +12,9 @@ import time
 import httpx
 import pytest
 
+from nexx_conformance.channels.ports import free_port
+from nexx_conformance.client import NexxClient
+
 EXIT_BAD_CONFIGURATION = 2
 SECRET = "cli-test-secret-value"
 # Seconds before a server that never prints its URL or never answers fails the test.
@@ -68,28 +71,27 @@ def first_line(process: subprocess.Popen, timeout: float) -> str:
 def test_serves_over_http_with_the_secret_from_the_environment() -> None:
     # How fast it starts is measured by benchmarks/reference_startup.py, not asserted here:
     # a timed assertion flakes on a loaded machine. HANG_GUARD only stops a hung server.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("NEXX_")}
     environ["NEXX_DOMAIN_SECRET"] = SECRET
     deadline = time.monotonic() + HANG_GUARD
     # No --domain-id: the suite's default domain 4711 is served.
     process = subprocess.Popen([sys.executable, "-m", "nexx_reference.cli", "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environ)
+    client = NexxClient(f"http://127.0.0.1:{port}/v3.1", 4711, SECRET)
     try:
         base_url = first_line(process, HANG_GUARD)
         assert base_url == f"http://127.0.0.1:{port}/v3.1", (
             f"expected the base URL as the first line within {HANG_GUARD:g} s, got {base_url!r}")
-        response = None
-        while response is None and time.monotonic() < deadline:
+        session = None
+        while session is None and time.monotonic() < deadline:
             try:
-                response = httpx.post(f"{base_url}/4711/session/init", data={"nxp_devh": "cli-device-1"})
+                session = client.init(nxp_devh="cli-device-1")  # refused unless 201 with a session
             except httpx.TransportError:
                 time.sleep(0.05)
-        assert response is not None, f"{base_url}/4711/session/init did not answer within {HANG_GUARD:g} s"
-        assert response.status_code == 201
+        assert session is not None, f"{base_url}/4711/session/init did not answer within {HANG_GUARD:g} s"
     finally:
+        client.close()
         process.terminate()
         _, stderr = process.communicate(timeout=10)
     assert SECRET not in stderr and "Traceback" not in stderr

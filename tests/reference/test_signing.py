@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from nexx_conformance.client import NexxClient
 from nexx_conformance.signing import request_token
-from nexx_conformance.status import BAD_REQUEST, CREATED, FORBIDDEN, NOT_FOUND, UNAUTHORIZED
+from nexx_conformance.status import (
+    BAD_REQUEST,
+    CREATED,
+    FORBIDDEN,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    UNAUTHORIZED,
+)
 
 from .conftest import ETERNAL_CID, SECRET
-
-METHOD_NOT_ALLOWED = 405  # not a status of the API's rules: the router's answer to a wrong verb
 
 
 def test_unknown_domain_is_404_before_anything_else(api: NexxClient) -> None:

@@ -6,6 +6,8 @@ FAKE_BASE, answering in the nexx envelope.
 
 from __future__ import annotations
 
+import http.server
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +16,7 @@ import pytest
 import respx
 
 from nexx_conformance.client import NexxClient
+from nexx_conformance.status import OK
 
 pytest_plugins = ["pytester"]
 
@@ -45,3 +48,28 @@ def fake_nexx() -> Iterator[respx.MockRouter]:
 def client() -> NexxClient:
     """A client of domain 4711 on the fake target, signing with SECRET."""
     return NexxClient(FAKE_BASE, DOMAIN, SECRET)
+
+
+@pytest.fixture
+def loopback() -> Iterator[str]:
+    """The base URL of a real HTTP server on loopback answering every GET with 200 and an
+    empty envelope (for recording, and for what patches the sending libraries)."""
+
+    class Answer(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = b'{"metadata": {"status": 200}, "result": null}'
+            self.send_response(OK)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -1,3 +1,4 @@
+import httpx
 import pytest
 
 from nexx_conformance.client import NexxClient
@@ -57,3 +58,11 @@ def test_other_domain_is_signed_for_that_domain_from_the_same_device(fake_nexx, 
     assert route.calls.last.request.content == f"nxp_devh={client.device}".encode()
     signature = keepalive.calls.last.request.headers["X-Request-Token"]
     assert signature == request_token("keepalive", 4712, SECRET)
+
+
+def test_an_upload_urls_signature_is_masked_in_what_the_answer_shows(fake_nexx, client):
+    fake_nexx.put("/upload/photo.jpg").mock(return_value=httpx.Response(201))
+    answer = client.transfer("PUT", f"{FAKE_BASE}/upload/photo.jpg?user=7&sig=9a0b1c2d3e", b"bytes")
+    assert answer.status == 201
+    assert str(answer.request.url).endswith("/upload/photo.jpg?user=7&sig=***")
+    assert "9a0b1c2d3e" not in answer.curl()

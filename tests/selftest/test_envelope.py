@@ -1,5 +1,7 @@
 import httpx
+import pytest
 
+from nexx_conformance.envelope import envelope_of, json_body, metadata_of, result_object_of
 from nexx_conformance.signing import request_token
 
 from .conftest import DOMAIN, SECRET, nexx_answer
@@ -36,3 +38,24 @@ def test_describe_names_status_hint_and_reproduction(fake_nexx, client):
     text = client.session("cid-9").get("user/profile").describe()
     assert text.startswith("HTTP 403 (log in first)") and "curl -X GET" in text
     assert "cid-9" not in text
+
+
+@pytest.mark.parametrize("content, envelope", [
+    pytest.param(b'{"metadata": {"status": 200}, "result": null}', {"metadata": {"status": 200}, "result": None},
+                 id="object-read"),
+    pytest.param(b"[1, 2]", {}, id="list-is-no-envelope"),
+    pytest.param(b"<html>", {}, id="html-is-no-envelope"),
+    pytest.param(b"\xff\xfe\x00", {}, id="undecodable-is-no-envelope"),
+    pytest.param(b"", {}, id="empty-is-no-envelope"),
+])
+def test_any_response_gives_an_envelope(content, envelope):
+    assert envelope_of(httpx.Response(200, content=content)) == envelope
+
+
+def test_metadata_and_result_object_are_dicts_or_empty():
+    assert metadata_of({"metadata": "broken"}) == {} and metadata_of({"metadata": {"status": 1}}) == {"status": 1}
+    assert result_object_of({"result": [1]}) == {} and result_object_of({"result": {"ID": 7}}) == {"ID": 7}
+
+
+def test_json_body_is_any_json_value_or_none():
+    assert json_body("[1]") == [1] and json_body("no json") is None and json_body(None) is None

@@ -1,7 +1,7 @@
 import re
 
 from nexx_conformance.config import resolve
-from nexx_conformance.matchers import RUN_ID
+from nexx_conformance.recording.matchers import RUN_ID
 from nexx_conformance.state import new_run_id
 
 

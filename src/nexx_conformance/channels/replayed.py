@@ -3,22 +3,22 @@
 Decision: the contents of mails and SMS are never recorded (they are secrets: tokens and
 codes). The cassette scrubber stores every token and code a test sends as a per-value
 placeholder, numbered in the order the test sent them, so in replay each message carries
-a token and a code of its own (nexx_conformance.replay_values): distinct messages of the
+a token and a code of its own (nexx_conformance.recording.stand_ins): distinct messages of the
 recording stay distinct, and a token the test reuses is the same placeholder again.
 """
 
 from __future__ import annotations
 
-from nexx_conformance import replay_values
 from nexx_conformance.channels import Message
+from nexx_conformance.recording import stand_ins
 
 
 class ReplayedChannel:
     """Answers every `wait_for` at once with a message holding a new token and a new code."""
 
     def wait_for(self, recipient: str, kind: str | None = None, timeout: float = 10.0) -> Message:
-        text = (f"https://replay.invalid/authorize/{replay_values.token()} "
-                f"Your code is {replay_values.code()}")
+        text = (f"https://replay.invalid/authorize/{stand_ins.token()} "
+                f"Your code is {stand_ins.code()}")
         return Message(recipient=recipient, kind=kind or "", text=text)
 
     def close(self) -> None:

@@ -22,7 +22,7 @@ from nexx_conformance.channels import Channel, Message
 from nexx_conformance.client import NexxClient, Session
 from nexx_conformance.config import NexxConfig
 from nexx_conformance.envelope import ApiResponse
-from nexx_conformance.scrubbing import scrub_body_text
+from nexx_conformance.masking import mask_body
 from nexx_conformance.status import ACCEPTED, REFUSED, name_of
 
 # How much of an unexpected answer a failure shows (masked): enough to read the hint.
@@ -59,7 +59,7 @@ def server_time(answer: ApiResponse) -> float | None:
 
 
 def shown(answer: ApiResponse) -> str:
-    text = scrub_body_text(answer.text) if answer.text else "(no body)"
+    text = mask_body(answer.text) if answer.text else "(no body)"
     return text if len(text) <= SHOWN_BODY else text[:SHOWN_BODY] + " ..."
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from ..context import Call
+from ..context import Call, by_name
 from ..domain import account, users
 from ..domain import profile as profiles
 from ..envelope import ApiError, Reply
@@ -67,13 +67,13 @@ async def unregister(call: Call) -> Reply:
     return Reply({"ID": user_id, "status": "removed"})
 
 
-HANDLERS = {
-    "profile": profile,
-    "updatedata": updatedata,
-    "updatestatus": updatestatus,
-    "updatechannelsubscriptions": updatechannelsubscriptions,
-    "registerdeviceforpush": registerdeviceforpush,
-    "requesttakeout": requesttakeout,
-    "unsubscribe": unsubscribe,
-    "unregister": unregister,
-}
+HANDLERS = by_name(
+    profile,
+    updatedata,
+    updatestatus,
+    updatechannelsubscriptions,
+    registerdeviceforpush,
+    requesttakeout,
+    unsubscribe,
+    unregister,
+)

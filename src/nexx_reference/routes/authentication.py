@@ -6,7 +6,7 @@ import asyncio
 from http import HTTPStatus
 
 from .. import faults
-from ..context import Call
+from ..context import Call, by_name
 from ..domain import mail_tokens, throttles, users
 from ..envelope import ApiError, Reply
 from ..mail import mail_text
@@ -77,9 +77,9 @@ async def verifypassword(call: Call) -> Reply:
     return Reply({"matches": int(matches)})
 
 
-HANDLERS = {
-    "requestpass": requestpass,
-    "resetpassword": resetpassword,
-    "changepassword": changepassword,
-    "verifypassword": verifypassword,
-}
+HANDLERS = by_name(
+    requestpass,
+    resetpassword,
+    changepassword,
+    verifypassword,
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..context import Call
+from ..context import Call, by_name
 from ..domain import avs
 from ..envelope import Reply
 
@@ -21,4 +21,4 @@ async def finishavsupdate(call: Call) -> Reply:
     return Reply(result)
 
 
-HANDLERS = {"prepareavsupdate": prepareavsupdate, "finishavsupdate": finishavsupdate}
+HANDLERS = by_name(prepareavsupdate, finishavsupdate)

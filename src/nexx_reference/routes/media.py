@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from ..context import Call
+from ..context import Call, by_name
 from ..domain import catalogue, interactions
 from ..domain.media_lists import DEFAULT_LIMIT
 from ..envelope import Reply
@@ -32,4 +32,4 @@ async def byquery(call: Call) -> Reply:
                  paging={"start": start, "limit": limit, "resultcount": len(found)})
 
 
-HANDLERS = {"byquery": byquery}
+HANDLERS = by_name(byquery)

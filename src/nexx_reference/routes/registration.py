@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from ..context import Call
+from ..context import Call, by_name
 from ..domain import mail_tokens, registration, sessions, users
 from ..envelope import ApiError, Reply
 from ..mail import mail_text
@@ -83,11 +83,11 @@ async def _send_registration_mail(call: Call, mail_type: str | None, to: str | N
     await mail.send(mail_type, to, mail_text(mail_type, link))
 
 
-HANDLERS = {
-    "register": register,
-    "registeranonymous": registeranonymous,
-    "verifyaccountdetailsunique": verifyaccountdetailsunique,
-    "verifytokenunique": verifytokenunique,
-    "authorize": authorize,
-    "resendwelcomemail": resendwelcomemail,
-}
+HANDLERS = by_name(
+    register,
+    registeranonymous,
+    verifyaccountdetailsunique,
+    verifytokenunique,
+    authorize,
+    resendwelcomemail,
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from ..context import Call
+from ..context import Call, by_name
 from ..domain import second_factor, throttles, totp, users, webauthn_devices
 from ..domain.sessions import Session
 from ..envelope import ApiError, Reply
@@ -100,12 +100,12 @@ async def finishregisterauthenticator(call: Call) -> Reply:
     return Reply({"process": process, "status": "enrolled"})
 
 
-HANDLERS = {
-    "authorizedevice": authorizedevice,
-    "requestkeycode": requestkeycode,
-    "authorizelogin": authorizelogin,
-    "prepareregisteru2fdevice": prepareregisteru2fdevice,
-    "finishregisteru2fdevice": finishregisteru2fdevice,
-    "prepareregisterauthenticator": prepareregisterauthenticator,
-    "finishregisterauthenticator": finishregisterauthenticator,
-}
+HANDLERS = by_name(
+    authorizedevice,
+    requestkeycode,
+    authorizelogin,
+    prepareregisteru2fdevice,
+    finishregisteru2fdevice,
+    prepareregisterauthenticator,
+    finishregisterauthenticator,
+)

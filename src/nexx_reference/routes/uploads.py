@@ -18,7 +18,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import context, http
-from ..context import Call, Services
+from ..context import Call, Services, by_name
 from ..domain import uploads
 from ..envelope import ApiError, Reply, envelope_response
 
@@ -123,4 +123,4 @@ def file_routes() -> list[Route]:
             Route(path, serve_upload, methods=["GET"], name="uploaded-file")]
 
 
-HANDLERS = {"prepareupload": prepareupload, "finishupload": finishupload}
+HANDLERS = by_name(prepareupload, finishupload)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from nexx_conformance import replay_values
 from nexx_conformance.channels import TOKEN_LINK
 from nexx_conformance.channels.replayed import ReplayedChannel
+from nexx_conformance.recording import stand_ins
 
 MADE_UP_CODES = {"000000", "000001", "123456", "111111", "999999", "654321", "100000"}
 
 
 def test_codes_do_not_repeat_and_are_not_made_up_ones():
-    codes = [replay_values.code() for _ in range(100_000)]
+    codes = [stand_ins.code() for _ in range(100_000)]
     assert len(set(codes)) == len(codes)
     assert all(len(code) == 6 and code.isdigit() for code in codes)
     assert not MADE_UP_CODES & set(codes)
@@ -20,7 +20,7 @@ def test_codes_do_not_repeat_and_are_not_made_up_ones():
 
 def test_consecutive_codes_are_not_neighbours():
     # A test's wrong code is often the right one plus one: it must not be the next stand-in.
-    codes = [int(replay_values.code()) for _ in range(1_000)]
+    codes = [int(stand_ins.code()) for _ in range(1_000)]
     assert all(abs(a - b) > 1 for a, b in pairwise(codes))
 
 

@@ -2,7 +2,7 @@ import json
 
 from vcr.request import Request
 
-from nexx_conformance.scrubbing import Scrubber
+from nexx_conformance.recording.scrubbing import Scrubber
 
 SECRET = "domain-secret-xyz"
 TOKEN = "AbCdEfGhIjKlMnOpQrStUv"

@@ -22,11 +22,14 @@ definition, and a request that differs in one byte is a different key.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from nexx_conformance.scrubbing import scrub_form, scrub_path
+from vcr import matchers as vcr_matchers
+
+from nexx_conformance.masking import mask_form, mask_path
 
 # Generated names look like qa_<runid>_<n> (users, emails, device hashes).
 RUN_ID = re.compile(r"qa_[a-z0-9]+_")
@@ -46,7 +49,7 @@ VOLATILE_FIELDS = ("nxp_devh",)
 
 
 def normalized_form(encoded: str) -> list[tuple[str, str]]:
-    pairs = parse_qsl(scrub_form(encoded), keep_blank_values=True)
+    pairs = parse_qsl(mask_form(encoded), keep_blank_values=True)
     return sorted((k, "VOLATILE" if k in VOLATILE_FIELDS else normalize(v)) for k, v in pairs)
 
 
@@ -65,7 +68,7 @@ def _normalized(value) -> Normalized:
 
 @lru_cache(maxsize=MEMO_SIZE)
 def path_of(uri: str) -> Normalized:
-    return _normalized(normalize(scrub_path(urlsplit(uri).path)))
+    return _normalized(normalize(mask_path(urlsplit(uri).path)))
 
 
 @lru_cache(maxsize=MEMO_SIZE)
@@ -113,3 +116,27 @@ def nexx_body(r1, r2) -> None:
 
 MATCHERS = {"nexx_path": nexx_path, "nexx_query": nexx_query, "nexx_body": nexx_body}
 MATCH_ON = ("method", "nexx_path", "nexx_query", "nexx_body")
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+def lookup_key(match_on: Sequence[Callable]) -> Callable[[object], tuple] | None:
+    """The values every match under `match_on` shares, as a function of a request: method
+    and path always, the normalized query and body when those matchers are in `match_on`
+    too. None without `method` and `nexx_path`. A cassette's lookup is indexed by it
+    (nexx_conformance.patches.install_vcr_speed)."""
+    if vcr_matchers.method not in match_on or nexx_path not in match_on:
+        return None
+    with_query, with_body = nexx_query in match_on, nexx_body in match_on
+
+    def key(request) -> tuple:
+        values = [request.method, path_of(request.uri).value]
+        if with_query:
+            values.append(_hashable(query_of(request.uri).value))
+        if with_body:
+            values.append(_hashable(body_of(body_key(request)).value))
+        return tuple(values)
+
+    return key

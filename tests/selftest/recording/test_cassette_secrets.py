@@ -20,8 +20,8 @@ import vcr
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from nexx_conformance.channels.replayed import ReplayedChannel
-from nexx_conformance.matchers import MATCH_ON, MATCHERS
-from nexx_conformance.scrubbing import Scrubber
+from nexx_conformance.recording.matchers import MATCH_ON, MATCHERS
+from nexx_conformance.recording.scrubbing import Scrubber
 
 
 class Answer(BaseHTTPRequestHandler):

@@ -6,9 +6,7 @@ a real httpx client, as it plays the product cassettes to the suite.
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 
 import httpx
 import pytest
@@ -16,20 +14,25 @@ import vcr
 import yaml
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from nexx_conformance.replay_audit import CassetteWatch, Tally, summary_line, unmatched_message
+from nexx_conformance.recording.replay_audit import (
+    CassetteWatch,
+    Tally,
+    summary_line,
+    unmatched_message,
+)
+from nexx_conformance.status import OK
 
 # Never contacted: every request below is answered from a cassette (port 9 is "discard").
 BASE = "http://127.0.0.1:9/v3.1/4711"
 PROFILE = f"{BASE}/user/profile"
 TOKEN = "Zq8s0mE0neTimeT0kenXyz123"
 AUTHORIZE = f"{BASE}/user/authorize/{TOKEN}"
-OK = 200
 
 
 def interaction(method: str, uri: str) -> dict:
     return {
         "request": {"method": method, "uri": uri, "body": None, "headers": {}},
-        "response": {"status": {"code": OK, "message": "OK"},
+        "response": {"status": {"code": int(OK), "message": "OK"},
                      "headers": {"content-type": ["application/json"]},
                      "body": {"string": '{"metadata": {"status": 200}, "result": null}'}},
     }
@@ -132,30 +135,8 @@ def test_missing_cassette_is_said_plainly(tmp_path):
     assert "the cassette does not exist" in unmatched_message(raised.value)
 
 
-@pytest.fixture
-def tiny_server():
-    """A real HTTP server on loopback answering every GET with 200, for recording."""
-
-    class Answer(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = b'{"metadata": {"status": 200}, "result": null}'
-            self.send_response(OK)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v3.1/4711"
-    server.shutdown()
-    server.server_close()
-
-
-def test_recording_counts_the_interactions_written(tmp_path, tiny_server):
+def test_recording_counts_the_interactions_written(tmp_path, loopback):
+    tiny_server = f"{loopback}/v3.1/4711"
     path = write_cassette(tmp_path / "grow.yaml", ("GET", f"{tiny_server}/user/profile"))
     with replaying(path, record_mode="new_episodes") as cassette:
         watch = CassetteWatch(cassette)

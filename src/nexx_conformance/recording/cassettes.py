@@ -6,8 +6,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from nexx_conformance.constants import REPLAY_RUN_ID
-from nexx_conformance.matchers import MATCH_ON
-from nexx_conformance.scrubbing import Scrubber
+from nexx_conformance.recording.matchers import MATCH_ON
+from nexx_conformance.recording.scrubbing import Scrubber
 from nexx_conformance.state import SuiteState
 
 CASSETTE_ROOT = "cassettes"

@@ -1,8 +1,14 @@
 import pytest
 from vcr.request import Request
 
-from nexx_conformance.matchers import body_of, nexx_body, nexx_path, nexx_query, normalized_form
-from nexx_conformance.scrubbing import Scrubber
+from nexx_conformance.recording.matchers import (
+    body_of,
+    nexx_body,
+    nexx_path,
+    nexx_query,
+    normalized_form,
+)
+from nexx_conformance.recording.scrubbing import Scrubber
 
 
 def req(uri, body=b""):

@@ -7,8 +7,7 @@ or the test stopped exercising part of the flow, and a replay that skips request
 than the recording did. Both kinds are named with the first offending request (method and
 URL, secrets masked) and counted for one summary line at the end of the run.
 
-Unmatched requests are noted where vcrpy decides them (the cassette's
-`can_play_response_for`), so one that the code under test catches and swallows is still
+Unmatched requests are noted where vcrpy decides them (patches.note_unmatched), so one that the code under test catches and swallows is still
 counted and still fails its test.
 """
 
@@ -18,7 +17,8 @@ import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 
-from nexx_conformance.scrubbing import scrub_text, scrub_uri
+from nexx_conformance.masking import mask_text, mask_uri
+from nexx_conformance.patches import note_unmatched
 
 RECORD_AGAIN = ("record it again with --record-mode=rewrite against --target reference or a "
                 "URL (scripts/record-cassettes does that against a reference server process)")
@@ -28,7 +28,7 @@ MAX_DIFFERENCE = 240
 
 def masked_request(request, secrets: Iterable[str] = ()) -> str:
     """`METHOD URL` of a vcrpy request, one-time tokens, secret fields and known secrets masked."""
-    return f"{request.method} {scrub_text(scrub_uri(request.uri), secrets)}"
+    return f"{request.method} {mask_text(mask_uri(request.uri), secrets)}"
 
 
 def shown_path(path: str) -> str:
@@ -77,17 +77,7 @@ class CassetteWatch:
         # Taken before the test's first request: the interactions the cassette brought along.
         self.loaded = len(cassette)
         self.unmatched: list = []
-        decide = cassette.can_play_response_for
-
-        def can_play_response_for(request):
-            playable = decide(request)
-            # The same condition under which vcrpy's stubs raise
-            # CannotOverwriteExistingCassetteException instead of going to the network.
-            if not playable and cassette.write_protected and cassette.filter_request(request):
-                self.unmatched.append(request)
-            return playable
-
-        cassette.can_play_response_for = can_play_response_for
+        note_unmatched(cassette, self.unmatched.append)
 
     def unplayed(self) -> list:
         played = self.cassette.play_counts
@@ -136,7 +126,7 @@ def unmatched_message(error, secrets: Iterable[str] = ()) -> str:
     elif reason == "no_match":
         _closest, _matched, failed = error.similar_requests[0]
         differences = "; ".join(f"{name}: {difference}" for name, difference in failed)
-        differences = scrub_text(" ".join(differences.split()), secrets)
+        differences = mask_text(" ".join(differences.split()), secrets)
         if len(differences) > MAX_DIFFERENCE:
             differences = differences[:MAX_DIFFERENCE] + "..."
         why = f"the closest recorded request differs in {differences}"

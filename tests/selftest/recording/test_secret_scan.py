@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from nexx_conformance.secret_scan import findings, scan
+from nexx_conformance.recording.secret_scan import findings, scan
 
-CASSETTES = Path(__file__).resolve().parents[2] / "cassettes"
+CASSETTES = Path(__file__).resolve().parents[3] / "cassettes"
 
 
 def test_recorded_cassettes_hold_no_secret():

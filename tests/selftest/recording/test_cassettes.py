@@ -2,9 +2,9 @@ from pathlib import Path
 
 from vcr.request import Request
 
-from nexx_conformance.cassettes import cassette_dir, vcr_settings
 from nexx_conformance.channels.sms_webhook import SmsWebhookSink
 from nexx_conformance.config import resolve
+from nexx_conformance.recording.cassettes import cassette_dir, vcr_settings
 from nexx_conformance.state import SuiteState
 
 

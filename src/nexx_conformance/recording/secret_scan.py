@@ -1,8 +1,8 @@
 """A scan of recorded cassettes for anything scrubbing should have removed.
 
-    uv run python -m nexx_conformance.secret_scan cassettes/
+    uv run python -m nexx_conformance.recording.secret_scan cassettes/
 
-Scrubbing (scrubbing.py) runs before vcrpy writes; this scan is the independent check that
+Scrubbing (recording/scrubbing.py) runs before vcrpy writes; this scan is the independent check that
 nothing slipped through: it reads the stored text, not the scrubber's intentions.
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from nexx_conformance.constants import MASK, SECRET_FIELDS
-from nexx_conformance.scrubbing import PLACEHOLDERS, is_placeholder
+from nexx_conformance.masking import PLACEHOLDERS, is_placeholder
 
 MASKED = {MASK, "%2A%2A%2A", *PLACEHOLDERS.values()}
 FIELDS = "|".join(SECRET_FIELDS)

@@ -1,0 +1,217 @@
+"""Every place the suite replaces a library's function or reads what a library keeps private.
+
+One module, so that upgrading a library means reading one page. Each patch was written
+for (and is tested against) the version in `WRITTEN_FOR`; tests/selftest/test_patches.py
+has one test per patch that fails when the library changed under it, and one that fails
+when a library moved to another minor version than the table names: rerun the patch
+tests, read the library's changelog for what each patch relies on, then update the table.
+
+| patch | library | relies on |
+|---|---|---|
+| `without_source_constants` | hypothesis 6.170 | `providers._get_local_constants`, called by `HypothesisProvider._local_constants` |
+| `install_vcr_speed` | vcrpy 9.4 | `Cassette._responses(request)` yielding (index, response); `Cassette.data`, `_match_on`, `_before_record_request`; `vcr.patch.reset_patchers` called by `force_reset` |
+| `note_unmatched` | vcrpy 9.4 | the stubs asking `cassette.can_play_response_for(request)` (looked up on the instance) before they raise `CannotOverwriteExistingCassetteException` |
+| `SendPatch` | requests 2.34 (urllib3 2.8), httpx 0.28, schemathesis 4.32 | `requests.Session.send` and `httpx.Client.send` (public, replaced on the class); schemathesis sending its cases through `requests.Session.send` |
+| `name_with_params` | pytest 9.2 | `Node._id` (a `NodeId`), `NodeId.child(...).with_params(...)` |
+| `transport_kwargs` | schemathesis 4.32 | `CheckContext.internals.transport_kwargs` (undocumented: "built-in checks only") |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+from unittest import mock
+
+from vcr import cassette as vcr_cassette
+from vcr import matchers as vcr_matchers
+from vcr import patch as vcr_patch
+
+# The library versions the patches were written for and last checked against.
+WRITTEN_FOR = {
+    "hypothesis": "6.170.17",
+    "vcrpy": "9.4.2",
+    "requests": "2.34.2",
+    "urllib3": "2.8.0",
+    "httpx": "0.28.1",
+    "schemathesis": "4.32.5",
+    "pytest": "9.2.0",
+}
+
+
+# --- hypothesis -------------------------------------------------------------------------
+
+def without_source_constants() -> None:
+    """Generated cases depend on the test's seed only, not on the literals of our source code.
+
+    hypothesis (>= 6.131) mixes string and number literals from every "local" module in
+    sys.modules into the data it draws. Our editable install is local, so adding a message
+    anywhere in src/ - or merely importing one more module before a test - changed the cases
+    of a seeded run and broke the replay of every conformance cassette (seen: importing
+    replay_audit did it). An empty pool makes a recording replay on any later tree, under
+    -k and xdist, and from a non-editable install (tox) alike.
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+        from hypothesis.internal.constants_ast import Constants
+    except ImportError:  # hypothesis reorganised: the replay audit reports any divergence
+        return
+    if hasattr(providers, "_get_local_constants"):
+        no_constants = Constants()
+        providers._get_local_constants = lambda: no_constants
+
+
+# --- vcrpy ------------------------------------------------------------------------------
+
+ORIGINAL_RESPONSES = vcr_cassette.Cassette._responses
+ORIGINAL_RESET_PATCHERS = vcr_patch.reset_patchers
+
+# Marks our replacement of vcrpy's reset_patchers: the speed-up is installed in this process.
+INSTALLED = "nexx_vcr_speed"
+# Given a cassette's `match_on`, the function of a request that every match shares (equal
+# keys are needed for a match), or None when those matchers allow no such key.
+LookupKey = Callable[[Sequence[Callable]], Callable[[Any], tuple] | None]
+
+
+def install_vcr_speed(lookup_key: LookupKey) -> None:
+    """Takes away two per-request costs of vcrpy that a replay of ~9,500 requests pays.
+
+    1. Lookup. vcrpy's `Cassette._responses` runs every matcher against every recorded
+       interaction of the cassette, twice per request (`request in cassette`, then
+       `play_response`): over a million comparisons for the suite. With a `lookup_key`
+       (recording.matchers: method, normalized path, query and body) the interactions are
+       indexed by key and only the request's bucket is compared, in recorded order as
+       before. Where `lookup_key` gives none, vcrpy's own scan runs unchanged.
+    2. Absent libraries. `vcr.patch.force_reset` runs around each connection and calls
+       `reset_patchers`, which tries to import every optional HTTP library vcrpy can patch
+       (botocore, httplib2, tornado, ...). An absent one is searched for on sys.path again
+       every time. The patch list does not change within a process, so it is computed once
+       here and fresh patchers with the same target, attribute and replacement are made
+       from it.
+
+    pytest-recording asks for it again for every test; once installed, it stays.
+    """
+    if getattr(vcr_patch.reset_patchers, INSTALLED, False):
+        return
+    vcr_cassette.Cassette._responses = indexed_responses(lookup_key)
+    vcr_patch.reset_patchers = cached_reset_patchers(reset_targets())
+
+
+def indexed_responses(lookup_key: LookupKey) -> Callable:
+    def _responses(self, request):
+        """`Cassette._responses` (the matching interactions as (index, response), in
+        recorded order) looking only at the interactions that share the request's key."""
+        key = lookup_key(self._match_on)
+        if key is None:
+            yield from ORIGINAL_RESPONSES(self, request)
+            return
+        request = self._before_record_request(request)
+        if not request:
+            return
+        for position in _index(self, key).get(key(request), ()):
+            stored, response = self.data[position]
+            if vcr_matchers.requests_match(request, stored, self._match_on):
+                yield position, response
+
+    return _responses
+
+
+def _index(cassette, key: Callable[[Any], tuple]) -> dict[tuple, list[int]]:
+    # Kept on the cassette itself and rebuilt when interactions were added (recording
+    # appends to `data`).
+    index = cassette.__dict__.get("_nexx_index")
+    if index is None or index[0] != len(cassette.data):
+        buckets: dict[tuple, list[int]] = {}
+        for position, (stored, _) in enumerate(cassette.data):
+            buckets.setdefault(key(stored), []).append(position)
+        index = (len(cassette.data), buckets)
+        cassette.__dict__["_nexx_index"] = index
+    return index[1]
+
+
+def reset_targets() -> list[tuple[object, str, object]]:
+    """(target, attribute, replacement) of every patcher vcrpy's `reset_patchers` makes."""
+    return [(patcher.getter(), patcher.attribute, patcher.new) for patcher in ORIGINAL_RESET_PATCHERS()]
+
+
+def cached_reset_patchers(targets: list[tuple[object, str, object]]) -> Callable:
+    def reset_patchers():
+        """`vcr.patch.reset_patchers` without its failed imports: the same patches, as new
+        patcher objects each time (force_reset enters and exits them)."""
+        for target, attribute, new in targets:
+            yield mock.patch.object(target, attribute, new)
+
+    setattr(reset_patchers, INSTALLED, True)
+    return reset_patchers
+
+
+def note_unmatched(cassette, note: Callable[[Any], None]) -> None:
+    """Calls `note(request)` for each request the cassette refuses to play where vcrpy
+    then raises CannotOverwriteExistingCassetteException instead of going to the network,
+    also when the code under test catches that exception."""
+    decide = cassette.can_play_response_for
+
+    def can_play_response_for(request):
+        playable = decide(request)
+        # The same condition under which vcrpy's stubs raise.
+        if not playable and cassette.write_protected and cassette.filter_request(request):
+            note(request)
+        return playable
+
+    cassette.can_play_response_for = can_play_response_for
+
+
+# --- requests and httpx -----------------------------------------------------------------
+
+# Called with each request sent and its response: (request, response) -> None.
+Seen = Callable[[Any, Any], None]
+
+
+class SendPatch:
+    """While installed, shows every request sent through `requests.Session.send`
+    (schemathesis) and `httpx.Client.send` (the suite's client) and its response to the
+    `on_requests` and `on_httpx` callbacks; several can be installed, the last installed is
+    the outermost, and each uninstall puts back what it replaced."""
+
+    def __init__(self, on_requests: Seen, on_httpx: Seen) -> None:
+        self._on_requests = on_requests
+        self._on_httpx = on_httpx
+        self._originals: list[tuple[type, Callable]] = []
+
+    def install(self) -> None:
+        import httpx
+        import requests
+
+        self._wrap(requests.Session, self._on_requests)
+        self._wrap(httpx.Client, self._on_httpx)
+
+    def uninstall(self) -> None:
+        for owner, original in reversed(self._originals):
+            owner.send = original
+        self._originals.clear()
+
+    def _wrap(self, owner: type, seen: Seen) -> None:
+        original = owner.send
+        self._originals.append((owner, original))
+
+        def send(sender, request, **kwargs):
+            response = original(sender, request, **kwargs)
+            seen(request, response)
+            return response
+
+        owner.send = send
+
+
+# --- pytest -----------------------------------------------------------------------------
+
+def name_with_params(item, params: str) -> None:
+    """Gives a collected item the id `<parent id>::<function>[<params>]`, as pytest names a
+    parametrized test (there is no public way to rename an item)."""
+    item._id = item.parent.id.child(item.originalname).with_params(params)
+
+
+# --- schemathesis -----------------------------------------------------------------------
+
+def transport_kwargs(ctx) -> dict[str, Any]:
+    """The transport settings (base URL, session, headers, ...) the checked case was sent
+    with, from a schemathesis CheckContext: what sending it again needs."""
+    return dict(ctx.internals.transport_kwargs or {})

@@ -1,0 +1,253 @@
+"""One test per private-API patch (nexx_conformance.patches): each fails when the library
+changed under the patch, not only when our code did."""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+from importlib.metadata import version
+
+import httpx
+import pytest
+import requests
+import schemathesis
+import yaml
+from hypothesis.internal.conjecture import providers
+from schemathesis.checks import CheckContext
+from vcr import VCR
+from vcr import matchers as vcr_matchers
+from vcr import patch as vcr_patch
+from vcr.cassette import Cassette
+from vcr.errors import CannotOverwriteExistingCassetteException
+from vcr.request import Request
+
+import nexx_conformance.checks  # noqa: F401 - a project module full of string literals
+from nexx_conformance import patches
+from nexx_conformance.recording.matchers import MATCH_ON, MATCHERS, lookup_key
+from nexx_conformance.status import OK
+
+pytest_plugins = ["pytester"]
+
+BASE = "http://replay.invalid/v3.1/4711"
+
+
+@pytest.mark.parametrize("library", sorted(patches.WRITTEN_FOR))
+def test_installed_library_is_the_minor_version_the_patches_were_written_for(library):
+    written_for = patches.WRITTEN_FOR[library].split(".")[:2]
+    installed = version(library).split(".")[:2]
+    assert installed == written_for, (
+        f"{library} {'.'.join(installed)} is installed, the patches were written for "
+        f"{patches.WRITTEN_FOR[library]}: check each patch on {library} (the table in "
+        f"nexx_conformance/patches.py says what it relies on), then update WRITTEN_FOR")
+
+
+# --- hypothesis: without_source_constants -----------------------------------------------
+
+def test_hypothesis_still_reads_local_constants_where_the_patch_empties_them():
+    # without_source_constants replaces this private function; if hypothesis stops calling
+    # it, our literals would reach generated cases again and cassettes go stale on edits.
+    assert "_get_local_constants()" in inspect.getsource(providers.HypothesisProvider)
+
+
+def test_project_literals_do_not_reach_generation():
+    patches.without_source_constants()  # the plugin did this at configure time already
+    constants = providers._get_local_constants()
+    assert not constants.strings and not constants.integers and not constants.floats
+
+
+# --- vcrpy: install_vcr_speed -----------------------------------------------------------
+
+def resolved(names):
+    known = {"method": vcr_matchers.method, "uri": vcr_matchers.uri, **MATCHERS}
+    return [known[name] for name in names]
+
+
+def cassette_with(requests_, match_on=MATCH_ON) -> Cassette:
+    cassette = Cassette("unused.yaml", match_on=resolved(match_on))
+    for number, request in enumerate(requests_):
+        cassette.data.append((request, {"status": {"code": OK}, "number": number}))
+    return cassette
+
+
+def post(path: str, body: str = "") -> Request:
+    return Request("POST", f"{BASE}/{path}", body.encode(), {})
+
+
+RECORDED = [
+    post("session/init"), post("user/register", "username=qa_replay_1&cfo=0"),
+    post("session/init"), post("user/register", "username=qa_replay_2&cfo=0"),
+    Request("GET", f"{BASE}/user/profile", None, {}), post("user/profile"),
+    post("user/register", "username=qa_replay_1&cfo=0"),
+]
+ASKED = [
+    post("session/init"), post("user/register", "username=qa_abc123_1&cfo=0"),
+    post("user/register", "username=qa_replay_1&cfo=1"), Request("GET", f"{BASE}/user/profile", None, {}),
+    post("user/profile"), post("user/unknown"), Request("PUT", f"{BASE}/session/init", None, {}),
+]
+indexed = patches.indexed_responses(lookup_key)
+
+
+def test_indexed_lookup_finds_what_vcrpy_finds_in_the_same_order():
+    cassette = cassette_with(RECORDED)
+    for request in ASKED:
+        expected = [index for index, _ in patches.ORIGINAL_RESPONSES(cassette, request)]
+        assert [index for index, _ in indexed(cassette, request)] == expected
+    # The matches this compares at all: a changed body or method never matches.
+    assert [i for i, _ in indexed(cassette, ASKED[1])] == [1, 6]
+    assert list(indexed(cassette, ASKED[2])) == []
+
+
+def test_index_follows_interactions_appended_while_recording():
+    cassette = cassette_with(RECORDED[:2])
+    assert [i for i, _ in indexed(cassette, ASKED[4])] == []
+    cassette.data.append((post("user/profile"), {"status": {"code": OK}}))
+    assert [i for i, _ in indexed(cassette, ASKED[4])] == [2]
+
+
+def test_other_matchers_use_vcrpys_own_scan():
+    cassette = cassette_with(RECORDED, match_on=("method", "uri"))
+    request = post("user/register", "anything")
+    assert [i for i, _ in indexed(cassette, request)] == [1, 3, 6]
+
+
+def test_vcrpy_looks_every_request_up_through_the_patched_lookup(monkeypatch):
+    asked = []
+
+    def counted_key(match_on):
+        asked.append(match_on)
+        return lookup_key(match_on)
+
+    monkeypatch.setattr(Cassette, "_responses", patches.indexed_responses(counted_key))
+    cassette = cassette_with(RECORDED)
+    assert ASKED[0] in cassette
+    assert cassette.play_response(ASKED[0])["number"] == 0
+    assert len(asked) == 2
+
+
+def test_cached_reset_patchers_patch_the_same_things():
+    def triples(patchers):
+        return sorted((id(p.getter()), p.attribute, id(p.new)) for p in patchers)
+
+    cached = patches.cached_reset_patchers(patches.reset_targets())
+    assert triples(cached()) == triples(patches.ORIGINAL_RESET_PATCHERS())
+    # Fresh patcher objects each time: force_reset enters and exits them.
+    first, second = (list(itertools.islice(cached(), 1)) for _ in range(2))
+    assert first[0] is not second[0]
+
+
+def test_vcrpy_resets_connections_through_the_patched_reset_patchers(monkeypatch):
+    made = []
+
+    def reset_patchers():
+        made.append(True)
+        yield from ()
+
+    monkeypatch.setattr(vcr_patch, "reset_patchers", reset_patchers)
+    with vcr_patch.force_reset():
+        pass
+    assert made == [True]
+
+
+def test_install_replaces_the_two_vcrpy_functions(monkeypatch):
+    monkeypatch.setattr(Cassette, "_responses", patches.ORIGINAL_RESPONSES)
+    monkeypatch.setattr(vcr_patch, "reset_patchers", patches.ORIGINAL_RESET_PATCHERS)
+    patches.install_vcr_speed(lookup_key)
+    installed = Cassette._responses, vcr_patch.reset_patchers
+    assert installed[0] is not patches.ORIGINAL_RESPONSES and installed[0].__name__ == "_responses"
+    assert installed[1] is not patches.ORIGINAL_RESET_PATCHERS
+    patches.install_vcr_speed(lookup_key)  # pytest-recording asks again for every test
+    assert (Cassette._responses, vcr_patch.reset_patchers) == installed
+
+
+# --- vcrpy: note_unmatched --------------------------------------------------------------
+
+# Never contacted: every request below is answered from the cassette or refused by vcrpy.
+PROFILE = "http://127.0.0.1:9/v3.1/4711/user/profile"
+NOT_RECORDED = "http://127.0.0.1:9/v3.1/4711/user/watchlist"
+
+
+@pytest.fixture
+def one_recorded(tmp_path):
+    path = tmp_path / "one.yaml"
+    path.write_text(yaml.safe_dump({"version": 1, "interactions": [{
+        "request": {"method": "GET", "uri": PROFILE, "body": None, "headers": {}},
+        "response": {"status": {"code": int(OK), "message": "OK"}, "headers": {},
+                     "body": {"string": '{"metadata": {"status": 200}, "result": null}'}},
+    }]}))
+    return path
+
+
+@pytest.mark.parametrize("get", [
+    pytest.param(httpx.get, id="httpx-stub"),
+    pytest.param(requests.get, id="urllib3-stub"),
+])
+def test_vcrpys_stubs_ask_the_noted_cassette(one_recorded, get):
+    noted = []
+    with VCR(record_mode="none", match_on=["method", "uri"]).use_cassette(str(one_recorded)) as cassette:
+        patches.note_unmatched(cassette, noted.append)
+        get(PROFILE)
+        with pytest.raises(CannotOverwriteExistingCassetteException):
+            get(NOT_RECORDED)
+    assert [request.uri for request in noted] == [NOT_RECORDED]
+
+
+# --- requests and httpx: SendPatch ------------------------------------------------------
+
+def watched():
+    seen = []
+    patch = patches.SendPatch(on_requests=lambda request, response: seen.append(("requests", request.url)),
+                              on_httpx=lambda request, response: seen.append(("httpx", str(request.url))))
+    return patch, seen
+
+
+def test_send_patch_sees_requests_and_httpx_and_is_undone(loopback):
+    original_requests, original_httpx = requests.Session.send, httpx.Client.send
+    patch, seen = watched()
+    patch.install()
+    try:
+        assert requests.get(f"{loopback}/a").status_code == OK
+        with httpx.Client() as client:
+            assert client.get(f"{loopback}/b").status_code == OK
+    finally:
+        patch.uninstall()
+    assert seen == [("requests", f"{loopback}/a"), ("httpx", f"{loopback}/b")]
+    assert requests.Session.send is original_requests and httpx.Client.send is original_httpx
+
+
+def test_schemathesis_sends_its_cases_through_requests(loopback):
+    schema = schemathesis.openapi.from_dict({
+        "openapi": "3.1.0", "info": {"title": "patch selftest", "version": "1"},
+        "paths": {"/profile": {"get": {"responses": {"200": {"description": "ok"}}}}},
+    })
+    patch, seen = watched()
+    patch.install()
+    try:
+        response = schema["/profile"]["GET"].Case().call(base_url=loopback)
+    finally:
+        patch.uninstall()
+    assert response.status_code == OK
+    assert seen == [("requests", f"{loopback}/profile")]
+
+
+# --- pytest: name_with_params -----------------------------------------------------------
+
+def test_a_renamed_item_has_the_id_of_a_parametrized_test(pytester):
+    # Collected in-process without our plugin: only pytest's own Node is under test.
+    module = pytester.getmodulecol("def test_operation(): pass", configargs=("-p", "no:nexx"))
+    [item] = module.collect()
+    patches.name_with_params(item, "GET /{domainid}/user/profile")
+    assert item.nodeid.endswith("::test_operation[GET /{domainid}/user/profile]")
+
+
+# --- schemathesis: transport_kwargs -----------------------------------------------------
+
+def test_check_context_keeps_what_the_case_was_sent_with():
+    schema = schemathesis.openapi.from_dict({
+        "openapi": "3.1.0", "info": {"title": "patch selftest", "version": "1"}, "paths": {}})
+    ctx = CheckContext(override=None, auth=None, headers=None, config=schema.config.checks_config_for(),
+                       transport_kwargs={"base_url": "http://127.0.0.1:9", "headers": {"X": "1"}},
+                       response_checks=None)
+    kwargs = patches.transport_kwargs(ctx)
+    assert kwargs == {"base_url": "http://127.0.0.1:9", "headers": {"X": "1"}}
+    kwargs.pop("headers")  # a copy: the context keeps what it had
+    assert "headers" in patches.transport_kwargs(ctx)
