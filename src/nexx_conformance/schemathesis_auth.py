@@ -29,13 +29,15 @@ COLLECTED_PHASES = ("examples", "coverage")
 
 
 class DrawnCaseAuth:
-    """The pytest suite's auth provider: it marks the session headers of each case drawn
-    while a test runs (fuzzing, stateful) as the suite's own, explicit auth.
+    """The pytest suite's auth provider: the session headers of each case drawn while a
+    test runs (fuzzing, stateful) are the suite's own, explicit credentials.
 
-    schemathesis' ignored_auth check then re-sends those cases without their session, as
-    it has since the suite began, while the cases fixed at collection carry their headers
-    as part of the case (our missing_session_is_rejected probes those). The session itself
-    is the test's: its broker signs every case right before the call.
+    schemathesis' ignored_auth check re-sends such a case without them. The cases fixed at
+    collection (examples, coverage) are built before any test runs and carry their headers
+    as part of the case; our missing_session_is_rejected and wrong_token_is_rejected probe
+    every case alike. The session itself is the test's: its broker signs each case right
+    before the call, and `set` only marks the parts signing will rewrite, so the case
+    filter judges a drawn case as it will be sent (sessions.mark_as_signed).
     """
 
     def get(self, case, context):
