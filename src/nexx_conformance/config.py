@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from nexx_conformance import constants as c
@@ -47,18 +47,6 @@ class NexxConfig:
     # A response breaking only rules the contract guessed (x-nexx-guessed): warn | fail.
     guessed_rules: str = "fail"
 
-    @property
-    def is_reference(self) -> bool:
-        return self.target == c.TARGET_REFERENCE
-
-    @property
-    def is_replay(self) -> bool:
-        return self.target == c.TARGET_REPLAY
-
-    @property
-    def is_url(self) -> bool:
-        return self.target not in c.TARGET_KEYWORDS
-
     def __repr__(self) -> str:
         return (
             f"NexxConfig(target={self.target!r}, domain_id={self.domain_id}, "
@@ -71,54 +59,61 @@ class NexxConfig:
 Getter = Callable[[str], "str | bool | None"]
 
 
-def resolve(option: Getter, environ: Mapping[str, str] = os.environ) -> NexxConfig:
-    """Build the configuration; `option(name)` returns the command-line value or None."""
+class TargetKind(Protocol):
+    """What a kind of target decides when the user does not (nexx_conformance.targets)."""
+
+    allows_destructive: bool
+    allows_side_effects: bool
+    guessed_rules: str
+
+    def base_url_of(self, value: str) -> str: ...
+    def domain_secret(self, given: str | None) -> str | None: ...
+    def eternal_cid(self, given: str | None) -> str | None: ...
+    def extra_domains(self, domain_id: int, environ: Mapping[str, str]) -> dict[str, int]: ...
+
+
+def resolve(option: Getter, kind_of: Callable[[str], TargetKind],
+            environ: Mapping[str, str] = os.environ) -> NexxConfig:
+    """Build the configuration; `option(name)` returns the command-line value or None, and
+    `kind_of(target)` the kind of target, whose defaults fill what neither gives."""
 
     def pick(name: str) -> str | None:
-        # Priority: command line > environment variable > default (applied by the caller).
+        # Priority: command line > environment variable > default (the target kind's).
         given = option(name)
         if given is not None and given != "":
             return str(given)
         return environ.get(c.ENV[name]) or None
 
     target = parse_target(pick("target") or c.TARGET_REFERENCE)
+    kind = kind_of(target)
     domain_id = parse_domain_id(pick("domain_id"), c.ENV["domain_id"], c.DEFAULT_DOMAIN_ID)
-    secret = pick("domain_secret")
-    eternal = pick("eternal_cid")
-    if target == c.TARGET_REPLAY:
-        secret = c.REPLAY_SECRET
-        eternal = eternal or "replay-eternal-session"
-    elif target == c.TARGET_REFERENCE:
-        # The bundled server takes whatever we give it: a fresh secret per run keeps
-        # recorded cassettes from ever holding a reusable credential.
-        secret = secret or secrets.token_urlsafe(24)
-        eternal = eternal or secrets.token_urlsafe(24)
-    elif not secret:
+    secret = kind.domain_secret(pick("domain_secret"))
+    if not secret:
         raise ConfigError(
             f"--target {target} needs the domain secret: pass --domain-secret or set "
             f"{c.ENV['domain_secret']}."
         )
     return NexxConfig(
         target=target,
-        base_url=base_url_of(target),
+        base_url=kind.base_url_of(target),
         domain_id=domain_id,
         domain_secret=secret,
-        eternal_cid=eternal,
+        eternal_cid=kind.eternal_cid(pick("eternal_cid")),
         mailbox=parse_endpoint(pick("mailbox"), c.MAILBOX_SCHEMES, "--mailbox"),
         sms_inbox=parse_endpoint(pick("sms_inbox"), c.SMS_INBOX_SCHEMES, "--sms-inbox"),
         allow_destructive=parse_flag(
             option("allow_destructive"),
             environ.get(c.ENV["allow_destructive"]),
-            default=target in c.TARGET_KEYWORDS,
+            default=kind.allows_destructive,
         ),
-        extra_domains=extra_domains(target, domain_id, environ),
+        extra_domains=kind.extra_domains(domain_id, environ),
         allow_side_effects=parse_flag(
             option("allow_side_effects"),
             environ.get(c.ENV["allow_side_effects"]),
-            default=target in c.TARGET_KEYWORDS,
+            default=kind.allows_side_effects,
             name="allow_side_effects",
         ),
-        guessed_rules=parse_mode(pick("guessed_rules"), is_url_target=target not in c.TARGET_KEYWORDS,
+        guessed_rules=parse_mode(pick("guessed_rules"), default=kind.guessed_rules,
                                  source=f"--guessed-rules / {c.ENV['guessed_rules']}"),
     )
 
@@ -137,14 +132,6 @@ def parse_target(value: str) -> str:
     except ValueError:
         raise ConfigError(f"--target {value!r} has an invalid port.") from None
     return value.rstrip("/")
-
-
-def base_url_of(target: str) -> str:
-    if target == c.TARGET_REPLAY:
-        return c.REPLAY_BASE_URL
-    if target == c.TARGET_REFERENCE:
-        return ""  # known once the reference server listens
-    return target
 
 
 def parse_domain_id(value: str | None, source: str, default: int | None) -> int:
@@ -173,7 +160,7 @@ def parse_endpoint(value: str | None, schemes: tuple[str, ...], option: str) -> 
 
 def parse_flag(given: str | bool | None, env_value: str | None, *, default: bool,
                name: str = "allow_destructive") -> bool:
-    # Priority: command line > environment variable > default (on for reference/replay).
+    # Priority: command line > environment variable > default (the target kind's).
     if isinstance(given, bool):
         return given
     raw = given if given is not None else env_value
@@ -187,17 +174,3 @@ def parse_flag(given: str | bool | None, env_value: str | None, *, default: bool
     raise ConfigError(
         f"{c.ENV[name]} must be one of {c.TRUE_WORDS + c.FALSE_WORDS}, not {raw!r}."
     )
-
-
-def extra_domains(target: str, domain_id: int, environ: Mapping[str, str]) -> dict[str, int]:
-    """The domains with special settings, by purpose; absent purposes skip their tests."""
-    if target in c.TARGET_KEYWORDS:
-        # The reference server is started with these (see targets.reference_settings);
-        # a replay re-plays what was recorded against it.
-        return {c.DOMAIN_AUTOAUTHORIZE: domain_id + 1, c.DOMAIN_SMS_2FA: domain_id + 2}
-    found = {}
-    for purpose, name in ((c.DOMAIN_AUTOAUTHORIZE, c.ENV_DOMAIN_AUTOAUTHORIZE),
-                          (c.DOMAIN_SMS_2FA, c.ENV_DOMAIN_SMS_2FA)):
-        if environ.get(name):
-            found[purpose] = parse_domain_id(environ[name], name, None)
-    return found

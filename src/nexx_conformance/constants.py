@@ -30,6 +30,9 @@ ENV = {
     "allow_side_effects": "NEXX_ALLOW_SIDE_EFFECTS",
     "guessed_rules": "NEXX_GUESSED_RULES",
     "deviations": "NEXX_DEVIATIONS",
+    "flow": "NEXX_FLOW",
+    "report_dir": "NEXX_REPORT_DIR",
+    "coverage_table": "NEXX_COVERAGE_TABLE",
 }
 ENV_DOMAIN_AUTOAUTHORIZE = "NEXX_DOMAIN_ID_AUTOAUTHORIZE"
 ENV_DOMAIN_SMS_2FA = "NEXX_DOMAIN_ID_SMS2FA"
@@ -60,7 +63,6 @@ FLOWS = (
     "ugc",
     "account-lifecycle",
 )
-ENV_FLOW = "NEXX_FLOW"
 
 # What a scenario's reports carry in `user_properties` (and so the JUnit XML as
 # <property>): its flow, its named steps in order, the number of the step that failed.

@@ -54,11 +54,14 @@ def operation_path(request: httpx.Request, base_url: str) -> str:
 class ContractCheck:
     """Raises ContractViolation for an answer its operation does not document."""
 
-    def __init__(self, base_url: str, schema=None, guessed_mode: str = guessed_rules.FAIL) -> None:
+    def __init__(self, base_url: str, schema=None, guessed_mode: str = guessed_rules.FAIL,
+                 warnings: guessed_rules.GuessedWarnings | None = None) -> None:
         self.base_url = base_url
         self.schema = schema if schema is not None else contract_schema()
-        # warn: a body breaking only rules the contract guessed is a warning (a URL target).
+        # warn: a body breaking only rules the contract guessed is a warning (a URL target),
+        # recorded in `warnings` (the run summary's, in a pytest run).
         self.guessed_mode = guessed_mode
+        self.warnings = warnings if warnings is not None else guessed_rules.GuessedWarnings()
 
     def __call__(self, answer: ApiResponse) -> None:
         problems = self.problems(answer)
@@ -104,8 +107,8 @@ class ContractCheck:
         if not guessed_rules.only_guessed(found):
             return False
         test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
-        guessed_rules.WARNINGS.add(test, operation.definition.raw.get("operationId", operation.label),
-                                   answer.status, found)
+        self.warnings.add(test, operation.definition.raw.get("operationId", operation.label),
+                          answer.status, found)
         return True
 
 

@@ -2,7 +2,7 @@
 
 Fed with the test reports the controller sees (`pytest_runtest_logreport`), so it works
 the same with and without xdist: a scenario's flow and steps travel in its
-`user_properties` (the `flow` marker and `fixtures/story.py` put them there).
+`user_properties` (the `flow` marker and `pytest_plugin/fixtures/story.py` put them there).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from nexx_conformance.constants import FAILED_STEP_PROPERTY, FLOW_PROPERTY, STEP
 # Enough of a failure or skip reason to tell what happened; the full text is in the
 # test's row further down the report.
 REASON_LENGTH = 240
-# "nexx_conformance.fixtures.story.StepFailed: step 3 ..." reads better without the class.
+# "nexx_conformance.pytest_plugin.fixtures.story.StepFailed: step 3 ..." reads better without the class.
 EXCEPTION_PREFIX = re.compile(r"^(?:[\w.]+\.)?\w*(?:Error|Failed|Exception): ")
 
 

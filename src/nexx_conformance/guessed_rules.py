@@ -46,13 +46,10 @@ class Violation:
         return f"{self.keyword} at {self.at}"
 
 
-def default_mode(is_url_target: bool) -> str:
-    return WARN if is_url_target else FAIL
-
-
-def parse_mode(value: str | None, *, is_url_target: bool, source: str = "NEXX_GUESSED_RULES") -> str:
+def parse_mode(value: str | None, *, default: str, source: str = "NEXX_GUESSED_RULES") -> str:
+    """warn or fail: the value given, else the target kind's default."""
     if value is None or value == "":
-        return default_mode(is_url_target)
+        return default
     word = value.strip().lower()
     if word not in MODES:
         from nexx_conformance.config import ConfigError
@@ -195,9 +192,6 @@ class GuessedWarnings:
         path.write_text(json.dumps({"warnings": self.as_data()}, indent=2) + "\n", encoding="utf-8")
 
 
-WARNINGS = GuessedWarnings()
-
-
 def request_violations(method: str, template: str, path: dict | None, query: dict | None,
                        body: Any) -> list[Violation]:
     """Every constraint of the documented request the sent values break (path and query
@@ -251,11 +245,12 @@ def guessed_part(failure: BaseException, method: str, template: str, status: int
 
 
 def tolerate(failure: BaseException, *, method: str, template: str, status: int, body: Any,
-             mode: str, test: str, operation: str, node: Any = None, case: Any = None) -> bool:
+             mode: str, warnings: GuessedWarnings, test: str, operation: str, node: Any = None,
+             case: Any = None) -> bool:
     """True when every failure of `failure` is explained by guessed constraints alone (a
     response breaking them, or a request breaking only them being accepted) and `mode` is warn:
-    the warning is then recorded (terminal summary, reports/guessed-rules.json, the test's
-    JUnit properties) instead of the failure. Anything else, or any doubt, stays a failure."""
+    the warning is then recorded in `warnings` (the run summary: terminal, reports/guessed-rules.json)
+    and the test's JUnit properties instead of the failure. Anything else, or any doubt, stays a failure."""
     if mode != WARN:
         return False
     found: list[Violation] = []
@@ -264,7 +259,7 @@ def tolerate(failure: BaseException, *, method: str, template: str, status: int,
         if part is None:
             return False
         found += part
-    warning = WARNINGS.add(test, operation, status, found)
+    warning = warnings.add(test, operation, status, found)
     if node is not None:
         node.user_properties.append(("nexx-guessed-rule-warning", warning.line()))
     return True

@@ -14,11 +14,14 @@ from nexx_conformance import constants as c
 from nexx_conformance import html_sections as sections
 from nexx_conformance.flow_runs import ScenarioRun
 
-REPORT_DIR_ENV = "NEXX_REPORT_DIR"
 DEFAULT_REPORT_DIR = "reports"
 JUNIT_FILE = "junit.xml"
 HTML_FILE = "report.html"
-# Written by other tools into the report directory; the HTML report shows them when present.
+COVERAGE_FILE = "contract-coverage.json"
+GUESSED_FILE = "guessed-rules.json"
+DEVIATIONS_FILE = "deviations.json"
+# The HTML report shows these when present: the drift report of this run or another, and
+# the kill matrix scripts/kill_matrix.py writes.
 KILL_MATRIX_FILE = "kill-matrix.json"
 DRIFT_FILE = "drift.json"
 
@@ -27,22 +30,13 @@ class ReportDirError(pytest.UsageError):
     """The report directory cannot be created or written."""
 
 
-def report_dir(config: pytest.Config) -> Path:
-    """The report directory: --report-dir > NEXX_REPORT_DIR > reports/ (below the rootdir)."""
-    given = config.getoption("nexx_report_dir", default=None) or os.environ.get(REPORT_DIR_ENV)
-    path = Path(given or DEFAULT_REPORT_DIR)
-    if not path.is_absolute():
-        path = Path(config.rootpath) / path
-    return path
-
-
 def ensure_report_dir(path: Path) -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ReportDirError(
             f"--report-dir {path} cannot be created ({error.strerror}); give a writable "
-            f"directory with --report-dir or {REPORT_DIR_ENV}."
+            f"directory with --report-dir or {c.ENV['report_dir']}."
         ) from None
     if not os.access(path, os.W_OK):
         raise ReportDirError(f"--report-dir {path} is not writable; give another one.")

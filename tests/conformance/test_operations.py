@@ -33,7 +33,7 @@ def destructive(ctx) -> bool:
     return is_destructive(ctx.operation)
 
 
-def call_and_check(case, sessions, base_url: str, config, node=None) -> None:
+def call_and_check(case, sessions, base_url: str, config, warnings, node=None) -> None:
     kind = session_kind(case.operation)
     if kind == ETERNAL and not config.eternal_cid:
         pytest.skip("needs the eternal session: pass --eternal-cid or set NEXX_ETERNAL_CID")
@@ -61,7 +61,7 @@ def call_and_check(case, sessions, base_url: str, config, node=None) -> None:
         if not guessed_rules.tolerate(
                 failure, method=case.method, template=case.operation.path,
                 status=response.status_code, body=json_body(response.content),
-                mode=config.guessed_rules, test=node.nodeid if node else "",
+                mode=config.guessed_rules, warnings=warnings, test=node.nodeid if node else "",
                 operation=operation_id(case.operation), node=node, case=case):
             raise
     if kind == PENDING_LOGIN and operation_id(case.operation) in SECOND_FACTOR_PROOFS:
@@ -74,13 +74,14 @@ def call_and_check(case, sessions, base_url: str, config, node=None) -> None:
 
 @schema.exclude(func=destructive).parametrize()
 @CONFORMANCE_SETTINGS
-def test_operation_conforms_to_the_contract(case, case_sessions, target, nexx_config, request):
-    call_and_check(case, case_sessions, target.base_url, nexx_config, request.node)
+def test_operation_conforms_to_the_contract(case, case_sessions, target, nexx_config,
+                                            guessed_warnings, request):
+    call_and_check(case, case_sessions, target.base_url, nexx_config, guessed_warnings, request.node)
 
 
 @pytest.mark.destructive
 @schema.include(func=destructive).parametrize()
 @CONFORMANCE_SETTINGS
 def test_destructive_operation_conforms_to_the_contract(case, case_sessions, target, nexx_config,
-                                                       request):
-    call_and_check(case, case_sessions, target.base_url, nexx_config, request.node)
+                                                       guessed_warnings, request):
+    call_and_check(case, case_sessions, target.base_url, nexx_config, guessed_warnings, request.node)

@@ -2,6 +2,8 @@ import pytest
 
 from nexx_conformance import constants as c
 from nexx_conformance.config import ConfigError, resolve
+from nexx_conformance.targets import kind_of
+from nexx_conformance.targets.reference import ReferenceServer
 
 
 def options(**given):
@@ -9,8 +11,8 @@ def options(**given):
 
 
 def test_reference_defaults_generate_secret_and_eternal_session():
-    config = resolve(options(), {})
-    assert config.is_reference and config.domain_id == c.DEFAULT_DOMAIN_ID
+    config = resolve(options(), kind_of, {})
+    assert kind_of(config.target) is ReferenceServer and config.domain_id == c.DEFAULT_DOMAIN_ID
     assert len(config.domain_secret) >= 20 and config.eternal_cid
     assert config.allow_destructive is True
     assert config.extra_domains == {c.DOMAIN_AUTOAUTHORIZE: 4712, c.DOMAIN_SMS_2FA: 4713}
@@ -19,8 +21,8 @@ def test_reference_defaults_generate_secret_and_eternal_session():
 def test_command_line_beats_environment_beats_default():
     env = {"NEXX_DOMAIN_ID": "5000", "NEXX_TARGET": "https://env.example/v3.1",
            "NEXX_DOMAIN_SECRET": "from-env"}
-    assert resolve(options(), env).domain_id == 5000
-    config = resolve(options(domain_id="6000", target="https://cli.example/v3.1/"), env)
+    assert resolve(options(), kind_of, env).domain_id == 5000
+    config = resolve(options(domain_id="6000", target="https://cli.example/v3.1/"), kind_of, env)
     assert config.domain_id == 6000
     assert config.base_url == "https://cli.example/v3.1"
     assert config.domain_secret == "from-env"
@@ -28,19 +30,19 @@ def test_command_line_beats_environment_beats_default():
 
 def test_url_target_needs_secret_and_is_not_destructive_by_default():
     with pytest.raises(ConfigError, match="NEXX_DOMAIN_SECRET"):
-        resolve(options(target="https://staging.example/v3.1"), {})
-    config = resolve(options(target="https://staging.example/v3.1", domain_secret="x"), {})
+        resolve(options(target="https://staging.example/v3.1"), kind_of, {})
+    config = resolve(options(target="https://staging.example/v3.1", domain_secret="x"), kind_of, {})
     assert config.allow_destructive is False and config.extra_domains == {}
 
 
 def test_url_target_reads_extra_domains_from_environment():
-    config = resolve(options(target="http://127.0.0.1:8080/v3.1", domain_secret="x"),
+    config = resolve(options(target="http://127.0.0.1:8080/v3.1", domain_secret="x"), kind_of,
                      {"NEXX_DOMAIN_ID_AUTOAUTHORIZE": "12"})
     assert config.extra_domains == {c.DOMAIN_AUTOAUTHORIZE: 12}
 
 
 def test_replay_uses_placeholders():
-    config = resolve(options(target="replay", domain_secret="real"), {})
+    config = resolve(options(target="replay", domain_secret="real"), kind_of, {})
     assert config.domain_secret == c.REPLAY_SECRET and config.base_url == c.REPLAY_BASE_URL
 
 
@@ -58,25 +60,25 @@ def test_replay_uses_placeholders():
 )
 def test_bad_configuration_is_one_clear_error(given, message):
     with pytest.raises(ConfigError, match=message):
-        resolve(options(**given), {})
+        resolve(options(**given), kind_of, {})
 
 
 def test_secret_never_in_repr():
-    config = resolve(options(domain_secret="very-secret-value", eternal_cid="eternal-value"), {})
+    config = resolve(options(domain_secret="very-secret-value", eternal_cid="eternal-value"), kind_of, {})
     assert "very-secret-value" not in repr(config) and "eternal-value" not in repr(config)
 
 
 def test_destructive_flag_from_environment():
-    config = resolve(options(target="https://s.example/v3.1", domain_secret="x"),
+    config = resolve(options(target="https://s.example/v3.1", domain_secret="x"), kind_of,
                      {"NEXX_ALLOW_DESTRUCTIVE": "1"})
     assert config.allow_destructive is True
 
 
 def test_side_effects_are_allowed_on_the_reference_and_asked_for_on_a_url():
-    assert resolve(options(), {}).allow_side_effects is True
+    assert resolve(options(), kind_of, {}).allow_side_effects is True
     url = {"target": "https://s.example/v3.1", "domain_secret": "x"}
-    assert resolve(options(**url), {}).allow_side_effects is False
-    assert resolve(options(**url), {"NEXX_ALLOW_SIDE_EFFECTS": "yes"}).allow_side_effects is True
-    assert resolve(options(**url, allow_side_effects="yes"), {}).allow_side_effects is True
+    assert resolve(options(**url), kind_of, {}).allow_side_effects is False
+    assert resolve(options(**url), kind_of, {"NEXX_ALLOW_SIDE_EFFECTS": "yes"}).allow_side_effects is True
+    assert resolve(options(**url, allow_side_effects="yes"), kind_of, {}).allow_side_effects is True
     with pytest.raises(ConfigError, match="NEXX_ALLOW_SIDE_EFFECTS"):
-        resolve(options(**url), {"NEXX_ALLOW_SIDE_EFFECTS": "maybe"})
+        resolve(options(**url), kind_of, {"NEXX_ALLOW_SIDE_EFFECTS": "maybe"})

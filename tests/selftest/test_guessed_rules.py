@@ -77,30 +77,32 @@ def test_a_shared_error_response_is_checked_where_it_is_defined():
     assert guessed_rules.only_guessed(violations)
 
 
-@pytest.mark.parametrize("value, is_url, expected", [
-    (None, True, "warn"), (None, False, "fail"), ("fail", True, "fail"), ("WARN", False, "warn"),
+@pytest.mark.parametrize("value, default, expected", [
+    pytest.param(None, "warn", "warn", id="none-given-takes-the-default"),
+    pytest.param("", "fail", "fail", id="empty-takes-the-default"),
+    pytest.param("fail", "warn", "fail", id="given-beats-the-default"),
+    pytest.param("WARN", "fail", "warn", id="any-case"),
 ])
-def test_mode_defaults_to_warn_on_a_url_and_fail_elsewhere(value, is_url, expected):
-    assert guessed_rules.parse_mode(value, is_url_target=is_url) == expected
+def test_mode_given_beats_the_target_default(value, default, expected):
+    assert guessed_rules.parse_mode(value, default=default) == expected
 
 
 def test_an_unknown_mode_is_a_configuration_error():
     with pytest.raises(ConfigError, match="NEXX_GUESSED_RULES"):
-        guessed_rules.parse_mode("maybe", is_url_target=True)
+        guessed_rules.parse_mode("maybe", default="warn")
 
 
 class SchemaFailure(AssertionError):
     pass
 
 
-def test_tolerate_records_a_warning_only_in_warn_mode(monkeypatch):
+def test_tolerate_records_a_warning_only_in_warn_mode():
     from schemathesis.openapi.checks import JsonSchemaError
 
     failure = JsonSchemaError.__new__(JsonSchemaError)
     log = guessed_rules.GuessedWarnings()
-    monkeypatch.setattr(guessed_rules, "WARNINGS", log)
     given = {"method": "GET", "template": PROFILE[1], "status": 200, "body": profile(extra=1),
-             "test": "t", "operation": "profile"}
+             "test": "t", "operation": "profile", "warnings": log}
     assert not guessed_rules.tolerate(failure, mode="fail", **given)
     assert not guessed_rules.tolerate(SchemaFailure("other"), mode="warn", **given)
     assert guessed_rules.tolerate(failure, mode="warn", **given)
@@ -118,12 +120,11 @@ def answer_of(body: dict):
 
 
 @pytest.mark.parametrize("mode", ["warn", "fail"])
-def test_a_scenario_answer_with_a_guessed_break_warns_or_fails_by_mode(mode, monkeypatch):
+def test_a_scenario_answer_with_a_guessed_break_warns_or_fails_by_mode(mode):
     from nexx_conformance.contract_check import ContractCheck, ContractViolation
 
     log = guessed_rules.GuessedWarnings()
-    monkeypatch.setattr(guessed_rules, "WARNINGS", log)
-    check = ContractCheck("https://staging.example/v3.1", guessed_mode=mode)
+    check = ContractCheck("https://staging.example/v3.1", guessed_mode=mode, warnings=log)
     answer = answer_of(profile(loyaltyPoints=12, gender="nonbinary"))
     if mode == "fail":
         with pytest.raises(ContractViolation):
@@ -149,13 +150,13 @@ class FakeCase:
     ({"username": "alice_90", "email": "not an address", "password": "correct-horse-7"}, False),
     ({"username": "alice_90", "email": "ab@example.org", "password": "correct-horse-7", "newsletter": 7}, False),
 ])
-def test_an_accepted_request_that_broke_only_guessed_policies_is_a_warning(body, tolerated, monkeypatch):
+def test_an_accepted_request_that_broke_only_guessed_policies_is_a_warning(body, tolerated):
     from schemathesis.core.failures import AcceptedNegativeData
 
-    monkeypatch.setattr(guessed_rules, "WARNINGS", guessed_rules.GuessedWarnings())
     failure = AcceptedNegativeData.__new__(AcceptedNegativeData)
     answer = {"metadata": {**BODY["metadata"], "status": 201, "verb": "POST"},
               "result": {"ID": 7, "status": "registered", "authorized": 0}}
     assert guessed_rules.tolerate(
         failure, method="POST", template="/{domainid}/user/register", status=201, body=answer,
-        mode="warn", test="t", operation="register", case=FakeCase(body)) is tolerated
+        mode="warn", warnings=guessed_rules.GuessedWarnings(), test="t", operation="register",
+        case=FakeCase(body)) is tolerated

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from nexx_conformance.constants import REPLAY_RUN_ID
 from nexx_conformance.recording.matchers import MATCH_ON
 from nexx_conformance.recording.scrubbing import Scrubber
-from nexx_conformance.state import SuiteState
 
 CASSETTE_ROOT = "cassettes"
 # JSON, not vcrpy's default YAML: a replay loads ~190 cassettes (11,000 interactions), and
@@ -24,10 +23,10 @@ def cassette_dir(rootpath: Path, module: Path) -> Path:
     return rootpath / CASSETTE_ROOT / relative.with_suffix("")
 
 
-def sink_netlocs(state: SuiteState) -> list[str]:
+def sink_netlocs(target) -> list[str]:
     """Our own channel endpoints: their HTTP traffic is never part of a cassette."""
     netlocs = []
-    for channel in (state.mailbox, state.sms_inbox):
+    for channel in (target.mailbox, target.sms_inbox):
         for attribute in ("url", "api_url"):
             url = getattr(channel, attribute, None)
             if url:
@@ -35,12 +34,13 @@ def sink_netlocs(state: SuiteState) -> list[str]:
     return netlocs
 
 
-def vcr_settings(state: SuiteState, library_dir: str, name_prefix: str) -> dict:
-    config = state.config
+def vcr_settings(target, library_dir: str, name_prefix: str) -> dict:
+    """vcrpy's settings for one test on `target` (a nexx_conformance.targets object)."""
+    config = target.config
     # Generated names are stored as a replay would generate them (qa_replay_<n>), so a replayed
     # response shows the replaying test its own user names.
     renames = {name_prefix: f"qa_{REPLAY_RUN_ID}_"}
-    scrubber = Scrubber([config.domain_secret, config.eternal_cid or ""], sink_netlocs(state), renames)
+    scrubber = Scrubber([config.domain_secret, config.eternal_cid or ""], sink_netlocs(target), renames)
     settings = {
         "cassette_library_dir": library_dir,
         "match_on": list(MATCH_ON),
@@ -49,7 +49,7 @@ def vcr_settings(state: SuiteState, library_dir: str, name_prefix: str) -> dict:
         "decode_compressed_response": True,
         "serializer": SERIALIZER,  # pytest-recording names the files <test>.json after it
     }
-    if config.is_replay:
-        # Replay never records, whatever a marker says.
-        settings["record_mode"] = "none"
+    if target.forced_record_mode is not None:
+        # A replay never records, whatever a marker says.
+        settings["record_mode"] = target.forced_record_mode
     return settings

@@ -20,7 +20,6 @@ import pytest
 from nexx_conformance import constants as c
 from nexx_conformance.channels import Channel, Message
 from nexx_conformance.client import NexxClient, Session
-from nexx_conformance.config import NexxConfig
 from nexx_conformance.envelope import ApiResponse
 from nexx_conformance.masking import mask_body
 from nexx_conformance.status import ACCEPTED, REFUSED, name_of
@@ -73,7 +72,7 @@ def unexpected(answer: ApiResponse, rule: str, wanted: str) -> AssertionError:
 class StepsBase:
     """The context of the steps: one per test (the `steps` fixture)."""
 
-    def __init__(self, *, client: NexxClient, users, domains, config: NexxConfig,
+    def __init__(self, *, client: NexxClient, users, domains, target,
                  mailbox: Channel | None, sms_inbox: Channel | None,
                  story: Callable[[str], AbstractContextManager], test_id: str = "") -> None:
         self.client = client
@@ -82,7 +81,8 @@ class StepsBase:
         self.test_id = test_id
         self.users = users  # the test's UserFactory: names, tracking, cleanup
         self.domains = domains
-        self.config = config
+        # What the steps may rely on: does time pass there, are its codes real (targets.base).
+        self.target = target
         self._mailbox = mailbox
         self._sms_inbox = sms_inbox
         self.step = story

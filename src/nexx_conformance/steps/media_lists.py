@@ -290,14 +290,14 @@ class MediaLists(StepsBase):
     def wait_a_second_since(self, moment: float) -> None:
         """Wait until a second has passed since `moment`, so times differ (not in replay)."""
         # A replay answers with the recorded times: nothing to wait for.
-        if not self.config.is_replay:
+        if self.target.time_passes:
             time.sleep(max(0.0, moment + ONE_SECOND - time.monotonic()))
 
     def wait_until_rental_expired(self, purchase: Interacted) -> None:
         """Until the rental has run out on the target's clock: its length (`expires` minus
         `purchased`) after the answer, whatever the two clocks read."""
         assert isinstance(purchase.expires, int), f"the rental has no end: {purchase.result}"
-        if not self.config.is_replay:
+        if self.target.time_passes:
             time.sleep(purchase.expires - purchase.purchased + EXPIRY_MARGIN)
 
     # -- lists ---------------------------------------------------------------------------

@@ -162,7 +162,7 @@ class SecondFactors(StepsBase):
         """
         code = self.texted_code(user.phone)
         for _ in range(3):
-            if code != unlike or self.config.is_replay:
+            if code != unlike or not self.target.issues_real_secrets:
                 return code
             self.request_key_code(login)
             code = self.texted_code(user.phone)
@@ -211,10 +211,7 @@ class SecondFactors(StepsBase):
 
     def app_from(self, enrolment: AppEnrolment) -> AnyAuthenticatorApp:
         """The authenticator app set up by scanning the enrolment's URI."""
-        # In replay the URI's secret was scrubbed from the cassette; codes are normalized.
-        if self.config.is_replay:
-            return ReplayedAuthenticatorApp()
-        return AuthenticatorApp.from_uri(enrolment.uri)
+        return self.target.authenticator_app(enrolment.uri)
 
     def finish_app_enrolment(self, session: Session, process: int, code: str | None) -> ApiResponse:
         """/user/finishregisterauthenticator for `process` (with the app's `code`); asserts nothing."""
@@ -249,7 +246,7 @@ class SecondFactors(StepsBase):
         """A current code of a secret the target never issued, surely none `app` gives now."""
         while True:
             code = AuthenticatorApp(pyotp.random_base32()).code()
-            if not isinstance(app, AuthenticatorApp):
+            if not self.target.issues_real_secrets:
                 return code  # replay: the recording decided
             step = app.current_step()
             if code not in {app.code_at(near) for near in (step - 1, step, step + 1)}:
@@ -259,7 +256,7 @@ class SecondFactors(StepsBase):
 
     def security_key(self) -> SecurityKey:
         """A software security key with no credentials yet."""
-        return SecurityKey(replaying=self.config.is_replay)
+        return self.target.security_key()
 
     def start_key_registration(self, session: Session, host: str = KEY_HOST) -> dict:
         """/user/prepareregisteru2fdevice: the WebAuthn creation options for `host`."""
@@ -282,7 +279,7 @@ class SecondFactors(StepsBase):
                                  rule="finishregisteru2fdevice: a verified attestation registers the key (200)")
             assert answer.result.get("host") == host, f"registered for host {answer.result.get('host')!r}"
             # A replaying key made other credentials than the recorded answer names.
-            if not self.config.is_replay:
+            if self.target.issues_real_secrets:
                 assert answer.result.get("credentialid") == attestation["id"], "another credential was stored"
         self._enrolled(user, session, key)
         return answer

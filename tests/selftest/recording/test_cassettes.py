@@ -3,13 +3,12 @@ from pathlib import Path
 from vcr.request import Request
 
 from nexx_conformance.channels.sms_webhook import SmsWebhookSink
-from nexx_conformance.config import resolve
 from nexx_conformance.recording.cassettes import cassette_dir, vcr_settings
-from nexx_conformance.state import SuiteState
+from nexx_conformance.targets import configured_target
 
 
-def state(target="reference"):
-    return SuiteState(resolve(lambda name: {"target": target}.get(name), {}), run_id="ab12cd")
+def target(kind="reference"):
+    return configured_target(lambda name: {"target": kind}.get(name), {})
 
 
 def test_cassettes_live_under_the_module_path():
@@ -19,19 +18,19 @@ def test_cassettes_live_under_the_module_path():
 
 
 def test_replay_never_records():
-    assert vcr_settings(state("replay"), "/c", "qa_replay_")["record_mode"] == "none"
-    assert "record_mode" not in vcr_settings(state(), "/c", "qa_ab12cdt1_")
+    assert vcr_settings(target("replay"), "/c", "qa_replay_")["record_mode"] == "none"
+    assert "record_mode" not in vcr_settings(target(), "/c", "qa_ab12cdt1_")
 
 
 def test_generated_names_are_stored_as_a_replay_generates_them():
-    settings = vcr_settings(state(), "/c", "qa_ab12cdt7_")
+    settings = vcr_settings(target(), "/c", "qa_ab12cdt7_")
     stored = settings["before_record_request"](
         Request("POST", "http://h/v3.1/4711/user/register", b"username=qa_ab12cdt7_1", {}))
     assert stored.body == b"username=qa_replay_1"
 
 
 def test_sms_sink_traffic_is_never_recorded():
-    running = state()
+    running = target()
     running.sms_inbox = SmsWebhookSink()
     try:
         settings = vcr_settings(running, "/c", "qa_x_")

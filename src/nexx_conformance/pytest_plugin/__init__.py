@@ -1,0 +1,57 @@
+"""The nexx conformance suite as one pytest plugin (entry point `nexx`).
+
+Its parts, one job each:
+- options: every option in one group, with its environment variable and priority;
+- run: the target of the run (nexx_conformance.targets) started and stopped, the run id;
+- selection: markers, --flow, the quick pass first, the skips the configuration asks for;
+- replay: cassettes matched and audited, their tally;
+- summary: one summary per process (coverage, cassettes, drift, guessed rules, deviations,
+  users left), handed over xdist once, the few lines a run ends with, the exit status;
+- findings: known deviations as expected failures; the drift, guessed-rule and deviation
+  reports; users_left: the users-left line;
+- html_report: JUnit XML and the HTML report with our sections;
+- fixtures/: the fixtures, one topic per module.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nexx_conformance.patches import without_source_constants
+from nexx_conformance.pytest_plugin import findings, html_report, run, selection, summary
+
+pytest_plugins = [
+    "nexx_conformance.pytest_plugin.options",
+    "nexx_conformance.pytest_plugin.run",
+    "nexx_conformance.pytest_plugin.selection",
+    "nexx_conformance.pytest_plugin.replay",
+    "nexx_conformance.pytest_plugin.summary",
+    "nexx_conformance.pytest_plugin.findings",
+    "nexx_conformance.pytest_plugin.html_report",
+    "nexx_conformance.pytest_plugin.fixtures.configuration",
+    "nexx_conformance.pytest_plugin.fixtures.sessions",
+    "nexx_conformance.pytest_plugin.fixtures.channels",
+    "nexx_conformance.pytest_plugin.fixtures.users",
+    "nexx_conformance.pytest_plugin.fixtures.authenticators",
+    "nexx_conformance.pytest_plugin.fixtures.cassettes",
+    "nexx_conformance.pytest_plugin.fixtures.story",
+    "nexx_conformance.pytest_plugin.fixtures.steps",
+    "nexx_conformance.pytest_plugin.fixtures.findings",
+]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    # One place, in order: the target first (everything reads it), the deviations before the
+    # summary that counts them; tryfirst so that junitxml and pytest-html read the report
+    # paths html_report sets.
+    run.configure(config)
+    without_source_constants()
+    selection.configure(config)
+    findings.configure(config)
+    summary.configure(config)
+    html_report.configure(config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    summary.unconfigure(config)

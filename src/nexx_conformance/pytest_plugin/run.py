@@ -1,0 +1,91 @@
+"""The run: the target it points at and its run id, started before the first test and
+stopped after the last one (and after the session's user cleanup)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from nexx_conformance.config import ConfigError
+from nexx_conformance.pytest_plugin.options import target_options
+from nexx_conformance.targets import configured_target
+from nexx_conformance.targets.base import Target
+from nexx_conformance.users import count_left
+
+
+@dataclass
+class Run:
+    """What one pytest process holds for the whole run."""
+
+    target: Target
+    run_id: str
+    # What the target still stores once the run's users are removed (None: cannot tell).
+    users_left: dict | None = None
+
+
+RUN_KEY = pytest.StashKey[Run]()
+
+
+def run_of(config: pytest.Config) -> Run:
+    return config.stash[RUN_KEY]
+
+
+def is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def is_xdist_controller(config: pytest.Config) -> bool:
+    return not is_worker(config) and bool(getattr(config.option, "numprocesses", None))
+
+
+def configure(config: pytest.Config) -> None:
+    """The run's target from the options (not started yet), its recording mode and run id."""
+    try:
+        target = configured_target(target_options(config))
+    except ConfigError as error:
+        raise pytest.UsageError(str(error)) from None
+    target.choose_recording(config)
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    config.stash[RUN_KEY] = Run(target, target.new_run_id(worker))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if is_xdist_controller(session.config):
+        # The controller runs no tests: it refuses what workers cannot share and checks a
+        # URL target once, so a wrong secret gives one message, not one per worker.
+        start_or_exit(session.config, lambda target: target.check_before_workers())
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # Started after collection so that tests needing no target (the selftests) start nothing;
+    # still before the first test, so bad configuration stops the run at once.
+    if not is_xdist_controller(session.config) and any(
+        "target" in getattr(item, "fixturenames", ()) for item in session.items
+    ):
+        start_or_exit(session.config, lambda target: target.start())
+
+
+def start_or_exit(config: pytest.Config, start) -> None:
+    target = run_of(config).target
+    try:
+        start(target)
+    except Exception as error:  # noqa: BLE001 - any start failure becomes one clear message
+        target.stop()
+        pytest.exit(f"nexx: cannot start the run: {error}", returncode=pytest.ExitCode.USAGE_ERROR)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # trylast: session fixtures (the user cleanup) are torn down first, while the target runs.
+    run = run_of(session.config)
+    if not run.target.stopped and run.users_left is None:
+        # Counted after the cleanup, while the server still runs; only once: a second stop
+        # finds the server gone.
+        run.users_left = count_left(run.target)
+    run.target.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    run = run_of(config)
+    return f"nexx: {run.target.config!r}, run id {run.run_id}"

@@ -1,0 +1,64 @@
+"""Which tests run, in which order: --flow and NEXX_FLOW, the quick pass first, the skips
+the configuration asks for (destructive tests on a URL target)."""
+
+import pytest
+
+FLOWS = """
+import pytest
+
+@pytest.mark.flow("2fa-sms")
+def test_sms():
+    pass
+
+@pytest.mark.flow("u2f")
+@pytest.mark.quick
+def test_key():
+    pass
+
+def test_no_flow():
+    pass
+"""
+
+
+def test_destructive_tests_are_skipped_on_url_targets(pytester):
+    pytester.makepyfile(
+        "import pytest\n@pytest.mark.destructive\ndef test_x(): pass\n")
+    result = pytester.runpytest("--target", "https://s.example/v3.1", "--domain-secret", "x", "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*--allow-destructive*"])
+
+
+def test_allow_destructive_takes_no_value_so_a_path_after_it_stays_a_path(pytester):
+    pytester.makepyfile(test_a="import pytest\n@pytest.mark.destructive\ndef test_x(): pass\n")
+    result = pytester.runpytest("--target", "replay", "--allow-destructive", "test_a.py")
+    result.assert_outcomes(passed=1)
+    result = pytester.runpytest("--target", "replay", "--no-allow-destructive", "test_a.py")
+    result.assert_outcomes(skipped=1)
+
+
+def test_flow_option_keeps_only_that_flow(pytester):
+    pytester.makepyfile(FLOWS)
+    result = pytester.runpytest("--flow", "u2f", "-v")
+    result.assert_outcomes(passed=1, deselected=2)
+    result.stdout.fnmatch_lines(["*test_key PASSED*"])
+
+
+def test_flows_come_from_the_environment_and_the_option_wins(pytester, monkeypatch):
+    pytester.makepyfile(FLOWS)
+    monkeypatch.setenv("NEXX_FLOW", "2fa-sms, u2f")
+    pytester.runpytest().assert_outcomes(passed=2, deselected=1)
+    pytester.runpytest("--flow", "u2f").assert_outcomes(passed=1, deselected=2)
+
+
+def test_an_unknown_flow_in_the_environment_is_a_usage_error(pytester, monkeypatch):
+    pytester.makepyfile(FLOWS)
+    monkeypatch.setenv("NEXX_FLOW", "2fa-fax")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*NEXX_FLOW names unknown flows 2fa-fax*"])
+
+
+def test_the_quick_pass_runs_first(pytester):
+    pytester.makepyfile(FLOWS)
+    result = pytester.runpytest("-v", "-p", "no:randomly")
+    result.stdout.fnmatch_lines(["*test_key PASSED*", "*test_sms PASSED*", "*test_no_flow PASSED*"])
