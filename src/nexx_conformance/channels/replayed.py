@@ -9,8 +9,8 @@ recording stay distinct, and a token the test reuses is the same placeholder aga
 
 from __future__ import annotations
 
-from nexx_conformance.channels import Message
 from nexx_conformance import stand_ins
+from nexx_conformance.channels import Message
 
 
 class ReplayedChannel:
