@@ -1,23 +1,27 @@
 """Our checks of the nexx contract; schemathesis runs them on every response beside its own.
 
-Each check is one function `(ctx, response, case)` named after the property it asserts.
-A failure says what broke, what was expected, which rule of the contract it breaks and
-how to reproduce the call (curl, session id, signature and passwords masked).
+Each check is one function `(ctx, response, case)` named after the property it asserts;
+one that needs to know the test's sessions also takes them, `facts=` (SessionFacts). A
+test passes `checks_for(facts)` to schemathesis, so no check reads state another test
+left. A failure says what broke, what was expected, which rule of the contract it breaks
+and how to reproduce the call (curl, session id, signature and passwords masked).
 """
 
 from __future__ import annotations
 
 import re
+from functools import partial, update_wrapper
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import schemathesis
 from schemathesis.core.failures import Failure, Severity
 
+from nexx_conformance import contract_marks as marks
 from nexx_conformance.envelope import envelope_of, metadata_of
 from nexx_conformance.masking import masked_curl
 from nexx_conformance.patches import transport_kwargs
 from nexx_conformance.recording.matchers import normalize
+from nexx_conformance.signing import SESSION_HEADER, TOKEN_HEADER
 from nexx_conformance.status import CLIENT_ERROR, FORBIDDEN, SERVER_ERROR, UNAUTHORIZED
 
 PASSWORD_FIELDS = ("password", "newpassword", "currentpassword")
@@ -28,8 +32,6 @@ HASH_PATTERN = re.compile(r"\$argon2(?:id|i|d)\$|\$2[abxy]?\$\d{2}\$[./A-Za-z0-9
 TRACEBACK_PATTERN = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
 SIGNATURE_PATTERN = re.compile(r"[0-9a-f]{32}")
 WRONG_TOKEN = "0" * 32
-SESSION_HEADER = "X-Request-CID"
-TOKEN_HEADER = "X-Request-Token"
 
 
 class NexxRuleBroken(Failure):
@@ -73,22 +75,22 @@ AnonymousSessionAccepted = rule_failure("AnonymousSessionAccepted", "NX108",
                                         "session")
 
 
-class SessionRegistry:
-    """What the checks know beyond one response: secrets, session owners, an anonymous session.
+class SessionFacts:
+    """What the checks know beyond one response, for one test: the secrets no answer may
+    hold, whose data each session may see, an anonymous session to probe user operations
+    with, and which probes the test has sent.
 
-    The suite's fixtures fill it; outside the suite it stays empty and the checks that need
-    it stay silent rather than guess.
+    The test's SessionBroker fills it as it opens sessions, and the test passes it to the
+    checks that need it (`checks_for`); a new test starts with new facts, so it re-sends
+    the same probes on record and on replay, whatever ran before it. Empty, the checks
+    that need a fact stay silent rather than guess.
     """
 
-    def __init__(self) -> None:
-        self.secrets: set[str] = set()
+    def __init__(self, secrets: tuple[str | None, ...] = ()) -> None:
+        self.secrets: set[str] = {secret for secret in secrets if secret}
         self.anonymous_cid: str | None = None
         self._owners: dict[str, set[str]] = {}
         self._probed: set[tuple[str, str]] = set()
-
-    def add_secret(self, value: str | None) -> None:
-        if value:
-            self.secrets.add(value)
 
     def add_owner_identities(self, cid: str | None, *identities: str) -> None:
         if cid:
@@ -98,24 +100,12 @@ class SessionRegistry:
         return self._owners.get(cid) if cid else None
 
     def first_probe(self, check: str, operation: str) -> bool:
-        """True the first time `check` probes `operation` in the current test."""
+        """True the first time `check` probes `operation` in this test."""
         key = (check, operation)
         if key in self._probed:
             return False
         self._probed.add(key)
         return True
-
-    def forget_probes(self) -> None:
-        # Called before each test, so a test re-sends the same probes on record and on replay,
-        # whatever ran before it (xdist scheduling changes the order).
-        self._probed.clear()
-
-    def forget_sessions(self) -> None:
-        self.anonymous_cid = None
-        self._owners.clear()
-
-
-REGISTRY = SessionRegistry()
 
 
 def identity_key(value: str) -> str:
@@ -125,11 +115,7 @@ def identity_key(value: str) -> str:
 
 
 def operation_id(case: Any) -> str:
-    return case.operation.definition.raw.get("operationId") or case.operation.label
-
-
-def session_kind(case: Any) -> str | None:
-    return case.operation.definition.raw.get("x-nexx-session")
+    return marks.operation_id(case.operation) or case.operation.label
 
 
 def explain(case: Any, response: Any, *, broke: str, expected: str, rule: str) -> str:
@@ -143,7 +129,6 @@ def fail(kind: type[NexxRuleBroken], case: Any, response: Any, severity: Severit
                case_id=case.id, severity=severity)
 
 
-@schemathesis.check
 def envelope_status_matches_http_status(ctx, response, case):
     status = metadata_of(envelope_of(response)).get("status")
     if isinstance(status, bool) or status != response.status_code:
@@ -153,7 +138,6 @@ def envelope_status_matches_http_status(ctx, response, case):
              rule="conventions.md#responses: metadata.status equals the HTTP status")
 
 
-@schemathesis.check
 def error_has_errorhint(ctx, response, case):
     if response.status_code < CLIENT_ERROR:
         return
@@ -189,7 +173,6 @@ def sent_integer(query: dict[str, list[str]], name: str, default: Any) -> int | 
     return int(values[0]) if values[0].isdigit() else None
 
 
-@schemathesis.check
 def paging_on_lists_is_consistent(ctx, response, case):
     defaults = paging_defaults(case)
     if defaults is None or not 200 <= response.status_code < 300:
@@ -223,7 +206,6 @@ def paging_on_lists_is_consistent(ctx, response, case):
     return
 
 
-@schemathesis.check
 def no_server_error(ctx, response, case):
     text = response.content.decode("utf-8", "replace") if response.content else ""
     if response.status_code >= SERVER_ERROR or TRACEBACK_PATTERN.search(text):
@@ -247,7 +229,7 @@ def sent_fields(case: Any, response: Any) -> dict[str, list[str]]:
     return fields
 
 
-def leaked_secrets(case: Any, response: Any, text: str) -> list[str]:
+def leaked_secrets(case: Any, response: Any, text: str, facts: SessionFacts) -> list[str]:
     fields = sent_fields(case, response)
     # A value also sent in an ordinary field (username == password) may be echoed as that field.
     ordinary = {v for name, values in fields.items() if name.lower() not in PASSWORD_FIELDS
@@ -262,22 +244,22 @@ def leaked_secrets(case: Any, response: Any, text: str) -> list[str]:
     # probes' WRONG_TOKEN may also be in the errorhint or the path the response echoes.
     if token and token != WRONG_TOKEN and SIGNATURE_PATTERN.fullmatch(token) and token in text:
         found.append("the X-Request-Token value")
-    if any(secret in text for secret in REGISTRY.secrets):
+    if any(secret in text for secret in facts.secrets):
         found.append("the domain secret")
     return found
 
 
-def foreign_identities(case: Any, response: Any, result: Any) -> list[str]:
+def foreign_identities(case: Any, response: Any, result: Any, facts: SessionFacts) -> list[str]:
     cid = response.request.headers.get(SESSION_HEADER)
-    own = REGISTRY.owner_identities(cid)
-    if session_kind(case) != "user" or own is None:
+    own = facts.owner_identities(cid)
+    if marks.session_kind(case.operation) != marks.USER or own is None:
         return []
     sent = sent_fields(case, response)
     if 200 <= response.status_code < 300:
         # updatedata may rename the user: what was accepted is the user's own from now on.
-        REGISTRY.add_owner_identities(cid, *(v for name in IDENTITY_FIELDS
-                                             for v in sent.get(name, [])))
-        own = REGISTRY.owner_identities(cid) or set()
+        facts.add_owner_identities(cid, *(v for name in IDENTITY_FIELDS
+                                          for v in sent.get(name, [])))
+        own = facts.owner_identities(cid) or set()
     return sorted({f"{key} {value!r}" for key, value in walk_fields(result, IDENTITY_FIELDS)
                    if isinstance(value, str) and identity_key(value) not in own})
 
@@ -293,14 +275,16 @@ def walk_fields(node: Any, names: tuple[str, ...]):
             yield from walk_fields(item, names)
 
 
-@schemathesis.check
-def no_secret_in_response(ctx, response, case):
-    refuse_leaks(case, response, foreign_identities(case, response, envelope_of(response).get("result")))
+def no_secret_in_response(ctx, response, case, *, facts: SessionFacts):
+    result = envelope_of(response).get("result")
+    refuse_leaks(case, response, facts, foreign_identities(case, response, result, facts))
 
 
-def refuse_leaks(case: Any, response: Any, foreign: list[str] | None = None) -> None:
+def refuse_leaks(case: Any, response: Any, facts: SessionFacts,
+                 foreign: list[str] | None = None) -> None:
     text = response.content.decode("utf-8", "replace") if response.content else ""
-    found = leaked_secrets(case, response, text) + [f"another user's {item}" for item in foreign or []]
+    found = leaked_secrets(case, response, text, facts) + [f"another user's {item}"
+                                                          for item in foreign or []]
     if found:
         fail(SecretInResponse, case, response, severity=Severity.CRITICAL,
              broke="the response contains " + ", ".join(found),
@@ -325,11 +309,11 @@ def resend(ctx: Any, case: Any, response: Any, **session_headers: str | None) ->
     return probe.call(headers=extra or None, **kwargs)
 
 
-def probe_due(case: Any, response: Any, check: str) -> bool:
+def probe_due(case: Any, response: Any, check: str, facts: SessionFacts) -> bool:
     # Only a call the server accepted says something about its session rules: a rejected
     # one may have been rejected for its input first. Once per operation and test is enough.
-    return (session_kind(case) not in (None, "none") and 200 <= response.status_code < 300
-            and REGISTRY.first_probe(check, case.operation.label))
+    return (marks.session_kind(case.operation) != marks.NONE and 200 <= response.status_code < 300
+            and facts.first_probe(check, case.operation.label))
 
 
 def rejected_with(probe: Any, status: int) -> bool:
@@ -342,39 +326,53 @@ def describe(probe: Any) -> str:
     return f"HTTP {probe.status_code}" + (f" ({hint})" if hint else " without errorhint")
 
 
-def probe_rejection(ctx: Any, case: Any, response: Any, kind: type[NexxRuleBroken], status: int,
-                    *, call: str, rule: str, **session_headers: str | None) -> None:
+def probe_rejection(ctx: Any, case: Any, response: Any, facts: SessionFacts,
+                    kind: type[NexxRuleBroken], status: int, *, call: str, rule: str,
+                    **session_headers: str | None) -> None:
     """Resend an accepted call with its session headers changed; fail unless it gets `status`."""
-    if not probe_due(case, response, kind.checks[0]):
+    if not probe_due(case, response, kind.checks[0], facts):
         return
     probe = resend(ctx, case, response, **session_headers)
     # A refusal is an answer too: its errorhint must not spell out the secret it checked.
-    refuse_leaks(case, probe)
+    refuse_leaks(case, probe, facts)
     if not rejected_with(probe, status):
         fail(kind, case, probe, severity=Severity.CRITICAL,
              broke=f"the call {call} got {describe(probe)}", expected=f"{status} with errorhint",
              rule=rule)
 
 
-@schemathesis.check
-def missing_session_is_rejected(ctx, response, case):
-    probe_rejection(ctx, case, response, MissingSessionAccepted, UNAUTHORIZED,
+def missing_session_is_rejected(ctx, response, case, *, facts: SessionFacts):
+    probe_rejection(ctx, case, response, facts, MissingSessionAccepted, UNAUTHORIZED,
                     call="without X-Request-CID", X_Request_CID=None,
                     rule="security (a session scheme, header X-Request-CID): every operation but init needs a session")
 
 
-@schemathesis.check
-def wrong_token_is_rejected(ctx, response, case):
+def wrong_token_is_rejected(ctx, response, case, *, facts: SessionFacts):
     probe_rejection(
-        ctx, case, response, WrongTokenAccepted, UNAUTHORIZED,
+        ctx, case, response, facts, WrongTokenAccepted, UNAUTHORIZED,
         call="with a wrong X-Request-Token", X_Request_Token=WRONG_TOKEN,
         rule="security RequestToken: md5(OPERATION + DOMAINID + DOMAINSECRET) is checked")
 
 
-@schemathesis.check
-def anonymous_session_is_rejected_on_user_operations(ctx, response, case):
-    if session_kind(case) != "user" or REGISTRY.anonymous_cid is None:
+def anonymous_session_is_rejected_on_user_operations(ctx, response, case, *, facts: SessionFacts):
+    if marks.session_kind(case.operation) != marks.USER or facts.anonymous_cid is None:
         return
-    probe_rejection(ctx, case, response, AnonymousSessionAccepted, FORBIDDEN,
-                    call="with an anonymous session", X_Request_CID=REGISTRY.anonymous_cid,
+    probe_rejection(ctx, case, response, facts, AnonymousSessionAccepted, FORBIDDEN,
+                    call="with an anonymous session", X_Request_CID=facts.anonymous_cid,
                     rule="x-nexx-session: user - the operation needs a logged-in user")
+
+
+# Our checks in the order schemathesis runs them after its own; those in SESSION_CHECKS
+# need the test's SessionFacts.
+RESPONSE_CHECKS = (envelope_status_matches_http_status, error_has_errorhint,
+                   paging_on_lists_is_consistent, no_server_error)
+SESSION_CHECKS = (no_secret_in_response, missing_session_is_rejected, wrong_token_is_rejected,
+                  anonymous_session_is_rejected_on_user_operations)
+
+
+def checks_for(facts: SessionFacts) -> list:
+    """Our checks for one test, as schemathesis calls them, `(ctx, response, case)`: pass them
+    as `case.validate_response(..., additional_checks=checks_for(facts))`."""
+    # update_wrapper keeps each check's name: schemathesis names a failure's check by it.
+    return [*RESPONSE_CHECKS,
+            *(update_wrapper(partial(check, facts=facts), check) for check in SESSION_CHECKS)]

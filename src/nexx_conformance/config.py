@@ -9,7 +9,6 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from nexx_conformance import constants as c
-from nexx_conformance.guessed_rules import parse_mode
 
 
 class ConfigError(ValueError):
@@ -113,7 +112,7 @@ def resolve(option: Getter, kind_of: Callable[[str], TargetKind],
             default=kind.allows_side_effects,
             name="allow_side_effects",
         ),
-        guessed_rules=parse_mode(pick("guessed_rules"), default=kind.guessed_rules,
+        guessed_rules=parse_guessed_rules(pick("guessed_rules"), default=kind.guessed_rules,
                                  source=f"--guessed-rules / {c.ENV['guessed_rules']}"),
     )
 
@@ -174,3 +173,13 @@ def parse_flag(given: str | bool | None, env_value: str | None, *, default: bool
     raise ConfigError(
         f"{c.ENV[name]} must be one of {c.TRUE_WORDS + c.FALSE_WORDS}, not {raw!r}."
     )
+
+
+def parse_guessed_rules(value: str | None, *, default: str, source: str = "NEXX_GUESSED_RULES") -> str:
+    """warn or fail: the value given, else the target kind's default."""
+    if value is None or value == "":
+        return default
+    word = value.strip().lower()
+    if word not in c.GUESSED_RULES_MODES:
+        raise ConfigError(f"{source} must be one of {', '.join(c.GUESSED_RULES_MODES)}, not {value!r}.")
+    return word

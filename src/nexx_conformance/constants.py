@@ -69,3 +69,7 @@ FLOWS = (
 FLOW_PROPERTY = "flow"
 STEP_PROPERTY = "step"
 FAILED_STEP_PROPERTY = "failed step"
+
+# --guessed-rules: a violation of only guessed constraints warns or fails (guessed_rules).
+GUESSED_RULES_WARN, GUESSED_RULES_FAIL = "warn", "fail"
+GUESSED_RULES_MODES = (GUESSED_RULES_WARN, GUESSED_RULES_FAIL)

@@ -22,11 +22,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from nexx_conformance import constants as c
+from nexx_conformance.contract_marks import guessed_reason
+
 BUNDLE = Path(__file__).resolve().parents[2] / "contracts" / "bundled" / "nexx-user.openapi.yaml"
-MARK = "x-nexx-guessed"
 BUNDLE_URI = "urn:nexx:bundle"
-WARN, FAIL = "warn", "fail"
-MODES = (WARN, FAIL)
+WARN, FAIL = c.GUESSED_RULES_WARN, c.GUESSED_RULES_FAIL
 BRANCHING = ("anyOf", "oneOf")
 FORM = "application/x-www-form-urlencoded"
 
@@ -43,18 +44,6 @@ class Violation:
     @property
     def rule(self) -> str:
         return f"{self.keyword} at {self.at}"
-
-
-def parse_mode(value: str | None, *, default: str, source: str = "NEXX_GUESSED_RULES") -> str:
-    """warn or fail: the value given, else the target kind's default."""
-    if value is None or value == "":
-        return default
-    word = value.strip().lower()
-    if word not in MODES:
-        from nexx_conformance.config import ConfigError
-
-        raise ConfigError(f"{source} must be one of {', '.join(MODES)}, not {value!r}.")
-    return word
 
 
 @cache
@@ -141,12 +130,7 @@ def branch_violations(error: Any) -> Iterator[Violation]:
 
 
 def reason_of(error: Any) -> str | None:
-    mark = error.schema.get(MARK) if isinstance(error.schema, dict) else None
-    if isinstance(mark, str):
-        return mark if error.validator != "type" else None
-    if isinstance(mark, dict):
-        return mark.get(error.validator)
-    return None
+    return guessed_reason(error.schema, str(error.validator))
 
 
 def json_path(error: Any) -> str:

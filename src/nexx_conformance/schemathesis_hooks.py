@@ -4,7 +4,8 @@
     SCHEMATHESIS_HOOKS=nexx_conformance.schemathesis_hooks \\
     uv run schemathesis run contracts/nexx-user.openapi.yaml --url http://127.0.0.1:8080/v3.1
 
-The users the hooks register (on the AutoAuthorize domain) are unregistered when the run ends.
+The sessions come from a SessionBroker (nexx_conformance.schemathesis_auth.CliAuth); the
+users it registers (on the AutoAuthorize domain) are unregistered when the run ends.
 """
 
 from __future__ import annotations
@@ -16,32 +17,30 @@ import schemathesis
 
 from nexx_conformance.config import ConfigError
 from nexx_conformance.schemathesis_auth import (
-    SchemathesisAuthProvider,
+    CliAuth,
     cache_key,
     from_environment,
     keeps_its_meaning,
 )
 
-try:
-    _auth = from_environment()
-except ConfigError as error:
-    raise SystemExit(f"nexx_conformance.schemathesis_hooks: {error}") from None
 
-
-@schemathesis.auth(cache_by_key=cache_key(_auth), refresh_interval=600)
-class NexxAuth(SchemathesisAuthProvider):
-    """Session per kind, signature per case (see nexx_conformance.schemathesis_auth)."""
+# schemathesis makes the one instance when the class is registered, as this module loads.
+@schemathesis.auth(cache_by_key=cache_key, refresh_interval=600)
+class NexxAuth(CliAuth):
+    """Session per kind, signature per case (see nexx_conformance.sessions)."""
 
     def __init__(self) -> None:
-        super().__init__(_auth)
+        try:
+            super().__init__(from_environment())
+        except ConfigError as error:
+            raise SystemExit(f"nexx_conformance.schemathesis_hooks: {error}") from None
+        atexit.register(self.report_leftovers)
+
+    def report_leftovers(self) -> None:
+        leftovers = self.remove_users()
+        if leftovers:
+            print(f"nexx: could not unregister schemathesis users: {', '.join(leftovers)}",
+                  file=sys.stderr)
 
 
 schemathesis.hook("filter_case")(keeps_its_meaning)
-
-
-@atexit.register
-def _remove_users() -> None:
-    leftovers = _auth.remove_users()
-    if leftovers:
-        print(f"nexx: could not unregister schemathesis users: {', '.join(leftovers)}",
-              file=sys.stderr)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 
 CONTEXTS = ("session", "user", "interactions", "media")
+SESSION_HEADER = "X-Request-CID"
+TOKEN_HEADER = "X-Request-Token"
 
 
 def request_token(operation: str, domain_id: int | str, secret: str) -> str:
@@ -26,7 +28,7 @@ def operation_of(path: str) -> str:
 
 def signed_headers(path: str, domain_id: int | str, secret: str, cid: str | None) -> dict[str, str]:
     """The two headers every call but /session/init carries."""
-    headers = {"X-Request-Token": request_token(operation_of(path), domain_id, secret)}
+    headers = {TOKEN_HEADER: request_token(operation_of(path), domain_id, secret)}
     if cid is not None:
-        headers["X-Request-CID"] = cid
+        headers[SESSION_HEADER] = cid
     return headers

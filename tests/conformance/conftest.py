@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from nexx_conformance.checks import REGISTRY
 from nexx_conformance.patches import name_with_params
-
-from .sessions import CaseSessions, ConformanceAuth
+from nexx_conformance.sessions import SessionBroker
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -33,14 +31,27 @@ def name_after_operation(item: pytest.Item) -> None:
         name_with_params(item, label)
 
 
+def session_broker(client, user_factory, nexx_config, authenticator_app, *,
+                   isolate_session_changes: bool) -> SessionBroker:
+    return SessionBroker(client, nexx_config.domain_secret, user_factory,
+                         eternal_cid=nexx_config.eternal_cid, authenticator_app=authenticator_app,
+                         isolate_session_changes=isolate_session_changes)
+
+
 @pytest.fixture
 def case_sessions(client, user_factory, nexx_config, authenticator_app):
-    """The sessions of this test by kind, opened on first use; the checks learn whose they are."""
-    REGISTRY.add_secret(nexx_config.domain_secret)
-    REGISTRY.add_secret(nexx_config.eternal_cid)
-    sessions = CaseSessions(client, user_factory, nexx_config, authenticator_app)
-    ConformanceAuth.current = sessions
-    yield sessions
-    ConformanceAuth.current = None
-    REGISTRY.forget_sessions()
-    sessions.close()
+    """The sessions of this test by kind, opened on first use; its users removed at the end."""
+    broker = session_broker(client, user_factory, nexx_config, authenticator_app,
+                            isolate_session_changes=False)
+    yield broker
+    broker.close()
+
+
+@pytest.fixture
+def linked_sessions(client, user_factory, nexx_config, authenticator_app):
+    """As case_sessions, for a sequence of linked calls: a call that logs out or in gets a
+    session of its own, so it cannot end the one the others use."""
+    broker = session_broker(client, user_factory, nexx_config, authenticator_app,
+                            isolate_session_changes=True)
+    yield broker
+    broker.close()

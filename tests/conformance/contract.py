@@ -7,9 +7,7 @@ from pathlib import Path
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from nexx_conformance.schemathesis_auth import keeps_its_meaning
-
-from .sessions import ConformanceAuth
+from nexx_conformance.schemathesis_auth import DrawnCaseAuth, keeps_its_meaning
 
 CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "nexx-user.openapi.yaml"
 SEED = 4711
@@ -40,7 +38,8 @@ def load_contract(phases: list[str]):
     # the request headers, so it is masked there as in our curl lines.
     sanitization.keys_to_sanitize = tuple(sanitization.keys_to_sanitize) + ("x-request-cid",)
     # The base URL is only known once the target runs: every call passes it (base_url=...).
-    schema.auth(refresh_interval=None)(ConformanceAuth)
+    # Each test signs its cases with its own sessions (SessionBroker.give_session).
+    schema.auth(refresh_interval=None)(DrawnCaseAuth)
     schema.hook("filter_case")(keeps_its_meaning)
     return schema
 

@@ -11,11 +11,18 @@ import pytest
 from schemathesis.core.failures import FailureGroup
 
 from nexx_conformance import guessed_rules
+from nexx_conformance.contract_marks import (
+    ETERNAL,
+    PENDING_LOGIN,
+    is_destructive,
+    operation_id,
+    session_kind,
+    side_effects,
+)
 from nexx_conformance.envelope import json_body
 from nexx_conformance.masking import masked_curl
 
 from .contract import CONFORMANCE_SETTINGS, CONTRACT_SCHEMA
-from .sessions import ETERNAL, PENDING, is_destructive, operation_id, session_kind, side_effects
 
 # Operations that complete a held login with a proof of the second factor.
 SECOND_FACTOR_PROOFS = ("authorizedevice", "authorizelogin")
@@ -24,13 +31,6 @@ schema = CONTRACT_SCHEMA
 
 def destructive(ctx) -> bool:
     return is_destructive(ctx.operation)
-
-
-def give_session(case, sessions) -> None:
-    # schemathesis builds its example and coverage cases at collection, before any session
-    # exists, and signs only the cases it draws later: each case gets its session here
-    # (CaseSessions.sign leaves the invalid parts of a negative case as they are).
-    sessions.sign(case, sessions.cid_for(case.operation))
 
 
 def call_and_check(case, sessions, base_url: str, config, warnings, node=None) -> None:
@@ -42,14 +42,18 @@ def call_and_check(case, sessions, base_url: str, config, warnings, node=None) -
         # Generated addresses and names may belong to real people on a live system.
         pytest.skip(f"{operation_id(case.operation)} sends {' and '.join(channels)} on the target: "
                     "pass --allow-side-effects or set NEXX_ALLOW_SIDE_EFFECTS=yes")
-    give_session(case, sessions)
+    # schemathesis builds its example and coverage cases at collection, before any session
+    # exists: each case gets its session here (the broker leaves the invalid parts of a
+    # negative case as they are).
+    sessions.give_session(case)
     # call_and_validate, split: a user the case created is tracked even when its answer
     # then fails a check. (Our auth provider does not refresh, so call_and_validate would
     # never replay the call in between.)
     response = case.call(base_url=base_url, session=sessions.http)
     sessions.track_created_user(case, response)
     try:
-        case.validate_response(response, transport_kwargs={"base_url": base_url})
+        case.validate_response(response, transport_kwargs={"base_url": base_url},
+                               additional_checks=sessions.checks())
     except (AssertionError, FailureGroup) as failure:
         # On a URL target a body that breaks only constraints the contract guessed, or a
         # request breaking only them being accepted, is a warning naming them
@@ -60,7 +64,7 @@ def call_and_check(case, sessions, base_url: str, config, warnings, node=None) -
                 mode=config.guessed_rules, warnings=warnings, test=node.nodeid if node else "",
                 operation=operation_id(case.operation), node=node, case=case):
             raise
-    if kind == PENDING and operation_id(case.operation) in SECOND_FACTOR_PROOFS:
+    if kind == PENDING_LOGIN and operation_id(case.operation) in SECOND_FACTOR_PROOFS:
         # The session holds a real login waiting for an authenticator app's code: a
         # generated code or WebAuthn assertion is (all but) never the right one.
         assert not 200 <= response.status_code < 300, (

@@ -8,17 +8,13 @@ or text stay out on a live target unless --allow-side-effects.
 
 from __future__ import annotations
 
-from nexx_conformance.checks import REGISTRY
+from nexx_conformance.contract_marks import is_destructive, side_effects
 
 from .contract import CONTRACT_SCHEMA, STATEFUL_SETTINGS
-from .sessions import CaseSessions, ConformanceAuth, is_destructive, side_effects
 
 
-def test_linked_operations_conform_to_the_contract(client, user_factory, nexx_config, target,
-                                                   authenticator_app):
-    sessions = CaseSessions(client, user_factory, nexx_config, authenticator_app,
-                            isolate_session_changes=True)
-    ConformanceAuth.current = sessions
+def test_linked_operations_conform_to_the_contract(linked_sessions, nexx_config, target):
+    sessions = linked_sessions
     schema = CONTRACT_SCHEMA.exclude(func=lambda ctx: is_destructive(ctx.operation))
     if not nexx_config.allow_side_effects:
         # No mail or SMS to generated addresses on a live target (--allow-side-effects).
@@ -31,16 +27,15 @@ def test_linked_operations_conform_to_the_contract(client, user_factory, nexx_co
 
         def before_call(self, case):
             # Cases built from links carry the values the link gave them; the session and
-            # the signature are still ours to add (CaseSessions.sign keeps negative parts).
-            sessions.sign(case, sessions.cid_for(case.operation))
+            # the signature are still ours to add (the broker keeps negative parts).
+            sessions.give_session(case)
 
         def after_call(self, response, case):
             # Before the checks run on the answer: a user is tracked even if they then fail.
             sessions.track_created_user(case, response)
 
-    try:
-        NexxStateMachine.run(settings=STATEFUL_SETTINGS)
-    finally:
-        ConformanceAuth.current = None
-        REGISTRY.forget_sessions()
-        sessions.close()
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            super().validate_response(response, case,
+                                      [*(additional_checks or ()), *sessions.checks()], **kwargs)
+
+    NexxStateMachine.run(settings=STATEFUL_SETTINGS)

@@ -10,10 +10,11 @@ import pytest
 import requests
 import schemathesis
 from schemathesis.checks import CheckContext
+from schemathesis.core.failures import FailureGroup
 from schemathesis.core.transport import Response
 
 from nexx_conformance import checks
-from nexx_conformance.checks import REGISTRY
+from nexx_conformance.checks import SessionFacts
 
 BASE = "http://127.0.0.1:9/v3.1"
 CID, ANON_CID, TOKEN = "cid-of-alice-0001", "cid-anonymous-0002", "a" * 32
@@ -75,19 +76,17 @@ def context(base_url: str = BASE) -> CheckContext:
                         transport_kwargs={"base_url": base_url}, response_checks=None)
 
 
-@pytest.fixture(autouse=True)
-def clean_registry():
-    REGISTRY.forget_probes()
-    REGISTRY.forget_sessions()
-    REGISTRY.secrets.clear()
-    yield
-    REGISTRY.forget_probes()
-    REGISTRY.forget_sessions()
-    REGISTRY.secrets.clear()
+@pytest.fixture
+def facts() -> SessionFacts:
+    """What one test's sessions tell the checks; empty until a test adds to it."""
+    return SessionFacts()
 
 
-def run(check, response, case, base_url: str = BASE) -> None:
-    check(context(base_url), response, case)
+def run(check, response, case, base_url: str = BASE, facts: SessionFacts | None = None) -> None:
+    """`check` as schemathesis runs it in a test: bound to that test's facts."""
+    (bound,) = [bound for bound in checks.checks_for(facts or SessionFacts())
+                if bound.__name__ == check.__name__]
+    bound(context(base_url), response, case)
 
 
 PROFILE = ("/{domainid}/user/profile", "GET")
@@ -111,6 +110,23 @@ def test_each_check_reports_a_failure_kind_of_its_own():
         failure = kind(operation="GET /{domainid}/user/profile", message="what broke")
         assert isinstance(failure, checks.NexxRuleBroken) and failure.title == kind.kind_title
         assert failure.asdict()["type"] == kind.__name__ and failure.asdict()["code"] == kind.code
+
+
+def test_a_test_runs_every_check_of_ours_under_its_own_name():
+    names = [check.__name__ for check in checks.checks_for(SessionFacts())]
+    assert sorted(names) == sorted(kind.checks[0] for kind in FAILURE_KINDS)
+
+
+def test_schemathesis_runs_our_checks_when_a_test_passes_them():
+    facts = SessionFacts(secrets=("the-domain-secret-xyz",))
+    case = make_case(*PROFILE)
+    # A refusal, so no check re-sends the call: the hint spells out the secret.
+    response = answer(case, 400, envelope(400, errorhint="bad token for the-domain-secret-xyz"))
+    case.validate_response(response, checks=[checks.no_server_error])  # ours are not built in
+    with pytest.raises(FailureGroup, match="NX105") as group:
+        case.validate_response(response, checks=[checks.no_server_error],
+                               additional_checks=checks.checks_for(facts))
+    assert [type(failure) for failure in group.value.exceptions] == [checks.SecretInResponse]
 
 
 @pytest.mark.parametrize("http, envelope_status", [
@@ -232,46 +248,58 @@ def test_a_token_that_is_no_signature_may_be_echoed():
 
 
 def test_no_secret_in_response_finds_the_domain_secret():
-    REGISTRY.add_secret("the-domain-secret-xyz")
+    facts = SessionFacts(secrets=("the-domain-secret-xyz", None))
     case = make_case(*PROFILE)
     response = answer(case, 200, envelope(200, result={"note": "the-domain-secret-xyz"}))
     with pytest.raises(checks.SecretInResponse, match="domain secret"):
-        run(checks.no_secret_in_response, response, case)
+        run(checks.no_secret_in_response, response, case, facts=facts)
 
 
 @pytest.mark.parametrize("result, passes", [
     pytest.param({"username": "Alice", "email": "alice@example.org"}, True, id="own-data-passes"),
     pytest.param({"username": "bob", "email": "bob@example.org"}, False, id="bobs-data-fails"),
 ])
-def test_no_secret_in_response_finds_another_users_data(result, passes):
-    REGISTRY.add_owner_identities(CID, "alice", "alice@example.org")
+def test_no_secret_in_response_finds_another_users_data(result, passes, facts):
+    facts.add_owner_identities(CID, "alice", "alice@example.org")
     case = make_case(*PROFILE)
     response = answer(case, 200, envelope(200, result=result))
     if passes:
-        run(checks.no_secret_in_response, response, case)
+        run(checks.no_secret_in_response, response, case, facts=facts)
     else:
         with pytest.raises(checks.SecretInResponse, match="another user's username 'bob'"):
-            run(checks.no_secret_in_response, response, case)
+            run(checks.no_secret_in_response, response, case, facts=facts)
 
 
-def test_a_replayed_user_owns_the_recorded_name():
-    REGISTRY.add_owner_identities(CID, "qa_replay_1", "qa_replay_1@example.test")
+def test_a_replayed_user_owns_the_recorded_name(facts):
+    facts.add_owner_identities(CID, "qa_replay_1", "qa_replay_1@example.test")
     case = make_case(*PROFILE)
     recorded = {"username": "qa_3f9a2ct72_1", "email": "qa_3f9a2ct72_1@example.test"}
-    run(checks.no_secret_in_response, answer(case, 200, envelope(200, recorded)), case)
+    run(checks.no_secret_in_response, answer(case, 200, envelope(200, recorded)), case, facts=facts)
     other = {"username": "qa_3f9a2ct72_2"}
     with pytest.raises(checks.SecretInResponse, match="qa_3f9a2ct72_2"):
-        run(checks.no_secret_in_response, answer(case, 200, envelope(200, other)), case)
+        run(checks.no_secret_in_response, answer(case, 200, envelope(200, other)), case,
+            facts=facts)
 
 
-def test_a_renamed_user_owns_the_new_name():
-    REGISTRY.add_owner_identities(CID, "alice")
+def test_a_renamed_user_owns_the_new_name(facts):
+    facts.add_owner_identities(CID, "alice")
     rename = make_case(*UPDATEDATA, body={"username": "alice2"})
     run(checks.no_secret_in_response, answer(rename, 200, envelope(200, {"username": "alice2"})),
-        rename)
+        rename, facts=facts)
     profile = make_case(*PROFILE)
     run(checks.no_secret_in_response, answer(profile, 200, envelope(200, {"username": "alice2"})),
-        profile)
+        profile, facts=facts)
+
+
+def test_another_tests_sessions_are_unknown_to_this_test(facts):
+    # The sessions are the test's own: alice's session in one test tells another nothing,
+    # so a check stays silent there rather than guess whose data it sees.
+    facts.add_owner_identities(CID, "alice")
+    case = make_case(*PROFILE)
+    bobs = answer(case, 200, envelope(200, {"username": "bob"}))
+    with pytest.raises(checks.SecretInResponse):
+        run(checks.no_secret_in_response, bobs, case, facts=facts)
+    run(checks.no_secret_in_response, bobs, case, facts=SessionFacts())
 
 
 # --- the checks that re-send the call: a real server on loopback, behaving well or badly ---
@@ -320,33 +348,45 @@ def server(request):
     pytest.param(checks.anonymous_session_is_rejected_on_user_operations,
                  checks.AnonymousSessionAccepted, id="anonymous-session"),
 ])
-def test_probes_pass_on_an_enforcing_server_and_fail_on_a_lax_one(server, check, failure):
+def test_probes_pass_on_an_enforcing_server_and_fail_on_a_lax_one(server, check, failure, facts):
     enforcing, base_url = server
-    REGISTRY.anonymous_cid = ANON_CID
+    facts.anonymous_cid = ANON_CID
     case = make_case(*PROFILE)
     response = answer(case, 200, envelope(200, result={}), base_url=base_url)
     if enforcing:
-        run(check, response, case, base_url)
+        run(check, response, case, base_url, facts)
     else:
         with pytest.raises(failure, match=r"Reproduce: curl .*X-Request-\w+: \*\*\*"):
-            run(check, response, case, base_url)
+            run(check, response, case, base_url, facts)
 
 
-def test_probes_skip_rejected_calls_and_repeat_operations(server):
+def test_probes_skip_rejected_calls_and_repeat_operations(server, facts):
     enforcing, base_url = server
     case = make_case(*PROFILE)
     rejected = answer(case, 400, envelope(400, errorhint="bad"), base_url=base_url)
-    run(checks.missing_session_is_rejected, rejected, case, base_url)  # no probe: nothing raised
+    run(checks.missing_session_is_rejected, rejected, case, base_url, facts)  # no probe: nothing raised
     accepted = answer(case, 200, envelope(200, result={}), base_url=base_url)
     if not enforcing:
         with pytest.raises(checks.MissingSessionAccepted):
-            run(checks.missing_session_is_rejected, accepted, case, base_url)
-    run(checks.missing_session_is_rejected, accepted, case, base_url)  # probed once already
+            run(checks.missing_session_is_rejected, accepted, case, base_url, facts)
+    run(checks.missing_session_is_rejected, accepted, case, base_url, facts)  # probed once already
+    if not enforcing:
+        # A new test probes again: what one test probed says nothing of the next one's target.
+        with pytest.raises(checks.MissingSessionAccepted):
+            run(checks.missing_session_is_rejected, accepted, case, base_url, SessionFacts())
+
+
+def test_anonymous_probe_needs_an_anonymous_session(server):
+    _, base_url = server
+    case = make_case(*PROFILE)
+    accepted = answer(case, 200, envelope(200, result={}), base_url=base_url)
+    # No anonymous session known (outside the suite's tests): no probe, nothing to judge.
+    run(checks.anonymous_session_is_rejected_on_user_operations, accepted, case, base_url)
 
 
 def test_a_probe_whose_refusal_spells_out_the_secret_fails():
     secret = "domain-secret-0123456789"
-    REGISTRY.add_secret(secret)
+    facts = SessionFacts(secrets=(secret,))
     leaky = nexx_like_server(enforce=True, hint=f"invalid token: expected md5('profile4711{secret}')")
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), leaky)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -356,7 +396,7 @@ def test_a_probe_whose_refusal_spells_out_the_secret_fails():
         case = make_case(*PROFILE)
         with pytest.raises(checks.SecretInResponse, match="the domain secret"):
             run(checks.wrong_token_is_rejected, answer(case, 200, envelope(200, result={}), base_url=base_url),
-                case, base_url)
+                case, base_url, facts)
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -1,7 +1,7 @@
 import pytest
 
 from nexx_conformance import constants as c
-from nexx_conformance.config import ConfigError, resolve
+from nexx_conformance.config import ConfigError, parse_guessed_rules, resolve
 from nexx_conformance.targets import kind_of
 from nexx_conformance.targets.reference import ReferenceServer
 
@@ -82,3 +82,18 @@ def test_side_effects_are_allowed_on_the_reference_and_asked_for_on_a_url():
     assert resolve(options(**url, allow_side_effects="yes"), kind_of, {}).allow_side_effects is True
     with pytest.raises(ConfigError, match="NEXX_ALLOW_SIDE_EFFECTS"):
         resolve(options(**url), kind_of, {"NEXX_ALLOW_SIDE_EFFECTS": "maybe"})
+
+
+@pytest.mark.parametrize("value, default, expected", [
+    pytest.param(None, "warn", "warn", id="none-given-takes-the-default"),
+    pytest.param("", "fail", "fail", id="empty-takes-the-default"),
+    pytest.param("fail", "warn", "fail", id="given-beats-the-default"),
+    pytest.param("WARN", "fail", "warn", id="any-case"),
+])
+def test_mode_given_beats_the_target_default(value, default, expected):
+    assert parse_guessed_rules(value, default=default) == expected
+
+
+def test_an_unknown_mode_is_a_configuration_error():
+    with pytest.raises(ConfigError, match="NEXX_GUESSED_RULES"):
+        parse_guessed_rules("maybe", default="warn")

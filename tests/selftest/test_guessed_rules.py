@@ -11,7 +11,6 @@ import copy
 import pytest
 
 from nexx_conformance import guessed_rules
-from nexx_conformance.config import ConfigError
 
 PROFILE = ("GET", "/{domainid}/user/profile", 200)
 USER = {"ID": 1042, "username": "alice_90", "email": "alice@example.org", "status": "",
@@ -75,21 +74,6 @@ def test_a_shared_error_response_is_checked_where_it_is_defined():
     violations = guessed_rules.violations("POST", "/{domainid}/user/verifypassword", 429, body)
     assert [(v.keyword, v.at) for v in violations] == [("additionalProperties", "$")]
     assert guessed_rules.only_guessed(violations)
-
-
-@pytest.mark.parametrize("value, default, expected", [
-    pytest.param(None, "warn", "warn", id="none-given-takes-the-default"),
-    pytest.param("", "fail", "fail", id="empty-takes-the-default"),
-    pytest.param("fail", "warn", "fail", id="given-beats-the-default"),
-    pytest.param("WARN", "fail", "warn", id="any-case"),
-])
-def test_mode_given_beats_the_target_default(value, default, expected):
-    assert guessed_rules.parse_mode(value, default=default) == expected
-
-
-def test_an_unknown_mode_is_a_configuration_error():
-    with pytest.raises(ConfigError, match="NEXX_GUESSED_RULES"):
-        guessed_rules.parse_mode("maybe", default="warn")
 
 
 class SchemaFailure(AssertionError):

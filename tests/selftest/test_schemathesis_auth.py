@@ -1,8 +1,19 @@
+"""The schemathesis adapters: the CLI's sessions from the environment, its auth provider
+over a SessionBroker, and the pytest suite's provider for drawn cases."""
+
 import pytest
 import schemathesis
+from schemathesis.auths import AuthContext
 
 from nexx_conformance.config import ConfigError
-from nexx_conformance.schemathesis_auth import NexxCaseAuth, from_environment
+from nexx_conformance.schemathesis_auth import (
+    CliAuth,
+    CliSessions,
+    DrawnCaseAuth,
+    cache_key,
+    from_environment,
+    keeps_its_meaning,
+)
 from nexx_conformance.signing import request_token
 from nexx_conformance.users import User
 
@@ -11,8 +22,9 @@ from .conftest import FAKE_BASE, nexx_answer
 DOMAIN = {"name": "domainid", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 
 
-def operation(session):
-    return {"parameters": [DOMAIN], "x-nexx-session": session, "responses": {"200": {"description": "ok"}}}
+def operation(op_id, session):
+    return {"operationId": op_id, "parameters": [DOMAIN], "x-nexx-session": session,
+            "responses": {"200": {"description": "ok"}}}
 
 
 SCHEMA = schemathesis.openapi.from_dict({
@@ -22,34 +34,42 @@ SCHEMA = schemathesis.openapi.from_dict({
         "RequestToken": {"type": "apiKey", "in": "header", "name": "X-Request-Token"}}},
     "security": [{"RequestCID": [], "RequestToken": []}],
     "paths": {
-        "/{domainid}/user/authorize/{token}": {"post": {**operation("anonymous"), "parameters": [
+        "/{domainid}/user/authorize/{token}": {"post": {**operation("authorize", "anonymous"), "parameters": [
             DOMAIN, {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}]}},
-        "/{domainid}/user/profile": {"get": operation("user")},
-        "/{domainid}/session/logout": {"post": operation("anonymous")},
+        "/{domainid}/user/profile": {"get": operation("profile", "user")},
+        "/{domainid}/session/logout": {"post": operation("logout", "anonymous")},
     },
 })
 
 
 def case_for(path, method, **path_parameters):
-    return SCHEMA[path][method].Case(path_parameters=path_parameters)
+    case = SCHEMA[path][method].Case(path_parameters=path_parameters)
+    case.operation.schema.config.update(base_url=FAKE_BASE)
+    return case
 
 
-def test_case_is_signed_for_its_own_operation_and_domain():
+def context_of(case) -> AuthContext:
+    return AuthContext(operation=case.operation, app=None)
+
+
+def test_cli_case_is_signed_for_its_own_operation_and_domain(fake_nexx):
+    fake_nexx.post("/4711/session/init").mock(return_value=nexx_answer(201, {"general": {"cid": "c9"}}))
+    auth = CliAuth(CliSessions(4711, "s3cret"))
     case = case_for("/{domainid}/user/authorize/{token}", "POST", domainid=99, token="abc")
-    NexxCaseAuth(4711, "s3cret").sign(case, "cid-1")
-    assert case.path_parameters["domainid"] == 4711
+    cid = auth.get(case, context_of(case))
+    auth.set(case, cid, context_of(case))
+    assert case.path_parameters["domainid"] == 4711 and case.headers["X-Request-CID"] == "c9"
     assert case.headers["X-Request-Token"] == request_token("authorize", 4711, "s3cret")
-    assert case.headers["X-Request-CID"] == "cid-1"
 
 
-def test_session_kind_and_cache_key_follow_the_operation():
-    auth = NexxCaseAuth(4711, "s")
-    profile = SCHEMA["/{domainid}/user/profile"]["GET"]
-    logout = SCHEMA["/{domainid}/session/logout"]["POST"]
-    assert auth.cache_key(profile) == auth.cache_key(profile) == "user"
+def test_cli_caches_one_session_per_kind_and_one_per_logout_case():
+    profile, logout = case_for("/{domainid}/user/profile", "GET"), case_for("/{domainid}/session/logout", "POST")
+    assert cache_key(profile, context_of(profile)) == "user"
     # Every logout case gets a session of its own: a shared one would be logged out.
-    first, second = auth.cache_key(logout), auth.cache_key(logout)
+    other_logout = case_for("/{domainid}/session/logout", "POST")
+    first, second = cache_key(logout, context_of(logout)), cache_key(other_logout, context_of(other_logout))
     assert first.startswith("anonymous:logout:") and first != second
+    assert cache_key(logout, context_of(logout)) == first
 
 
 AUTO = {"NEXX_DOMAIN_SECRET": "s", "NEXX_DOMAIN_ID_AUTOAUTHORIZE": "4712"}
@@ -64,26 +84,30 @@ def serve_sessions(fake_nexx, domain: int = 4712, login_status: int = 200):
     return register, login
 
 
+def cli_broker(environ):
+    return from_environment(environ).broker(FAKE_BASE)
+
+
 def test_user_session_registers_and_logs_in_on_autoauthorize_domain(fake_nexx):
     register, login = serve_sessions(fake_nexx)
-    auth = from_environment(AUTO)
-    assert auth.open_session(FAKE_BASE, "user") == "c9"
+    assert cli_broker(AUTO).open("user") == "c9"
     assert register.called and login.called
     assert login.calls.last.request.headers["X-Request-Token"] == request_token("login", 4712, "s")
 
 
 def test_unregister_runs_as_a_throwaway_user_each_time(fake_nexx):
     register, login = serve_sessions(fake_nexx)
-    auth = from_environment(AUTO)
-    auth.open_session(FAKE_BASE, "user", "profile")
-    auth.open_session(FAKE_BASE, "user", "unregister")
-    auth.open_session(FAKE_BASE, "user", "unregister")
-    names = [user.username for user in auth.registered.users]
+    broker = cli_broker(AUTO)
+    broker.open("user", "profile")
+    broker.open("user", "unregister")
+    broker.open("user", "unregister")
+    registered = broker.users.registry.users
+    names = [user.username for user in registered]
     assert len(set(names)) == 3 and register.call_count == 3  # the shared user, two throwaways
     # Each remembers the session it logged in with: the way back in for the cleanup.
-    assert [user.cid for user in auth.registered.users] == ["c9"] * 3 and login.call_count == 3
+    assert [user.cid for user in registered] == ["c9"] * 3 and login.call_count == 3
     # and is known by its id, which a generated updatedata cannot change.
-    assert [user.user_id for user in auth.registered.users] == [5] * 3
+    assert [user.user_id for user in registered] == [5] * 3
 
 
 def registered_alice(fake_nexx, *, profile: int, login: int, unique: int):
@@ -95,15 +119,14 @@ def registered_alice(fake_nexx, *, profile: int, login: int, unique: int):
     fake_nexx.post("/4712/user/verifyaccountdetailsunique/alice@example.test").mock(
         return_value=nexx_answer(200, {"field": "email", "unique": unique}))
     unregister = fake_nexx.delete("/4712/user/unregister").mock(return_value=nexx_answer(200, {}))
-    auth = NexxCaseAuth(4712, "s", register_user=True)
-    auth.client(FAKE_BASE)
-    auth.registered.track(User("alice", "alice@example.test", "pw", 4712, cid="old"))
+    auth = CliAuth(CliSessions(4712, "s", register_users=True))
+    auth.broker_for(FAKE_BASE).users.track(User("alice", "alice@example.test", "pw", 4712, cid="old"))
     return auth, unregister
 
 
 def test_a_user_is_removed_through_the_session_it_is_still_logged_in_with(fake_nexx):
     auth, unregister = registered_alice(fake_nexx, profile=200, login=403, unique=0)
-    assert auth.remove_users() == [] and auth.registered.users == []
+    assert auth.remove_users() == [] and auth.broker.users.registry.users == []
     assert unregister.calls.last.request.headers["X-Request-CID"] == "old"
 
 
@@ -127,11 +150,12 @@ def test_a_user_that_cannot_be_removed_is_named_with_the_reason(fake_nexx):
 
 def test_a_given_user_is_never_logged_in_for_unregister(fake_nexx):
     _, login = serve_sessions(fake_nexx, domain=4711)
-    auth = from_environment({"NEXX_DOMAIN_SECRET": "s", "NEXX_USERNAME": "alice", "NEXX_PASSWORD": "pw"})
-    assert auth.open_session(FAKE_BASE, "user", "unregister") == "c9"
+    broker = cli_broker({"NEXX_DOMAIN_SECRET": "s", "NEXX_USERNAME": "alice", "NEXX_PASSWORD": "pw"})
+    assert broker.open("user", "unregister") == "c9"
     assert not login.called
-    auth.open_session(FAKE_BASE, "user", "profile")
-    assert login.called and auth.registered.users == []
+    broker.open("user", "profile")
+    assert login.called and broker.users is None  # nobody registered, nobody to remove
+    assert CliAuth(from_environment({"NEXX_DOMAIN_SECRET": "s"})).remove_users() == []
 
 
 def test_environment_without_secret_is_a_clear_error():
@@ -139,26 +163,45 @@ def test_environment_without_secret_is_a_clear_error():
         from_environment({})
 
 
-@pytest.mark.parametrize("location", ["header", "path"])
-def test_negative_component_is_not_repaired(location):
+def drawn_case(location: str | None, predicate=lambda case: True):
+    """The first case the fuzzing phase draws for authorize/{token} that is negative at
+    `location` only (positive with None) and meets `predicate`."""
     from hypothesis import Phase, find, settings
     from schemathesis.core.parameters import ParameterLocation
     from schemathesis.generation import GenerationMode
 
-    def negative_only_at(case) -> bool:
-        return {place for place in ParameterLocation if case.meta.is_negative_at(place)} == {
-            ParameterLocation(location)}
+    wanted = {ParameterLocation(location)} if location else set()
+    mode = GenerationMode.NEGATIVE if location else GenerationMode.POSITIVE
+    strategy = SCHEMA["/{domainid}/user/authorize/{token}"]["POST"].as_strategy(generation_mode=mode)
+    return find(strategy, lambda case: predicate(case) and wanted == {
+        place for place in ParameterLocation if case.meta.is_negative_at(place)},
+        settings=settings(database=None, max_examples=2000, phases=[Phase.generate]))
 
-    operation = SCHEMA["/{domainid}/user/profile"]["GET"]
-    strategy = operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
-    # The first such case will do: shrinking (and explaining) it took seconds and tests nothing.
-    case = find(strategy, negative_only_at,
-                settings=settings(database=None, max_examples=500, phases=[Phase.generate]))
-    before_domain = case.path_parameters["domainid"]
-    before_headers = dict(case.headers or {})
-    NexxCaseAuth(4711, "s3cret").sign(case, "cid-1")
-    if location == "header":
-        assert case.headers == before_headers and case.path_parameters["domainid"] == 4711
-    else:
-        assert case.path_parameters["domainid"] == before_domain
-        assert case.headers["X-Request-Token"] == request_token("profile", 4711, "s3cret")
+
+def test_a_drawn_case_carries_explicit_auth_and_keeps_its_values():
+    case = drawn_case(None)
+    auth = DrawnCaseAuth()
+    data = auth.get(case, context_of(case))
+    assert data == "anonymous"
+    before = (dict(case.path_parameters), dict(case.headers or {}))
+    auth.set(case, data, context_of(case))
+    # Signing is the test's: the provider sends nothing and changes no value.
+    assert (dict(case.path_parameters), dict(case.headers or {})) == before
+
+
+@pytest.mark.parametrize("phase", ["examples", "coverage"])
+def test_a_case_fixed_at_collection_carries_no_explicit_auth(phase):
+    from schemathesis.generation.meta import PhaseInfo, TestPhase
+
+    case = drawn_case(None)
+    case.meta.phase = PhaseInfo(name=TestPhase(phase), data=case.meta.phase.data)
+    assert DrawnCaseAuth().get(case, context_of(case)) is None
+
+
+def test_a_negative_path_value_with_percent_is_dropped():
+    def has_percent(case) -> bool:
+        return "%" in str(case.path_parameters.get("token"))
+
+    assert not keeps_its_meaning(None, drawn_case("path", has_percent))
+    assert keeps_its_meaning(None, drawn_case("path", lambda case: not has_percent(case)))
+    assert keeps_its_meaning(None, drawn_case(None))

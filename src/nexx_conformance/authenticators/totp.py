@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyotp
 
-from nexx_conformance.recording import stand_ins
+from nexx_conformance import stand_ins
 
 # A code of the step after the current one is accepted: servers allow one step of clock
 # drift either side (RFC 6238 6; pyotp's valid_window=1, the reference server's VALID_WINDOW).
@@ -79,7 +79,7 @@ class AuthenticatorApp:
 
 class ReplayedAuthenticatorApp:
     """In replay the enrolment URI was scrubbed from the cassette: each code asked for is a
-    new stand-in (nexx_conformance.recording.stand_ins), as each code of a real app is of a new
+    new stand-in (nexx_conformance.stand_ins), as each code of a real app is of a new
     time step, so the cassette's per-value placeholders match the recorded ones."""
 
     account = "replay"

@@ -3,14 +3,14 @@
 Decision: the contents of mails and SMS are never recorded (they are secrets: tokens and
 codes). The cassette scrubber stores every token and code a test sends as a per-value
 placeholder, numbered in the order the test sent them, so in replay each message carries
-a token and a code of its own (nexx_conformance.recording.stand_ins): distinct messages of the
+a token and a code of its own (nexx_conformance.stand_ins): distinct messages of the
 recording stay distinct, and a token the test reuses is the same placeholder again.
 """
 
 from __future__ import annotations
 
+from nexx_conformance import stand_ins
 from nexx_conformance.channels import Message
-from nexx_conformance.recording import stand_ins
 
 
 class ReplayedChannel:

@@ -11,7 +11,6 @@ Its parts, one job each:
 - findings: known deviations as expected failures; the drift, guessed-rule and deviation
   reports; users_left: the users-left line;
 - html_report: JUnit XML and the HTML report with our sections;
-- checks: our schemathesis checks;
 - fixtures/: the fixtures, one topic per module.
 """
 
@@ -31,7 +30,6 @@ pytest_plugins = [
     "nexx_conformance.pytest_plugin.summary",
     "nexx_conformance.pytest_plugin.findings",
     "nexx_conformance.pytest_plugin.html_report",
-    "nexx_conformance.pytest_plugin.checks",
     "nexx_conformance.pytest_plugin.fixtures.configuration",
     "nexx_conformance.pytest_plugin.fixtures.sessions",
     "nexx_conformance.pytest_plugin.fixtures.channels",

@@ -15,7 +15,6 @@ import pytest
 
 from nexx_conformance import constants as c
 from nexx_conformance.config import Getter
-from nexx_conformance.guessed_rules import MODES
 from nexx_conformance.reporting import COVERAGE_FILE, DEFAULT_REPORT_DIR
 
 GROUP = "nexx"
@@ -51,7 +50,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
              f"URLs; env {c.ENV['allow_side_effects']})")
     add("--no-allow-side-effects", dest="nexx_allow_side_effects", action="store_const", const="no",
         help="skip the generated cases of operations that mail or text, whatever the target")
-    add("--guessed-rules", dest="nexx_guessed_rules", choices=MODES,
+    add("--guessed-rules", dest="nexx_guessed_rules", choices=c.GUESSED_RULES_MODES,
         help=f"a response that breaks only constraints the contract guessed (x-nexx-guessed): "
              f"warn (listed apart from failures) or fail (default: warn on a URL target, fail on "
              f"reference/replay; env {c.ENV['guessed_rules']})")

@@ -11,7 +11,7 @@ from nexx_conformance.config import ConfigError
 from nexx_conformance.pytest_plugin.options import target_options
 from nexx_conformance.targets import configured_target
 from nexx_conformance.targets.base import Target
-from nexx_conformance.users_left import count
+from nexx_conformance.users import count_left
 
 
 @dataclass
@@ -82,7 +82,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if not run.target.stopped and run.users_left is None:
         # Counted after the cleanup, while the server still runs; only once: a second stop
         # finds the server gone.
-        run.users_left = count(run.target)
+        run.users_left = count_left(run.target)
     run.target.stop()
 
 

@@ -8,7 +8,7 @@ one, no longer matches. The numbering is by first sight, per Scrubber (one per t
 vcrpy runs `before_record_request` on the live request in replay too, before matching: a
 test that sends the same sequence of distinct values gets the same placeholders, whatever
 the values are (in replay the channels and authenticators hand out distinct stand-ins,
-nexx_conformance.recording.stand_ins).
+nexx_conformance.stand_ins).
 
 Values the target hands out and the test sends back (the signature of an upload URL) are
 numbered apart, `***sig-answered-1***`: responses are scrubbed only while recording, so

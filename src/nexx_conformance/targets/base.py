@@ -90,7 +90,7 @@ class Target:
         self.domains = {c.DOMAIN_MAIN: config.domain_id, **config.extra_domains}
         self.mailbox: Channel | None = None
         self.sms_inbox: Channel | None = None
-        # Lists every user the target stores; only the bundled server can (users_left.count).
+        # Lists every user the target stores; only the bundled server can (users.count_left).
         self.users = None
         self.started = False
         self._closers: list = []

@@ -1,7 +1,7 @@
 """A replay: the recorded cassettes answer, the network is blocked, no server runs.
 
 What a replay cannot do, it says: time does not pass (the answers carry the recorded
-times), and its tokens, codes and key credentials are stand-ins (nexx_conformance.recording.stand_ins),
+times), and its tokens, codes and key credentials are stand-ins (nexx_conformance.stand_ins),
 so only the recording knows which of them were equal.
 """
 

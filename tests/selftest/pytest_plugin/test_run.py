@@ -77,7 +77,7 @@ def test_taken_sink_port_stops_the_run(pytester):
 ])
 def test_created_users_are_unregistered_at_session_end(pytester, ending):
     pytester.makeconftest("""
-        from nexx_conformance.pytest_plugin.fixtures.users import UserRegistry
+        from nexx_conformance.users import UserRegistry
 
         original = UserRegistry.remove_all
 

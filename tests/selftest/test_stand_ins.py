@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+from nexx_conformance import stand_ins
 from nexx_conformance.channels import TOKEN_LINK
 from nexx_conformance.channels.replayed import ReplayedChannel
-from nexx_conformance.recording import stand_ins
 
 MADE_UP_CODES = {"000000", "000001", "123456", "111111", "999999", "654321", "100000"}
 

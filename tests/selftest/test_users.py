@@ -1,23 +1,33 @@
-"""Removing the users a run created, against a real reference server, a real SMTP sink and
-a real SMS webhook sink: users that never confirmed their mail, anonymous users reached
-through their own session or by a password reset, users already gone, users whose login is
-held for an app code, a security key or an SMS code. The reference server's own count is
-the proof."""
+"""The life of a test user (nexx_conformance.users): created, tracked, removed, counted.
+
+Removal runs against a real reference server, a real SMTP sink and a real SMS webhook
+sink: users that never confirmed their mail, anonymous users reached through their own
+session or by a password reset, users already gone, users whose login is held for an app
+code, a security key or an SMS code. The reference server's own count is the proof. The
+registry's bookkeeping runs against a fake target (respx)."""
 
 from __future__ import annotations
 
 import json
 import secrets
 
+import httpx
 import pytest
+import respx
 
 from nexx_conformance.authenticators.totp import AuthenticatorApp
 from nexx_conformance.authenticators.webauthn import SecurityKey
 from nexx_conformance.channels.sms_webhook import SmsWebhookSink
 from nexx_conformance.channels.smtp_sink import SmtpSink
 from nexx_conformance.client import NexxClient
-from nexx_conformance.user_removal import remove_user
-from nexx_conformance.users import User, UserRegistry, new_password
+from nexx_conformance.users import (
+    User,
+    UserFactory,
+    UserRegistry,
+    count_left,
+    new_password,
+    remove_user,
+)
 from nexx_reference.server import start_in_thread
 from nexx_reference.settings import DomainSettings, Settings
 
@@ -240,3 +250,89 @@ def test_user_held_for_an_sms_code_without_an_sms_inbox_stays_with_the_reason(
         "its login is held for an SMS code, and the cleanup has no SMS inbox or no phone number")
     assert server.users() == [f"{SMS_DOMAIN}:qa_sms_2"]
     assert remove_user(client, user, mailbox, sms_inbox) is None
+
+
+# --- creating, tracking and counting, on a fake target ---
+
+FAKE = "http://api.test/v3.1"
+
+
+def fake_answer(status, result=None):
+    return httpx.Response(status, json={"metadata": {"status": status}, "result": result})
+
+
+@respx.mock
+def test_a_created_user_is_registered_on_a_device_of_its_own_and_tracked():
+    init = respx.post(f"{FAKE}/4711/session/init").mock(return_value=fake_answer(201, {"general": {"cid": "c"}}))
+    register = respx.post(f"{FAKE}/4711/user/register").mock(return_value=fake_answer(201, {"ID": 7}))
+    registry = UserRegistry()
+    factory = UserFactory(NexxClient(FAKE, 4711, "s"), registry, None, "qa_x_", {4711})
+    user = factory.create()
+    assert (user.username, user.email, user.user_id) == ("qa_x_1", "qa_x_1@example.test", 7)
+    assert registry.users == [user] and not user.needs_authorization  # AutoAuthorize domain
+    assert f"nxp_devh={user.device}" in init.calls.last.request.content.decode()
+    assert "username=qa_x_1" in register.calls.last.request.content.decode()
+    assert factory.create().username == "qa_x_2"
+    factory.forget(user)
+    assert [u.username for u in registry.users] == ["qa_x_2"]
+
+
+@respx.mock
+def test_a_user_that_needs_its_mail_is_skipped_without_a_mailbox():
+    respx.post(f"{FAKE}/4711/session/init").mock(return_value=fake_answer(201, {"general": {"cid": "c"}}))
+    respx.post(f"{FAKE}/4711/user/register").mock(return_value=fake_answer(201, {"ID": 7}))
+    factory = UserFactory(NexxClient(FAKE, 4711, "s"), UserRegistry(), None, "qa_x_", set())
+    with pytest.raises(pytest.skip.Exception, match="needs a mailbox"):
+        factory.create()
+    assert factory.create(authorize=False).needs_authorization  # still tracked, for the cleanup
+
+
+@respx.mock
+def test_every_tracked_user_is_unregistered_and_failures_are_named():
+    respx.post(f"{FAKE}/4711/session/init").mock(return_value=fake_answer(201, {"general": {"cid": "c"}}))
+    respx.post(f"{FAKE}/4711/session/login").mock(side_effect=[fake_answer(200, {}), fake_answer(403)])
+    unregister = respx.delete(f"{FAKE}/4711/user/unregister").mock(return_value=fake_answer(200, {}))
+    # qa_x_1 cannot log in and is still registered (not unique): it is named.
+    respx.post(url__regex=rf"{FAKE}/4711/user/verifyaccountdetailsunique/.*").mock(
+        return_value=fake_answer(200, {"field": "email", "unique": 0}))
+    registry = UserRegistry()
+    registry.track(User("qa_x_1", "qa_x_1@example.test", "Pw1xxxxxxx", 4711))
+    registry.track(User("qa_x_2", "qa_x_2@example.test", "Pw2xxxxxxx", 4711))
+    leftovers = registry.remove_all(NexxClient(FAKE, 4711, "s"))
+    assert unregister.call_count == 1
+    assert leftovers == ["qa_x_1 (cannot log in: removed or re-passworded by its test, or never authorized)"]
+    assert registry.users == []
+
+
+@respx.mock
+def test_unreachable_target_does_not_stop_the_cleanup():
+    respx.post(f"{FAKE}/4711/session/init").mock(side_effect=httpx.ConnectError("down"))
+    registry = UserRegistry()
+    registry.track(User("qa_x_1", "e", "p", 4711))
+    registry.track(User("qa_x_2", "e", "p", 4711))
+    assert registry.remove_all(NexxClient(FAKE, 4711, "s")) == [
+        "qa_x_2 (ConnectError)", "qa_x_1 (ConnectError)"]
+
+
+def test_password_never_in_repr():
+    assert "Pw1secret" not in repr(User("qa_x_1", "e", "Pw1secret", 1))
+
+
+class CountedTarget:
+    def __init__(self, users):
+        self.users = users
+
+
+def failing_count():
+    raise RuntimeError("database is locked")
+
+
+@pytest.mark.parametrize("counted, expected", [
+    pytest.param(None, None, id="no-target-counts-nothing"),
+    pytest.param(CountedTarget(None), None, id="url-or-replay-target-cannot-tell"),
+    pytest.param(CountedTarget(lambda: ["4711:a"]), {"names": ["4711:a"]}, id="bundled-server-names-them"),
+    pytest.param(CountedTarget(failing_count), {"error": "RuntimeError: database is locked"},
+                 id="failed-count-is-reported"),
+])
+def test_count_left(counted, expected):
+    assert count_left(counted) == expected

@@ -1,0 +1,58 @@
+"""The contract's own marks (`x-nexx-*`, docs/conventions.md), read here and nowhere else.
+
+An operation says which session it needs (`x-nexx-session`), whether it changes shared
+state on a live target (`x-nexx-destructive`) and whom it mails or texts
+(`x-nexx-side-effects`); a schema node says which of its constraints are only our guesses
+(`x-nexx-guessed`). `operation` is a schemathesis APIOperation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SESSION = "x-nexx-session"
+DESTRUCTIVE = "x-nexx-destructive"
+SIDE_EFFECTS = "x-nexx-side-effects"
+GUESSED = "x-nexx-guessed"
+
+# The session kinds of x-nexx-session.
+NONE = "none"  # no session at all: only /session/init
+ANONYMOUS = "anonymous"  # a session nobody is logged in to
+USER = "user"  # a logged-in user
+ETERNAL = "eternal"  # the eternal (backend) session
+PENDING_LOGIN = "pending-login"  # a login held for its second factor
+SESSION_KINDS = (NONE, ANONYMOUS, USER, ETERNAL, PENDING_LOGIN)
+# An operation without the mark, as the reference server reads it too.
+DEFAULT_SESSION = ANONYMOUS
+
+
+def raw(operation: Any) -> dict[str, Any]:
+    return operation.definition.raw
+
+
+def session_kind(operation: Any) -> str:
+    return raw(operation).get(SESSION, DEFAULT_SESSION)
+
+
+def operation_id(operation: Any) -> str:
+    return raw(operation).get("operationId", "")
+
+
+def is_destructive(operation: Any) -> bool:
+    return bool(raw(operation).get(DESTRUCTIVE))
+
+
+def side_effects(operation: Any) -> list[str]:
+    """The out-of-band channels the operation uses (mail, sms)."""
+    return list(raw(operation).get(SIDE_EFFECTS, ()))
+
+
+def guessed_reason(node: Any, keyword: str) -> str | None:
+    """Why the contract guessed the `keyword` constraint of a schema node, or None when the
+    published page states it. A plain string marks every keyword of the node but `type`."""
+    mark = node.get(GUESSED) if isinstance(node, dict) else None
+    if isinstance(mark, str):
+        return mark if keyword != "type" else None
+    if isinstance(mark, dict):
+        return mark.get(keyword)
+    return None
