@@ -64,9 +64,15 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="reference_startup", description=__doc__.split("\n\n")[0])
     group = parser.add_argument_group("measurement")
-    group.add_argument("--runs", type=int, default=10, help="starts per launcher (1-100, default 10)")
-    group.add_argument("--launcher", choices=("both", "venv", "uv"), default="both",
-                       help="venv: .venv/bin/nexx-reference; uv: uv run nexx-reference (default both)")
+    group.add_argument(
+        "--runs", type=int, default=10, help="starts per launcher (1-100, default 10)"
+    )
+    group.add_argument(
+        "--launcher",
+        choices=("both", "venv", "uv"),
+        default="both",
+        help="venv: .venv/bin/nexx-reference; uv: uv run nexx-reference (default both)",
+    )
     return parser
 
 
@@ -76,7 +82,9 @@ def launchers(choice: str) -> dict[str, list[str]]:
     available = {"venv": [str(venv_script)], "uv": ["uv", "run", "nexx-reference"]}
     chosen = {name: command for name, command in available.items() if choice in ("both", name)}
     if "venv" in chosen and not venv_script.exists():
-        raise SetupError(f"{venv_script} does not exist: run this with `uv run python` after `uv sync`")
+        raise SetupError(
+            f"{venv_script} does not exist: run this with `uv run python` after `uv sync`"
+        )
     return chosen
 
 
@@ -105,9 +113,15 @@ class StartedServer:
             with self.log_path.open("w") as log:
                 # Its own process group: `uv run` starts the server as its child, and stopping
                 # the group stops both, also when uv does not forward the signal.
-                self.process = subprocess.Popen([*command, *arguments], cwd=ROOT, stdout=subprocess.PIPE,
-                                                stderr=log, text=True, start_new_session=True,
-                                                env={**os.environ, "NEXX_DOMAIN_SECRET": secret})
+                self.process = subprocess.Popen(
+                    [*command, *arguments],
+                    cwd=ROOT,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    text=True,
+                    start_new_session=True,
+                    env={**os.environ, "NEXX_DOMAIN_SECRET": secret},
+                )
         except OSError:
             self.log_path.unlink(missing_ok=True)
             raise
@@ -126,9 +140,15 @@ class StartedServer:
         except subprocess.TimeoutExpired:
             pass
         tail = "\n".join(self.log_path.read_text(errors="replace").splitlines()[-20:])
-        state = "still running" if self.process.poll() is None else f"exited with {self.process.returncode}"
-        return SetupError(f"the reference server ({self.launcher}) {what} ({state}); its log ends:\n"
-                          f"{tail or '(empty)'}")
+        state = (
+            "still running"
+            if self.process.poll() is None
+            else f"exited with {self.process.returncode}"
+        )
+        return SetupError(
+            f"the reference server ({self.launcher}) {what} ({state}); its log ends:\n"
+            f"{tail or '(empty)'}"
+        )
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -153,7 +173,9 @@ class StartedServer:
             pass
 
 
-def first_answer(http: httpx.Client, request: httpx.Request, deadline: float) -> httpx.Response | None:
+def first_answer(
+    http: httpx.Client, request: httpx.Request, deadline: float
+) -> httpx.Response | None:
     """The first response to `request`, retried while the server refuses connections."""
     while time.monotonic() < deadline:
         try:
@@ -173,22 +195,37 @@ def time_one_start(launcher: str, command: list[str]) -> tuple[float, float, flo
         base_url = server.first_line(STARTUP_TIMEOUT)
         url_printed = time.perf_counter() - started
         if not base_url.startswith("http://"):
-            raise server.failed(f"printed no base URL (got {base_url!r}; waited up to {STARTUP_TIMEOUT:g} s)")
+            raise server.failed(
+                f"printed no base URL (got {base_url!r}; waited up to {STARTUP_TIMEOUT:g} s)"
+            )
         with httpx.Client(timeout=STARTUP_TIMEOUT) as http:
-            init = first_answer(http, http.build_request(
-                "POST", f"{base_url}/{DOMAIN_ID}/session/init", data={"nxp_devh": secrets.token_hex(16)}), deadline)
+            init = first_answer(
+                http,
+                http.build_request(
+                    "POST",
+                    f"{base_url}/{DOMAIN_ID}/session/init",
+                    data={"nxp_devh": secrets.token_hex(16)},
+                ),
+                deadline,
+            )
             init_answered = time.perf_counter() - started
             if init is None or init.status_code != CREATED:
-                raise server.failed(f"did not answer /session/init with 201 within {STARTUP_TIMEOUT:g} s "
-                                    f"(got {'no answer' if init is None else init.status_code})")
+                raise server.failed(
+                    f"did not answer /session/init with 201 within {STARTUP_TIMEOUT:g} s "
+                    f"(got {'no answer' if init is None else init.status_code})"
+                )
             cid = cid_of(init)
             if cid is None:
                 raise server.failed("answered /session/init without result.general.cid")
-            keepalive = http.post(f"{base_url}/{DOMAIN_ID}/session/keepalive",
-                                  headers=signed_headers("session/keepalive", DOMAIN_ID, secret, cid))
+            keepalive = http.post(
+                f"{base_url}/{DOMAIN_ID}/session/keepalive",
+                headers=signed_headers("session/keepalive", DOMAIN_ID, secret, cid),
+            )
             signed_answered = time.perf_counter() - started
             if keepalive.status_code != OK:
-                raise server.failed(f"answered a signed /session/keepalive with {keepalive.status_code}, not 200")
+                raise server.failed(
+                    f"answered a signed /session/keepalive with {keepalive.status_code}, not 200"
+                )
         return url_printed, init_answered, signed_answered
     except httpx.TransportError as exc:
         raise server.failed(f"broke the connection ({type(exc).__name__})") from None
@@ -204,18 +241,24 @@ def cid_of(response: httpx.Response) -> str | None:
 
 
 def report(all_timings: list[Timings], runs: int, load_before: float) -> None:
-    print(f"{runs} starts per launcher, loopback, {os.cpu_count()} cores, "
-          f"load average (1 min) before: {load_before:.2f}")
+    print(
+        f"{runs} starts per launcher, loopback, {os.cpu_count()} cores, "
+        f"load average (1 min) before: {load_before:.2f}"
+    )
     print(f"{'launcher':<8} {'milestone':<24} {'min s':>6} {'median s':>9} {'max s':>6}")
     for timings in all_timings:
         for milestone, values in timings.seconds.items():
-            print(f"{timings.launcher:<8} {milestone:<24} {min(values):>6.2f} "
-                  f"{statistics.median(values):>9.2f} {max(values):>6.2f}")
+            print(
+                f"{timings.launcher:<8} {milestone:<24} {min(values):>6.2f} "
+                f"{statistics.median(values):>9.2f} {max(values):>6.2f}"
+            )
     for timings in all_timings:
         answered = timings.seconds[MILESTONES[-1]]
         met = sum(value < TARGET_SECONDS for value in answered)
-        print(f"target (a signed call answered in under {TARGET_SECONDS:g} s), {timings.launcher}: "
-              f"{met} of {len(answered)} starts")
+        print(
+            f"target (a signed call answered in under {TARGET_SECONDS:g} s), {timings.launcher}: "
+            f"{met} of {len(answered)} starts"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -235,8 +278,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reference_startup: error: {exc}", file=sys.stderr)
         return EXIT_BAD_SETUP
     except FileNotFoundError as exc:
-        print(f"reference_startup: error: cannot start {exc.filename!r}: is uv installed and on PATH?",
-              file=sys.stderr)
+        print(
+            f"reference_startup: error: cannot start {exc.filename!r}: is uv installed and on PATH?",
+            file=sys.stderr,
+        )
         return EXIT_BAD_SETUP
     except KeyboardInterrupt:
         print("interrupted; the server was stopped", file=sys.stderr)

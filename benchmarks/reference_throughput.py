@@ -66,17 +66,34 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="reference_throughput", description=__doc__.split("\n\n")[0])
     group = parser.add_argument_group("workload")
-    group.add_argument("--clients", type=int, default=8, help="concurrent clients (1-256, default 8)")
-    group.add_argument("--duration", type=float, default=10.0, help="seconds of load (0.5-600, default 10)")
-    group.add_argument("--max-requests", type=int, default=100_000,
-                       help="stop earlier after this many requests (default 100000)")
-    group.add_argument("--rounds", type=int, default=5,
-                       help="profile/update/interaction rounds per login (1-100, default 5)")
+    group.add_argument(
+        "--clients", type=int, default=8, help="concurrent clients (1-256, default 8)"
+    )
+    group.add_argument(
+        "--duration", type=float, default=10.0, help="seconds of load (0.5-600, default 10)"
+    )
+    group.add_argument(
+        "--max-requests",
+        type=int,
+        default=100_000,
+        help="stop earlier after this many requests (default 100000)",
+    )
+    group.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="profile/update/interaction rounds per login (1-100, default 5)",
+    )
     return parser
 
 
 def check_options(args: argparse.Namespace) -> None:
-    limits = {"clients": (1, 256), "duration": (0.5, 600), "max_requests": (1, 10_000_000), "rounds": (1, 100)}
+    limits = {
+        "clients": (1, 256),
+        "duration": (0.5, 600),
+        "max_requests": (1, 10_000_000),
+        "rounds": (1, 100),
+    }
     for name, (low, high) in limits.items():
         if not low <= getattr(args, name) <= high:
             raise SetupError(f"--{name.replace('_', '-')} must be from {low} to {high}")
@@ -95,13 +112,27 @@ class ReferenceServer:
         self.base_url = ""
 
     def start(self) -> None:
-        command = [sys.executable, "-m", "nexx_reference.cli", "--host", "127.0.0.1", "--port", "0",
-                   "--domain-id", f"{DOMAIN_ID}:autoauthorize=1"]
+        command = [
+            sys.executable,
+            "-m",
+            "nexx_reference.cli",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--domain-id",
+            f"{DOMAIN_ID}:autoauthorize=1",
+        ]
         with self.log_path.open("w") as log:
             # Its own session: Ctrl-C reaches this script only, which then stops the server.
-            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True,
-                                            env={**os.environ, "NEXX_DOMAIN_SECRET": self.secret},
-                                            start_new_session=True)
+            self.process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                env={**os.environ, "NEXX_DOMAIN_SECRET": self.secret},
+                start_new_session=True,
+            )
         # The CLI prints its base URL once it listens (port 0 = a free port, no race).
         self.base_url = self.process.stdout.readline().strip()
         if not self.base_url.startswith("http://"):
@@ -109,13 +140,18 @@ class ReferenceServer:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while not self._answers():
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise SetupError(f"the reference server does not answer at {self.base_url}:\n{self.log_tail()}")
+                raise SetupError(
+                    f"the reference server does not answer at {self.base_url}:\n{self.log_tail()}"
+                )
             time.sleep(0.1)
 
     def _answers(self) -> bool:
         try:
-            response = httpx.post(f"{self.base_url}/{DOMAIN_ID}/session/init",
-                                  data={"nxp_devh": "benchmark-probe"}, timeout=2.0)
+            response = httpx.post(
+                f"{self.base_url}/{DOMAIN_ID}/session/init",
+                data={"nxp_devh": "benchmark-probe"},
+                timeout=2.0,
+            )
         except httpx.TransportError:
             return False
         return response.status_code == CREATED
@@ -175,8 +211,15 @@ class Client:
     recorder: Recorder
     cid: str | None = None
 
-    async def call(self, method: str, path: str, fields: dict | None = None, *, signed: bool = True,
-                   expect: int = 200) -> dict:
+    async def call(
+        self,
+        method: str,
+        path: str,
+        fields: dict | None = None,
+        *,
+        signed: bool = True,
+        expect: int = 200,
+    ) -> dict:
         """The response's envelope; StepFailed (after recording it) on another status."""
         if not self.recorder.may_send():
             raise Budget
@@ -184,13 +227,18 @@ class Client:
         headers = signed_headers(path, DOMAIN_ID, self.secret, self.cid) if signed else {}
         encoded = form_fields(fields)
         request = self.http.build_request(
-            method, f"{self.base_url}/{DOMAIN_ID}/{path}", headers=headers,
-            **({"params": encoded} if method == "GET" else {"data": encoded}))
+            method,
+            f"{self.base_url}/{DOMAIN_ID}/{path}",
+            headers=headers,
+            **({"params": encoded} if method == "GET" else {"data": encoded}),
+        )
         started = time.perf_counter()
         try:
             response = await self.http.send(request)
         except httpx.TransportError as exc:
-            self.recorder.record(path, time.perf_counter() - started, f"transport error ({type(exc).__name__})")
+            self.recorder.record(
+                path, time.perf_counter() - started, f"transport error ({type(exc).__name__})"
+            )
             raise StepFailed from exc
         self.recorder.record(path, time.perf_counter() - started, response.status_code)
         if response.status_code != expect:
@@ -202,18 +250,27 @@ class Client:
             raise StepFailed from exc
 
 
-async def one_user(client: Client, name: str, password: str, optional: list[str], rounds: int) -> None:
+async def one_user(
+    client: Client, name: str, password: str, optional: list[str], rounds: int
+) -> None:
     client.cid = None
-    session = await client.call("POST", "session/init", {"nxp_devh": secrets.token_hex(16)},
-                                signed=False, expect=CREATED)
+    session = await client.call(
+        "POST", "session/init", {"nxp_devh": secrets.token_hex(16)}, signed=False, expect=CREATED
+    )
     try:
         client.cid = session["result"]["general"]["cid"]
     except (KeyError, TypeError) as exc:
         client.recorder.failures[("session/init", "no result.general.cid")] += 1
         raise StepFailed from exc
-    await client.call("POST", "user/register", {"username": name, "email": f"{name}@example.org",
-                                                "password": password, "skipLogin": 1}, expect=CREATED)
-    await client.call("POST", "session/login", {"provider": "manual", "username": name, "password": password})
+    await client.call(
+        "POST",
+        "user/register",
+        {"username": name, "email": f"{name}@example.org", "password": password, "skipLogin": 1},
+        expect=CREATED,
+    )
+    await client.call(
+        "POST", "session/login", {"provider": "manual", "username": name, "password": password}
+    )
     for round_number in range(rounds):
         # Each is recorded; a failed one does not stop the steps that do not depend on it.
         await attempt(client.call("GET", "user/profile"))
@@ -232,7 +289,9 @@ async def attempt(call) -> None:
         pass
 
 
-async def client_loop(client: Client, index: int, run_id: str, optional: list[str], rounds: int) -> None:
+async def client_loop(
+    client: Client, index: int, run_id: str, optional: list[str], rounds: int
+) -> None:
     password = f"Bench-{secrets.token_hex(6)}-7"
     for cycle in itertools.count():
         try:
@@ -253,15 +312,21 @@ async def routed_operations(http: httpx.AsyncClient, base_url: str) -> tuple[lis
     return present, missing
 
 
-async def run_load(server: ReferenceServer, args: argparse.Namespace) -> tuple[Recorder, float, list[str]]:
+async def run_load(
+    server: ReferenceServer, args: argparse.Namespace
+) -> tuple[Recorder, float, list[str]]:
     limits = httpx.Limits(max_connections=args.clients, max_keepalive_connections=args.clients)
     async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT, limits=limits) as http:
         present, missing = await routed_operations(http, server.base_url)
         started = time.monotonic()
         recorder = Recorder(args.max_requests, started + args.duration)
         run_id = secrets.token_hex(3)
-        clients = [Client(http, server.base_url, server.secret, recorder) for _ in range(args.clients)]
-        await asyncio.gather(*(client_loop(c, i, run_id, present, args.rounds) for i, c in enumerate(clients)))
+        clients = [
+            Client(http, server.base_url, server.secret, recorder) for _ in range(args.clients)
+        ]
+        await asyncio.gather(
+            *(client_loop(c, i, run_id, present, args.rounds) for i, c in enumerate(clients))
+        )
         return recorder, time.monotonic() - started, missing
 
 
@@ -273,14 +338,24 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
 
 def latency_line(values: list[float]) -> str:
     ordered = sorted(values)
-    return " ".join(f"{name} {percentile(ordered, q):8.1f} ms" for name, q in (("p50", .5), ("p95", .95), ("p99", .99)))
+    return " ".join(
+        f"{name} {percentile(ordered, q):8.1f} ms"
+        for name, q in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99))
+    )
 
 
-def report(recorder: Recorder, elapsed: float, missing: list[str], args: argparse.Namespace,
-           load_before: float) -> int:
+def report(
+    recorder: Recorder,
+    elapsed: float,
+    missing: list[str],
+    args: argparse.Namespace,
+    load_before: float,
+) -> int:
     total = sum(len(v) for v in recorder.latencies.values())
-    print(f"workload: {args.clients} clients, {args.rounds} rounds per login, "
-          f"limit {args.duration:g} s / {args.max_requests} requests, loopback, {os.cpu_count()} cores")
+    print(
+        f"workload: {args.clients} clients, {args.rounds} rounds per login, "
+        f"limit {args.duration:g} s / {args.max_requests} requests, loopback, {os.cpu_count()} cores"
+    )
     # Other work on the machine shares the cores: the figure means little without it.
     print(f"load average (1 min) before the run: {load_before:.2f}")
     if missing:
@@ -302,8 +377,11 @@ def report(recorder: Recorder, elapsed: float, missing: list[str], args: argpars
         print(f"  {status!s:>4} {operation:30} {count}")
     fatal = {k: n for k, n in recorder.failures.items() if not isinstance(k[1], int) or k[1] >= 500}
     if fatal:
-        print(f"\n!!! {sum(fatal.values())} server errors or broken connections: the server has a bug "
-              f"(a 5xx is never a correct answer); its log follows", file=sys.stderr)
+        print(
+            f"\n!!! {sum(fatal.values())} server errors or broken connections: the server has a bug "
+            f"(a 5xx is never a correct answer); its log follows",
+            file=sys.stderr,
+        )
         return EXIT_SERVER_ERRORS
     return EXIT_OK
 

@@ -39,8 +39,9 @@ RUNS = {
 }
 DEFAULT_RUNS = "replay,reference"
 # pytest's last line, with or without the "=====" banner (-q drops it).
-SUMMARY = re.compile(r"^=*\s*(\S.*?(?:passed|failed|errors?|skipped|no tests ran).*?) in [\d.]+s",
-                     re.MULTILINE)
+SUMMARY = re.compile(
+    r"^=*\s*(\S.*?(?:passed|failed|errors?|skipped|no tests ran).*?) in [\d.]+s", re.MULTILINE
+)
 
 
 @dataclass
@@ -53,12 +54,15 @@ class Timing:
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    extra = argv[argv.index("--") + 1:] if "--" in argv else []
-    own = argv[:argv.index("--")] if "--" in argv else argv
+    extra = argv[argv.index("--") + 1 :] if "--" in argv else []
+    own = argv[: argv.index("--")] if "--" in argv else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=1, help="runs per target (default 1)")
-    parser.add_argument("--runs", default=DEFAULT_RUNS,
-                        help=f"comma-separated, of {', '.join(RUNS)} (default {DEFAULT_RUNS})")
+    parser.add_argument(
+        "--runs",
+        default=DEFAULT_RUNS,
+        help=f"comma-separated, of {', '.join(RUNS)} (default {DEFAULT_RUNS})",
+    )
     args = parser.parse_args(own)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -82,10 +86,15 @@ def time_run(command: list[str], report_dir: str) -> tuple[float, float, int, st
     # looks for the rootdir, before plugin options are known, and DIR would become it.
     # Bytecode cached outside the tree, as tox.ini and the kill matrix run it (a machine
     # that sets PYTHONDONTWRITEBYTECODE would otherwise compile every module in every run).
-    environment = {**os.environ, "NEXX_REPORT_DIR": report_dir, "PYTHONDONTWRITEBYTECODE": "",
-                   "PYTHONPYCACHEPREFIX": os.environ.get("PYTHONPYCACHEPREFIX") or PYCACHE}
-    finished = subprocess.run([*command, "-q"], cwd=ROOT, env=environment,
-                              capture_output=True, text=True, check=False)
+    environment = {
+        **os.environ,
+        "NEXX_REPORT_DIR": report_dir,
+        "PYTHONDONTWRITEBYTECODE": "",
+        "PYTHONPYCACHEPREFIX": os.environ.get("PYTHONPYCACHEPREFIX") or PYCACHE,
+    }
+    finished = subprocess.run(
+        [*command, "-q"], cwd=ROOT, env=environment, capture_output=True, text=True, check=False
+    )
     elapsed = time.perf_counter() - started
     cpu = children_cpu_seconds() - cpu_before
     found = SUMMARY.findall(finished.stdout)
@@ -113,12 +122,16 @@ def measure(repeat: int, extra: list[str], runs: list[str]) -> list[Timing]:
 
 
 def print_table(timings: list[Timing]) -> None:
-    print(f"{'target':<10} {'runs':>4} {'median s':>9} {'min s':>7} {'max s':>7} {'cpu s':>6}  exit  last outcome")
+    print(
+        f"{'target':<10} {'runs':>4} {'median s':>9} {'min s':>7} {'max s':>7} {'cpu s':>6}  exit  last outcome"
+    )
     for t in timings:
         codes = ",".join(str(code) for code in sorted(set(t.exit_codes)))
-        print(f"{t.name:<10} {len(t.seconds):>4} {statistics.median(t.seconds):>9.1f} "
-              f"{min(t.seconds):>7.1f} {max(t.seconds):>7.1f} {statistics.median(t.cpu_seconds):>6.1f}  "
-              f"{codes:<4}  {t.outcome}")
+        print(
+            f"{t.name:<10} {len(t.seconds):>4} {statistics.median(t.seconds):>9.1f} "
+            f"{min(t.seconds):>7.1f} {max(t.seconds):>7.1f} {statistics.median(t.cpu_seconds):>6.1f}  "
+            f"{codes:<4}  {t.outcome}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -40,8 +40,19 @@ from nexx_conformance.kill_matrix import render_page, summary
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CONTRACT = ROOT / "contracts" / "nexx-user.openapi.yaml"
-DOMAINS = {"NEXX_DOMAIN_ID": "4711", "NEXX_DOMAIN_ID_AUTOAUTHORIZE": "4712", "NEXX_DOMAIN_ID_SMS2FA": "4713"}
-SERVER_DOMAINS = ["--domain-id", "4711", "--domain-id", "4712:autoauthorize=1", "--domain-id", "4713:twofactor=sms"]
+DOMAINS = {
+    "NEXX_DOMAIN_ID": "4711",
+    "NEXX_DOMAIN_ID_AUTOAUTHORIZE": "4712",
+    "NEXX_DOMAIN_ID_SMS2FA": "4713",
+}
+SERVER_DOMAINS = [
+    "--domain-id",
+    "4711",
+    "--domain-id",
+    "4712:autoauthorize=1",
+    "--domain-id",
+    "4713:twofactor=sms",
+]
 STARTUP_SECONDS = 30
 # A run that takes longer is stopped and counted as an error (a hang is no verdict).
 RUN_LIMIT_SECONDS = 1800
@@ -49,7 +60,14 @@ CLI_MAX_EXAMPLES = 5
 # Without the coverage phase: on a busy 2-core machine it took 233 of a run's 300 s at any
 # --max-examples, and the CLI's first failures come from the examples phase anyway.
 CLI_PHASES = "examples,fuzzing,stateful"
-PYTEST_EXIT = {0: "passed", 1: "failed", 2: "interrupted", 3: "internal error", 4: "usage error", 5: "no tests"}
+PYTEST_EXIT = {
+    0: "passed",
+    1: "failed",
+    2: "interrupted",
+    3: "internal error",
+    4: "usage error",
+    5: "no tests",
+}
 PYCACHE = str(ROOT / ".tox" / ".pycache")
 FIRST_FAILURE = re.compile(r"^(?P<test>\S+::\S+.*?) (?P<verdict>FAILED|ERROR)\b")
 
@@ -60,7 +78,9 @@ class Planned:
     kind: str
     description: str
     killer: str
-    switch: list[str] = field(default_factory=list)  # nexx-reference options: --fault X / --variant X
+    switch: list[str] = field(
+        default_factory=list
+    )  # nexx-reference options: --fault X / --variant X
 
     @property
     def role(self) -> str:
@@ -68,13 +88,23 @@ class Planned:
 
 
 def plan(only: set[str] | None) -> list[Planned]:
-    listed = json.loads(subprocess.run([str(BIN / "nexx-reference"), "--list-faults"], check=True,
-                                       capture_output=True, text=True).stdout)
+    listed = json.loads(
+        subprocess.run(
+            [str(BIN / "nexx-reference"), "--list-faults"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
     runs = [Planned("clean", "clean", "the reference server as it is", "-")]
-    runs += [Planned(v["name"], "benign", v["description"], v["killer"], ["--variant", v["name"]])
-             for v in listed["variants"]]
-    runs += [Planned(f["name"], f["kind"], f["description"], f["killer"], ["--fault", f["name"]])
-             for f in listed["faults"]]
+    runs += [
+        Planned(v["name"], "benign", v["description"], v["killer"], ["--variant", v["name"]])
+        for v in listed["variants"]
+    ]
+    runs += [
+        Planned(f["name"], f["kind"], f["description"], f["killer"], ["--fault", f["name"]])
+        for f in listed["faults"]
+    ]
     if only:
         unknown = only - {run.name for run in runs}
         if unknown:
@@ -92,13 +122,19 @@ def free_port() -> int:
 def base_env(work: Path) -> dict[str, str]:
     """The parent's environment without NEXX_* (nothing of a staging setup leaks in) plus random secrets."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEXX_")}
-    env.update(DOMAINS, NEXX_DOMAIN_SECRET=secrets.token_urlsafe(24), NEXX_ETERNAL_CID=secrets.token_urlsafe(24),
-               NEXX_REPORT_DIR=str(work / "reports"), PYTHONUNBUFFERED="1",
-               # Bytecode cached outside the tree, as tox caches it (tox.ini): without a cache
-               # every run, suite or CLI, compiled schemathesis, hypothesis and the rest anew and
-               # pytest rewrote the plugin's asserts again, 2 s of each time to a first failure
-               # (benchmarks/README.md, "Fail fast").
-               PYTHONDONTWRITEBYTECODE="", PYTHONPYCACHEPREFIX=os.environ.get("PYTHONPYCACHEPREFIX") or PYCACHE)
+    env.update(
+        DOMAINS,
+        NEXX_DOMAIN_SECRET=secrets.token_urlsafe(24),
+        NEXX_ETERNAL_CID=secrets.token_urlsafe(24),
+        NEXX_REPORT_DIR=str(work / "reports"),
+        PYTHONUNBUFFERED="1",
+        # Bytecode cached outside the tree, as tox caches it (tox.ini): without a cache
+        # every run, suite or CLI, compiled schemathesis, hypothesis and the rest anew and
+        # pytest rewrote the plugin's asserts again, 2 s of each time to a first failure
+        # (benchmarks/README.md, "Fail fast").
+        PYTHONDONTWRITEBYTECODE="",
+        PYTHONPYCACHEPREFIX=os.environ.get("PYTHONPYCACHEPREFIX") or PYCACHE,
+    )
     return env
 
 
@@ -108,15 +144,32 @@ class Server:
     def __init__(self, run: Planned, env: dict[str, str], smtp: int, sms: int, log: Path) -> None:
         self._log = log.open("w")
         self.process = subprocess.Popen(
-            [str(BIN / "nexx-reference"), "--port", "0", *SERVER_DOMAINS, "--smtp", f"127.0.0.1:{smtp}",
-             "--sms-webhook", f"http://127.0.0.1:{sms}/sms", "--password-hash-cost", "cheapest",
-             *run.switch],
-            env=env, stdout=subprocess.PIPE, stderr=self._log, text=True, cwd=ROOT)
+            [
+                str(BIN / "nexx-reference"),
+                "--port",
+                "0",
+                *SERVER_DOMAINS,
+                "--smtp",
+                f"127.0.0.1:{smtp}",
+                "--sms-webhook",
+                f"http://127.0.0.1:{sms}/sms",
+                "--password-hash-cost",
+                "cheapest",
+                *run.switch,
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            text=True,
+            cwd=ROOT,
+        )
         self.base_url = self._read_url(log)
 
     def _read_url(self, log: Path) -> str:
         found: list[str] = []
-        reader = threading.Thread(target=lambda: found.append(self.process.stdout.readline()), daemon=True)
+        reader = threading.Thread(
+            target=lambda: found.append(self.process.stdout.readline()), daemon=True
+        )
         reader.start()
         reader.join(STARTUP_SECONDS)
         if not found or not found[0].startswith("http://"):
@@ -140,15 +193,23 @@ class Server:
         self.stop()
 
 
-def streamed(command: list[str], env: dict[str, str], output: Path, first_failure: re.Pattern[str] | None
-             ) -> tuple[int, float, float | None, str | None]:
+def streamed(
+    command: list[str], env: dict[str, str], output: Path, first_failure: re.Pattern[str] | None
+) -> tuple[int, float, float | None, str | None]:
     """Run `command`; its exit code, wall seconds, and the seconds to (and the line of) the first
     output line matching `first_failure`."""
     started = time.monotonic()
     first: tuple[float, str] | None = None
     with output.open("w") as sink:
-        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   text=True, errors="replace")
+        process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+        )
         timer = threading.Timer(RUN_LIMIT_SECONDS, process.kill)
         timer.start()
         for line in process.stdout:
@@ -169,7 +230,8 @@ def first_junit_failure(junit: Path) -> tuple[str | None, str | None]:
     for case in ElementTree.parse(junit).getroot().iter("testcase"):
         for problem in (*case.findall("failure"), *case.findall("error")):
             return f"{case.get('classname', '')}::{case.get('name', '')}", failure_title(
-                problem.get("message") or problem.text or "")
+                problem.get("message") or problem.text or ""
+            )
     return None, None
 
 
@@ -193,9 +255,23 @@ def run_suite(run: Planned, work: Path) -> dict:
     env = base_env(work)
     smtp, sms = free_port(), free_port()
     with Server(run, env, smtp, sms, work / "server.log") as server:
-        command = [str(BIN / "python"), "-m", "pytest", "--target", server.base_url,
-                   "--mailbox", f"smtp://127.0.0.1:{smtp}", "--sms-inbox", f"webhook://127.0.0.1:{sms}",
-                   "--allow-destructive", "--allow-side-effects", "-x", "-v", "-p", "no:randomly"]
+        command = [
+            str(BIN / "python"),
+            "-m",
+            "pytest",
+            "--target",
+            server.base_url,
+            "--mailbox",
+            f"smtp://127.0.0.1:{smtp}",
+            "--sms-inbox",
+            f"webhook://127.0.0.1:{sms}",
+            "--allow-destructive",
+            "--allow-side-effects",
+            "-x",
+            "-v",
+            "-p",
+            "no:randomly",
+        ]
         code, wall, first, line = streamed(command, env, work / "output.txt", FIRST_FAILURE)
     test, check = first_junit_failure(work / "reports" / "junit.xml")
     if code == 4:  # bad configuration: the preflight refused the target before the first test
@@ -214,8 +290,22 @@ def run_cli(run: Planned, work: Path, max_examples: int, phases: str) -> dict:
     env["SCHEMATHESIS_HOOKS"] = "nexx_conformance.schemathesis_hooks"
     smtp, sms = free_port(), free_port()  # nobody listens: the CLI reads no mail
     with Server(run, env, smtp, sms, work / "server.log") as server:
-        command = [str(BIN / "schemathesis"), "run", str(CONTRACT), "--url", server.base_url, "--seed", "42",
-                   "--max-examples", str(max_examples), "--phases", phases, "--max-failures", "1", "--no-color"]
+        command = [
+            str(BIN / "schemathesis"),
+            "run",
+            str(CONTRACT),
+            "--url",
+            server.base_url,
+            "--seed",
+            "42",
+            "--max-examples",
+            str(max_examples),
+            "--phases",
+            phases,
+            "--max-failures",
+            "1",
+            "--no-color",
+        ]
         code, wall, _, _ = streamed(command, env, work / "output.txt", None)
     operation, check = cli_failure(work / "output.txt")
     # --max-failures 1 stops the CLI at its first failure: its wall time is the time to it.
@@ -237,12 +327,17 @@ def cli_failure(output: Path) -> tuple[str | None, str | None]:
 
 def stop_reason(path: Path) -> str:
     """Why pytest stopped before the first test: the plugin's `nexx: ...` line."""
-    lines = [line.strip() for line in path.read_text(errors="replace").splitlines() if "nexx:" in line]
-    return lines[-1].split("nexx:", 1)[1].strip()[:300] if lines else "stopped before the first test"
+    lines = [
+        line.strip() for line in path.read_text(errors="replace").splitlines() if "nexx:" in line
+    ]
+    return (
+        lines[-1].split("nexx:", 1)[1].strip()[:300] if lines else "stopped before the first test"
+    )
 
 
-def verdict(run: Planned, code: int, wall: float, first: float | None, test: str | None,
-            check: str | None) -> dict:
+def verdict(
+    run: Planned, code: int, wall: float, first: float | None, test: str | None, check: str | None
+) -> dict:
     failed = code in (1, 4)
     if code not in (0, 1, 4):
         outcome = "error"
@@ -252,19 +347,34 @@ def verdict(run: Planned, code: int, wall: float, first: float | None, test: str
         outcome = "false-alarm" if failed else "passed"
     else:
         outcome = "failed" if failed else "passed"
-    return {"outcome": outcome, "exit": code, "exit_meaning": PYTEST_EXIT.get(code, str(code)),
-            "seconds": round(first if first is not None else wall, 1) if failed else None,
-            "wall_seconds": round(wall, 1), "test": test if failed else None, "check": check if failed else None}
+    return {
+        "outcome": outcome,
+        "exit": code,
+        "exit_meaning": PYTEST_EXIT.get(code, str(code)),
+        "seconds": round(first if first is not None else wall, 1) if failed else None,
+        "wall_seconds": round(wall, 1),
+        "test": test if failed else None,
+        "check": check if failed else None,
+    }
 
 
 def execute(run: Planned, args: argparse.Namespace, keep: Path | None) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"kill-{run.name}-") as tmp:
         work = Path(tmp)
         try:
-            result = (run_suite(run, work) if args.runner == "suite"
-                      else run_cli(run, work, args.cli_max_examples, args.cli_phases))
+            result = (
+                run_suite(run, work)
+                if args.runner == "suite"
+                else run_cli(run, work, args.cli_max_examples, args.cli_phases)
+            )
         except Exception as exc:  # noqa: BLE001 - one broken run must not lose the others' results
-            result = {"outcome": "error", "exit": None, "seconds": None, "test": None, "check": str(exc)[:300]}
+            result = {
+                "outcome": "error",
+                "exit": None,
+                "seconds": None,
+                "test": None,
+                "check": str(exc)[:300],
+            }
         if keep is not None:
             target = keep / run.name
             target.mkdir(parents=True, exist_ok=True)
@@ -274,7 +384,9 @@ def execute(run: Planned, args: argparse.Namespace, keep: Path | None) -> dict:
     return result
 
 
-def merged(path: Path, runner: str, runs: list[Planned], results: dict[str, dict], column: dict) -> dict:
+def merged(
+    path: Path, runner: str, runs: list[Planned], results: dict[str, dict], column: dict
+) -> dict:
     """The matrix on disk with this runner's column replaced for the runs just made."""
     matrix = json.loads(path.read_text()) if path.exists() else {}
     order = [run.name for run in plan(None)]
@@ -284,7 +396,9 @@ def merged(path: Path, runner: str, runs: list[Planned], results: dict[str, dict
         entry = by_name.setdefault(run.name, {})
         entry.update(name=run.name, kind=run.kind, description=run.description, killer=run.killer)
         entry[runner] = results[run.name]
-    matrix["runs"] = sorted(by_name.values(), key=lambda r: order.index(r["name"]) if r["name"] in order else 999)
+    matrix["runs"] = sorted(
+        by_name.values(), key=lambda r: order.index(r["name"]) if r["name"] in order else 999
+    )
     matrix.setdefault("columns", {})[runner] = column
     matrix["generated"] = datetime.now(UTC).isoformat(timespec="seconds")
     matrix["summary"] = {name: summary(matrix, name) for name in matrix["columns"]}
@@ -295,11 +409,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runner", choices=("suite", "cli"), default="suite")
     parser.add_argument("--only", help="comma-separated names (clean, variants, faults) to run")
-    parser.add_argument("--jobs", type=int, default=2, help="runs at once, each with its own server (default 2)")
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="runs at once, each with its own server (default 2)"
+    )
     parser.add_argument("--cli-max-examples", type=int, default=CLI_MAX_EXAMPLES)
-    parser.add_argument("--cli-phases", default=CLI_PHASES, help=f"schemathesis phases (default {CLI_PHASES})")
+    parser.add_argument(
+        "--cli-phases", default=CLI_PHASES, help=f"schemathesis phases (default {CLI_PHASES})"
+    )
     parser.add_argument("--report-dir", type=Path, default=ROOT / "reports")
-    parser.add_argument("--keep-output", action="store_true", help="keep each run's output in REPORT_DIR/kill-runs/")
+    parser.add_argument(
+        "--keep-output", action="store_true", help="keep each run's output in REPORT_DIR/kill-runs/"
+    )
     args = parser.parse_args()
 
     runs = plan(set(args.only.split(",")) if args.only else None)
@@ -316,31 +436,58 @@ def main() -> int:
             results[run.name] = result
             where = " ".join(part for part in (result.get("test"), result.get("check")) if part)
             timing = f" in {result['seconds']} s" if result.get("seconds") is not None else ""
-            print(f"[{len(results)}/{len(runs)}, {len(runs) - len(results)} left] {run.kind} {run.name}: "
-                  f"{result['outcome']}{timing}" + (f" - {where}" if where else ""), flush=True)
+            print(
+                f"[{len(results)}/{len(runs)}, {len(runs) - len(results)} left] {run.kind} {run.name}: "
+                f"{result['outcome']}{timing}" + (f" - {where}" if where else ""),
+                flush=True,
+            )
 
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         list(pool.map(one, runs))
     wall = time.monotonic() - started
-    settings = ("pytest -x -v against a URL target with its own sinks" if args.runner == "suite" else
-                f"schemathesis run --seed 42 --max-examples {args.cli_max_examples} --phases {args.cli_phases} "
-                "--max-failures 1, "
-                "hooks nexx_conformance.schemathesis_hooks, every phase and check of schemathesis.toml")
+    settings = (
+        "pytest -x -v against a URL target with its own sinks"
+        if args.runner == "suite"
+        else f"schemathesis run --seed 42 --max-examples {args.cli_max_examples} --phases {args.cli_phases} "
+        "--max-failures 1, "
+        "hooks nexx_conformance.schemathesis_hooks, every phase and check of schemathesis.toml"
+    )
     command = "uv run tox -e faults" if args.runner == "suite" else "uv run tox -e faults-cli"
-    column = {"command": command, "settings": settings, "wall_seconds": round(wall, 1), "jobs": args.jobs,
-              "runs": len(runs)}
+    column = {
+        "command": command,
+        "settings": settings,
+        "wall_seconds": round(wall, 1),
+        "jobs": args.jobs,
+        "runs": len(runs),
+    }
     path = args.report_dir / "kill-matrix.json"
     matrix = merged(path, args.runner, runs, results, column)
     path.write_text(json.dumps(matrix, indent=2) + "\n")
     (args.report_dir / "kill-matrix.html").write_text(render_page(matrix))
 
-    bad = [run.name for run in runs if results[run.name]["outcome"] in ("false-alarm", "failed", "error")
-           or (args.runner == "suite" and results[run.name]["outcome"] == "survived")]
-    print(f"kill-matrix: {args.runner} done in {wall / 60:.1f} min; {path} and kill-matrix.html written")
-    s = summary({"runs": [{**r, args.runner: results[r['name']]} for r in matrix["runs"]
-                          if r["name"] in results]}, args.runner)
-    print(f"kill-matrix: killed {s['killed']}/{s['faults']}, false alarms {len(s['false_alarms'])}/{s['variants']}, "
-          f"clean {s['clean']}, median time to first failure {s['median_seconds_to_first_failure']} s")
+    bad = [
+        run.name
+        for run in runs
+        if results[run.name]["outcome"] in ("false-alarm", "failed", "error")
+        or (args.runner == "suite" and results[run.name]["outcome"] == "survived")
+    ]
+    print(
+        f"kill-matrix: {args.runner} done in {wall / 60:.1f} min; {path} and kill-matrix.html written"
+    )
+    s = summary(
+        {
+            "runs": [
+                {**r, args.runner: results[r["name"]]}
+                for r in matrix["runs"]
+                if r["name"] in results
+            ]
+        },
+        args.runner,
+    )
+    print(
+        f"kill-matrix: killed {s['killed']}/{s['faults']}, false alarms {len(s['false_alarms'])}/{s['variants']}, "
+        f"clean {s['clean']}, median time to first failure {s['median_seconds_to_first_failure']} s"
+    )
     if bad:
         print(f"kill-matrix: FAILED: {', '.join(bad)}")
         return 1

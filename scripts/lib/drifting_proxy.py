@@ -16,7 +16,14 @@ import uvicorn
 from starlette.requests import Request
 from starlette.responses import Response
 
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host"}
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "content-encoding",
+    "host",
+}
 BASE_PATH = "/v3.1"
 
 
@@ -40,17 +47,23 @@ def make_app(upstream_base: str):
             return
         request = Request(scope, receive)
         raw = scope.get("raw_path", request.url.path.encode()).decode("latin-1")
-        below = raw[len(BASE_PATH):] if raw.startswith(BASE_PATH + "/") else raw
+        below = raw[len(BASE_PATH) :] if raw.startswith(BASE_PATH + "/") else raw
         query = scope.get("query_string", b"").decode("latin-1")
         url = upstream_base.rstrip("/") + below + (f"?{query}" if query else "")
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
-        answer = await client.request(request.method, url, content=await request.body(), headers=headers)
+        answer = await client.request(
+            request.method, url, content=await request.body(), headers=headers
+        )
         kept = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_BY_HOP}
-        await Response(drifted(answer.content), status_code=answer.status_code, headers=kept)(scope, receive, send)
+        await Response(drifted(answer.content), status_code=answer.status_code, headers=kept)(
+            scope, receive, send
+        )
 
     return app
 
 
 if __name__ == "__main__":
     port, upstream = sys.argv[1:3]
-    uvicorn.run(make_app(upstream), host="127.0.0.1", port=int(port), lifespan="off", log_level="warning")
+    uvicorn.run(
+        make_app(upstream), host="127.0.0.1", port=int(port), lifespan="off", log_level="warning"
+    )

@@ -29,8 +29,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 BASE_PATH = "/v3.1"
-HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding",
-              "upgrade", "proxy-authenticate", "proxy-authorization", "te", "trailers"}
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "content-length",
+    "content-encoding",
+    "upgrade",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailers",
+}
 VIOLATIONS_HEADER = "sl-violations"
 
 
@@ -42,10 +52,16 @@ def declared(bundle_path: str) -> list[tuple[str, re.Pattern]]:
         paths = yaml.safe_load(file)["paths"]
     found = []
     for template, item in paths.items():
-        regex = "".join("[^/]+" if part.startswith("{") else re.escape(part)
-                        for part in re.split(r"(\{[^}]+\})", template) if part)
-        found += [(method.upper(), re.compile(f"^{regex}/?$")) for method in item
-                  if method in ("get", "put", "post", "delete", "patch", "head", "options", "trace")]
+        regex = "".join(
+            "[^/]+" if part.startswith("{") else re.escape(part)
+            for part in re.split(r"(\{[^}]+\})", template)
+            if part
+        )
+        found += [
+            (method.upper(), re.compile(f"^{regex}/?$"))
+            for method in item
+            if method in ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+        ]
     return found
 
 
@@ -57,29 +73,43 @@ def make_app(prism_url: str, upstream_base: str, log_path: str, operations: list
         # The raw path, still percent-encoded: a decoded one may hold characters (ESC, ...)
         # that no URL may carry.
         path = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
-        below = path[len(BASE_PATH):] if path.startswith(BASE_PATH + "/") else path
+        below = path[len(BASE_PATH) :] if path.startswith(BASE_PATH + "/") else path
         body = await request.body()
         around_prism = (request.method in ("GET", "HEAD") and bool(body)) or not any(
-            method == request.method and pattern.match(below) for method, pattern in operations)
+            method == request.method and pattern.match(below) for method, pattern in operations
+        )
         query = request.scope.get("query_string", b"").decode("latin-1")
         url = (upstream_base.rstrip("/") if around_prism else prism_url.rstrip("/")) + below
         url += f"?{query}" if query else ""
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP | {"host"}}
+        headers = {
+            k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP | {"host"}
+        }
         answer = await client.request(request.method, url, content=body, headers=headers)
         if not around_prism:
             prism_failed = is_prism_failure(answer)
-            log.write(json.dumps({"method": request.method, "path": below, "status": answer.status_code,
-                                  "prism_failed": prism_failed,
-                                  "violations": response_violations(answer.headers.get(VIOLATIONS_HEADER))})
-                      + "\n")
+            log.write(
+                json.dumps(
+                    {
+                        "method": request.method,
+                        "path": below,
+                        "status": answer.status_code,
+                        "prism_failed": prism_failed,
+                        "violations": response_violations(answer.headers.get(VIOLATIONS_HEADER)),
+                    }
+                )
+                + "\n"
+            )
             log.flush()
             if prism_failed:
                 # Prism broke on the request itself (seen: a path with control characters):
                 # the suite gets the server's answer, the summary counts the exchange apart.
                 direct = upstream_base.rstrip("/") + below + (f"?{query}" if query else "")
                 answer = await client.request(request.method, direct, content=body, headers=headers)
-        kept = {k: v for k, v in answer.headers.items()
-                if k.lower() not in HOP_BY_HOP and k.lower() != VIOLATIONS_HEADER}
+        kept = {
+            k: v
+            for k, v in answer.headers.items()
+            if k.lower() not in HOP_BY_HOP and k.lower() != VIOLATIONS_HEADER
+        }
         return Response(answer.content, status_code=answer.status_code, headers=kept)
 
     async def app(scope, receive, send) -> None:
@@ -111,15 +141,19 @@ def response_violations(header: str | None) -> list[dict]:
     try:
         found = json.loads(header)
     except ValueError:
-        return [{"message": f"unreadable sl-violations header: {header[:200]}", "location": ["response"]}]
+        return [
+            {
+                "message": f"unreadable sl-violations header: {header[:200]}",
+                "location": ["response"],
+            }
+        ]
     return [item for item in found if (item.get("location") or [""])[0] == "response"]
 
 
 def main() -> None:
     port, prism_url, upstream_base, log_path, bundle_path = sys.argv[1:6]
     app = make_app(prism_url, upstream_base, log_path, declared(bundle_path))
-    uvicorn.run(app, host="127.0.0.1", port=int(port), lifespan="off",
-                log_level="warning")
+    uvicorn.run(app, host="127.0.0.1", port=int(port), lifespan="off", log_level="warning")
 
 
 if __name__ == "__main__":

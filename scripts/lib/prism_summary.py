@@ -40,21 +40,28 @@ def main() -> int:
                 where = ".".join(str(part) for part in violation.get("location", []))
                 key = f"{exchange['method']} {exchange['path']} {exchange['status']}: {where}: {violation.get('message')}"
                 (excused if limitation_of(violation.get("message", "")) else found)[key] += 1
-    report = {"exchanges_validated": exchanges,
-              "response_violations": sum(found.values()),
-              "documented_prism_limitations": sum(excused.values()),
-              "prism_failed": sum(prism_failed.values()),
-              "violations": dict(found.most_common()), "limitations": dict(excused.most_common()),
-              "prism_failed_requests": dict(prism_failed.most_common())}
+    report = {
+        "exchanges_validated": exchanges,
+        "response_violations": sum(found.values()),
+        "documented_prism_limitations": sum(excused.values()),
+        "prism_failed": sum(prism_failed.values()),
+        "violations": dict(found.most_common()),
+        "limitations": dict(excused.most_common()),
+        "prism_failed_requests": dict(prism_failed.most_common()),
+    }
     with open(report_path, "w", encoding="utf-8") as out:
         json.dump(report, out, indent=2)
-    print(f"prism-proxy: {exchanges} exchanges validated by Prism, {report['response_violations']} "
-          f"response violations, {report['documented_prism_limitations']} documented Prism limitations "
-          f"(report: {report_path})")
+    print(
+        f"prism-proxy: {exchanges} exchanges validated by Prism, {report['response_violations']} "
+        f"response violations, {report['documented_prism_limitations']} documented Prism limitations "
+        f"(report: {report_path})"
+    )
     if prism_failed:
-        print(f"prism-proxy: {report['prism_failed']} requests Prism itself could not handle (a 5xx of "
-              f"its own, e.g. a path with control characters) went to the server directly: a documented "
-              f"Prism limitation, not a violation")
+        print(
+            f"prism-proxy: {report['prism_failed']} requests Prism itself could not handle (a 5xx of "
+            f"its own, e.g. a path with control characters) went to the server directly: a documented "
+            f"Prism limitation, not a violation"
+        )
     for key, count in found.most_common(30):
         print(f"  {count:5d}  {key}")
     return 1 if found else 0

@@ -40,39 +40,78 @@ class NexxRuleBroken(Failure):
     code = "NX900"
     kind_title = "nexx contract rule broken"
 
-    def __init__(self, *, operation: str, message: str, title: str | None = None,
-                 case_id: str | None = None, severity: Severity = Severity.HIGH) -> None:
-        super().__init__(operation=operation, title=title, message=message, case_id=case_id,
-                         severity=severity)
+    def __init__(
+        self,
+        *,
+        operation: str,
+        message: str,
+        title: str | None = None,
+        case_id: str | None = None,
+        severity: Severity = Severity.HIGH,
+    ) -> None:
+        super().__init__(
+            operation=operation, title=title, message=message, case_id=case_id, severity=severity
+        )
 
 
 def rule_failure(name: str, code: str, check: str, title: str) -> type[NexxRuleBroken]:
     # A class of its own per check, not one class with a field: schemathesis tells findings
     # apart (and keeps one per operation) by class, and its reports name the class and code.
-    return type(name, (NexxRuleBroken,), {"code": code, "checks": (check,), "kind_title": title,
-                                          "__doc__": title, "__module__": __name__})
+    return type(
+        name,
+        (NexxRuleBroken,),
+        {
+            "code": code,
+            "checks": (check,),
+            "kind_title": title,
+            "__doc__": title,
+            "__module__": __name__,
+        },
+    )
 
 
-EnvelopeStatusMismatch = rule_failure("EnvelopeStatusMismatch", "NX101",
-                                      "envelope_status_matches_http_status",
-                                      "Envelope status differs from the HTTP status")
-ErrorWithoutHint = rule_failure("ErrorWithoutHint", "NX102", "error_has_errorhint",
-                                "Error response without errorhint or with a result")
-InconsistentPaging = rule_failure("InconsistentPaging", "NX103", "paging_on_lists_is_consistent",
-                                  "List paging is inconsistent")
-ServerErrorAnswered = rule_failure("ServerErrorAnswered", "NX104", "no_server_error",
-                                   "Server error or traceback in the response")
-SecretInResponse = rule_failure("SecretInResponse", "NX105", "no_secret_in_response",
-                                "Secret or foreign user data in the response")
-MissingSessionAccepted = rule_failure("MissingSessionAccepted", "NX106",
-                                      "missing_session_is_rejected",
-                                      "Call without X-Request-CID not rejected with 401")
-WrongTokenAccepted = rule_failure("WrongTokenAccepted", "NX107", "wrong_token_is_rejected",
-                                  "Call with a wrong X-Request-Token not rejected with 401")
-AnonymousSessionAccepted = rule_failure("AnonymousSessionAccepted", "NX108",
-                                        "anonymous_session_is_rejected_on_user_operations",
-                                        "User operation not rejected with 403 for an anonymous "
-                                        "session")
+EnvelopeStatusMismatch = rule_failure(
+    "EnvelopeStatusMismatch",
+    "NX101",
+    "envelope_status_matches_http_status",
+    "Envelope status differs from the HTTP status",
+)
+ErrorWithoutHint = rule_failure(
+    "ErrorWithoutHint",
+    "NX102",
+    "error_has_errorhint",
+    "Error response without errorhint or with a result",
+)
+InconsistentPaging = rule_failure(
+    "InconsistentPaging", "NX103", "paging_on_lists_is_consistent", "List paging is inconsistent"
+)
+ServerErrorAnswered = rule_failure(
+    "ServerErrorAnswered", "NX104", "no_server_error", "Server error or traceback in the response"
+)
+SecretInResponse = rule_failure(
+    "SecretInResponse",
+    "NX105",
+    "no_secret_in_response",
+    "Secret or foreign user data in the response",
+)
+MissingSessionAccepted = rule_failure(
+    "MissingSessionAccepted",
+    "NX106",
+    "missing_session_is_rejected",
+    "Call without X-Request-CID not rejected with 401",
+)
+WrongTokenAccepted = rule_failure(
+    "WrongTokenAccepted",
+    "NX107",
+    "wrong_token_is_rejected",
+    "Call with a wrong X-Request-Token not rejected with 401",
+)
+AnonymousSessionAccepted = rule_failure(
+    "AnonymousSessionAccepted",
+    "NX108",
+    "anonymous_session_is_rejected_on_user_operations",
+    "User operation not rejected with 403 for an anonymous session",
+)
 
 
 class SessionFacts:
@@ -119,23 +158,38 @@ def operation_id(case: Any) -> str:
 
 
 def explain(case: Any, response: Any, *, broke: str, expected: str, rule: str) -> str:
-    return (f"{broke}\nExpected: {expected}\nRule: {operation_id(case)} - {rule}\n"
-            f"Reproduce: {masked_curl(response.request)}")
+    return (
+        f"{broke}\nExpected: {expected}\nRule: {operation_id(case)} - {rule}\n"
+        f"Reproduce: {masked_curl(response.request)}"
+    )
 
 
-def fail(kind: type[NexxRuleBroken], case: Any, response: Any, severity: Severity = Severity.HIGH,
-         **parts: str) -> None:
-    raise kind(operation=case.operation.label, message=explain(case, response, **parts),
-               case_id=case.id, severity=severity)
+def fail(
+    kind: type[NexxRuleBroken],
+    case: Any,
+    response: Any,
+    severity: Severity = Severity.HIGH,
+    **parts: str,
+) -> None:
+    raise kind(
+        operation=case.operation.label,
+        message=explain(case, response, **parts),
+        case_id=case.id,
+        severity=severity,
+    )
 
 
 def envelope_status_matches_http_status(ctx, response, case):
     status = metadata_of(envelope_of(response)).get("status")
     if isinstance(status, bool) or status != response.status_code:
-        fail(EnvelopeStatusMismatch, case, response,
-             broke=f"HTTP {response.status_code} with metadata.status {status!r}",
-             expected=f"metadata.status == {response.status_code}",
-             rule="conventions.md#responses: metadata.status equals the HTTP status")
+        fail(
+            EnvelopeStatusMismatch,
+            case,
+            response,
+            broke=f"HTTP {response.status_code} with metadata.status {status!r}",
+            expected=f"metadata.status == {response.status_code}",
+            rule="conventions.md#responses: metadata.status equals the HTTP status",
+        )
 
 
 def error_has_errorhint(ctx, response, case):
@@ -144,15 +198,23 @@ def error_has_errorhint(ctx, response, case):
     envelope = envelope_of(response)
     hint = metadata_of(envelope).get("errorhint")
     if not isinstance(hint, str) or not hint.strip():
-        fail(ErrorWithoutHint, case, response,
-             broke=f"HTTP {response.status_code} with metadata.errorhint {hint!r}",
-             expected="a non-empty metadata.errorhint saying why the call failed",
-             rule="ErrorEnvelope: errorhint is required on every error")
+        fail(
+            ErrorWithoutHint,
+            case,
+            response,
+            broke=f"HTTP {response.status_code} with metadata.errorhint {hint!r}",
+            expected="a non-empty metadata.errorhint saying why the call failed",
+            rule="ErrorEnvelope: errorhint is required on every error",
+        )
     if "result" not in envelope or envelope["result"] is not None:
-        fail(ErrorWithoutHint, case, response,
-             broke=f"HTTP {response.status_code} with result {envelope.get('result', '<absent>')!r}",
-             expected="result: null on every error",
-             rule="ErrorEnvelope: on errors result is null")
+        fail(
+            ErrorWithoutHint,
+            case,
+            response,
+            broke=f"HTTP {response.status_code} with result {envelope.get('result', '<absent>')!r}",
+            expected="result: null on every error",
+            rule="ErrorEnvelope: on errors result is null",
+        )
     return
 
 
@@ -161,8 +223,10 @@ def paging_defaults(case: Any) -> dict[str, Any] | None:
     declared = {p.name: p.definition for p in case.operation.query}
     if "limit" not in declared:
         return None
-    return {name: (declared.get(name) or {}).get("schema", {}).get("default")
-            for name in ("start", "limit")}
+    return {
+        name: (declared.get(name) or {}).get("schema", {}).get("default")
+        for name in ("start", "limit")
+    }
 
 
 def sent_integer(query: dict[str, list[str]], name: str, default: Any) -> int | None:
@@ -181,12 +245,25 @@ def paging_on_lists_is_consistent(ctx, response, case):
     paging, result = envelope.get("paging"), envelope.get("result")
     rule = "conventions.md#responses: paged lists carry paging {start, limit, resultcount}"
     if not isinstance(paging, dict) or not all(
-            isinstance(paging.get(key), int) for key in ("start", "limit", "resultcount")):
-        fail(InconsistentPaging, case, response, broke=f"paging is {paging!r}",
-             expected="paging with integer start, limit and resultcount", rule=rule)
+        isinstance(paging.get(key), int) for key in ("start", "limit", "resultcount")
+    ):
+        fail(
+            InconsistentPaging,
+            case,
+            response,
+            broke=f"paging is {paging!r}",
+            expected="paging with integer start, limit and resultcount",
+            rule=rule,
+        )
     if not isinstance(result, list):
-        fail(InconsistentPaging, case, response, broke=f"result is {type(result).__name__}",
-             expected="result is a list", rule=rule)
+        fail(
+            InconsistentPaging,
+            case,
+            response,
+            broke=f"result is {type(result).__name__}",
+            expected="result is a list",
+            rule=rule,
+        )
     query = parse_qs(urlsplit(str(response.request.url)).query, keep_blank_values=True)
     start = sent_integer(query, "start", defaults["start"] if defaults["start"] is not None else 0)
     limit = sent_integer(query, "limit", defaults["limit"])
@@ -198,22 +275,34 @@ def paging_on_lists_is_consistent(ctx, response, case):
     if len(result) > paging["limit"]:
         problems.append(f"{len(result)} items > paging.limit {paging['limit']}")
     if len(result) > max(0, paging["resultcount"] - paging["start"]):
-        problems.append(f"{len(result)} items > resultcount {paging['resultcount']} - start "
-                        f"{paging['start']}")
+        problems.append(
+            f"{len(result)} items > resultcount {paging['resultcount']} - start {paging['start']}"
+        )
     if problems:
-        fail(InconsistentPaging, case, response, broke="; ".join(problems),
-             expected="paging echoes start/limit and counts the items in result", rule=rule)
+        fail(
+            InconsistentPaging,
+            case,
+            response,
+            broke="; ".join(problems),
+            expected="paging echoes start/limit and counts the items in result",
+            rule=rule,
+        )
     return
 
 
 def no_server_error(ctx, response, case):
     text = response.content.decode("utf-8", "replace") if response.content else ""
     if response.status_code >= SERVER_ERROR or TRACEBACK_PATTERN.search(text):
-        fail(ServerErrorAnswered, case, response, severity=Severity.CRITICAL,
-             broke=f"HTTP {response.status_code}" + (" with a traceback in the body"
-                                                      if TRACEBACK_PATTERN.search(text) else ""),
-             expected="a 2xx or a 4xx with errorhint; never a 5xx, never a traceback",
-             rule="conventions.md#responses: bad input gets a 4xx, the server never fails")
+        fail(
+            ServerErrorAnswered,
+            case,
+            response,
+            severity=Severity.CRITICAL,
+            broke=f"HTTP {response.status_code}"
+            + (" with a traceback in the body" if TRACEBACK_PATTERN.search(text) else ""),
+            expected="a 2xx or a 4xx with errorhint; never a 5xx, never a traceback",
+            rule="conventions.md#responses: bad input gets a 4xx, the server never fails",
+        )
 
 
 def sent_fields(case: Any, response: Any) -> dict[str, list[str]]:
@@ -223,7 +312,8 @@ def sent_fields(case: Any, response: Any) -> dict[str, list[str]]:
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
     if isinstance(body, str) and "x-www-form-urlencoded" in str(
-            response.request.headers.get("Content-Type", "")):
+        response.request.headers.get("Content-Type", "")
+    ):
         for name, values in parse_qs(body, keep_blank_values=True).items():
             fields.setdefault(name, []).extend(values)
     return fields
@@ -232,11 +322,16 @@ def sent_fields(case: Any, response: Any) -> dict[str, list[str]]:
 def leaked_secrets(case: Any, response: Any, text: str, facts: SessionFacts) -> list[str]:
     fields = sent_fields(case, response)
     # A value also sent in an ordinary field (username == password) may be echoed as that field.
-    ordinary = {v for name, values in fields.items() if name.lower() not in PASSWORD_FIELDS
-                for v in values}
-    found = [f"the {name} that was sent" for name, values in fields.items()
-             if name.lower() in PASSWORD_FIELDS for v in values
-             if len(v) >= MIN_SECRET_LENGTH and v not in ordinary and v in text]
+    ordinary = {
+        v for name, values in fields.items() if name.lower() not in PASSWORD_FIELDS for v in values
+    }
+    found = [
+        f"the {name} that was sent"
+        for name, values in fields.items()
+        if name.lower() in PASSWORD_FIELDS
+        for v in values
+        if len(v) >= MIN_SECRET_LENGTH and v not in ordinary and v in text
+    ]
     if HASH_PATTERN.search(text):
         found.append("a password hash (argon2/bcrypt)")
     token = response.request.headers.get(TOKEN_HEADER)
@@ -257,11 +352,17 @@ def foreign_identities(case: Any, response: Any, result: Any, facts: SessionFact
     sent = sent_fields(case, response)
     if 200 <= response.status_code < 300:
         # updatedata may rename the user: what was accepted is the user's own from now on.
-        facts.add_owner_identities(cid, *(v for name in IDENTITY_FIELDS
-                                          for v in sent.get(name, [])))
+        facts.add_owner_identities(
+            cid, *(v for name in IDENTITY_FIELDS for v in sent.get(name, []))
+        )
         own = facts.owner_identities(cid) or set()
-    return sorted({f"{key} {value!r}" for key, value in walk_fields(result, IDENTITY_FIELDS)
-                   if isinstance(value, str) and identity_key(value) not in own})
+    return sorted(
+        {
+            f"{key} {value!r}"
+            for key, value in walk_fields(result, IDENTITY_FIELDS)
+            if isinstance(value, str) and identity_key(value) not in own
+        }
+    )
 
 
 def walk_fields(node: Any, names: tuple[str, ...]):
@@ -280,31 +381,44 @@ def no_secret_in_response(ctx, response, case, *, facts: SessionFacts):
     refuse_leaks(case, response, facts, foreign_identities(case, response, result, facts))
 
 
-def refuse_leaks(case: Any, response: Any, facts: SessionFacts,
-                 foreign: list[str] | None = None) -> None:
+def refuse_leaks(
+    case: Any, response: Any, facts: SessionFacts, foreign: list[str] | None = None
+) -> None:
     text = response.content.decode("utf-8", "replace") if response.content else ""
-    found = leaked_secrets(case, response, text, facts) + [f"another user's {item}"
-                                                          for item in foreign or []]
+    found = leaked_secrets(case, response, text, facts) + [
+        f"another user's {item}" for item in foreign or []
+    ]
     if found:
-        fail(SecretInResponse, case, response, severity=Severity.CRITICAL,
-             broke="the response contains " + ", ".join(found),
-             expected="no password, hash, signature, domain secret or other user's data",
-             rule="conventions.md#responses: result objects are closed; secrets never leave")
+        fail(
+            SecretInResponse,
+            case,
+            response,
+            severity=Severity.CRITICAL,
+            broke="the response contains " + ", ".join(found),
+            expected="no password, hash, signature, domain secret or other user's data",
+            rule="conventions.md#responses: result objects are closed; secrets never leave",
+        )
 
 
 def resend(ctx: Any, case: Any, response: Any, **session_headers: str | None) -> Any:
     """Send the case again with the session headers changed (None drops one); return the answer."""
     sent = {name: response.request.headers.get(name) for name in (SESSION_HEADER, TOKEN_HEADER)}
     sent.update({name.replace("_", "-"): value for name, value in session_headers.items()})
-    headers = {k: v for k, v in (case.headers or {}).items()
-               if k.lower() not in (SESSION_HEADER.lower(), TOKEN_HEADER.lower())}
+    headers = {
+        k: v
+        for k, v in (case.headers or {}).items()
+        if k.lower() not in (SESSION_HEADER.lower(), TOKEN_HEADER.lower())
+    }
     headers.update({name: value for name, value in sent.items() if value is not None})
     kwargs = transport_kwargs(ctx)
     # The original transport settings may carry the very session we mean to drop.
     for key in ("session", "auth"):
         kwargs.pop(key, None)
-    extra = {k: v for k, v in (kwargs.pop("headers", None) or {}).items()
-             if k.lower() not in (SESSION_HEADER.lower(), TOKEN_HEADER.lower())}
+    extra = {
+        k: v
+        for k, v in (kwargs.pop("headers", None) or {}).items()
+        if k.lower() not in (SESSION_HEADER.lower(), TOKEN_HEADER.lower())
+    }
     probe = case.derive(headers=headers)
     return probe.call(headers=extra or None, **kwargs)
 
@@ -312,8 +426,11 @@ def resend(ctx: Any, case: Any, response: Any, **session_headers: str | None) ->
 def probe_due(case: Any, response: Any, check: str, facts: SessionFacts) -> bool:
     # Only a call the server accepted says something about its session rules: a rejected
     # one may have been rejected for its input first. Once per operation and test is enough.
-    return (marks.session_kind(case.operation) != marks.NONE and 200 <= response.status_code < 300
-            and facts.first_probe(check, case.operation.label))
+    return (
+        marks.session_kind(case.operation) != marks.NONE
+        and 200 <= response.status_code < 300
+        and facts.first_probe(check, case.operation.label)
+    )
 
 
 def rejected_with(probe: Any, status: int) -> bool:
@@ -326,9 +443,18 @@ def describe(probe: Any) -> str:
     return f"HTTP {probe.status_code}" + (f" ({hint})" if hint else " without errorhint")
 
 
-def probe_rejection(ctx: Any, case: Any, response: Any, facts: SessionFacts,
-                    kind: type[NexxRuleBroken], status: int, *, call: str, rule: str,
-                    **session_headers: str | None) -> None:
+def probe_rejection(
+    ctx: Any,
+    case: Any,
+    response: Any,
+    facts: SessionFacts,
+    kind: type[NexxRuleBroken],
+    status: int,
+    *,
+    call: str,
+    rule: str,
+    **session_headers: str | None,
+) -> None:
     """Resend an accepted call with its session headers changed; fail unless it gets `status`."""
     if not probe_due(case, response, kind.checks[0], facts):
         return
@@ -336,43 +462,82 @@ def probe_rejection(ctx: Any, case: Any, response: Any, facts: SessionFacts,
     # A refusal is an answer too: its errorhint must not spell out the secret it checked.
     refuse_leaks(case, probe, facts)
     if not rejected_with(probe, status):
-        fail(kind, case, probe, severity=Severity.CRITICAL,
-             broke=f"the call {call} got {describe(probe)}", expected=f"{status} with errorhint",
-             rule=rule)
+        fail(
+            kind,
+            case,
+            probe,
+            severity=Severity.CRITICAL,
+            broke=f"the call {call} got {describe(probe)}",
+            expected=f"{status} with errorhint",
+            rule=rule,
+        )
 
 
 def missing_session_is_rejected(ctx, response, case, *, facts: SessionFacts):
-    probe_rejection(ctx, case, response, facts, MissingSessionAccepted, UNAUTHORIZED,
-                    call="without X-Request-CID", X_Request_CID=None,
-                    rule="security (a session scheme, header X-Request-CID): every operation but init needs a session")
+    probe_rejection(
+        ctx,
+        case,
+        response,
+        facts,
+        MissingSessionAccepted,
+        UNAUTHORIZED,
+        call="without X-Request-CID",
+        X_Request_CID=None,
+        rule="security (a session scheme, header X-Request-CID): every operation but init needs a session",
+    )
 
 
 def wrong_token_is_rejected(ctx, response, case, *, facts: SessionFacts):
     probe_rejection(
-        ctx, case, response, facts, WrongTokenAccepted, UNAUTHORIZED,
-        call="with a wrong X-Request-Token", X_Request_Token=WRONG_TOKEN,
-        rule="security RequestToken: md5(OPERATION + DOMAINID + DOMAINSECRET) is checked")
+        ctx,
+        case,
+        response,
+        facts,
+        WrongTokenAccepted,
+        UNAUTHORIZED,
+        call="with a wrong X-Request-Token",
+        X_Request_Token=WRONG_TOKEN,
+        rule="security RequestToken: md5(OPERATION + DOMAINID + DOMAINSECRET) is checked",
+    )
 
 
 def anonymous_session_is_rejected_on_user_operations(ctx, response, case, *, facts: SessionFacts):
     if marks.session_kind(case.operation) != marks.USER or facts.anonymous_cid is None:
         return
-    probe_rejection(ctx, case, response, facts, AnonymousSessionAccepted, FORBIDDEN,
-                    call="with an anonymous session", X_Request_CID=facts.anonymous_cid,
-                    rule="x-nexx-session: user - the operation needs a logged-in user")
+    probe_rejection(
+        ctx,
+        case,
+        response,
+        facts,
+        AnonymousSessionAccepted,
+        FORBIDDEN,
+        call="with an anonymous session",
+        X_Request_CID=facts.anonymous_cid,
+        rule="x-nexx-session: user - the operation needs a logged-in user",
+    )
 
 
 # Our checks in the order schemathesis runs them after its own; those in SESSION_CHECKS
 # need the test's SessionFacts.
-RESPONSE_CHECKS = (envelope_status_matches_http_status, error_has_errorhint,
-                   paging_on_lists_is_consistent, no_server_error)
-SESSION_CHECKS = (no_secret_in_response, missing_session_is_rejected, wrong_token_is_rejected,
-                  anonymous_session_is_rejected_on_user_operations)
+RESPONSE_CHECKS = (
+    envelope_status_matches_http_status,
+    error_has_errorhint,
+    paging_on_lists_is_consistent,
+    no_server_error,
+)
+SESSION_CHECKS = (
+    no_secret_in_response,
+    missing_session_is_rejected,
+    wrong_token_is_rejected,
+    anonymous_session_is_rejected_on_user_operations,
+)
 
 
 def checks_for(facts: SessionFacts) -> list:
     """Our checks for one test, as schemathesis calls them, `(ctx, response, case)`: pass them
     as `case.validate_response(..., additional_checks=checks_for(facts))`."""
     # update_wrapper keeps each check's name: schemathesis names a failure's check by it.
-    return [*RESPONSE_CHECKS,
-            *(update_wrapper(partial(check, facts=facts), check) for check in SESSION_CHECKS)]
+    return [
+        *RESPONSE_CHECKS,
+        *(update_wrapper(partial(check, facts=facts), check) for check in SESSION_CHECKS),
+    ]

@@ -76,8 +76,14 @@ class NexxClient:
             return self
         if domain_id not in self._domain_clients:
             self._domain_clients[domain_id] = NexxClient(
-                self.base_url, domain_id, self._secret, retry=self.retry, sleep=self._sleep,
-                device=self.device, observers=self.observers)
+                self.base_url,
+                domain_id,
+                self._secret,
+                retry=self.retry,
+                sleep=self._sleep,
+                device=self.device,
+                observers=self.observers,
+            )
         return self._domain_clients[domain_id]
 
     def call(
@@ -121,7 +127,11 @@ class NexxClient:
         attempt = 1
         while True:
             response = self._http.send(request)
-            if not self.retry or response.status_code not in RETRY_STATUSES or attempt >= MAX_ATTEMPTS:
+            if (
+                not self.retry
+                or response.status_code not in RETRY_STATUSES
+                or attempt >= MAX_ATTEMPTS
+            ):
                 return response
             self._sleep(backoff_seconds(response, attempt))
             attempt += 1
@@ -141,8 +151,12 @@ class NexxClient:
 
 def with_masked_signature(request: httpx.Request) -> httpx.Request:
     """A copy of `request` whose URL shows `sig` masked."""
-    return httpx.Request(request.method, mask_url_signature(str(request.url)),
-                         headers=request.headers, content=request.content)
+    return httpx.Request(
+        request.method,
+        mask_url_signature(str(request.url)),
+        headers=request.headers,
+        content=request.content,
+    )
 
 
 def backoff_seconds(response: httpx.Response, attempt: int) -> float:
@@ -187,8 +201,9 @@ class Session:
         return self.call("DELETE", path, **fields)
 
     def login(self, username: str, password: str, **fields: Any) -> ApiResponse:
-        return self.post("session/login", provider="manual", username=username,
-                         password=password, **fields)
+        return self.post(
+            "session/login", provider="manual", username=username, password=password, **fields
+        )
 
     def logout(self) -> ApiResponse:
         return self.post("session/logout")

@@ -71,8 +71,9 @@ class TargetKind(Protocol):
     def extra_domains(self, domain_id: int, environ: Mapping[str, str]) -> dict[str, int]: ...
 
 
-def resolve(option: Getter, kind_of: Callable[[str], TargetKind],
-            environ: Mapping[str, str] = os.environ) -> NexxConfig:
+def resolve(
+    option: Getter, kind_of: Callable[[str], TargetKind], environ: Mapping[str, str] = os.environ
+) -> NexxConfig:
     """Build the configuration; `option(name)` returns the command-line value or None, and
     `kind_of(target)` the kind of target, whose defaults fill what neither gives."""
 
@@ -112,8 +113,11 @@ def resolve(option: Getter, kind_of: Callable[[str], TargetKind],
             default=kind.allows_side_effects,
             name="allow_side_effects",
         ),
-        guessed_rules=parse_guessed_rules(pick("guessed_rules"), default=kind.guessed_rules,
-                                 source=f"--guessed-rules / {c.ENV['guessed_rules']}"),
+        guessed_rules=parse_guessed_rules(
+            pick("guessed_rules"),
+            default=kind.guessed_rules,
+            source=f"--guessed-rules / {c.ENV['guessed_rules']}",
+        ),
     )
 
 
@@ -157,8 +161,13 @@ def parse_endpoint(value: str | None, schemes: tuple[str, ...], option: str) -> 
     return Endpoint(parts.scheme, parts.hostname, port)
 
 
-def parse_flag(given: str | bool | None, env_value: str | None, *, default: bool,
-               name: str = "allow_destructive") -> bool:
+def parse_flag(
+    given: str | bool | None,
+    env_value: str | None,
+    *,
+    default: bool,
+    name: str = "allow_destructive",
+) -> bool:
     # Priority: command line > environment variable > default (the target kind's).
     if isinstance(given, bool):
         return given
@@ -170,16 +179,18 @@ def parse_flag(given: str | bool | None, env_value: str | None, *, default: bool
         return True
     if word in c.FALSE_WORDS:
         return False
-    raise ConfigError(
-        f"{c.ENV[name]} must be one of {c.TRUE_WORDS + c.FALSE_WORDS}, not {raw!r}."
-    )
+    raise ConfigError(f"{c.ENV[name]} must be one of {c.TRUE_WORDS + c.FALSE_WORDS}, not {raw!r}.")
 
 
-def parse_guessed_rules(value: str | None, *, default: str, source: str = "NEXX_GUESSED_RULES") -> str:
+def parse_guessed_rules(
+    value: str | None, *, default: str, source: str = "NEXX_GUESSED_RULES"
+) -> str:
     """warn or fail: the value given, else the target kind's default."""
     if value is None or value == "":
         return default
     word = value.strip().lower()
     if word not in c.GUESSED_RULES_MODES:
-        raise ConfigError(f"{source} must be one of {', '.join(c.GUESSED_RULES_MODES)}, not {value!r}.")
+        raise ConfigError(
+            f"{source} must be one of {', '.join(c.GUESSED_RULES_MODES)}, not {value!r}."
+        )
     return word

@@ -48,14 +48,19 @@ def operation_path(request: httpx.Request, base_url: str) -> str:
     """The request's path below the base URL: /{domainid}/user/..., as the contract names it."""
     base_path = urlsplit(base_url).path.rstrip("/")
     path = request.url.path
-    return path[len(base_path):] if base_path and path.startswith(base_path) else path
+    return path[len(base_path) :] if base_path and path.startswith(base_path) else path
 
 
 class ContractCheck:
     """Raises ContractViolation for an answer its operation does not document."""
 
-    def __init__(self, base_url: str, schema=None, guessed_mode: str = guessed_rules.FAIL,
-                 warnings: guessed_rules.GuessedWarnings | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        schema=None,
+        guessed_mode: str = guessed_rules.FAIL,
+        warnings: guessed_rules.GuessedWarnings | None = None,
+    ) -> None:
         self.base_url = base_url
         self.schema = schema if schema is not None else contract_schema()
         # warn: a body breaking only rules the contract guessed is a warning (a URL target),
@@ -68,7 +73,9 @@ class ContractCheck:
         if problems:
             raise ContractViolation(
                 f"the answer breaks the contract of {self.label(answer)}:\n  "
-                + "\n  ".join(problems) + f"\n  reproduce: {answer.curl()}")
+                + "\n  ".join(problems)
+                + f"\n  reproduce: {answer.curl()}"
+            )
 
     def label(self, answer: ApiResponse) -> str:
         operation = self.operation(answer)
@@ -78,7 +85,8 @@ class ContractCheck:
 
     def operation(self, answer: ApiResponse):
         return self.schema.find_operation_by_path(
-            answer.request.method, operation_path(answer.request, self.base_url))
+            answer.request.method, operation_path(answer.request, self.base_url)
+        )
 
     def problems(self, answer: ApiResponse) -> list[str]:
         operation = self.operation(answer)
@@ -90,8 +98,10 @@ class ContractCheck:
             return [f"status {answer.status} is not documented (documented: {documented})"]
         problems = []
         if answer.metadata.get("status") != answer.status:
-            problems.append(f"metadata.status is {answer.metadata.get('status')!r}, "
-                            f"the HTTP status {answer.status}")
+            problems.append(
+                f"metadata.status is {answer.metadata.get('status')!r}, "
+                f"the HTTP status {answer.status}"
+            )
         broken = schema_problems(operation, answer)
         if broken and not problems and self.only_guessed(operation, answer):
             return []
@@ -102,13 +112,15 @@ class ContractCheck:
         """In warn mode: the body breaks only guessed rules; the warning is then recorded."""
         if self.guessed_mode != guessed_rules.WARN:
             return False
-        found = guessed_rules.violations(answer.request.method, operation.path, answer.status,
-                                          json_body(answer.text))
+        found = guessed_rules.violations(
+            answer.request.method, operation.path, answer.status, json_body(answer.text)
+        )
         if not guessed_rules.only_guessed(found):
             return False
         test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
-        self.warnings.add(test, operation.definition.raw.get("operationId", operation.label),
-                          answer.status, found)
+        self.warnings.add(
+            test, operation.definition.raw.get("operationId", operation.label), answer.status, found
+        )
         return True
 
 
@@ -117,10 +129,14 @@ def schema_problems(operation, answer: ApiResponse) -> list[str]:
 
     # answer.text is decoded already: with the original Content-Encoding (a staging system
     # behind a gzipping proxy) httpx would decode it a second time and fail.
-    headers = [(name, value) for name, value in answer.headers.multi_items()
-               if name.lower() not in ("content-encoding", "content-length")]
-    response = httpx.Response(answer.status, headers=headers, content=answer.text.encode(),
-                              request=answer.request)
+    headers = [
+        (name, value)
+        for name, value in answer.headers.multi_items()
+        if name.lower() not in ("content-encoding", "content-length")
+    ]
+    response = httpx.Response(
+        answer.status, headers=headers, content=answer.text.encode(), request=answer.request
+    )
     response.elapsed = datetime.timedelta(0)  # schemathesis reads it; the answer was read already
     try:
         operation.validate_response(response)

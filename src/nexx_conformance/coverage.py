@@ -53,7 +53,7 @@ def body_property_names(schema: Any, bundle: dict[str, Any], depth: int = 0) -> 
         return set()
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith(BUNDLE_PREFIX):
-        return body_property_names(bundle.get(ref[len(BUNDLE_PREFIX):]), bundle, depth + 1)
+        return body_property_names(bundle.get(ref[len(BUNDLE_PREFIX) :]), bundle, depth + 1)
     names = set(schema.get("properties") or {})
     for key in COMPOSITION_KEYS:
         members = schema.get(key)
@@ -83,21 +83,28 @@ def declared_operations(schema: Any) -> list[DeclaredOperation]:
             bundle = resolved.get("x-bundled", {}) if isinstance(resolved, dict) else {}
             parameters |= body_property_names(resolved, bundle)
         raw = operation.definition.raw
-        found.append(DeclaredOperation(
-            operation_id=raw.get("operationId") or operation.label,
-            method=operation.method.upper(), path=operation.path,
-            parameters=tuple(sorted(parameters | headers)), header_parameters=tuple(sorted(headers)),
-            statuses=tuple(sorted(str(code) for code in raw.get("responses", {}))),
-            pattern=path_pattern(operation.path),
-        ))
+        found.append(
+            DeclaredOperation(
+                operation_id=raw.get("operationId") or operation.label,
+                method=operation.method.upper(),
+                path=operation.path,
+                parameters=tuple(sorted(parameters | headers)),
+                header_parameters=tuple(sorted(headers)),
+                statuses=tuple(sorted(str(code) for code in raw.get("responses", {}))),
+                pattern=path_pattern(operation.path),
+            )
+        )
     return found
 
 
 class CoverageLog:
     """Aggregated names and statuses of the requests one process sent."""
 
-    def __init__(self, operations: list[DeclaredOperation],
-                 target_base_url: Callable[[], str | None] = lambda: None) -> None:
+    def __init__(
+        self,
+        operations: list[DeclaredOperation],
+        target_base_url: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self.operations = operations
         # Only calls to the target count: a selftest's loopback fake is not the API under test.
         self.target_base_url = target_base_url
@@ -112,8 +119,14 @@ class CoverageLog:
                 return operation
         return None
 
-    def record(self, method: str, url: str, headers: dict[str, str], body: bytes | str | None,
-               status: int | None) -> None:
+    def record(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes | str | None,
+        status: int | None,
+    ) -> None:
         base_url = self.target_base_url()
         if not base_url or not url.startswith(base_url.rstrip("/") + "/"):
             return
@@ -138,9 +151,12 @@ class CoverageLog:
 
     def as_data(self) -> dict[str, Any]:
         """A JSON-able form, for xdist's workeroutput and for merging."""
-        return {"called": dict(self.called), "unmatched": self.unmatched,
-                "parameters": {k: sorted(v) for k, v in self.parameters.items()},
-                "statuses": {k: dict(v) for k, v in self.statuses.items()}}
+        return {
+            "called": dict(self.called),
+            "unmatched": self.unmatched,
+            "parameters": {k: sorted(v) for k, v in self.parameters.items()},
+            "statuses": {k: dict(v) for k, v in self.statuses.items()},
+        }
 
     def merge(self, data: dict[str, Any]) -> None:
         self.called.update(data.get("called", {}))
@@ -155,25 +171,35 @@ class CoverageLog:
         for operation in self.operations:
             key = operation.key
             seen = self.statuses.get(key, Counter())
-            rows.append({
-                "operationId": operation.operation_id, "method": operation.method,
-                "path": operation.path, "called": self.called.get(key, 0),
-                "parameters_sent": sorted(self.parameters.get(key, set())),
-                "parameters_declared": list(operation.parameters),
-                "statuses_seen": {code: seen[code] for code in sorted(seen)},
-                "statuses_declared": list(operation.statuses),
-                "statuses_undeclared": sorted(set(seen) - set(operation.statuses)),
-            })
+            rows.append(
+                {
+                    "operationId": operation.operation_id,
+                    "method": operation.method,
+                    "path": operation.path,
+                    "called": self.called.get(key, 0),
+                    "parameters_sent": sorted(self.parameters.get(key, set())),
+                    "parameters_declared": list(operation.parameters),
+                    "statuses_seen": {code: seen[code] for code in sorted(seen)},
+                    "statuses_declared": list(operation.statuses),
+                    "statuses_undeclared": sorted(set(seen) - set(operation.statuses)),
+                }
+            )
         called = sum(1 for row in rows if row["called"])
-        return {"operations": rows, "totals": {
-            "operations_called": called, "operations_declared": len(rows),
-            "requests": sum(self.called.values()), "requests_outside_contract": self.unmatched,
-            "parameters_sent": sum(len(r["parameters_sent"]) for r in rows),
-            "parameters_declared": sum(len(r["parameters_declared"]) for r in rows),
-            "statuses_seen": sum(len(set(r["statuses_seen"]) & set(r["statuses_declared"]))
-                                 for r in rows),
-            "statuses_declared": sum(len(r["statuses_declared"]) for r in rows),
-        }}
+        return {
+            "operations": rows,
+            "totals": {
+                "operations_called": called,
+                "operations_declared": len(rows),
+                "requests": sum(self.called.values()),
+                "requests_outside_contract": self.unmatched,
+                "parameters_sent": sum(len(r["parameters_sent"]) for r in rows),
+                "parameters_declared": sum(len(r["parameters_declared"]) for r in rows),
+                "statuses_seen": sum(
+                    len(set(r["statuses_seen"]) & set(r["statuses_declared"])) for r in rows
+                ),
+                "statuses_declared": sum(len(r["statuses_declared"]) for r in rows),
+            },
+        }
 
 
 def totals_text(summary: dict[str, Any]) -> str:
@@ -185,7 +211,8 @@ def totals_text(summary: dict[str, Any]) -> str:
         f"parameters sent {totals['parameters_sent']}/{totals['parameters_declared']}, "
         f"statuses seen {totals['statuses_seen']}/{totals['statuses_declared']}"
         + (f" (+{undeclared} undeclared)" if undeclared else "")
-        + f", {totals['requests']:,} requests ({totals['requests_outside_contract']:,} outside the contract)")
+        + f", {totals['requests']:,} requests ({totals['requests_outside_contract']:,} outside the contract)"
+    )
 
 
 def summary_line(summary: dict[str, Any]) -> str:
@@ -203,9 +230,17 @@ def format_table(summary: dict[str, Any]) -> list[str]:
         declared = set(row["statuses_declared"])
         statuses = f"{len(set(row['statuses_seen']) & declared)}/{len(declared)}"
         seen = " ".join(code if code in declared else f"{code}!" for code in row["statuses_seen"])
-        lines.append(f"{row['operationId']:<28} {row['called']:>6} {params:>7} {statuses:>9}  {seen}")
-    lines.append(totals_text(summary) + ("; '!' marks a status the contract does not declare" if any(
-        row["statuses_undeclared"] for row in summary["operations"]) else ""))
+        lines.append(
+            f"{row['operationId']:<28} {row['called']:>6} {params:>7} {statuses:>9}  {seen}"
+        )
+    lines.append(
+        totals_text(summary)
+        + (
+            "; '!' marks a status the contract does not declare"
+            if any(row["statuses_undeclared"] for row in summary["operations"])
+            else ""
+        )
+    )
     return lines
 
 
@@ -229,8 +264,9 @@ class SendRecorder(SendPatch):
         self.log = log
 
     def _requests_sent(self, request, response) -> None:
-        self.log.record(request.method, request.url, dict(request.headers), request.body,
-                        response.status_code)
+        self.log.record(
+            request.method, request.url, dict(request.headers), request.body, response.status_code
+        )
 
     def _httpx_sent(self, request, response) -> None:
         import httpx
@@ -239,5 +275,6 @@ class SendRecorder(SendPatch):
             body = request.content
         except httpx.RequestNotRead:  # a streamed body we must not consume: count it without fields
             body = None
-        self.log.record(request.method, str(request.url), dict(request.headers), body,
-                        response.status_code)
+        self.log.record(
+            request.method, str(request.url), dict(request.headers), body, response.status_code
+        )

@@ -68,7 +68,9 @@ def parse_entry(entry: Any, index: int, path: Path) -> Deviation:
         raise DeviationsError(f"{where} is not a mapping of {', '.join(FIELDS)}")
     missing = [name for name in FIELDS if not entry.get(name)]
     if missing:
-        raise DeviationsError(f"{where} lacks {', '.join(missing)} (every entry needs {', '.join(FIELDS)})")
+        raise DeviationsError(
+            f"{where} lacks {', '.join(missing)} (every entry needs {', '.join(FIELDS)})"
+        )
     until = entry["until"]
     if isinstance(until, str):
         try:
@@ -77,7 +79,9 @@ def parse_entry(entry: Any, index: int, path: Path) -> Deviation:
             raise DeviationsError(f"{where}: until {until!r} is not a date (YYYY-MM-DD)") from None
     if not isinstance(until, datetime.date):
         raise DeviationsError(f"{where}: until must be a date (YYYY-MM-DD)")
-    return Deviation(index, str(entry["operation"]), str(entry["check"]), str(entry["reason"]), until)
+    return Deviation(
+        index, str(entry["operation"]), str(entry["check"]), str(entry["reason"]), until
+    )
 
 
 def operation_of_test(nodeid: str) -> str | None:
@@ -90,8 +94,10 @@ def operation_of_test(nodeid: str) -> str | None:
 def names_operation(text: str, operation: str) -> bool:
     # How the failures name an operation: the contract check ("the contract of profile (GET
     # /{domainid}/user/profile)"), and every label of a path ending in the operation.
-    return (f"the contract of {operation} (" in text
-            or re.search(rf"/{{domainid}}/\w+/{re.escape(operation)}\b", text) is not None)
+    return (
+        f"the contract of {operation} (" in text
+        or re.search(rf"/{{domainid}}/\w+/{re.escape(operation)}\b", text) is not None
+    )
 
 
 class Baseline:
@@ -117,15 +123,21 @@ class Baseline:
         return [entry for entry in self.entries if entry.expired(self.today)]
 
     def stale(self) -> list[Deviation]:
-        return [entry for entry in self.entries
-                if entry.index not in self.used and not entry.expired(self.today)]
+        return [
+            entry
+            for entry in self.entries
+            if entry.index not in self.used and not entry.expired(self.today)
+        ]
 
     def summary(self) -> dict[str, Any]:
         def rows(entries: list[Deviation]) -> list[dict[str, Any]]:
             return [{**asdict(entry), "until": entry.until.isoformat()} for entry in entries]
 
-        return {"matched": rows([e for e in self.entries if e.index in self.used]),
-                "stale": rows(self.stale()), "expired": rows(self.expired())}
+        return {
+            "matched": rows([e for e in self.entries if e.index in self.used]),
+            "stale": rows(self.stale()),
+            "expired": rows(self.expired()),
+        }
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(self.summary(), indent=2) + "\n", encoding="utf-8")

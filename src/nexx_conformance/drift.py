@@ -46,9 +46,15 @@ def documented_operations(document: dict[str, Any]) -> list[DocumentedOperation]
         for method in HTTP_METHODS:
             operation = item.get(method)
             if isinstance(operation, dict):
-                found.append(DocumentedOperation(operation.get("operationId", f"{method} {template}"),
-                                                 method.upper(), template, operation.get("responses") or {},
-                                                 path_pattern(template)))
+                found.append(
+                    DocumentedOperation(
+                        operation.get("operationId", f"{method} {template}"),
+                        method.upper(),
+                        template,
+                        operation.get("responses") or {},
+                        path_pattern(template),
+                    )
+                )
     return found
 
 
@@ -59,7 +65,9 @@ def json_type(value: Any) -> str:
         return "boolean"
     if isinstance(value, int):
         return "integer"
-    return {float: "number", str: "string", list: "array", dict: "object"}.get(type(value), "unknown")
+    return {float: "number", str: "string", list: "array", dict: "object"}.get(
+        type(value), "unknown"
+    )
 
 
 class Schemas:
@@ -70,8 +78,11 @@ class Schemas:
 
     def resolve(self, node: Any) -> Any:
         for _ in range(MAX_DEPTH):
-            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)
-                    and node["$ref"].startswith("#/")):
+            if not (
+                isinstance(node, dict)
+                and isinstance(node.get("$ref"), str)
+                and node["$ref"].startswith("#/")
+            ):
                 return node
             target: Any = self.document
             for part in node["$ref"][2:].split("/"):
@@ -101,20 +112,30 @@ class Schemas:
                 nodes += self.expand(members if isinstance(members, list) else [members], depth + 1)
         return nodes
 
-    def undocumented(self, value: Any, schemas: list[Any], at: str = "$",
-                     depth: int = 0) -> Iterator[tuple[str, str]]:
+    def undocumented(
+        self, value: Any, schemas: list[Any], at: str = "$", depth: int = 0
+    ) -> Iterator[tuple[str, str]]:
         """(JSON path, JSON type) of every field of `value` no schema names."""
         nodes = self.expand(schemas)
         if not nodes or depth > MAX_DEPTH:
             return
         if isinstance(value, dict):
             named = [node for node in nodes if "properties" in node or "patternProperties" in node]
-            free = [node.get("additionalProperties") for node in nodes
-                    if isinstance(node.get("additionalProperties"), dict)]
+            free = [
+                node.get("additionalProperties")
+                for node in nodes
+                if isinstance(node.get("additionalProperties"), dict)
+            ]
             for key, member in value.items():
-                children = [node["properties"][key] for node in named if key in node.get("properties", {})]
-                children += [schema for node in named for pattern, schema in
-                             (node.get("patternProperties") or {}).items() if re.search(pattern, key)]
+                children = [
+                    node["properties"][key] for node in named if key in node.get("properties", {})
+                ]
+                children += [
+                    schema
+                    for node in named
+                    for pattern, schema in (node.get("patternProperties") or {}).items()
+                    if re.search(pattern, key)
+                ]
                 if children:
                     yield from self.undocumented(member, children, f"{at}.{key}", depth + 1)
                 elif free:
@@ -125,15 +146,19 @@ class Schemas:
         elif isinstance(value, list):
             items = [node["items"] for node in nodes if isinstance(node.get("items"), (dict, bool))]
             for member in value:
-                yield from self.undocumented(member, [i for i in items if isinstance(i, dict)],
-                                             f"{at}[]", depth + 1)
+                yield from self.undocumented(
+                    member, [i for i in items if isinstance(i, dict)], f"{at}[]", depth + 1
+                )
 
 
 class DriftLog:
     """What one process saw beyond the contract; merged across xdist workers."""
 
-    def __init__(self, document: dict[str, Any] | None = None,
-                 target_base_url: Callable[[], str | None] = lambda: None) -> None:
+    def __init__(
+        self,
+        document: dict[str, Any] | None = None,
+        target_base_url: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self.document = document
         self.target_base_url = target_base_url
         self.fields: dict[str, dict[str, Counter]] = {}
@@ -152,9 +177,18 @@ class DriftLog:
         return self._operations
 
     def match(self, method: str, path: str) -> DocumentedOperation | None:
-        return next((op for op in self.operations() if op.method == method.upper() and op.pattern.search(path)), None)
+        return next(
+            (
+                op
+                for op in self.operations()
+                if op.method == method.upper() and op.pattern.search(path)
+            ),
+            None,
+        )
 
-    def record(self, method: str, url: str, status: int, content_type: str, body: bytes | None) -> None:
+    def record(
+        self, method: str, url: str, status: int, content_type: str, body: bytes | None
+    ) -> None:
         base_url = self.target_base_url()
         if not base_url or not url.startswith(base_url.rstrip("/") + "/"):
             return
@@ -184,10 +218,13 @@ class DriftLog:
             self.fields.setdefault(key, {}).setdefault(path, Counter())[kind] += 1
 
     def as_data(self) -> dict[str, Any]:
-        return {"fields": {k: {p: dict(c) for p, c in v.items()} for k, v in self.fields.items()},
-                "statuses": {k: dict(v) for k, v in self.statuses.items()},
-                "content_types": {k: dict(v) for k, v in self.content_types.items()},
-                "answers": dict(self.answers), "unreadable": self.unreadable}
+        return {
+            "fields": {k: {p: dict(c) for p, c in v.items()} for k, v in self.fields.items()},
+            "statuses": {k: dict(v) for k, v in self.statuses.items()},
+            "content_types": {k: dict(v) for k, v in self.content_types.items()},
+            "answers": dict(self.answers),
+            "unreadable": self.unreadable,
+        }
 
     def merge(self, data: dict[str, Any]) -> None:
         for key, paths in data.get("fields", {}).items():
@@ -203,25 +240,40 @@ class DriftLog:
         operations = []
         for operation in self.operations():
             key = f"{operation.method} {operation.path}"
-            fields, statuses, types = self.fields.get(key, {}), self.statuses.get(key), self.content_types.get(key)
+            fields, statuses, types = (
+                self.fields.get(key, {}),
+                self.statuses.get(key),
+                self.content_types.get(key),
+            )
             if not (fields or statuses or types):
                 continue
-            operations.append({
-                "operationId": operation.operation_id, "method": operation.method, "path": operation.path,
-                "answers": self.answers.get(key, 0),
-                "undocumented_fields": [{"path": path, "types": sorted(kinds), "seen": sum(kinds.values())}
-                                        for path, kinds in sorted(fields.items())],
-                "undocumented_statuses": dict(sorted((statuses or {}).items())),
-                "undocumented_content_types": dict(sorted((types or {}).items())),
-            })
-        return {"operations": operations, "totals": {
-            "answers": sum(self.answers.values()),
-            "answers_not_analysed": self.unreadable,
-            "operations_with_drift": len(operations),
-            "undocumented_fields": sum(len(op["undocumented_fields"]) for op in operations),
-            "undocumented_statuses": sum(len(op["undocumented_statuses"]) for op in operations),
-            "undocumented_content_types": sum(len(op["undocumented_content_types"]) for op in operations),
-        }}
+            operations.append(
+                {
+                    "operationId": operation.operation_id,
+                    "method": operation.method,
+                    "path": operation.path,
+                    "answers": self.answers.get(key, 0),
+                    "undocumented_fields": [
+                        {"path": path, "types": sorted(kinds), "seen": sum(kinds.values())}
+                        for path, kinds in sorted(fields.items())
+                    ],
+                    "undocumented_statuses": dict(sorted((statuses or {}).items())),
+                    "undocumented_content_types": dict(sorted((types or {}).items())),
+                }
+            )
+        return {
+            "operations": operations,
+            "totals": {
+                "answers": sum(self.answers.values()),
+                "answers_not_analysed": self.unreadable,
+                "operations_with_drift": len(operations),
+                "undocumented_fields": sum(len(op["undocumented_fields"]) for op in operations),
+                "undocumented_statuses": sum(len(op["undocumented_statuses"]) for op in operations),
+                "undocumented_content_types": sum(
+                    len(op["undocumented_content_types"]) for op in operations
+                ),
+            },
+        }
 
     def write(self, path: Path) -> dict[str, Any]:
         summary = self.summary()
@@ -236,9 +288,12 @@ class AnswerRecorder(SendPatch):
     def __init__(self, log: DriftLog) -> None:
         super().__init__(
             on_requests=lambda request, response: _seen(
-                log, request.method, request.url, response, lambda r: r.content),
+                log, request.method, request.url, response, lambda r: r.content
+            ),
             on_httpx=lambda request, response: _seen(
-                log, request.method, str(request.url), response, _httpx_body))
+                log, request.method, str(request.url), response, _httpx_body
+            ),
+        )
         self.log = log
 
 
@@ -253,7 +308,12 @@ def _httpx_body(response) -> bytes | None:
 
 def _seen(log: DriftLog, method: str, url: str, response, body_of) -> None:
     try:
-        log.record(method, url, response.status_code, response.headers.get("content-type", ""),
-                   body_of(response))
+        log.record(
+            method,
+            url,
+            response.status_code,
+            response.headers.get("content-type", ""),
+            body_of(response),
+        )
     except Exception:  # noqa: BLE001 - the drift report must never break a test
         log.unreadable += 1  # reported in the totals, so a broken analysis is not silent

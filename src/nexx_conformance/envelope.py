@@ -82,4 +82,3 @@ class ApiResponse:
         """A short line for assertion messages: status, hint and how to reproduce."""
         hint = f" ({self.errorhint})" if self.errorhint else ""
         return f"HTTP {self.status}{hint}\n  reproduce: {self.curl()}"
-

@@ -60,7 +60,9 @@ def pointer(*parts: str) -> str:
     return "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in parts)
 
 
-def response_schema(method: str, template: str, status: int, document: dict | None = None) -> str | None:
+def response_schema(
+    method: str, template: str, status: int, document: dict | None = None
+) -> str | None:
     """A `$ref` URI to the schema of the documented JSON response, or None."""
     document = document if document is not None else bundle()
     operation = (document.get("paths", {}).get(template) or {}).get(method.lower()) or {}
@@ -94,8 +96,9 @@ def validator_for(ref: str):
 
     document = bundle()
     registry = Registry().with_resource(BUNDLE_URI, Resource.from_contents(document, DRAFT202012))
-    return Draft202012Validator({"$ref": ref}, registry=registry,
-                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(
+        {"$ref": ref}, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def violations(method: str, template: str, status: int, body: Any) -> list[Violation]:
@@ -126,7 +129,9 @@ def branch_violations(error: Any) -> Iterator[Violation]:
         if found and all(v.guessed for v in found):
             yield from found
             return
-    yield Violation(json_path(error), str(error.validator), error.message.splitlines()[0][:300], None)
+    yield Violation(
+        json_path(error), str(error.validator), error.message.splitlines()[0][:300], None
+    )
 
 
 def reason_of(error: Any) -> str | None:
@@ -134,8 +139,9 @@ def reason_of(error: Any) -> str | None:
 
 
 def json_path(error: Any) -> str:
-    return "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
-                         for part in error.absolute_path)
+    return "$" + "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path
+    )
 
 
 def only_guessed(found: list[Violation]) -> bool:
@@ -163,8 +169,9 @@ class GuessedWarnings:
         self.items: list[GuessedWarning] = []
 
     def add(self, test: str, operation: str, status: int, found: list[Violation]) -> GuessedWarning:
-        warning = GuessedWarning(test, operation, status,
-                                 tuple(sorted({(v.rule, v.guessed or "") for v in found})))
+        warning = GuessedWarning(
+            test, operation, status, tuple(sorted({(v.rule, v.guessed or "") for v in found}))
+        )
         self.items.append(warning)
         return warning
 
@@ -173,15 +180,22 @@ class GuessedWarnings:
 
     def merge(self, data: list[dict[str, Any]]) -> None:
         for item in data:
-            self.items.append(GuessedWarning(item["test"], item["operation"], item["status"],
-                                             tuple(tuple(rule) for rule in item["rules"])))
+            self.items.append(
+                GuessedWarning(
+                    item["test"],
+                    item["operation"],
+                    item["status"],
+                    tuple(tuple(rule) for rule in item["rules"]),
+                )
+            )
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps({"warnings": self.as_data()}, indent=2) + "\n", encoding="utf-8")
 
 
-def request_violations(method: str, template: str, path: dict | None, query: dict | None,
-                       body: Any) -> list[Violation]:
+def request_violations(
+    method: str, template: str, path: dict | None, query: dict | None, body: Any
+) -> list[Violation]:
     """Every constraint of the documented request the sent values break (path and query
     parameters, the form body), as for a response."""
     document = bundle()
@@ -195,14 +209,26 @@ def request_violations(method: str, template: str, path: dict | None, query: dic
             ref, parameter = parameter["$ref"], resolve_local(document, parameter["$ref"])
         values = sent.get(parameter.get("in"), {})
         if parameter.get("name") in values and "schema" in parameter:
-            found += [Violation(f"{parameter['in']} parameter {parameter['name']}", v.keyword, v.message, v.guessed)
-                      for v in flatten(validator_for(f"{BUNDLE_URI}{ref}/schema").iter_errors(
-                          values[parameter["name"]]))]
+            found += [
+                Violation(
+                    f"{parameter['in']} parameter {parameter['name']}",
+                    v.keyword,
+                    v.message,
+                    v.guessed,
+                )
+                for v in flatten(
+                    validator_for(f"{BUNDLE_URI}{ref}/schema").iter_errors(
+                        values[parameter["name"]]
+                    )
+                )
+            ]
     form = ((operation.get("requestBody") or {}).get("content") or {}).get(FORM)
     if isinstance(body, dict) and form and "schema" in form:
         schema = f"{BUNDLE_URI}{where}/" + pointer("requestBody", "content", FORM, "schema")
-        found += [Violation(f"body{v.at[1:]}", v.keyword, v.message, v.guessed)
-                  for v in flatten(validator_for(schema).iter_errors(body))]
+        found += [
+            Violation(f"body{v.at[1:]}", v.keyword, v.message, v.guessed)
+            for v in flatten(validator_for(schema).iter_errors(body))
+        ]
     return found
 
 
@@ -212,8 +238,9 @@ def failures_of(failure: BaseException) -> tuple[BaseException, ...]:
     return failure.exceptions if isinstance(failure, FailureGroup) else (failure,)
 
 
-def guessed_part(failure: BaseException, method: str, template: str, status: int, body: Any,
-                 case: Any) -> list[Violation] | None:
+def guessed_part(
+    failure: BaseException, method: str, template: str, status: int, body: Any, case: Any
+) -> list[Violation] | None:
     """The violations that explain `failure` when they are all guessed, else None.
 
     - "Response violates schema": the body breaks only guessed constraints;
@@ -232,9 +259,20 @@ def guessed_part(failure: BaseException, method: str, template: str, status: int
     return found if only_guessed(found) else None
 
 
-def tolerate(failure: BaseException, *, method: str, template: str, status: int, body: Any,
-             mode: str, warnings: GuessedWarnings, test: str, operation: str, node: Any = None,
-             case: Any = None) -> bool:
+def tolerate(
+    failure: BaseException,
+    *,
+    method: str,
+    template: str,
+    status: int,
+    body: Any,
+    mode: str,
+    warnings: GuessedWarnings,
+    test: str,
+    operation: str,
+    node: Any = None,
+    case: Any = None,
+) -> bool:
     """True when every failure of `failure` is explained by guessed constraints alone (a
     response breaking them, or a request breaking only them being accepted) and `mode` is warn:
     the warning is then recorded in `warnings` (the run summary: terminal, reports/guessed-rules.json)

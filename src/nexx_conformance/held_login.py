@@ -43,7 +43,9 @@ def completed(session: Session, user, login: ApiResponse, sms_inbox: Channel | N
 def with_app_code(session: Session, user) -> str | None:
     apps = [factor for factor in reversed(user.second_factors) if hasattr(factor, "code")]
     if not apps:
-        return "its login is held for an app code, and no authenticator app was handed to the cleanup"
+        return (
+            "its login is held for an app code, and no authenticator app was handed to the cleanup"
+        )
     answer = None
     for app in apps:
         answer = session.post("user/authorizedevice", type=APP, code=app.code())
@@ -70,13 +72,17 @@ def with_security_key(session: Session, user, options) -> str | None:
             return None
     if answer is None:
         return f"its login is held for a security key, and no key handed to the cleanup holds one for {host}"
-    return f"its login is held for a security key, and the assertion was refused: {status_of(answer)}"
+    return (
+        f"its login is held for a security key, and the assertion was refused: {status_of(answer)}"
+    )
 
 
 def with_texted_code(session: Session, user, sms_inbox: Channel | None) -> str | None:
     phone = getattr(user, "phone", None)
     if sms_inbox is None or not phone:
-        return "its login is held for an SMS code, and the cleanup has no SMS inbox or no phone number"
+        return (
+            "its login is held for an SMS code, and the cleanup has no SMS inbox or no phone number"
+        )
     answer = None
     # The texts its tests left unread were taken before the login (forget_old_texts), but
     # one still on its way then comes first: the next ones are tried, below the throttle.

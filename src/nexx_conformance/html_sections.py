@@ -72,11 +72,17 @@ def section(anchor: str, title: str, body: str) -> str:
 
 
 def legend(entries: Iterable[tuple[str, str]]) -> str:
-    return '<p class="legend">' + "".join(
-        f'<span><i class="swatch {css}"></i>{escape(text)}</span>' for css, text in entries) + "</p>"
+    return (
+        '<p class="legend">'
+        + "".join(
+            f'<span><i class="swatch {css}"></i>{escape(text)}</span>' for css, text in entries
+        )
+        + "</p>"
+    )
 
 
 # -- contract coverage -------------------------------------------------------------------
+
 
 def status_order(code: str) -> tuple[int, str]:
     return (int(code), "") if code.isdigit() else (10_000, code)
@@ -92,11 +98,15 @@ def coverage_cell(code: str, row: Mapping[str, Any], most: int) -> str:
     count = row["statuses_seen"].get(code, 0)
     declared = code in row["statuses_declared"]
     if count and declared:
-        return (f'<td class="seen" style="{seen_colour(count, most)}" '
-                f'title="{count} answers {escape(code)}">{count:,}</td>')
+        return (
+            f'<td class="seen" style="{seen_colour(count, most)}" '
+            f'title="{count} answers {escape(code)}">{count:,}</td>'
+        )
     if count:
-        return (f'<td class="undeclared" title="{count} answers {escape(code)}, '
-                f'which the contract does not declare">{count:,}!</td>')
+        return (
+            f'<td class="undeclared" title="{count} answers {escape(code)}, '
+            f'which the contract does not declare">{count:,}!</td>'
+        )
     if declared:
         return '<td class="expected" title="declared, never seen">&middot;</td>'
     return '<td class="absent"></td>'
@@ -107,30 +117,43 @@ def coverage_grid(summary: Mapping[str, Any]) -> str:
     rows = summary["operations"]
     if not rows:
         return ""
-    codes = sorted({code for row in rows
-                    for code in (*row["statuses_declared"], *row["statuses_seen"])}, key=status_order)
+    codes = sorted(
+        {code for row in rows for code in (*row["statuses_declared"], *row["statuses_seen"])},
+        key=status_order,
+    )
     most = max((count for row in rows for count in row["statuses_seen"].values()), default=1)
     head = "".join(f"<th>{escape(code)}</th>" for code in codes)
     body = []
     for row in rows:
         css = "" if row["called"] else ' class="uncalled"'
-        label = (f'{escape(row["operationId"])} <code>{escape(row["method"])} '
-                 f'{escape(row["path"])}</code>')
-        params = f'{len(row["parameters_sent"])}/{len(row["parameters_declared"])}'
+        label = (
+            f"{escape(row['operationId'])} <code>{escape(row['method'])} "
+            f"{escape(row['path'])}</code>"
+        )
+        params = f"{len(row['parameters_sent'])}/{len(row['parameters_declared'])}"
         cells = "".join(coverage_cell(code, row, most) for code in codes)
-        body.append(f'<tr{css}><th class="op">{label}</th><td>{row["called"]:,}</td>'
-                    f"<td>{params}</td>{cells}</tr>")
-    key = legend([("seen", "answered, declared (darker: more answers)"),
-                  ("expected", "declared, never answered"),
-                  ("undeclared", "answered, not declared (!)"),
-                  ("absent", "neither")])
+        body.append(
+            f'<tr{css}><th class="op">{label}</th><td>{row["called"]:,}</td>'
+            f"<td>{params}</td>{cells}</tr>"
+        )
+    key = legend(
+        [
+            ("seen", "answered, declared (darker: more answers)"),
+            ("expected", "declared, never answered"),
+            ("undeclared", "answered, not declared (!)"),
+            ("absent", "neither"),
+        ]
+    )
     lead = f'<p class="lead">{escape(totals_text(summary))}</p>'
-    table = (f'<table class="nexx-grid"><thead><tr><th class="op">operation</th><th>calls</th>'
-             f'<th>params</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+    table = (
+        f'<table class="nexx-grid"><thead><tr><th class="op">operation</th><th>calls</th>'
+        f"<th>params</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    )
     return section("coverage", "Contract coverage", lead + key + table)
 
 
 # -- flows -------------------------------------------------------------------------------
+
 
 def flow_outcome(runs: Sequence[ScenarioRun]) -> str:
     outcomes = {run.outcome for run in runs}
@@ -151,10 +174,12 @@ def steps_list(run: ScenarioRun) -> str:
 
 def scenario_entry(run: ScenarioRun) -> str:
     reason = f'<div class="reason">{escape(run.reason)}</div>' if run.reason else ""
-    return (f'<div class="nexx-test"><span class="badge {run.outcome}">{run.outcome}</span>'
-            f'<span title="{escape(run.nodeid)}">{escape(run.name)}</span> '
-            f'<small>({run.seconds:.1f} s, {len(run.steps)} steps)</small>'
-            f"{steps_list(run)}{reason}</div>")
+    return (
+        f'<div class="nexx-test"><span class="badge {run.outcome}">{run.outcome}</span>'
+        f'<span title="{escape(run.nodeid)}">{escape(run.name)}</span> '
+        f"<small>({run.seconds:.1f} s, {len(run.steps)} steps)</small>"
+        f"{steps_list(run)}{reason}</div>"
+    )
 
 
 def flows_section(by_flow: Mapping[str, Sequence[ScenarioRun]], known: Sequence[str]) -> str:
@@ -168,12 +193,17 @@ def flows_section(by_flow: Mapping[str, Sequence[ScenarioRun]], known: Sequence[
             absent.append(f"<code>{escape(flow)}</code>")
             continue
         outcome = flow_outcome(runs)
-        counts = ", ".join(f"{sum(r.outcome == o for r in runs)} {o}"
-                           for o in ("passed", "failed", "error", "skipped")
-                           if any(r.outcome == o for r in runs))
-        blocks.append(f'<div class="nexx-flow {outcome}"><h3>{escape(flow)} '
-                      f"<small>({counts})</small></h3>"
-                      + "".join(scenario_entry(run) for run in runs) + "</div>")
+        counts = ", ".join(
+            f"{sum(r.outcome == o for r in runs)} {o}"
+            for o in ("passed", "failed", "error", "skipped")
+            if any(r.outcome == o for r in runs)
+        )
+        blocks.append(
+            f'<div class="nexx-flow {outcome}"><h3>{escape(flow)} '
+            f"<small>({counts})</small></h3>"
+            + "".join(scenario_entry(run) for run in runs)
+            + "</div>"
+        )
     lead = f'<p class="lead">{len(blocks)} of {len(blocks) + len(absent)} flows ran a scenario.</p>'
     if absent:
         blocks.append(f'<p class="absent-flows">No scenario ran for {" ".join(absent)}</p>')
@@ -181,6 +211,7 @@ def flows_section(by_flow: Mapping[str, Sequence[ScenarioRun]], known: Sequence[
 
 
 # -- JSON reports (kill matrix, drift) ---------------------------------------------------
+
 
 def compact(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, default=str)
@@ -201,8 +232,12 @@ def is_records(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
 
 
-def records_table(records: Sequence[Mapping[str, Any]], depth: int,
-                  first: Sequence[str] = (), row_class=lambda record: "") -> str:
+def records_table(
+    records: Sequence[Mapping[str, Any]],
+    depth: int,
+    first: Sequence[str] = (),
+    row_class=lambda record: "",
+) -> str:
     columns = [name for name in first if any(name in r for r in records)]
     for record in records:
         columns += [name for name in record if name not in columns]
@@ -212,10 +247,15 @@ def records_table(records: Sequence[Mapping[str, Any]], depth: int,
         css = row_class(record)
         cells = "".join(f"<td>{view(record.get(name), depth + 1)}</td>" for name in columns)
         body.append(f'<tr class="{css}">{cells}</tr>' if css else f"<tr>{cells}</tr>")
-    more = (f'<p class="lead">... and {len(records) - MAX_ROWS} more rows in the JSON file</p>'
-            if len(records) > MAX_ROWS else "")
-    return (f'<table class="nexx-data"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>{more}')
+    more = (
+        f'<p class="lead">... and {len(records) - MAX_ROWS} more rows in the JSON file</p>'
+        if len(records) > MAX_ROWS
+        else ""
+    )
+    return (
+        f'<table class="nexx-data"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>{more}"
+    )
 
 
 def view(value: Any, depth: int = 0) -> str:
@@ -225,10 +265,14 @@ def view(value: Any, depth: int = 0) -> str:
     if is_records(value):
         return records_table(value, depth)
     if isinstance(value, list):
-        return escape(", ".join(compact(v) if isinstance(v, dict | list) else str(v) for v in value))
+        return escape(
+            ", ".join(compact(v) if isinstance(v, dict | list) else str(v) for v in value)
+        )
     if isinstance(value, dict):
-        rows = "".join(f"<tr><th>{escape(str(key))}</th><td>{view(item, depth + 1)}</td></tr>"
-                       for key, item in value.items())
+        rows = "".join(
+            f"<tr><th>{escape(str(key))}</th><td>{view(item, depth + 1)}</td></tr>"
+            for key, item in value.items()
+        )
         return f'<table class="nexx-data"><tbody>{rows}</tbody></table>'
     return scalar(value)
 
@@ -258,9 +302,15 @@ def kill_matrix_section(data: Any, source: str) -> str:
     if not entries:
         return json_section("kill-matrix", "Kill matrix", data, source)
     killed = sum(1 for entry in entries if entry.get("killed") is True)
-    lead = (f'<p class="lead">{killed} of {len(entries)} injected faults killed'
-            f"{'' if killed == len(entries) else f', {len(entries) - killed} survived'}"
-            f" (from <code>{escape(source)}</code>)</p>")
-    table = records_table(entries, 0, first=KILL_MATRIX_COLUMNS,
-                          row_class=lambda e: "survived" if e.get("killed") is False else "")
+    lead = (
+        f'<p class="lead">{killed} of {len(entries)} injected faults killed'
+        f"{'' if killed == len(entries) else f', {len(entries) - killed} survived'}"
+        f" (from <code>{escape(source)}</code>)</p>"
+    )
+    table = records_table(
+        entries,
+        0,
+        first=KILL_MATRIX_COLUMNS,
+        row_class=lambda e: "survived" if e.get("killed") is False else "",
+    )
     return section("kill-matrix", "Kill matrix", lead + (view(rest) if rest else "") + table)

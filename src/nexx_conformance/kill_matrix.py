@@ -47,12 +47,16 @@ def summary(matrix: dict[str, Any], column: str) -> dict[str, Any]:
     clean = [run[column]["outcome"] for run in runs if role(run) == CLEAN]
     seconds = [run[column]["seconds"] for run in killed if run[column].get("seconds") is not None]
     return {
-        "faults": len(faults), "killed": len(killed),
+        "faults": len(faults),
+        "killed": len(killed),
         "kill_rate": round(len(killed) / len(faults), 3) if faults else None,
         "survivors": [run["name"] for run in faults if run[column]["outcome"] != "killed"],
-        "variants": len(variants), "false_alarms": alarms,
+        "variants": len(variants),
+        "false_alarms": alarms,
         "clean": clean[0] if clean else None,
-        "median_seconds_to_first_failure": round(statistics.median(seconds), 1) if seconds else None,
+        "median_seconds_to_first_failure": round(statistics.median(seconds), 1)
+        if seconds
+        else None,
         "max_seconds_to_first_failure": round(max(seconds), 1) if seconds else None,
     }
 
@@ -62,7 +66,11 @@ def _cell(outcome: dict[str, Any] | None) -> str:
         return '<td class="none">not run</td>'
     verdict = outcome["outcome"]
     seconds = outcome.get("seconds")
-    timing = f" in {seconds:.1f} s" if seconds is not None and verdict in ("killed", "false-alarm", "failed") else ""
+    timing = (
+        f" in {seconds:.1f} s"
+        if seconds is not None and verdict in ("killed", "false-alarm", "failed")
+        else ""
+    )
     found = " ".join(part for part in (outcome.get("test"), outcome.get("check")) if part)
     detail = f'<div class="by">{html.escape(found)}</div>' if found else ""
     css = "good" if verdict in GOOD else "bad"
@@ -73,17 +81,23 @@ def _summary_rows(matrix: dict[str, Any], columns: list[str]) -> str:
     lines = []
     for column in columns:
         s = summary(matrix, column)
-        rate = f"{s['killed']}/{s['faults']}" + (f" ({s['kill_rate']:.0%})" if s["kill_rate"] is not None else "")
+        rate = f"{s['killed']}/{s['faults']}" + (
+            f" ({s['kill_rate']:.0%})" if s["kill_rate"] is not None else ""
+        )
         median = s["median_seconds_to_first_failure"]
         wall = matrix.get("columns", {}).get(column, {}).get("wall_seconds")
         lines.append(
             f"<tr><th>{html.escape(COLUMNS.get(column, column))}</th><td>{rate}</td>"
             f"<td>{len(s['false_alarms'])}/{s['variants']}</td><td>{html.escape(str(s['clean']))}</td>"
             f"<td>{'-' if median is None else f'{median} s'}</td>"
-            f"<td>{'-' if wall is None else f'{wall / 60:.1f} min'}</td></tr>")
-    return ("<table class='kill-summary'><tr><th></th><th>faults killed</th><th>false alarms</th>"
-            "<th>clean run</th><th>median time to first failure</th><th>wall time</th></tr>"
-            + "".join(lines) + "</table>")
+            f"<td>{'-' if wall is None else f'{wall / 60:.1f} min'}</td></tr>"
+        )
+    return (
+        "<table class='kill-summary'><tr><th></th><th>faults killed</th><th>false alarms</th>"
+        "<th>clean run</th><th>median time to first failure</th><th>wall time</th></tr>"
+        + "".join(lines)
+        + "</table>"
+    )
 
 
 def render_table(matrix: dict[str, Any]) -> str:
@@ -93,12 +107,20 @@ def render_table(matrix: dict[str, Any]) -> str:
     rows = []
     for run in matrix.get("runs", []):
         cells = "".join(_cell(run.get(column)) for column in columns)
-        rows.append(f"<tr><td><code>{html.escape(run['name'])}</code><div class='by'>"
-                    f"{html.escape(run.get('description', ''))}</div></td><td>{html.escape(run['kind'])}</td>"
-                    f"<td>{html.escape(run.get('killer', ''))}</td>{cells}</tr>")
-    return ("<section class='kill-matrix'><h2>Kill matrix</h2>" + _summary_rows(matrix, columns)
-            + "<table class='kill-runs'><tr><th>server</th><th>kind</th><th>expected to be caught by</th>"
-            + head + "</tr>" + "".join(rows) + "</table></section>")
+        rows.append(
+            f"<tr><td><code>{html.escape(run['name'])}</code><div class='by'>"
+            f"{html.escape(run.get('description', ''))}</div></td><td>{html.escape(run['kind'])}</td>"
+            f"<td>{html.escape(run.get('killer', ''))}</td>{cells}</tr>"
+        )
+    return (
+        "<section class='kill-matrix'><h2>Kill matrix</h2>"
+        + _summary_rows(matrix, columns)
+        + "<table class='kill-runs'><tr><th>server</th><th>kind</th><th>expected to be caught by</th>"
+        + head
+        + "</tr>"
+        + "".join(rows)
+        + "</table></section>"
+    )
 
 
 STYLE = """
@@ -112,13 +134,17 @@ td.good { background: #e6f4e6; } td.bad { background: #fbe3e3; } td.none { color
 
 def render_page(matrix: dict[str, Any]) -> str:
     """A self-contained HTML page holding the kill matrix."""
-    commands = "".join(f"<li><code>{html.escape(info.get('command', ''))}</code> "
-                       f"{html.escape(info.get('settings', ''))}</li>"
-                       for info in matrix.get("columns", {}).values())
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>nexx kill matrix</title>"
-            f"<style>{STYLE}</style></head><body><h1>nexx suite: kill matrix</h1>"
-            f"<p>Generated {html.escape(matrix.get('generated', ''))}.</p><ul>{commands}</ul>"
-            f"{render_table(matrix)}</body></html>")
+    commands = "".join(
+        f"<li><code>{html.escape(info.get('command', ''))}</code> "
+        f"{html.escape(info.get('settings', ''))}</li>"
+        for info in matrix.get("columns", {}).values()
+    )
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>nexx kill matrix</title>"
+        f"<style>{STYLE}</style></head><body><h1>nexx suite: kill matrix</h1>"
+        f"<p>Generated {html.escape(matrix.get('generated', ''))}.</p><ul>{commands}</ul>"
+        f"{render_table(matrix)}</body></html>"
+    )
 
 
 def _markdown_cell(outcome: dict[str, Any] | None) -> str:
@@ -128,25 +154,42 @@ def _markdown_cell(outcome: dict[str, Any] | None) -> str:
     timing = f" {seconds:.0f} s" if seconds is not None else ""
     found = outcome.get("check") or ""
     test = outcome.get("test") or ""
-    where = test.split("::")[-1].replace("test_operation_conforms_to_the_contract", "").strip("[]") if test else ""
-    detail = ": " + " - ".join(part for part in (where, found[:80]) if part) if where or found else ""
+    where = (
+        test.split("::")[-1].replace("test_operation_conforms_to_the_contract", "").strip("[]")
+        if test
+        else ""
+    )
+    detail = (
+        ": " + " - ".join(part for part in (where, found[:80]) if part) if where or found else ""
+    )
     return (f"**{outcome['outcome']}**{timing}{detail}").replace("|", "\\|")
 
 
 def render_markdown(matrix: dict[str, Any]) -> str:
     """The summary and the matrix as Markdown tables (for docs/faults.md)."""
     columns = [column for column in COLUMNS if any(column in run for run in matrix.get("runs", []))]
-    lines = ["| | faults killed | false alarms | clean run | median time to first failure | wall time |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| | faults killed | false alarms | clean run | median time to first failure | wall time |",
+        "|---|---|---|---|---|---|",
+    ]
     for column in columns:
         s = summary(matrix, column)
         wall = matrix.get("columns", {}).get(column, {}).get("wall_seconds")
-        rate = f"{s['killed']}/{s['faults']}" + (f" ({s['kill_rate']:.0%})" if s["kill_rate"] is not None else "")
+        rate = f"{s['killed']}/{s['faults']}" + (
+            f" ({s['kill_rate']:.0%})" if s["kill_rate"] is not None else ""
+        )
         median = s["median_seconds_to_first_failure"]
-        lines.append(f"| {COLUMNS[column]} | {rate} | {len(s['false_alarms'])}/{s['variants']} | {s['clean']} | "
-                     f"{'-' if median is None else f'{median} s'} | {'-' if wall is None else f'{wall / 60:.1f} min'} |")
-    lines += ["", "| server | kind | expected to be caught by | " + " | ".join(COLUMNS[c] for c in columns) + " |",
-              "|---|---|---|" + "---|" * len(columns)]
+        lines.append(
+            f"| {COLUMNS[column]} | {rate} | {len(s['false_alarms'])}/{s['variants']} | {s['clean']} | "
+            f"{'-' if median is None else f'{median} s'} | {'-' if wall is None else f'{wall / 60:.1f} min'} |"
+        )
+    lines += [
+        "",
+        "| server | kind | expected to be caught by | "
+        + " | ".join(COLUMNS[c] for c in columns)
+        + " |",
+        "|---|---|---|" + "---|" * len(columns),
+    ]
     for run in matrix.get("runs", []):
         cells = " | ".join(_markdown_cell(run.get(column)) for column in columns)
         lines.append(f"| `{run['name']}` | {run['kind']} | {run.get('killer', '')} | {cells} |")

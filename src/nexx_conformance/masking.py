@@ -53,15 +53,22 @@ def masked(kind: str, value: str) -> str:
 
 
 def mask_path(path: str, mask: Mask = masked) -> str:
-    return TOKEN_IN_PATH.sub(lambda match: f"/{match.group(1)}/{mask(PATH_TOKEN, match.group(2))}", path)
+    return TOKEN_IN_PATH.sub(
+        lambda match: f"/{match.group(1)}/{mask(PATH_TOKEN, match.group(2))}", path
+    )
 
 
 def mask_form(encoded: str, mask: Mask = masked) -> str:
     if not encoded:
         return encoded
     pairs = parse_qsl(encoded, keep_blank_values=True)
-    return urlencode([(k, mask(KIND_OF_FIELD[k.lower()], v) if k.lower() in KIND_OF_FIELD else v)
-                      for k, v in pairs], safe="*")
+    return urlencode(
+        [
+            (k, mask(KIND_OF_FIELD[k.lower()], v) if k.lower() in KIND_OF_FIELD else v)
+            for k, v in pairs
+        ],
+        safe="*",
+    )
 
 
 def mask_text(text: str, secrets: Iterable[str] = (), mask: Mask = masked) -> str:
@@ -75,13 +82,19 @@ def mask_text(text: str, secrets: Iterable[str] = (), mask: Mask = masked) -> st
 
 def mask_url_signature(text: str, mask: Mask = masked) -> str:
     """The `sig` of an upload URL masked: it is the URL's whole authorization."""
-    return URL_SIGNATURE.sub(lambda match: match.group(1) + mask(URL_SIGNATURE_KIND, match.group(2)), text)
+    return URL_SIGNATURE.sub(
+        lambda match: match.group(1) + mask(URL_SIGNATURE_KIND, match.group(2)), text
+    )
 
 
 def mask_json(value: Any, mask: Mask = masked) -> Any:
     if isinstance(value, dict):
-        return {k: secret_value(k.lower(), v, mask) if k.lower() in SECRET_KEYS and v is not None
-                else mask_json(v, mask) for k, v in value.items()}
+        return {
+            k: secret_value(k.lower(), v, mask)
+            if k.lower() in SECRET_KEYS and v is not None
+            else mask_json(v, mask)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [mask_json(item, mask) for item in value]
     if isinstance(value, str):
@@ -97,7 +110,9 @@ def secret_value(key: str, value: Any, mask: Mask) -> str:
 
 def mask_uri(uri: str, mask: Mask = masked) -> str:
     parts = urlsplit(uri)
-    return urlunsplit(parts._replace(path=mask_path(parts.path, mask), query=mask_form(parts.query, mask)))
+    return urlunsplit(
+        parts._replace(path=mask_path(parts.path, mask), query=mask_form(parts.query, mask))
+    )
 
 
 def mask_body(text: str, secrets: Iterable[str] = (), mask: Mask = masked) -> str:

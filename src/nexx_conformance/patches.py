@@ -44,6 +44,7 @@ WRITTEN_FOR = {
 
 # --- hypothesis -------------------------------------------------------------------------
 
+
 def without_source_constants() -> None:
     """Generated cases depend on the test's seed only, not on the literals of our source code.
 
@@ -134,7 +135,9 @@ def _index(cassette, key: Callable[[Any], tuple]) -> dict[tuple, list[int]]:
 
 def reset_targets() -> list[tuple[object, str, object]]:
     """(target, attribute, replacement) of every patcher vcrpy's `reset_patchers` makes."""
-    return [(patcher.getter(), patcher.attribute, patcher.new) for patcher in ORIGINAL_RESET_PATCHERS()]
+    return [
+        (patcher.getter(), patcher.attribute, patcher.new) for patcher in ORIGINAL_RESET_PATCHERS()
+    ]
 
 
 def cached_reset_patchers(targets: list[tuple[object, str, object]]) -> Callable:
@@ -216,7 +219,9 @@ def vcr_request_uri(url: str) -> str:
     from urllib3.util.url import _encode_target, parse_url
 
     parsed = parse_url(url)
-    port = f":{parsed.port}" if parsed.port and parsed.port != DEFAULT_PORTS.get(parsed.scheme) else ""
+    port = (
+        f":{parsed.port}" if parsed.port and parsed.port != DEFAULT_PORTS.get(parsed.scheme) else ""
+    )
     return f"{parsed.scheme}://{parsed.host}{port}{_encode_target(parsed.request_uri)}"
 
 
@@ -251,6 +256,7 @@ def sessions_sending_to(adapter) -> Iterator[None]:
 
 # --- pytest -----------------------------------------------------------------------------
 
+
 def name_with_params(item, params: str) -> None:
     """Gives a collected item the id `<parent id>::<function>[<params>]`, as pytest names a
     parametrized test (there is no public way to rename an item)."""
@@ -258,6 +264,7 @@ def name_with_params(item, params: str) -> None:
 
 
 # --- schemathesis -----------------------------------------------------------------------
+
 
 def transport_kwargs(ctx) -> dict[str, Any]:
     """The transport settings (base URL, session, headers, ...) the checked case was sent

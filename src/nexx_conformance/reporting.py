@@ -54,21 +54,30 @@ def enable_file_reports(config: pytest.Config, directory: Path) -> None:
         config.option.self_contained_html = True
 
 
-def report_sections(directory: Path, coverage: Mapping[str, Any] | None,
-                    flows: Mapping[str, Sequence[ScenarioRun]]) -> list[str]:
+def report_sections(
+    directory: Path, coverage: Mapping[str, Any] | None, flows: Mapping[str, Sequence[ScenarioRun]]
+) -> list[str]:
     """The HTML report's own sections: coverage grid, flows, kill matrix, drift (if present)."""
-    found = [sections.coverage_grid(coverage) if coverage else "",
-             sections.flows_section(flows, c.FLOWS)]
-    for name, render in ((KILL_MATRIX_FILE, sections.kill_matrix_section),
-                         (DRIFT_FILE, lambda data, source: sections.json_section(
-                             "drift", "Drift report", data, source))):
+    found = [
+        sections.coverage_grid(coverage) if coverage else "",
+        sections.flows_section(flows, c.FLOWS),
+    ]
+    for name, render in (
+        (KILL_MATRIX_FILE, sections.kill_matrix_section),
+        (
+            DRIFT_FILE,
+            lambda data, source: sections.json_section("drift", "Drift report", data, source),
+        ),
+    ):
         path = directory / name
         if path.is_file():
             try:
                 found.append(render(json.loads(path.read_text(encoding="utf-8")), name))
             except (OSError, ValueError) as error:  # a half-written file must not lose the report
-                found.append(sections.section(path.stem, name, f"<p>cannot be read: "
-                                              f"{sections.escape(str(error))}</p>"))
+                found.append(
+                    sections.section(
+                        path.stem, name, f"<p>cannot be read: {sections.escape(str(error))}</p>"
+                    )
+                )
     shown = [part for part in found if part]
     return [sections.STYLE, *shown] if shown else []
-

@@ -64,10 +64,21 @@ class CliSessions:
     def broker(self, base_url: str) -> SessionBroker:
         client = NexxClient(base_url, self.domain_id, self.secret)
         # No mailbox: the users registered here are authorized at once (AutoAuthorize).
-        users = (UserFactory(client, UserRegistry(), None, f"qa_{secrets.token_hex(3)}st_",
-                             {self.domain_id}) if self.register_users else None)
-        return SessionBroker(client, self.secret, users, eternal_cid=self.eternal_cid,
-                             given_user=self.user, isolate_session_changes=True)
+        users = (
+            UserFactory(
+                client, UserRegistry(), None, f"qa_{secrets.token_hex(3)}st_", {self.domain_id}
+            )
+            if self.register_users
+            else None
+        )
+        return SessionBroker(
+            client,
+            self.secret,
+            users,
+            eternal_cid=self.eternal_cid,
+            given_user=self.user,
+            isolate_session_changes=True,
+        )
 
 
 def from_environment(environ=os.environ) -> CliSessions:
@@ -75,8 +86,12 @@ def from_environment(environ=os.environ) -> CliSessions:
     users registered on NEXX_DOMAIN_ID_AUTOAUTHORIZE (then that domain is the one tested)."""
     secret = environ.get(c.ENV["domain_secret"])
     if not secret:
-        raise ConfigError(f"set {c.ENV['domain_secret']} (and {c.ENV['domain_id']}) for the nexx auth")
-    domain_id = parse_domain_id(environ.get(c.ENV["domain_id"]), c.ENV["domain_id"], c.DEFAULT_DOMAIN_ID)
+        raise ConfigError(
+            f"set {c.ENV['domain_secret']} (and {c.ENV['domain_id']}) for the nexx auth"
+        )
+    domain_id = parse_domain_id(
+        environ.get(c.ENV["domain_id"]), c.ENV["domain_id"], c.DEFAULT_DOMAIN_ID
+    )
     eternal = environ.get(c.ENV["eternal_cid"])
     if environ.get("NEXX_USERNAME") and environ.get("NEXX_PASSWORD"):
         user = User(environ["NEXX_USERNAME"], None, environ["NEXX_PASSWORD"], domain_id)

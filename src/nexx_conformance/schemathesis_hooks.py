@@ -39,8 +39,10 @@ class NexxAuth(CliAuth):
     def report_leftovers(self) -> None:
         leftovers = self.remove_users()
         if leftovers:
-            print(f"nexx: could not unregister schemathesis users: {', '.join(leftovers)}",
-                  file=sys.stderr)
+            print(
+                f"nexx: could not unregister schemathesis users: {', '.join(leftovers)}",
+                file=sys.stderr,
+            )
 
 
 schemathesis.hook("filter_case")(keeps_its_meaning)

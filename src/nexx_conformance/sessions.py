@@ -50,10 +50,17 @@ class SessionBroker:
     CLI's auth provider caches them itself).
     """
 
-    def __init__(self, client: NexxClient, secret: str, users: UserFactory | None, *,
-                 eternal_cid: str | None = None, given_user: User | None = None,
-                 authenticator_app: Callable[[str], Any] | None = None,
-                 isolate_session_changes: bool = False) -> None:
+    def __init__(
+        self,
+        client: NexxClient,
+        secret: str,
+        users: UserFactory | None,
+        *,
+        eternal_cid: str | None = None,
+        given_user: User | None = None,
+        authenticator_app: Callable[[str], Any] | None = None,
+        isolate_session_changes: bool = False,
+    ) -> None:
         self.client = client
         self._secret = secret
         self.users = users
@@ -147,8 +154,11 @@ class SessionBroker:
         held = self.client.init(nxp_devh=secrets.token_hex(16))
         login = held.login(user.username, user.password)
         if login.status != ACCEPTED:
-            raise SessionError(f"the login of {user.username}, who has an authenticator app, "
-                               "was not held for its code", login)
+            raise SessionError(
+                f"the login of {user.username}, who has an authenticator app, "
+                "was not held for its code",
+                login,
+            )
         return held.cid
 
     def _user_with_app(self) -> User:
@@ -158,9 +168,14 @@ class SessionBroker:
         started = enrolment.post("user/prepareregisterauthenticator")
         require(started, f"starting the authenticator enrolment of {user.username}")
         app = self.authenticator_app(started.result["uri"])
-        require(enrolment.post("user/finishregisterauthenticator",
-                               process=started.result["process"], code=app.code()),
-                f"finishing the authenticator enrolment of {user.username}")
+        require(
+            enrolment.post(
+                "user/finishregisterauthenticator",
+                process=started.result["process"],
+                code=app.code(),
+            ),
+            f"finishing the authenticator enrolment of {user.username}",
+        )
         user.cid = enrolment.cid  # the run's cleanup unregisters through it
         user.second_factors.append(app)  # or completes a held login with its code
         self.facts.add_owner_identities(enrolment.cid, user.username, user.email)
@@ -187,8 +202,10 @@ class SessionBroker:
         have changed a password or a name, and the held user's login needs a code, so the
         run's final cleanup could no longer log in as them."""
         self.http.close()
-        kept = [(self.user, self._cids.get(marks.USER)) if self._owns_user else (None, None),
-                (self.held_user, self.held_user.cid if self.held_user else None)]
+        kept = [
+            (self.user, self._cids.get(marks.USER)) if self._owns_user else (None, None),
+            (self.held_user, self.held_user.cid if self.held_user else None),
+        ]
         for user, cid in kept:
             if user is None or cid is None:
                 continue
@@ -225,8 +242,10 @@ def parts_to_sign(case) -> tuple[bool, bool]:
     """Whether signing rewrites the case's domain id, and its session headers."""
     negative_at = case.meta.is_negative_at if case.meta is not None else (lambda _: False)
     domain = (case.path_parameters or {}).get("domainid")
-    return (not (negative_at(ParameterLocation.PATH) and not is_domain_id(domain)),
-            not negative_at(ParameterLocation.HEADER))
+    return (
+        not (negative_at(ParameterLocation.PATH) and not is_domain_id(domain)),
+        not negative_at(ParameterLocation.HEADER),
+    )
 
 
 def mark_as_signed(case) -> None:

@@ -23,7 +23,9 @@ def operation_of(path: str) -> str:
     for index, segment in enumerate(segments[:-1]):
         if segment in CONTEXTS:
             return segments[index + 1]
-    raise ValueError(f"{path!r} has no nexx context ({', '.join(CONTEXTS)}) followed by an operation")
+    raise ValueError(
+        f"{path!r} has no nexx context ({', '.join(CONTEXTS)}) followed by an operation"
+    )
 
 
 def signed_headers(path: str, domain_id: int | str, secret: str, cid: str | None) -> dict[str, str]:

@@ -130,8 +130,14 @@ class UserFactory:
     """Makes unique users: username <name_prefix><n>, email <name_prefix><n>@example.test,
     tracked in `registry` for the cleanup."""
 
-    def __init__(self, client: NexxClient, registry: UserRegistry, mailbox: Channel | None,
-                 name_prefix: str, autoauthorize_domains: set[int]) -> None:
+    def __init__(
+        self,
+        client: NexxClient,
+        registry: UserRegistry,
+        mailbox: Channel | None,
+        name_prefix: str,
+        autoauthorize_domains: set[int],
+    ) -> None:
         self.client = client
         self.registry = registry
         self.mailbox = mailbox
@@ -143,7 +149,9 @@ class UserFactory:
         """A fresh, unused identity (not registered yet)."""
         name = f"{self.name_prefix}{next(self._numbers)}"
         # Never printed (repr=False).
-        return User(name, f"{name}@example.test", new_password(), domain_id or self.client.domain_id)
+        return User(
+            name, f"{name}@example.test", new_password(), domain_id or self.client.domain_id
+        )
 
     def track(self, user: User) -> User:
         """Remember a user a test registered itself, so the session removes it."""
@@ -243,8 +251,9 @@ RESET_MAIL_WAIT = 10.0
 NO_MAILBOX = "cannot log in: removed or re-passworded by its test, or never authorized"
 
 
-def remove_user(client: NexxClient, user: User, mailbox: Channel | None,
-                sms_inbox: Channel | None = None) -> str | None:
+def remove_user(
+    client: NexxClient, user: User, mailbox: Channel | None, sms_inbox: Channel | None = None
+) -> str | None:
     """Unregister `user`; None once it is gone, else why not."""
     domain = client.for_domain(user.domain_id)
     if user.cid and unregistered_through_own_session(domain.session(user.cid), user):
@@ -297,11 +306,15 @@ def still_registered(session: Session, user: User) -> bool:
     if not name:
         return True
     answer = session.post(f"user/verifyaccountdetailsunique/{quote(name, safe='@')}")
-    free = answer.status == OK and isinstance(answer.result, dict) and answer.result.get("unique") == 1
+    free = (
+        answer.status == OK and isinstance(answer.result, dict) and answer.result.get("unique") == 1
+    )
     return not free
 
 
-def log_in_by_mail(session: Session, user: User, mailbox: Channel, sms_inbox: Channel | None = None) -> str | None:
+def log_in_by_mail(
+    session: Session, user: User, mailbox: Channel, sms_inbox: Channel | None = None
+) -> str | None:
     """Logs `session` in through the mailbox; None on success, else why it failed."""
     if not user.email:
         return "cannot log in, and has no email address to reach it by mail"
@@ -323,7 +336,9 @@ def log_in_by_mail(session: Session, user: User, mailbox: Channel, sms_inbox: Ch
     return f"login after a password reset answered {status_of(login)}"
 
 
-def logged_in(session: Session, user: User, login: ApiResponse, sms_inbox: Channel | None) -> str | None:
+def logged_in(
+    session: Session, user: User, login: ApiResponse, sms_inbox: Channel | None
+) -> str | None:
     """None when `login` logged the session in, completing it if it is held; else why not."""
     return completed(session, user, login, sms_inbox) if login.status == ACCEPTED else None
 
@@ -337,7 +352,9 @@ def reset_by_mail(session: Session, email: str, mailbox: Channel, password: str)
     if not session.get("user/requestpass", token=email).ok:
         return False
     token = mailed_token(mailbox, email, "resetpassword", RESET_MAIL_WAIT)
-    return token is not None and session.post(f"user/resetpassword/{token}", newpassword=password).ok
+    return (
+        token is not None and session.post(f"user/resetpassword/{token}", newpassword=password).ok
+    )
 
 
 def mailed_token(mailbox: Channel, email: str, kind: str, wait: float) -> str | None:

@@ -49,8 +49,14 @@ def create_app(settings: Settings, contract_path: Path | None = None) -> Starlet
         if handler is None:
             log.info("operation %s has no handler yet", operation.operation_id)
             continue
-        routes.append(Route(http.API_PREFIX + operation.path, http.endpoint(operation, handler),
-                            methods=[operation.method], name=operation.operation_id))
+        routes.append(
+            Route(
+                http.API_PREFIX + operation.path,
+                http.endpoint(operation, handler),
+                methods=[operation.method],
+                name=operation.operation_id,
+            )
+        )
     for operation_id in handlers:
         log.warning("handler %s has no operation in the contract; not routed", operation_id)
     # The signed upload URL of /user/prepareupload is not a contract operation (it is opaque there).
@@ -67,7 +73,9 @@ def create_app(settings: Settings, contract_path: Path | None = None) -> Starlet
 
     middleware = [Middleware(upload_routes.RememberApiBase)]
     if settings.faults:
-        middleware.insert(0, Middleware(faults.FaultMiddleware, entries=faults.lookup(settings.faults)))
+        middleware.insert(
+            0, Middleware(faults.FaultMiddleware, entries=faults.lookup(settings.faults))
+        )
     app = Starlette(
         routes=routes,
         lifespan=lifespan,

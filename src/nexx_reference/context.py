@@ -115,33 +115,52 @@ def request_token(operation: str, domain_id: int, secret: str) -> str:
     return hashlib.md5(f"{operation}{domain_id}{secret}".encode()).hexdigest()
 
 
-def authenticate(services: Services, operation: Operation, domain: DomainSettings,
-                 headers: Mapping[str, str]) -> Caller:
+def authenticate(
+    services: Services, operation: Operation, domain: DomainSettings, headers: Mapping[str, str]
+) -> Caller:
     """Step 2: the signature and the session, or 401 saying which is missing or wrong."""
     if not operation.signed:
         return Caller(session=None)
     cid = headers.get("x-request-cid", "")
     token = headers.get("x-request-token", "")
     if not cid:
-        raise ApiError(HTTPStatus.UNAUTHORIZED, "missing X-Request-CID header (the session id from /session/init)")
+        raise ApiError(
+            HTTPStatus.UNAUTHORIZED,
+            "missing X-Request-CID header (the session id from /session/init)",
+        )
     if not token:
-        raise ApiError(HTTPStatus.UNAUTHORIZED,
-                       f"missing X-Request-Token header (md5 of '{operation.signing_name}' + domain id + domain secret)")
+        raise ApiError(
+            HTTPStatus.UNAUTHORIZED,
+            f"missing X-Request-Token header (md5 of '{operation.signing_name}' + domain id + domain secret)",
+        )
     expected = request_token(operation.signing_name, domain.id, services.settings.secret)
-    if not hmac.compare_digest(expected.encode(), token.encode()) and not faults.active("signature-not-checked"):
+    if not hmac.compare_digest(expected.encode(), token.encode()) and not faults.active(
+        "signature-not-checked"
+    ):
         if faults.active("errorhint-leaks-secret"):
-            raise ApiError(HTTPStatus.UNAUTHORIZED, f"invalid X-Request-Token: expected md5('{operation.signing_name}"
-                                                    f"{domain.id}{services.settings.secret}')")
-        raise ApiError(HTTPStatus.UNAUTHORIZED, f"invalid X-Request-Token for operation '{operation.signing_name}'")
+            raise ApiError(
+                HTTPStatus.UNAUTHORIZED,
+                f"invalid X-Request-Token: expected md5('{operation.signing_name}"
+                f"{domain.id}{services.settings.secret}')",
+            )
+        raise ApiError(
+            HTTPStatus.UNAUTHORIZED,
+            f"invalid X-Request-Token for operation '{operation.signing_name}'",
+        )
     eternal_cid = services.settings.eternal_cid
     if eternal_cid and hmac.compare_digest(eternal_cid.encode(), cid.encode()):
         return Caller(session=None, eternal=True)
     with services.db.read() as db:
         session = sessions.find(db, domain.id, cid)
     if session is None:
-        raise ApiError(HTTPStatus.UNAUTHORIZED, "unknown session: X-Request-CID is not a session of this domain")
+        raise ApiError(
+            HTTPStatus.UNAUTHORIZED,
+            "unknown session: X-Request-CID is not a session of this domain",
+        )
     if session.expires < time.time():
-        raise ApiError(HTTPStatus.UNAUTHORIZED, "session expired: start a new one with /session/init")
+        raise ApiError(
+            HTTPStatus.UNAUTHORIZED, "session expired: start a new one with /session/init"
+        )
     if sessions.needs_extension(session, services.settings.session_ttl):
         with services.db.write() as db:
             session = sessions.refreshed(db, session, services.settings.session_ttl)
@@ -151,9 +170,15 @@ def authenticate(services: Services, operation: Operation, domain: DomainSetting
 def check_session_kind(operation: Operation, caller: Caller, params: Mapping[str, Any]) -> None:
     """Step 4: the session kind the operation declares in x-nexx-session, or 403."""
     sent_eternal_only = [name for name in operation.eternal_parameters if name in params]
-    if sent_eternal_only and not caller.eternal and not faults.active("eternal-parameter-from-user-session"):
-        raise ApiError(HTTPStatus.FORBIDDEN,
-                       f"parameter '{sent_eternal_only[0]}' may only be sent by the eternal session")
+    if (
+        sent_eternal_only
+        and not caller.eternal
+        and not faults.active("eternal-parameter-from-user-session")
+    ):
+        raise ApiError(
+            HTTPStatus.FORBIDDEN,
+            f"parameter '{sent_eternal_only[0]}' may only be sent by the eternal session",
+        )
     kind = operation.session
     if kind in ("none", "anonymous"):
         return
@@ -163,8 +188,10 @@ def check_session_kind(operation: Operation, caller: Caller, params: Mapping[str
         return
     if kind == "pending-login":
         if caller.session is None or not caller.session.login_held:
-            raise ApiError(HTTPStatus.FORBIDDEN,
-                           "this operation needs a session whose login is waiting for a second factor")
+            raise ApiError(
+                HTTPStatus.FORBIDDEN,
+                "this operation needs a session whose login is waiting for a second factor",
+            )
         return
     # kind == "user": the eternal session may stand in only through its own parameters.
     if caller.eternal and sent_eternal_only:

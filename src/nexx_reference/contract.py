@@ -149,10 +149,14 @@ def _operations_of(template: str, item: dict[str, Any]) -> list[Operation]:
         operation_id = spec.get("operationId")
         session = spec.get("x-nexx-session", "anonymous")
         if not operation_id or session not in SESSION_KINDS:
-            raise ContractError(f"{method.upper()} {template}: needs an operationId and a valid x-nexx-session")
+            raise ContractError(
+                f"{method.upper()} {template}: needs an operationId and a valid x-nexx-session"
+            )
         by_key = {(p["name"], p["in"]): p for p in [*shared, *spec.get("parameters", [])]}
         parameters = tuple(
-            Parameter(p["name"], p["in"], bool(p.get("required", p["in"] == "path")), p.get("schema", {}))
+            Parameter(
+                p["name"], p["in"], bool(p.get("required", p["in"] == "path")), p.get("schema", {})
+            )
             for p in by_key.values()
         )
         body = spec.get("requestBody") or {}

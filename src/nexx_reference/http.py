@@ -31,9 +31,11 @@ MAX_FORM_FIELDS = 1000
 INTERNAL_ERROR_HINT = "internal error of the reference server; its log has the details"
 
 
-def call_facts(request: Request, calledfor: str | None = None, started: float | None = None) -> CallFacts:
+def call_facts(
+    request: Request, calledfor: str | None = None, started: float | None = None
+) -> CallFacts:
     path = request.url.path
-    below = path[len(API_PREFIX):] if path.startswith(API_PREFIX + "/") else path
+    below = path[len(API_PREFIX) :] if path.startswith(API_PREFIX + "/") else path
     raw_domain = below.split("/")[1] if below.count("/") >= 1 else ""
     domain_id = context.parse_domain_id(raw_domain)
     return CallFacts(
@@ -84,7 +86,11 @@ def echoed_path(operation: Operation, path_values: dict[str, str]) -> str:
     echoes it (contract: envelope.yaml#/Metadata)."""
     path = operation.path
     for parameter in operation.parameters:
-        if parameter.location == "path" and parameter.name in path_values and not parameter.schema.get("writeOnly"):
+        if (
+            parameter.location == "path"
+            and parameter.name in path_values
+            and not parameter.schema.get("writeOnly")
+        ):
             path = path.replace("{" + parameter.name + "}", str(path_values[parameter.name]))
     return path
 
@@ -101,8 +107,10 @@ def endpoint(operation: Operation, handler: Handler):
             form = await read_form(request)
         except InputError as exc:
             form, form_error = {}, exc
-        facts = replace(call_facts(request, calledfor=query.get("cfo", form.get("cfo")), started=started),
-                        calledwith=echoed_path(operation, request.path_params))
+        facts = replace(
+            call_facts(request, calledfor=query.get("cfo", form.get("cfo")), started=started),
+            calledwith=echoed_path(operation, request.path_params),
+        )
         try:
             domain = context.resolve_domain(services.settings, request.path_params["domainid"])
             caller = context.authenticate(services, operation, domain, request.headers)
@@ -119,14 +127,22 @@ def endpoint(operation: Operation, handler: Handler):
         except Exception:
             log.exception("unexpected error in %s %s", operation.method, operation.path)
             return error_response(facts, HTTPStatus.INTERNAL_SERVER_ERROR, INTERNAL_ERROR_HINT)
-        return envelope_response(facts, reply.status, time.perf_counter(), result=reply.result,
-                                 paging=reply.paging, notice=reply.notice)
+        return envelope_response(
+            facts,
+            reply.status,
+            time.perf_counter(),
+            result=reply.result,
+            paging=reply.paging,
+            notice=reply.notice,
+        )
 
     handle.__name__ = operation.operation_id
     return handle
 
 
-def error_response(facts: CallFacts, status: int, hint: str, headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    facts: CallFacts, status: int, hint: str, headers: dict[str, str] | None = None
+) -> Response:
     return envelope_response(facts, status, time.perf_counter(), errorhint=hint, headers=headers)
 
 
@@ -134,15 +150,23 @@ async def not_found(request: Request, exc: Exception) -> Response:
     facts = call_facts(request)
     if isinstance(exc, HTTPException) and exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
         allowed = (exc.headers or {}).get("Allow", "")
-        return error_response(facts, HTTPStatus.METHOD_NOT_ALLOWED,
-                              f"method {request.method} is not allowed here; allowed: {allowed}",
-                              headers=exc.headers)
+        return error_response(
+            facts,
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            f"method {request.method} is not allowed here; allowed: {allowed}",
+            headers=exc.headers,
+        )
     status = exc.status_code if isinstance(exc, HTTPException) else HTTPStatus.NOT_FOUND
-    hint = "unknown operation: no such path in the contract" if status == HTTPStatus.NOT_FOUND else str(exc)
+    hint = (
+        "unknown operation: no such path in the contract"
+        if status == HTTPStatus.NOT_FOUND
+        else str(exc)
+    )
     return error_response(facts, status, hint)
 
 
 async def internal_error(request: Request, exc: Exception) -> Response:
     log.error("unexpected error outside an operation: %r", exc, exc_info=exc)
-    return error_response(call_facts(request), HTTPStatus.INTERNAL_SERVER_ERROR, INTERNAL_ERROR_HINT)
-
+    return error_response(
+        call_facts(request), HTTPStatus.INTERNAL_SERVER_ERROR, INTERNAL_ERROR_HINT
+    )

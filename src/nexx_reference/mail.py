@@ -71,10 +71,10 @@ def mail_text(mail_type: str, link: str | None = None) -> str:
     """The body of each mail type; the link, where there is one, on a line of its own."""
     texts = {
         "authorize": "Welcome! Please confirm your registration by opening this link:\n\n{link}\n\n"
-                     "The link works once and expires in 24 hours.",
+        "The link works once and expires in 24 hours.",
         "resetpassword": "Someone asked to reset the password of your account. To set a new password, "
-                         "open this link:\n\n{link}\n\nThe link works once and expires in 1 hour. "
-                         "If it was not you, ignore this mail; your password stays as it is.",
+        "open this link:\n\n{link}\n\nThe link works once and expires in 1 hour. "
+        "If it was not you, ignore this mail; your password stays as it is.",
         "welcome": "Welcome! Your account is ready.",
         "preregister": "Thank you for pre-registering. We will tell you when the platform goes live.",
         "takeout": "We received your request for a copy of your data. It will be prepared and sent to you.",

@@ -32,7 +32,9 @@ class Passwords:
             if self._dummy_hash is None:
                 self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
             try:
-                return self._hasher.verify(stored_hash or self._dummy_hash, password) and bool(stored_hash)
+                return self._hasher.verify(stored_hash or self._dummy_hash, password) and bool(
+                    stored_hash
+                )
             except (VerificationError, InvalidHashError):
                 return False
 

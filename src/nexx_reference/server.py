@@ -27,8 +27,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY on accepted connections only when
     # the listening socket names its protocol; without it every kept-alive request waits
     # for Nagle's delayed ACK (about 40 ms).
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,
-                         socket.IPPROTO_TCP)
+    sock = socket.socket(
+        socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP
+    )
     try:
         sock.bind((host, port))
         sock.listen(128)
@@ -40,8 +41,13 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 def uvicorn_server(settings: Settings) -> uvicorn.Server:
     # No access log: paths carry tokens (/user/authorize/{token}), and tokens are never logged.
-    config = uvicorn.Config(create_app(settings), log_level="warning", access_log=False,
-                            lifespan="on", server_header=False)
+    config = uvicorn.Config(
+        create_app(settings),
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        server_header=False,
+    )
     return uvicorn.Server(config)
 
 
@@ -62,7 +68,9 @@ class RunningServer:
         except Exception:
             self._sock.close()
             raise
-        self._thread = threading.Thread(target=self._run, name=f"nexx-reference-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name=f"nexx-reference-{self.port}", daemon=True
+        )
         self._failure: BaseException | None = None
 
     @property

@@ -28,11 +28,15 @@ class SmsSender:
             return False
         try:
             async with httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT) as client:
-                response = await client.post(self._webhook, json={"to": to, "text": text, "domain": domain})
+                response = await client.post(
+                    self._webhook, json={"to": to, "text": text, "domain": domain}
+                )
         except httpx.HTTPError as exc:
             log.warning("sms to %s failed: %s", mask_phone(to), type(exc).__name__)
             return False
         if response.is_error:
-            log.warning("sms to %s refused by the webhook: HTTP %s", mask_phone(to), response.status_code)
+            log.warning(
+                "sms to %s refused by the webhook: HTTP %s", mask_phone(to), response.status_code
+            )
             return False
         return True

@@ -63,8 +63,12 @@ class Database:
         connection = getattr(self._local, "connection", None)
         if connection is None:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves, nothing implicit.
-            connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                         timeout=BUSY_TIMEOUT_MS / 1000)
+            connection = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+            )
             connection.row_factory = sqlite3.Row
             connection.execute("PRAGMA foreign_keys=ON")
             connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

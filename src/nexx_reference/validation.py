@@ -158,9 +158,14 @@ def _check(name: str | None, value: Any, schema: dict[str, Any]) -> None:
     # The cache keeps the schema alive beside its validator, so an id() is never reused.
     cached = _validators.get(id(schema))
     if cached is None or cached[0] is not schema:
-        cached = _validators[id(schema)] = (schema, Draft202012Validator(schema, format_checker=FORMATS))
+        cached = _validators[id(schema)] = (
+            schema,
+            Draft202012Validator(schema, format_checker=FORMATS),
+        )
     validator = cached[1]
-    errors = sorted(validator.iter_errors(value), key=lambda e: (len(e.path), list(map(str, e.path))))
+    errors = sorted(
+        validator.iter_errors(value), key=lambda e: (len(e.path), list(map(str, e.path)))
+    )
     if errors:
         raise InputError(describe(errors[0], name, value))
 
@@ -183,7 +188,9 @@ def describe(error: ValidationError, name: str | None, instance: Any) -> str:
     label = name if not where else (f"{name}.{where}" if name else where)
     rule = error.validator_value
     if error.validator in ("anyOf", "oneOf") and not label:
-        return "the parameters do not fit any of the allowed combinations: " + _schema_hint(error.schema)
+        return "the parameters do not fit any of the allowed combinations: " + _schema_hint(
+            error.schema
+        )
     messages = {
         "type": lambda: f"must be {_article(rule)}",
         "format": lambda: f"must be a valid {_FORMAT_NAMES.get(rule, rule)}",
@@ -223,8 +230,15 @@ def _required_names(schema: Any) -> list[str]:
 
 def _article(declared: Any) -> str:
     names = declared if isinstance(declared, list) else [declared]
-    words = {"integer": "an integer", "number": "a number", "string": "a string",
-             "boolean": "a boolean", "array": "a list", "object": "an object", "null": "empty"}
+    words = {
+        "integer": "an integer",
+        "number": "a number",
+        "string": "a string",
+        "boolean": "a boolean",
+        "array": "a list",
+        "object": "an object",
+        "null": "empty",
+    }
     return " or ".join(words.get(n, str(n)) for n in names)
 
 

@@ -31,18 +31,25 @@ def name_after_operation(item: pytest.Item) -> None:
         name_with_params(item, label)
 
 
-def session_broker(client, user_factory, nexx_config, authenticator_app, *,
-                   isolate_session_changes: bool) -> SessionBroker:
-    return SessionBroker(client, nexx_config.domain_secret, user_factory,
-                         eternal_cid=nexx_config.eternal_cid, authenticator_app=authenticator_app,
-                         isolate_session_changes=isolate_session_changes)
+def session_broker(
+    client, user_factory, nexx_config, authenticator_app, *, isolate_session_changes: bool
+) -> SessionBroker:
+    return SessionBroker(
+        client,
+        nexx_config.domain_secret,
+        user_factory,
+        eternal_cid=nexx_config.eternal_cid,
+        authenticator_app=authenticator_app,
+        isolate_session_changes=isolate_session_changes,
+    )
 
 
 @pytest.fixture
 def case_sessions(client, user_factory, nexx_config, authenticator_app):
     """The sessions of this test by kind, opened on first use; its users removed at the end."""
-    broker = session_broker(client, user_factory, nexx_config, authenticator_app,
-                            isolate_session_changes=False)
+    broker = session_broker(
+        client, user_factory, nexx_config, authenticator_app, isolate_session_changes=False
+    )
     yield broker
     broker.close()
 
@@ -51,7 +58,8 @@ def case_sessions(client, user_factory, nexx_config, authenticator_app):
 def linked_sessions(client, user_factory, nexx_config, authenticator_app):
     """As case_sessions, for a sequence of linked calls: a call that logs out or in gets a
     session of its own, so it cannot end the one the others use."""
-    broker = session_broker(client, user_factory, nexx_config, authenticator_app,
-                            isolate_session_changes=True)
+    broker = session_broker(
+        client, user_factory, nexx_config, authenticator_app, isolate_session_changes=True
+    )
     yield broker
     broker.close()

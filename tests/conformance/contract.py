@@ -13,8 +13,12 @@ CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "nexx-user.openap
 SEED = 4711
 # Small and derandomized: the same cases on record and on replay, in minutes on 2 cores.
 CONFORMANCE_SETTINGS = settings(
-    derandomize=True, database=None, max_examples=10, deadline=None,
-    suppress_health_check=list(HealthCheck), print_blob=False,
+    derandomize=True,
+    database=None,
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    print_blob=False,
 )
 STATEFUL_SETTINGS = settings(CONFORMANCE_SETTINGS, max_examples=5, stateful_step_count=6)
 

@@ -17,14 +17,16 @@ pytestmark = pytest.mark.quick
 
 @EXAMPLES_SCHEMA.exclude(func=destructive).parametrize()
 @CONFORMANCE_SETTINGS
-def test_operation_examples_conform_to_the_contract(case, case_sessions, target, nexx_config,
-                                                    guessed_warnings):
+def test_operation_examples_conform_to_the_contract(
+    case, case_sessions, target, nexx_config, guessed_warnings
+):
     call_and_check(case, case_sessions, target.base_url, nexx_config, guessed_warnings)
 
 
 @pytest.mark.destructive
 @EXAMPLES_SCHEMA.include(func=destructive).parametrize()
 @CONFORMANCE_SETTINGS
-def test_destructive_operation_examples_conform_to_the_contract(case, case_sessions, target,
-                                                                nexx_config, guessed_warnings):
+def test_destructive_operation_examples_conform_to_the_contract(
+    case, case_sessions, target, nexx_config, guessed_warnings
+):
     call_and_check(case, case_sessions, target.base_url, nexx_config, guessed_warnings)

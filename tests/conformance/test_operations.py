@@ -40,8 +40,10 @@ def call_and_check(case, sessions, base_url: str, config, warnings, node=None) -
     channels = side_effects(case.operation)
     if channels and not config.allow_side_effects:
         # Generated addresses and names may belong to real people on a live system.
-        pytest.skip(f"{operation_id(case.operation)} sends {' and '.join(channels)} on the target: "
-                    "pass --allow-side-effects or set NEXX_ALLOW_SIDE_EFFECTS=yes")
+        pytest.skip(
+            f"{operation_id(case.operation)} sends {' and '.join(channels)} on the target: "
+            "pass --allow-side-effects or set NEXX_ALLOW_SIDE_EFFECTS=yes"
+        )
     # schemathesis builds its example and coverage cases at collection, before any session
     # exists: each case gets its session here (the broker leaves the invalid parts of a
     # negative case as they are).
@@ -52,36 +54,52 @@ def call_and_check(case, sessions, base_url: str, config, warnings, node=None) -
     response = case.call(base_url=base_url, session=sessions.http)
     sessions.track_created_user(case, response)
     try:
-        case.validate_response(response, transport_kwargs={"base_url": base_url},
-                               additional_checks=sessions.checks())
+        case.validate_response(
+            response, transport_kwargs={"base_url": base_url}, additional_checks=sessions.checks()
+        )
     except (AssertionError, FailureGroup) as failure:
         # On a URL target a body that breaks only constraints the contract guessed, or a
         # request breaking only them being accepted, is a warning naming them
         # (--guessed-rules); anything else fails as it is.
         if not guessed_rules.tolerate(
-                failure, method=case.method, template=case.operation.path,
-                status=response.status_code, body=json_body(response.content),
-                mode=config.guessed_rules, warnings=warnings, test=node.nodeid if node else "",
-                operation=operation_id(case.operation), node=node, case=case):
+            failure,
+            method=case.method,
+            template=case.operation.path,
+            status=response.status_code,
+            body=json_body(response.content),
+            mode=config.guessed_rules,
+            warnings=warnings,
+            test=node.nodeid if node else "",
+            operation=operation_id(case.operation),
+            node=node,
+            case=case,
+        ):
             raise
     if kind == PENDING_LOGIN and operation_id(case.operation) in SECOND_FACTOR_PROOFS:
         # The session holds a real login waiting for an authenticator app's code: a
         # generated code or WebAuthn assertion is (all but) never the right one.
         assert not 200 <= response.status_code < 300, (
             f"{operation_id(case.operation)} completed a held login with a generated second "
-            f"factor (HTTP {response.status_code})\nReproduce: {masked_curl(response.request)}")
+            f"factor (HTTP {response.status_code})\nReproduce: {masked_curl(response.request)}"
+        )
 
 
 @schema.exclude(func=destructive).parametrize()
 @CONFORMANCE_SETTINGS
-def test_operation_conforms_to_the_contract(case, case_sessions, target, nexx_config,
-                                            guessed_warnings, request):
-    call_and_check(case, case_sessions, target.base_url, nexx_config, guessed_warnings, request.node)
+def test_operation_conforms_to_the_contract(
+    case, case_sessions, target, nexx_config, guessed_warnings, request
+):
+    call_and_check(
+        case, case_sessions, target.base_url, nexx_config, guessed_warnings, request.node
+    )
 
 
 @pytest.mark.destructive
 @schema.include(func=destructive).parametrize()
 @CONFORMANCE_SETTINGS
-def test_destructive_operation_conforms_to_the_contract(case, case_sessions, target, nexx_config,
-                                                       guessed_warnings, request):
-    call_and_check(case, case_sessions, target.base_url, nexx_config, guessed_warnings, request.node)
+def test_destructive_operation_conforms_to_the_contract(
+    case, case_sessions, target, nexx_config, guessed_warnings, request
+):
+    call_and_check(
+        case, case_sessions, target.base_url, nexx_config, guessed_warnings, request.node
+    )

@@ -17,16 +17,24 @@ TIMEOUT_SECONDS = 300
 
 
 def test_bundle_is_up_to_date():
-    done = subprocess.run([str(SCRIPT), "--check"], cwd=REPO_ROOT, capture_output=True, text=True,
-                          timeout=TIMEOUT_SECONDS, check=False)
+    done = subprocess.run(
+        [str(SCRIPT), "--check"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
     if done.returncode != 0:
         pytest.fail((done.stderr or done.stdout).strip(), pytrace=False)
 
 
 def test_bundle_is_valid_openapi_3_1_without_other_files():
     bundle = load_document(BUNDLE_PATH)
-    errors = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
-              for error in OpenAPIV31SpecValidator(bundle).iter_errors()]
+    errors = [
+        f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+        for error in OpenAPIV31SpecValidator(bundle).iter_errors()
+    ]
     assert not errors, "\n".join(errors[:20])
     assert "'$ref': '../" not in repr(bundle) and "'$ref': 'components/" not in repr(bundle)
 

@@ -32,8 +32,11 @@ def is_secret(schema: Any, file: Path) -> bool:
         return False
     if schema.get("writeOnly") is True:
         return True
-    return any(is_secret(member, file) for keyword in ("allOf", "anyOf", "oneOf")
-               for member in schema.get(keyword, []))
+    return any(
+        is_secret(member, file)
+        for keyword in ("allOf", "anyOf", "oneOf")
+        for member in schema.get(keyword, [])
+    )
 
 
 def secret_path_parameters(operation: Operation) -> list[tuple[str, list[Any]]]:
@@ -55,8 +58,11 @@ def secret_values(operation: Operation) -> set[str]:
     if body is not None:
         node, file = body
         for media in (node.get("content") or {}).values():
-            secret_fields = {name for name, (schema, at) in schema_properties(media.get("schema"), file).items()
-                             if is_secret(schema, at)}
+            secret_fields = {
+                name
+                for name, (schema, at) in schema_properties(media.get("schema"), file).items()
+                if is_secret(schema, at)
+            }
             for _, example in examples_of(media, file):
                 if isinstance(example, dict):
                     values.update(str(example[name]) for name in secret_fields if name in example)
@@ -77,21 +83,33 @@ def echo_problems(operation: Operation) -> list[str]:
     hidden = [name for name, _ in secret_path_parameters(operation)]
     for where, example in response_examples(operation):
         text = json.dumps(example)
-        problems += [f"{operation.title} {where} echoes the secret example value {value!r}"
-                     for value in sorted(secrets) if value in text]
-        calledwith = (example.get("metadata") or {}).get("calledwith", "") if isinstance(example, dict) else ""
+        problems += [
+            f"{operation.title} {where} echoes the secret example value {value!r}"
+            for value in sorted(secrets)
+            if value in text
+        ]
+        calledwith = (
+            (example.get("metadata") or {}).get("calledwith", "")
+            if isinstance(example, dict)
+            else ""
+        )
         # Shared error examples call a placeholder path (/4711/user/example): only an
         # example of this operation's own path shows how its secret is echoed.
         own_path = f"/{operation.operation_id}/" in calledwith
-        problems += [f"{operation.title} {where}: metadata.calledwith {calledwith!r} must show the "
-                     f"secret path parameter as {{{name}}}"
-                     for name in hidden if own_path and f"{{{name}}}" not in calledwith]
+        problems += [
+            f"{operation.title} {where}: metadata.calledwith {calledwith!r} must show the "
+            f"secret path parameter as {{{name}}}"
+            for name in hidden
+            if own_path and f"{{{name}}}" not in calledwith
+        ]
     return problems
 
 
 @pytest.mark.parametrize("item", path_items(), ids=lambda item: item.id)
 def test_no_response_example_echoes_a_secret(item):
-    problems = [problem for operation in operations_or_fail(item) for problem in echo_problems(operation)]
+    problems = [
+        problem for operation in operations_or_fail(item) for problem in echo_problems(operation)
+    ]
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
 
@@ -107,8 +125,17 @@ def test_the_check_finds_an_echoed_token():
 
 
 def test_mail_and_connector_tokens_and_passwords_are_secrets():
-    by_id = {operation.operation_id: operation for item in path_items() for operation in item.operations}
+    by_id = {
+        operation.operation_id: operation for item in path_items() for operation in item.operations
+    }
     for operation_id in ("authorize", "resetpassword", "verifytokenunique"):
-        assert secret_path_parameters(by_id[operation_id]), f"{operation_id}: its token is not writeOnly"
-    for operation_id, value in (("login", "correct-horse-7"), ("verifypassword", "correct-horse-7")):
-        assert value in secret_values(by_id[operation_id]), f"{operation_id}: its password is not writeOnly"
+        assert secret_path_parameters(by_id[operation_id]), (
+            f"{operation_id}: its token is not writeOnly"
+        )
+    for operation_id, value in (
+        ("login", "correct-horse-7"),
+        ("verifypassword", "correct-horse-7"),
+    ):
+        assert value in secret_values(by_id[operation_id]), (
+            f"{operation_id}: its password is not writeOnly"
+        )

@@ -34,14 +34,15 @@ def mark_problems(file: Path) -> list[str]:
     for where, node in nodes(load_document(file), relative(file) + "#"):
         mark = node.get(MARK)
         if node.get("additionalProperties") is False and not (
-                isinstance(mark, dict) and mark.get("additionalProperties")):
+            isinstance(mark, dict) and mark.get("additionalProperties")
+        ):
             problems.append(f"{where}: a closed object without {MARK}.additionalProperties")
         if mark is None:
             continue
         if not isinstance(mark, (str, dict)) or not mark:
             problems.append(f"{where}: {MARK} must be a reason or a mapping keyword -> reason")
             continue
-        for keyword, reason in (mark.items() if isinstance(mark, dict) else []):
+        for keyword, reason in mark.items() if isinstance(mark, dict) else []:
             if keyword not in node:
                 problems.append(f"{where}: {MARK} names '{keyword}', which the node does not have")
             if not isinstance(reason, str) or not reason.strip():
@@ -67,8 +68,10 @@ def test_the_guesses_the_review_named_are_marked():
 
 def test_the_check_finds_an_unmarked_closed_object_and_a_wrong_keyword(tmp_path):
     file = tmp_path / "bad.yaml"
-    file.write_text("A:\n  type: object\n  additionalProperties: false\n"
-                    "B:\n  type: string\n  x-nexx-guessed: {pattern: no pattern here}\n")
+    file.write_text(
+        "A:\n  type: object\n  additionalProperties: false\n"
+        "B:\n  type: string\n  x-nexx-guessed: {pattern: no pattern here}\n"
+    )
     problems = "\n".join(mark_problems(file))
     assert "A: a closed object without" in problems
     assert "names 'pattern', which the node does not have" in problems

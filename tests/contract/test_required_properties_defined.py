@@ -57,8 +57,10 @@ def undefined_required(schemas: list[tuple[Any, Path]], where: str, depth: int =
         resolved, at = resolve(schema, file)
         if isinstance(resolved, dict) and isinstance(resolved.get("items"), dict):
             items.append((resolved["items"], at))
-    problems = [f"{where}: requires '{name}' but defines no such property"
-                for name in sorted(required - set(properties))]
+    problems = [
+        f"{where}: requires '{name}' but defines no such property"
+        for name in sorted(required - set(properties))
+    ]
     if depth < MAX_REF_HOPS:
         for name, found in properties.items():
             problems += undefined_required(found, f"{where}.{name}", depth + 1)
@@ -74,26 +76,36 @@ def operation_problems(operation: Operation) -> list[str]:
         node, file = body
         for media_type, media in (node.get("content") or {}).items():
             if "schema" in media:
-                problems += undefined_required([(media["schema"], file)],
-                                               f"{operation.title} requestBody {media_type}")
+                problems += undefined_required(
+                    [(media["schema"], file)], f"{operation.title} requestBody {media_type}"
+                )
     for status, response in (operation.node.get("responses") or {}).items():
         response, file = resolve(response, operation.file)
         for media_type, media in (response.get("content") or {}).items():
             if "schema" in media:
-                problems += undefined_required([(media["schema"], file)],
-                                               f"{operation.title} response {status} {media_type}")
+                problems += undefined_required(
+                    [(media["schema"], file)], f"{operation.title} response {status} {media_type}"
+                )
     return problems
 
 
 @pytest.mark.parametrize("item", path_items(), ids=lambda item: item.id)
 def test_every_required_property_is_defined(item):
-    problems = [problem for operation in operations_or_fail(item) for problem in operation_problems(operation)]
+    problems = [
+        problem
+        for operation in operations_or_fail(item)
+        for problem in operation_problems(operation)
+    ]
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
 
 
 def test_the_check_names_a_required_property_no_branch_defines():
-    schema = {"allOf": [{"properties": {"result": {"properties": {"a": {}}}}},
-                        {"properties": {"result": {"required": ["a", "b"]}}}]}
+    schema = {
+        "allOf": [
+            {"properties": {"result": {"properties": {"a": {}}}}},
+            {"properties": {"result": {"required": ["a", "b"]}}},
+        ]
+    }
     problems = undefined_required([(schema, Path(__file__))], "example")
     assert problems == ["example.result: requires 'b' but defines no such property"]

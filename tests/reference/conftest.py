@@ -60,9 +60,14 @@ def sms_sink() -> Iterator[SmsWebhookSink]:
 
 def make_settings(mailbox: SmtpSink | None = None, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "domains": DOMAINS[:2], "secret": SECRET, "eternal_cid": ETERNAL_CID, "db_path": None,
-        "smtp": (mailbox.host, mailbox.port) if mailbox else None, "sms_webhook": None,
-        "port": 0, "password_hash_cost": "cheapest",
+        "domains": DOMAINS[:2],
+        "secret": SECRET,
+        "eternal_cid": ETERNAL_CID,
+        "db_path": None,
+        "smtp": (mailbox.host, mailbox.port) if mailbox else None,
+        "sms_webhook": None,
+        "port": 0,
+        "password_hash_cost": "cheapest",
     }
     values.update(overrides)
     return Settings(**values)
@@ -72,7 +77,9 @@ def make_settings(mailbox: SmtpSink | None = None, **overrides: Any) -> Settings
 def server(mailbox: SmtpSink, sms_sink: SmsWebhookSink) -> Iterator[RunningServer]:
     """The reference server on a free port serving DOMAINS, mailing to the mailbox and
     texting to the SMS sink."""
-    with start_in_thread(make_settings(mailbox, domains=DOMAINS, sms_webhook=sms_sink.url)) as running:
+    with start_in_thread(
+        make_settings(mailbox, domains=DOMAINS, sms_webhook=sms_sink.url)
+    ) as running:
         yield running
 
 
@@ -108,15 +115,25 @@ def sms_api(api: NexxClient) -> NexxClient:
     return api.for_domain(SMS_DOMAIN)
 
 
-def send_raw(client: NexxClient, method: str, path: str, *, cid: str | None = None,
-             signed: bool = True, domain: int | str | None = None, **request: Any) -> ApiResponse:
+def send_raw(
+    client: NexxClient,
+    method: str,
+    path: str,
+    *,
+    cid: str | None = None,
+    signed: bool = True,
+    domain: int | str | None = None,
+    **request: Any,
+) -> ApiResponse:
     """A request the suite client cannot build (a JSON body, bytes that are not UTF-8, a
     domain id that is no integer), sent with httpx; the client's observers see the answer
     like every other, so it is checked against the contract too."""
     domain = client.domain_id if domain is None else domain
     headers = signed_headers(path, domain, SECRET, cid) if signed else {}
     headers.update(request.pop("headers", {}))
-    response = httpx.request(method, f"{client.base_url}/{domain}/{path}", headers=headers, **request)
+    response = httpx.request(
+        method, f"{client.base_url}/{domain}/{path}", headers=headers, **request
+    )
     answer = ApiResponse.from_httpx(response)
     for observe in client.observers:
         observe(answer)
@@ -148,7 +165,13 @@ def register(client: NexxClient, **extra: Any) -> Account:
     session = client.init(nxp_devh=uuid.uuid4().hex)
     answer = session.post("user/register", **fields)
     assert answer.status == CREATED, answer.describe()
-    return Account(fields["username"], fields["email"], fields["password"], answer.result["user"]["ID"], session)
+    return Account(
+        fields["username"],
+        fields["email"],
+        fields["password"],
+        answer.result["user"]["ID"],
+        session,
+    )
 
 
 @pytest.fixture

@@ -18,10 +18,13 @@ BRIEFING_AUDIO = (1, "audio")  # runtime 1260
 BOATS_IMAGE = (1, "image")
 
 
-def interact(account: Account, operation: str, item: tuple[int, str], expect: int = OK,
-             **fields: Any) -> dict[str, Any] | None:
+def interact(
+    account: Account, operation: str, item: tuple[int, str], expect: int = OK, **fields: Any
+) -> dict[str, Any] | None:
     """POST /interactions/{operation} for the item; the result (None for an expected refusal)."""
-    answer = account.session.post(f"interactions/{operation}", item=item[0], streamtype=item[1], **fields)
+    answer = account.session.post(
+        f"interactions/{operation}", item=item[0], streamtype=item[1], **fields
+    )
     assert answer.status == expect, answer.describe()
     return answer.result
 

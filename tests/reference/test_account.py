@@ -26,6 +26,13 @@ def test_unregister_leaves_no_row_of_the_user(logged_in_user: Account, storage: 
         for table in tables:
             columns = [c[1] for c in db.execute(f"PRAGMA table_info({table})")]
             if "user_id" in columns:
-                left = db.execute(f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (logged_in_user.user_id,))
+                left = db.execute(
+                    f"SELECT COUNT(*) FROM {table} WHERE user_id = ?", (logged_in_user.user_id,)
+                )
                 assert left.fetchone()[0] == 0, f"a row of the removed user is left in {table}"
-        assert db.execute("SELECT COUNT(*) FROM users WHERE id = ?", (logged_in_user.user_id,)).fetchone()[0] == 0
+        assert (
+            db.execute(
+                "SELECT COUNT(*) FROM users WHERE id = ?", (logged_in_user.user_id,)
+            ).fetchone()[0]
+            == 0
+        )

@@ -14,7 +14,9 @@ PARALLEL = 20
 
 
 def register(api: NexxClient, username: str, email: str) -> int:
-    return api.init().post("user/register", username=username, email=email, password=PASSWORD).status
+    return (
+        api.init().post("user/register", username=username, email=email, password=PASSWORD).status
+    )
 
 
 def test_parallel_registrations_of_distinct_users_all_succeed(api: NexxClient) -> None:
@@ -23,15 +25,21 @@ def test_parallel_registrations_of_distinct_users_all_succeed(api: NexxClient) -
         statuses = list(pool.map(lambda n: register(api, n, f"{n}@example.org"), names))
     assert statuses == [CREATED] * PARALLEL
     with ThreadPoolExecutor(PARALLEL) as pool:
-        taken = list(pool.map(lambda n: api.init().post(f"user/verifyaccountdetailsunique/{n}").result["unique"],
-                              names))
+        taken = list(
+            pool.map(
+                lambda n: api.init().post(f"user/verifyaccountdetailsunique/{n}").result["unique"],
+                names,
+            )
+        )
     assert taken == [0] * PARALLEL
 
 
 def test_parallel_registrations_of_one_username_have_one_winner(api: NexxClient) -> None:
     name = unique_name("race")
     with ThreadPoolExecutor(PARALLEL) as pool:
-        statuses = Counter(pool.map(lambda i: register(api, name, f"{name}-{i}@example.org"), range(PARALLEL)))
+        statuses = Counter(
+            pool.map(lambda i: register(api, name, f"{name}-{i}@example.org"), range(PARALLEL))
+        )
     assert statuses == {CREATED: 1, CONFLICT: PARALLEL - 1}
 
 

@@ -16,7 +16,8 @@ from .conftest import MANUAL_DOMAIN, SECRET, client_of, make_settings, new_accou
 
 
 def test_an_unexpected_exception_is_a_500_envelope_and_a_logged_traceback(
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     async def broken(call):
         raise RuntimeError("a bug")
 
@@ -33,7 +34,9 @@ def test_an_unexpected_exception_is_a_500_envelope_and_a_logged_traceback(
     assert any(record.exc_info and "a bug" in str(record.exc_info[1]) for record in caplog.records)
 
 
-def test_without_smtp_a_mail_is_one_masked_log_line_without_token(caplog: pytest.LogCaptureFixture) -> None:
+def test_without_smtp_a_mail_is_one_masked_log_line_without_token(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     account = new_account()
     name, password = account["username"], account["password"]
     with start_in_thread(make_settings()) as running, caplog.at_level(logging.DEBUG):

@@ -27,35 +27,87 @@ from .conftest import AUTO_DOMAIN, MANUAL_DOMAIN, PASSWORD, SECRET, client_of, m
 
 SOURCE = Path(faults.__file__).resolve().parent.parent
 CONSULTED = re.compile(r'faults\.active\(\s*(?:"([^"]+)"|([A-Z_]+)\[)')
-USER = {"ID": 7, "email": "ada@example.org", "status": "", "newsletter": 0, "ageclass": 0, "isanonymous": 0,
-        "created": 1764000000, "twofactor": {"app": 0, "u2fdevices": 0}, "channelsubscriptions": [],
-        "firstname": "Ada Augusta, Countess of Lovelace, who wrote the first published algorithm"}
+USER = {
+    "ID": 7,
+    "email": "ada@example.org",
+    "status": "",
+    "newsletter": 0,
+    "ageclass": 0,
+    "isanonymous": 0,
+    "created": 1764000000,
+    "twofactor": {"app": 0, "u2fdevices": 0},
+    "channelsubscriptions": [],
+    "firstname": "Ada Augusta, Countess of Lovelace, who wrote the first published algorithm",
+}
 
 
-def exchange(status: int, path: str, result, *, query: str = "", body: str = "", **extra) -> Exchange:
-    envelope = {"metadata": {"status": status, "apiversion": "3.1", "verb": "POST", "processingtime": 0.001,
-                             "calledwith": path.removeprefix("/v3.1"), "fordomain": 4711, "fromstage": 0},
-                "result": result, **extra}
+def exchange(
+    status: int, path: str, result, *, query: str = "", body: str = "", **extra
+) -> Exchange:
+    envelope = {
+        "metadata": {
+            "status": status,
+            "apiversion": "3.1",
+            "verb": "POST",
+            "processingtime": 0.001,
+            "calledwith": path.removeprefix("/v3.1"),
+            "fordomain": 4711,
+            "fromstage": 0,
+        },
+        "result": result,
+        **extra,
+    }
     if status >= 400:
         envelope["metadata"]["errorhint"] = "refused"
-    return Exchange(method="POST", path=path, query=query, request_body=body.encode(),
-                    request_headers={"x-request-token": "0123456789abcdef0123456789abcdef",
-                                     "accept-encoding": "gzip, deflate"},
-                    status=status, headers=[("content-type", "application/json")], body=compact_json(envelope))
+    return Exchange(
+        method="POST",
+        path=path,
+        query=query,
+        request_body=body.encode(),
+        request_headers={
+            "x-request-token": "0123456789abcdef0123456789abcdef",
+            "accept-encoding": "gzip, deflate",
+        },
+        status=status,
+        headers=[("content-type", "application/json")],
+        body=compact_json(envelope),
+    )
 
 
 def samples() -> list[Exchange]:
     """One answer of each shape the rewrites look for."""
     return [
         exchange(HTTPStatus.OK, "/v3.1/4711/user/profile", deepcopy(USER)),
-        exchange(HTTPStatus.CREATED, "/v3.1/4711/session/init",
-                 {"general": {"cid": "c" * 43, "isNewSession": 1, "persistent": 0, "expires": 1764000000},
-                  "device": {"hash": "d" * 32}, "loginstate": "anonymous", "user": None}),
-        exchange(HTTPStatus.OK, "/v3.1/4711/user/favourites", [{"general": {"ID": 1}}], query="start=1&limit=5",
-                 paging={"start": 1, "limit": 5, "resultcount": 3}),
+        exchange(
+            HTTPStatus.CREATED,
+            "/v3.1/4711/session/init",
+            {
+                "general": {
+                    "cid": "c" * 43,
+                    "isNewSession": 1,
+                    "persistent": 0,
+                    "expires": 1764000000,
+                },
+                "device": {"hash": "d" * 32},
+                "loginstate": "anonymous",
+                "user": None,
+            },
+        ),
+        exchange(
+            HTTPStatus.OK,
+            "/v3.1/4711/user/favourites",
+            [{"general": {"ID": 1}}],
+            query="start=1&limit=5",
+            paging={"start": 1, "limit": 5, "resultcount": 3},
+        ),
         exchange(HTTPStatus.UNAUTHORIZED, "/v3.1/4711/user/profile", None),
         exchange(HTTPStatus.CONFLICT, "/v3.1/4711/user/register", None),
-        exchange(HTTPStatus.BAD_REQUEST, "/v3.1/4711/user/register", None, body="username=%C3%A9l%C3%A8ve"),
+        exchange(
+            HTTPStatus.BAD_REQUEST,
+            "/v3.1/4711/user/register",
+            None,
+            body="username=%C3%A9l%C3%A8ve",
+        ),
     ]
 
 
@@ -64,8 +116,16 @@ def observed(sample: Exchange) -> tuple:
 
 
 DEVICE = {"nxp_devh": "d" * 32}
-REWRITES = [entry for entry in (*faults.CATALOGUE.values(), *faults.VARIANT_CATALOGUE.values()) if entry.rewrite]
-SWITCHES = [entry for entry in (*faults.CATALOGUE.values(), *faults.VARIANT_CATALOGUE.values()) if not entry.rewrite]
+REWRITES = [
+    entry
+    for entry in (*faults.CATALOGUE.values(), *faults.VARIANT_CATALOGUE.values())
+    if entry.rewrite
+]
+SWITCHES = [
+    entry
+    for entry in (*faults.CATALOGUE.values(), *faults.VARIANT_CATALOGUE.values())
+    if not entry.rewrite
+]
 
 
 def consulted_names() -> Counter[str]:
@@ -96,7 +156,11 @@ def test_every_fault_names_who_should_catch_it() -> None:
     from nexx_conformance.constants import FLOWS
 
     allowed = {faults.CONFORMANCE, *(faults.flow(flow_id) for flow_id in FLOWS)}
-    assert {entry.name: entry.killer for entry in faults.CATALOGUE.values() if entry.killer not in allowed} == {}
+    assert {
+        entry.name: entry.killer
+        for entry in faults.CATALOGUE.values()
+        if entry.killer not in allowed
+    } == {}
 
 
 @pytest.mark.parametrize("entry", SWITCHES, ids=lambda entry: entry.name)
@@ -144,8 +208,13 @@ def keepalive_with_wrong_token(base_url: str) -> ApiResponse:
     client = unchecked_client(base_url)
     try:
         cid = client.init(**DEVICE).cid
-        return client.call("POST", "session/keepalive", cid=cid, signed=False,
-                           headers={"X-Request-CID": cid, "X-Request-Token": "0" * 32})
+        return client.call(
+            "POST",
+            "session/keepalive",
+            cid=cid,
+            signed=False,
+            headers={"X-Request-CID": cid, "X-Request-Token": "0" * 32},
+        )
     finally:
         client.close()
 
@@ -203,9 +272,14 @@ def test_a_gzip_variant_still_answers_the_same_json() -> None:
 
 
 def nexx_reference(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nexx_reference.cli", *args], check=False, capture_output=True,
-                          text=True,
-                          env={"NEXX_DOMAIN_SECRET": "s3cret", "PATH": ""}, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "nexx_reference.cli", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={"NEXX_DOMAIN_SECRET": "s3cret", "PATH": ""},
+        timeout=60,
+    )
 
 
 def test_the_cli_lists_the_catalogue_as_json() -> None:

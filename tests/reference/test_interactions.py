@@ -22,7 +22,9 @@ def test_an_id_of_another_streamtype_is_404(logged_in_user: Account) -> None:
     assert interact(logged_in_user, "addlike", (3, "team"))["changed"] == 1
 
 
-def test_another_users_unpublished_item_is_404(auto_api: NexxClient, logged_in_user: Account) -> None:
+def test_another_users_unpublished_item_is_404(
+    auto_api: NexxClient, logged_in_user: Account
+) -> None:
     draft = logged_in_user.session.post("user/addarticle", title="My draft").result
     stranger = register(auto_api)
     interact(stranger, "addlike", (draft["ID"], "article"), expect=NOT_FOUND)
@@ -30,9 +32,16 @@ def test_another_users_unpublished_item_is_404(auto_api: NexxClient, logged_in_u
 
 
 def test_parallel_adds_of_different_items_all_land(logged_in_user: Account) -> None:
-    items = [(item_id, streamtype) for streamtype in ("video", "audio", "image", "article", "show")
-             for item_id in (1, 2, 3)]
+    items = [
+        (item_id, streamtype)
+        for streamtype in ("video", "audio", "image", "article", "show")
+        for item_id in (1, 2, 3)
+    ]
     with ThreadPoolExecutor(len(items)) as pool:
-        changed = list(pool.map(lambda item: interact(logged_in_user, "addtofavourites", item)["changed"], items))
+        changed = list(
+            pool.map(
+                lambda item: interact(logged_in_user, "addtofavourites", item)["changed"], items
+            )
+        )
     assert changed == [1] * len(items)
     assert set(listed(logged_in_user, "favourites", limit=100)) == set(items)

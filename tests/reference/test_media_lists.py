@@ -26,30 +26,38 @@ from .media_steps import (
 )
 
 
-def test_historyformerge_max_days_leaves_out_older_watches(auto_api: NexxClient, logged_in_user: Account,
-                                                           storage: Database) -> None:
+def test_historyformerge_max_days_leaves_out_older_watches(
+    auto_api: NexxClient, logged_in_user: Account, storage: Database
+) -> None:
     interact(logged_in_user, "addtowatched", SUNSET_VIDEO, progress=183)
     interact(logged_in_user, "addtowatched", BRIEFING_AUDIO, progress=1200)
     interact(logged_in_user, "addtowatched", BOATS_IMAGE)
     # Watched 40 days ago: the storage is backdated, as no client can watch in the past.
     with storage.write() as db:
-        db.execute("UPDATE interactions SET added = ? WHERE user_id = ? AND list = 'history' AND gid ="
-                   " (SELECT gid FROM media_items WHERE domain = ? AND streamtype = 'image' AND item_id = 1)",
-                   (time.time() - 40 * 86400, logged_in_user.user_id, auto_api.domain_id))
+        db.execute(
+            "UPDATE interactions SET added = ? WHERE user_id = ? AND list = 'history' AND gid ="
+            " (SELECT gid FROM media_items WHERE domain = ? AND streamtype = 'image' AND item_id = 1)",
+            (time.time() - 40 * 86400, logged_in_user.user_id, auto_api.domain_id),
+        )
     recent = media_list(logged_in_user.session, "historyformerge", maxDays=30).result
     assert [entry["streamtype"] for entry in recent] == ["audio", "video"]
 
 
-def test_anonymous_search_has_no_history_and_unpublished_items_stay_hidden(auto_api: NexxClient,
-                                                                            logged_in_user: Account) -> None:
+def test_anonymous_search_has_no_history_and_unpublished_items_stay_hidden(
+    auto_api: NexxClient, logged_in_user: Account
+) -> None:
     logged_in_user.session.post("user/addarticle", title="Zanzibar harbour draft")
     for session in (auto_api.init(), logged_in_user.session):
         answer = session.get("media/byquery/zanzibar")
         assert answer.status == OK and answer.result == []
 
 
-def test_unregister_removes_the_users_items_from_other_lists(auto_api: NexxClient, logged_in_user: Account) -> None:
-    created = logged_in_user.session.post("user/addplaylist", title="Gone soon", autoPublish=1).result
+def test_unregister_removes_the_users_items_from_other_lists(
+    auto_api: NexxClient, logged_in_user: Account
+) -> None:
+    created = logged_in_user.session.post(
+        "user/addplaylist", title="Gone soon", autoPublish=1
+    ).result
     fan = register(auto_api)
     interact(fan, "addtofavourites", (created["ID"], "playlist"))
     assert listed(fan, "favourites") == [(created["ID"], "playlist")]

@@ -20,14 +20,17 @@ from nexx_reference.storage import Database
 from .conftest import ETERNAL_CID, new_account
 
 
-def test_expired_authorize_token_is_404_like_an_unknown_one(api: NexxClient, mailbox: SmtpSink,
-                                                            storage: Database) -> None:
+def test_expired_authorize_token_is_404_like_an_unknown_one(
+    api: NexxClient, mailbox: SmtpSink, storage: Database
+) -> None:
     account = new_account("reg")
     api.init().post("user/register", **account)
     token = mailbox.wait_for(account["email"], "authorize").token
     with storage.write() as db:  # the storage: a scenario cannot age a token
-        db.execute("UPDATE mail_tokens SET expires = expires - 25 * 3600 WHERE token_hash = ?",
-                   (hashlib.sha256(token.encode()).hexdigest(),))
+        db.execute(
+            "UPDATE mail_tokens SET expires = expires - 25 * 3600 WHERE token_hash = ?",
+            (hashlib.sha256(token.encode()).hexdigest(),),
+        )
     expired = api.init().post(f"user/authorize/{token}")
     unknown = api.init().post("user/authorize/" + "A" * 43)
     assert expired.status == unknown.status == NOT_FOUND
@@ -35,17 +38,29 @@ def test_expired_authorize_token_is_404_like_an_unknown_one(api: NexxClient, mai
 
 
 def test_extra_registration_fields_are_stored(api: NexxClient, storage: Database) -> None:
-    extras = {"vouchercode": "V-1", "affiliatepartner": "partner", "affiliateparam": "p1",
-              "paymentRegistrationService": "svc", "connectedForm": 7}
+    extras = {
+        "vouchercode": "V-1",
+        "affiliatepartner": "partner",
+        "affiliateparam": "p1",
+        "paymentRegistrationService": "svc",
+        "connectedForm": 7,
+    }
     user_id = api.init().post("user/register", **new_account("reg"), **extras).result["ID"]
     with storage.read() as db:  # the storage, not the API
         row = db.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
-    assert (row["vouchercode"], row["affiliatepartner"], row["affiliateparam"],
-            row["paymentregistrationservice"], row["connectedform"]) == ("V-1", "partner", "p1", "svc", 7)
+    assert (
+        row["vouchercode"],
+        row["affiliatepartner"],
+        row["affiliateparam"],
+        row["paymentregistrationservice"],
+        row["connectedform"],
+    ) == ("V-1", "partner", "p1", "svc", 7)
     assert row["password_hash"].startswith("$argon2id$")
 
 
-def test_resendwelcomemail_resends_a_still_valid_authorize_mail(api: NexxClient, mailbox: SmtpSink) -> None:
+def test_resendwelcomemail_resends_a_still_valid_authorize_mail(
+    api: NexxClient, mailbox: SmtpSink
+) -> None:
     account = new_account("reg")
     user_id = api.init().post("user/register", **account).result["ID"]
     mailbox.wait_for(account["email"], "authorize")

@@ -12,8 +12,13 @@ from .conftest import MANUAL_DOMAIN, Account, client_of, make_settings
 
 
 def test_init_creates_an_anonymous_session_for_the_device(api: NexxClient) -> None:
-    answer = api.call("POST", "session/init", cid=None, signed=False,
-                      fields={"nxp_devh": "device-hash-01", "deviceName": "Firefox on Linux"})
+    answer = api.call(
+        "POST",
+        "session/init",
+        cid=None,
+        signed=False,
+        fields={"nxp_devh": "device-hash-01", "deviceName": "Firefox on Linux"},
+    )
     assert answer.status == CREATED
     result = answer.result
     assert result["general"]["isNewSession"] == 1
@@ -32,9 +37,12 @@ def test_each_init_gives_a_new_session(api: NexxClient) -> None:
     assert api.init().cid != api.init().cid
 
 
-def test_login_with_username_logs_the_session_in(auto_api: NexxClient, logged_in_user: Account) -> None:
-    answer = auto_api.init().post("session/login", username=logged_in_user.username,
-                                  password=logged_in_user.password)
+def test_login_with_username_logs_the_session_in(
+    auto_api: NexxClient, logged_in_user: Account
+) -> None:
+    answer = auto_api.init().post(
+        "session/login", username=logged_in_user.username, password=logged_in_user.password
+    )
     assert answer.status == OK
     assert answer.result["loginstate"] == "logged-in"
     assert answer.result["user"]["ID"] == logged_in_user.user_id
@@ -46,9 +54,15 @@ def test_login_with_email_works_too(auto_api: NexxClient, logged_in_user: Accoun
     assert answer.status == OK
 
 
-def test_wrong_password_and_unknown_user_answer_alike(auto_api: NexxClient, logged_in_user: Account) -> None:
-    wrong = auto_api.init().post("session/login", username=logged_in_user.username, password="not-the-password-1")
-    unknown = auto_api.init().post("session/login", username="nobody_here_123", password="not-the-password-1")
+def test_wrong_password_and_unknown_user_answer_alike(
+    auto_api: NexxClient, logged_in_user: Account
+) -> None:
+    wrong = auto_api.init().post(
+        "session/login", username=logged_in_user.username, password="not-the-password-1"
+    )
+    unknown = auto_api.init().post(
+        "session/login", username="nobody_here_123", password="not-the-password-1"
+    )
     assert wrong.status == unknown.status == FORBIDDEN
     assert wrong.errorhint == unknown.errorhint
 
@@ -70,8 +84,14 @@ def test_keepalive_returns_the_logged_in_session(logged_in_user: Account) -> Non
 
 def test_social_login_with_the_registered_connector_token(auto_api: NexxClient) -> None:
     session = auto_api.init()
-    registered = session.post("user/register", provider="google", token="ya29.social-token-1",
-                              username="social_user_1", email="social-user-1@example.org", skipLogin=1)
+    registered = session.post(
+        "user/register",
+        provider="google",
+        token="ya29.social-token-1",
+        username="social_user_1",
+        email="social-user-1@example.org",
+        skipLogin=1,
+    )
     assert registered.status == CREATED
     answer = session.post("session/login", provider="google", token="ya29.social-token-1")
     assert answer.status == OK

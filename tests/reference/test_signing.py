@@ -24,8 +24,13 @@ def test_unknown_domain_is_404_before_anything_else(api: NexxClient) -> None:
 
 
 def test_missing_token_is_401_naming_the_header(api: NexxClient) -> None:
-    answer = api.call("POST", "session/keepalive", cid=None, signed=False,
-                      headers={"X-Request-CID": api.init().cid})
+    answer = api.call(
+        "POST",
+        "session/keepalive",
+        cid=None,
+        signed=False,
+        headers={"X-Request-CID": api.init().cid},
+    )
     assert answer.status == UNAUTHORIZED
     assert "X-Request-Token" in answer.errorhint
 
@@ -37,16 +42,26 @@ def test_missing_cid_is_401_naming_the_header(api: NexxClient) -> None:
 
 
 def test_wrong_token_is_401(api: NexxClient) -> None:
-    answer = api.call("POST", "session/keepalive", cid=None, signed=False,
-                      headers={"X-Request-CID": api.init().cid, "X-Request-Token": "0" * 32})
+    answer = api.call(
+        "POST",
+        "session/keepalive",
+        cid=None,
+        signed=False,
+        headers={"X-Request-CID": api.init().cid, "X-Request-Token": "0" * 32},
+    )
     assert answer.status == UNAUTHORIZED
     assert "invalid X-Request-Token for operation 'keepalive'" in answer.errorhint
 
 
 def test_token_of_another_operation_is_401(api: NexxClient) -> None:
     logout_token = request_token("logout", api.domain_id, SECRET)
-    answer = api.call("POST", "session/keepalive", cid=None, signed=False,
-                      headers={"X-Request-CID": api.init().cid, "X-Request-Token": logout_token})
+    answer = api.call(
+        "POST",
+        "session/keepalive",
+        cid=None,
+        signed=False,
+        headers={"X-Request-CID": api.init().cid, "X-Request-Token": logout_token},
+    )
     assert answer.status == UNAUTHORIZED
 
 
@@ -100,7 +115,13 @@ def test_wrong_method_is_405_with_allow(api: NexxClient) -> None:
 
 
 def test_cfo_is_echoed_as_calledfor(api: NexxClient) -> None:
-    answer = api.call("POST", "session/init", cid=None, signed=False, fields={"nxp_devh": "device-0001", "cfo": "web"})
+    answer = api.call(
+        "POST",
+        "session/init",
+        cid=None,
+        signed=False,
+        fields={"nxp_devh": "device-0001", "cfo": "web"},
+    )
     assert answer.status == CREATED
     assert answer.metadata["calledfor"] == "web"
     assert answer.metadata["calledwith"] == f"/{api.domain_id}/session/init"

@@ -28,12 +28,15 @@ def tokens() -> Iterator[sqlite3.Connection]:
     db.row_factory = sqlite3.Row
     db.execute("CREATE TABLE tokens (token TEXT PRIMARY KEY, expires REAL NOT NULL, used REAL)")
     now = time.time()
-    db.executemany("INSERT INTO tokens VALUES (?, ?, ?)", [
-        ("open", now + AN_HOUR, None),
-        ("expired", now - AN_HOUR, None),
-        ("used", now + AN_HOUR, now - 60),
-        ("used-then-expired", now - AN_HOUR, now - 2 * AN_HOUR),
-    ])
+    db.executemany(
+        "INSERT INTO tokens VALUES (?, ?, ?)",
+        [
+            ("open", now + AN_HOUR, None),
+            ("expired", now - AN_HOUR, None),
+            ("used", now + AN_HOUR, now - 60),
+            ("used-then-expired", now - AN_HOUR, now - 2 * AN_HOUR),
+        ],
+    )
     yield db
     db.close()
 
@@ -48,24 +51,33 @@ def test_open_record_is_returned(tokens: sqlite3.Connection) -> None:
     assert row["token"] == "open"
 
 
-@pytest.mark.parametrize("token, status, hint", [
-    pytest.param("expired", HTTPStatus.NOT_FOUND, HINTS["expired"], id="expired-404"),
-    pytest.param("used", HTTPStatus.CONFLICT, HINTS["used"], id="used-409"),
-    # Used wins over expired: the client learns it was used, not that it came late.
-    pytest.param("used-then-expired", HTTPStatus.CONFLICT, HINTS["used"], id="used-then-expired-409"),
-    pytest.param("never-issued", HTTPStatus.NOT_FOUND, HINTS["unknown"], id="unknown-404"),
-])
-def test_closed_record_is_refused_with_the_hint_for_its_state(tokens: sqlite3.Connection, token: str,
-                                                              status: HTTPStatus, hint: str) -> None:
+@pytest.mark.parametrize(
+    "token, status, hint",
+    [
+        pytest.param("expired", HTTPStatus.NOT_FOUND, HINTS["expired"], id="expired-404"),
+        pytest.param("used", HTTPStatus.CONFLICT, HINTS["used"], id="used-409"),
+        # Used wins over expired: the client learns it was used, not that it came late.
+        pytest.param(
+            "used-then-expired", HTTPStatus.CONFLICT, HINTS["used"], id="used-then-expired-409"
+        ),
+        pytest.param("never-issued", HTTPStatus.NOT_FOUND, HINTS["unknown"], id="unknown-404"),
+    ],
+)
+def test_closed_record_is_refused_with_the_hint_for_its_state(
+    tokens: sqlite3.Connection, token: str, status: HTTPStatus, hint: str
+) -> None:
     with pytest.raises(ApiError) as refused:
         check(tokens, token)
     assert refused.value.status == status
     assert refused.value.hint == hint
 
 
-@pytest.mark.parametrize("offset, expired", [
-    pytest.param(-1.0, True, id="a-second-ago-has-expired"),
-    pytest.param(AN_HOUR, False, id="in-an-hour-has-not"),
-])
+@pytest.mark.parametrize(
+    "offset, expired",
+    [
+        pytest.param(-1.0, True, id="a-second-ago-has-expired"),
+        pytest.param(AN_HOUR, False, id="in-an-hour-has-not"),
+    ],
+)
 def test_has_expired_compares_with_now(offset: float, expired: bool) -> None:
     assert has_expired(time.time() + offset) is expired

@@ -28,7 +28,9 @@ def assert_throttled(answer, limit_window: int) -> None:
     assert 0 < int(answer.headers["Retry-After"]) <= limit_window
 
 
-def test_failed_logins_throttle_the_name_even_with_the_right_password(auto_api: NexxClient, logged_in_user: Account) -> None:
+def test_failed_logins_throttle_the_name_even_with_the_right_password(
+    auto_api: NexxClient, logged_in_user: Account
+) -> None:
     limit = LIMITS["login"]
     for _ in range(limit.attempts):
         assert login(auto_api, logged_in_user.username, "wrong-horse-1") == HTTPStatus.FORBIDDEN
@@ -55,7 +57,9 @@ def test_a_successful_login_clears_the_count(auto_api: NexxClient, logged_in_use
     assert login(auto_api, logged_in_user.username, "wrong-horse-1") == HTTPStatus.FORBIDDEN
 
 
-def test_wrong_passwords_throttle_verifypassword(auto_api: NexxClient, logged_in_user: Account) -> None:
+def test_wrong_passwords_throttle_verifypassword(
+    auto_api: NexxClient, logged_in_user: Account
+) -> None:
     limit = LIMITS["verifypassword"]
     for _ in range(limit.attempts):
         answer = logged_in_user.session.post("user/verifypassword", password="wrong-horse-1")
@@ -66,7 +70,9 @@ def test_wrong_passwords_throttle_verifypassword(auto_api: NexxClient, logged_in
     assert_throttled(throttled, limit.window)
 
 
-def test_requestpass_is_throttled_per_account_information_found_or_not(auto_api: NexxClient, logged_in_user: Account) -> None:
+def test_requestpass_is_throttled_per_account_information_found_or_not(
+    auto_api: NexxClient, logged_in_user: Account
+) -> None:
     limit = LIMITS["requestpass"]
     for given in (logged_in_user.email, "nobody-throttled@example.org"):
         for _ in range(limit.attempts):
@@ -78,7 +84,9 @@ def test_requestpass_is_throttled_per_account_information_found_or_not(auto_api:
         assert_throttled(throttled, limit.window)
 
 
-def test_requestkeycode_is_throttled_per_user_until_the_window_ends(sms_api: NexxClient, storage: Database) -> None:
+def test_requestkeycode_is_throttled_per_user_until_the_window_ends(
+    sms_api: NexxClient, storage: Database
+) -> None:
     limit = LIMITS["requestkeycode"]
     person = registered_person(sms_api)
     session, _ = held_login(sms_api, person)
@@ -88,8 +96,10 @@ def test_requestkeycode_is_throttled_per_user_until_the_window_ends(sms_api: Nex
     assert_throttled(session.get("user/requestkeycode"), limit.window)
 
     with storage.write() as db:
-        db.execute("UPDATE throttles SET window_ends = 0 WHERE scope = 'requestkeycode' AND subject = ?",
-                   (str(person.user_id),))
+        db.execute(
+            "UPDATE throttles SET window_ends = 0 WHERE scope = 'requestkeycode' AND subject = ?",
+            (str(person.user_id),),
+        )
     assert session.get("user/requestkeycode").status == HTTPStatus.OK
 
 

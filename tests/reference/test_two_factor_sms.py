@@ -42,8 +42,11 @@ def plain_api(api: NexxClient) -> NexxClient:
 @pytest.fixture
 def broken_webhook_api(mailbox) -> Iterator[NexxClient]:
     """A signed client of a server whose SMS webhook nobody listens at."""
-    settings = make_settings(mailbox, domains=(DomainSettings(SMS_DOMAIN, autoauthorize=True, twofactor="sms"),),
-                             sms_webhook="http://127.0.0.1:9/unreachable")
+    settings = make_settings(
+        mailbox,
+        domains=(DomainSettings(SMS_DOMAIN, autoauthorize=True, twofactor="sms"),),
+        sms_webhook="http://127.0.0.1:9/unreachable",
+    )
     with start_in_thread(settings) as running:
         client = client_of(running.base_url, SMS_DOMAIN)
         yield client
@@ -91,7 +94,8 @@ def other_code(code: str) -> str:
 
 
 def test_throttle_holds_for_every_login_of_the_user_until_its_window_passed(
-        sms_api: NexxClient, sms_sink: SmsWebhookSink, storage: Database) -> None:
+    sms_api: NexxClient, sms_sink: SmsWebhookSink, storage: Database
+) -> None:
     person = registered_person(sms_api)
     session, _ = held_login(sms_api, person)
     code = sms_code(sms_sink, person)
@@ -107,16 +111,22 @@ def test_throttle_holds_for_every_login_of_the_user_until_its_window_passed(
 
     # Once the window passed, the right code of the held login is accepted.
     with storage.write() as db:
-        db.execute("UPDATE code_throttles SET throttled_until = 0 WHERE user_id = ?", (person.user_id,))
+        db.execute(
+            "UPDATE code_throttles SET throttled_until = 0 WHERE user_id = ?", (person.user_id,)
+        )
     assert authorize_device(session, code).status == OK
 
 
-def test_expired_code_is_rejected(sms_api: NexxClient, sms_sink: SmsWebhookSink, storage: Database) -> None:
+def test_expired_code_is_rejected(
+    sms_api: NexxClient, sms_sink: SmsWebhookSink, storage: Database
+) -> None:
     person = registered_person(sms_api)
     session, _ = held_login(sms_api, person)
     code = sms_code(sms_sink, person)
     with storage.write() as db:
-        db.execute("UPDATE device_codes SET expires = ? WHERE cid = ?", (time.time() - 1, session.cid))
+        db.execute(
+            "UPDATE device_codes SET expires = ? WHERE cid = ?", (time.time() - 1, session.cid)
+        )
 
     assert authorize_device(session, code).status == FORBIDDEN
 
@@ -126,11 +136,15 @@ def test_domain_without_sms_does_not_hold_a_user_with_phone(plain_api: NexxClien
     assert plain_domain.status == OK
 
 
-def test_failing_webhook_keeps_the_login_held_and_logs_no_code(broken_webhook_api: NexxClient, caplog) -> None:
+def test_failing_webhook_keeps_the_login_held_and_logs_no_code(
+    broken_webhook_api: NexxClient, caplog
+) -> None:
     with caplog.at_level(logging.INFO, logger="nexx_reference"):
         person = registered_person(broken_webhook_api)
         _, held = held_login(broken_webhook_api, person)
     assert held["loginstate"] == "needs-device-code"
-    lines = [record.getMessage() for record in caplog.records if "sms" in record.getMessage().lower()]
+    lines = [
+        record.getMessage() for record in caplog.records if "sms" in record.getMessage().lower()
+    ]
     assert len(lines) == 1, lines
     assert person.phone not in lines[0] and "code" not in lines[0].lower()

@@ -44,30 +44,48 @@ def finish(account: Account, expect: int = OK, **fields: Any) -> dict[str, Any] 
 def resigned(ticket: dict[str, Any], domain: int, **changes: int) -> str:
     """The ticket's URL with changed values and a valid signature, as only the server could make it."""
     parts = urlsplit(ticket["uploadURL"])
-    values = {key: int(value[0]) for key, value in parse_qs(parts.query).items() if key != "sig"} | changes
-    sig = uploads.signature(uploads.upload_key(SECRET, domain), ticket["file"], values["user"], values["expires"],
-                            values["max"])
+    values = {
+        key: int(value[0]) for key, value in parse_qs(parts.query).items() if key != "sig"
+    } | changes
+    sig = uploads.signature(
+        uploads.upload_key(SECRET, domain),
+        ticket["file"],
+        values["user"],
+        values["expires"],
+        values["max"],
+    )
     return parts._replace(query=urlencode({**values, "sig": sig})).geturl()
 
 
-def test_ticket_points_at_this_server_with_the_original_extension(auto_api: NexxClient,
-                                                                  logged_in_user: Account) -> None:
+def test_ticket_points_at_this_server_with_the_original_extension(
+    auto_api: NexxClient, logged_in_user: Account
+) -> None:
     ticket = prepare(logged_in_user, "holiday.JPG")
     assert ticket["file"].endswith(".jpg") and ticket["method"] == "PUT"
-    assert ticket["uploadURL"].startswith(f"{auto_api.base_url}/{auto_api.domain_id}/upload/{ticket['file']}?")
+    assert ticket["uploadURL"].startswith(
+        f"{auto_api.base_url}/{auto_api.domain_id}/upload/{ticket['file']}?"
+    )
     assert 0 < ticket["expires"] - time.time() <= 15 * 60 and ticket["maxSize"] == 20 * 1024 * 1024
 
 
-def test_an_image_is_its_own_cover_and_not_a_clip(auto_api: NexxClient, logged_in_user: Account) -> None:
+def test_an_image_is_its_own_cover_and_not_a_clip(
+    auto_api: NexxClient, logged_in_user: Account
+) -> None:
     ticket = prepare(logged_in_user, "boats.png", fromCapture=1)
     put(auto_api, ticket["uploadURL"])
     result = finish(logged_in_user, file=ticket["file"], context="image")
     [entry] = media_list(logged_in_user.session, "uploads").result
-    assert entry["general"]["title"] == "boats.png"  # the original file name when no mediaTitle is sent
+    assert (
+        entry["general"]["title"] == "boats.png"
+    )  # the original file name when no mediaTitle is sent
     assert (entry["general"]["ID"], entry["general"]["streamtype"]) == (result["item"], "image")
     # Raw httpx: the suite client reads answers as text envelopes, the thumbnail is bytes.
     served = httpx.get(entry["imagedata"]["thumb"])
-    assert (served.status_code, served.content, served.headers["content-type"]) == (OK, PICTURE, "image/png")
+    assert (served.status_code, served.content, served.headers["content-type"]) == (
+        OK,
+        PICTURE,
+        "image/png",
+    )
     assert listed(logged_in_user, "clips") == []
 
 
@@ -85,7 +103,11 @@ def test_a_file_larger_than_the_limit_is_413(auto_api: NexxClient, logged_in_use
     assert put(auto_api, small_limit, b"x" * 16).status == CREATED
 
 
-def test_upload_url_of_an_unknown_domain_is_404(auto_api: NexxClient, logged_in_user: Account) -> None:
+def test_upload_url_of_an_unknown_domain_is_404(
+    auto_api: NexxClient, logged_in_user: Account
+) -> None:
     ticket = prepare(logged_in_user)
-    answer = put(auto_api, ticket["uploadURL"].replace(f"/{auto_api.domain_id}/upload/", "/99/upload/"))
+    answer = put(
+        auto_api, ticket["uploadURL"].replace(f"/{auto_api.domain_id}/upload/", "/99/upload/")
+    )
     assert answer.status == NOT_FOUND

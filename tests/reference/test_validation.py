@@ -12,21 +12,63 @@ from .conftest import ETERNAL_CID, Account, send_raw
 ACCOUNT = {"username": "valid_name", "email": "valid@example.org", "password": "correct-horse-7"}
 
 
-@pytest.mark.parametrize("change, hint", [
-    pytest.param({"email": "not-an-email"}, "parameter 'email' must be a valid email address", id="email-format"),
-    pytest.param({"birthday": "1990-13-01"}, "parameter 'birthday' must be a valid date (YYYY-MM-DD)", id="date-format"),
-    pytest.param({"birthday": "19900501"}, "parameter 'birthday' must be a valid date (YYYY-MM-DD)", id="basic-date-refused"),
-    pytest.param({"gender": "robot"}, "parameter 'gender' must be one of male, female, diverse, unknown", id="enum"),
-    pytest.param({"phone": "0176 123"}, "parameter 'phone' must match the pattern", id="pattern"),
-    pytest.param({"username": "ab"}, "parameter 'username' must be at least 3 characters long", id="min-length"),
-    pytest.param({"password": "lettersonly"}, "parameter 'password' must match the pattern", id="password-needs-digit"),
-    pytest.param({"skipLogin": "2"}, "parameter 'skipLogin' must be one of 0, 1", id="flag"),
-    pytest.param({"connectedForm": "seven"}, "parameter 'connectedForm' must be an integer", id="integer-type"),
-    pytest.param({"username": None}, "parameter 'username' is required", id="manual-needs-username"),
-    pytest.param({"connectedForm": "2147483648"}, "parameter 'connectedForm' must be at most", id="integer-maximum"),
-    pytest.param({"connectedForm": "334714702617342967808"}, "integer 334714702617342967808 is out of range",
-                 id="beyond-64-bits-is-400-not-500"),
-])
+@pytest.mark.parametrize(
+    "change, hint",
+    [
+        pytest.param(
+            {"email": "not-an-email"},
+            "parameter 'email' must be a valid email address",
+            id="email-format",
+        ),
+        pytest.param(
+            {"birthday": "1990-13-01"},
+            "parameter 'birthday' must be a valid date (YYYY-MM-DD)",
+            id="date-format",
+        ),
+        pytest.param(
+            {"birthday": "19900501"},
+            "parameter 'birthday' must be a valid date (YYYY-MM-DD)",
+            id="basic-date-refused",
+        ),
+        pytest.param(
+            {"gender": "robot"},
+            "parameter 'gender' must be one of male, female, diverse, unknown",
+            id="enum",
+        ),
+        pytest.param(
+            {"phone": "0176 123"}, "parameter 'phone' must match the pattern", id="pattern"
+        ),
+        pytest.param(
+            {"username": "ab"},
+            "parameter 'username' must be at least 3 characters long",
+            id="min-length",
+        ),
+        pytest.param(
+            {"password": "lettersonly"},
+            "parameter 'password' must match the pattern",
+            id="password-needs-digit",
+        ),
+        pytest.param({"skipLogin": "2"}, "parameter 'skipLogin' must be one of 0, 1", id="flag"),
+        pytest.param(
+            {"connectedForm": "seven"},
+            "parameter 'connectedForm' must be an integer",
+            id="integer-type",
+        ),
+        pytest.param(
+            {"username": None}, "parameter 'username' is required", id="manual-needs-username"
+        ),
+        pytest.param(
+            {"connectedForm": "2147483648"},
+            "parameter 'connectedForm' must be at most",
+            id="integer-maximum",
+        ),
+        pytest.param(
+            {"connectedForm": "334714702617342967808"},
+            "integer 334714702617342967808 is out of range",
+            id="beyond-64-bits-is-400-not-500",
+        ),
+    ],
+)
 def test_register_input_rules(api: NexxClient, change: dict, hint: str) -> None:
     fields = {k: v for k, v in {**ACCOUNT, **change}.items() if v is not None}
     answer = api.init().post("user/register", **fields)
@@ -67,8 +109,14 @@ def test_a_json_body_is_refused(api: NexxClient) -> None:
 
 def test_a_body_that_is_not_utf8_is_400_not_500(api: NexxClient) -> None:
     # Raw: the suite client encodes its fields as UTF-8.
-    answer = send_raw(api, "POST", "user/register", cid=api.init().cid, content=b"username=\xff\xfe",
-                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+    answer = send_raw(
+        api,
+        "POST",
+        "user/register",
+        cid=api.init().cid,
+        content=b"username=\xff\xfe",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert answer.status == BAD_REQUEST
 
 
@@ -81,6 +129,8 @@ def test_the_errorhint_never_echoes_a_password(api: NexxClient) -> None:
 @pytest.mark.parametrize("domain", ["0", "-1", "abc", "99999999999"])
 def test_malformed_domain_ids_are_404(api: NexxClient, domain: str) -> None:
     # Raw: the suite client's domain is an integer, "abc" is none.
-    answer = send_raw(api, "POST", "session/init", signed=False, domain=domain, data={"nxp_devh": "device-0001"})
+    answer = send_raw(
+        api, "POST", "session/init", signed=False, domain=domain, data={"nxp_devh": "device-0001"}
+    )
     assert answer.status == NOT_FOUND
     assert answer.errorhint.startswith("unknown domain")

@@ -52,11 +52,17 @@ def test_the_backend_resends_the_registration_mail(steps, eternal_session):
         steps.mail(user.email, "welcome")
 
     with steps.step("a user's session may not resend it"):
-        steps.refused(steps.try_resend_welcome_mail(steps.logged_in(), user.user_id),
-                      rule="resendwelcomemail: needs the eternal session", statuses=(FORBIDDEN,))
+        steps.refused(
+            steps.try_resend_welcome_mail(steps.logged_in(), user.user_id),
+            rule="resendwelcomemail: needs the eternal session",
+            statuses=(FORBIDDEN,),
+        )
     with steps.step("a user the target does not know is not found"):
-        steps.refused(steps.try_resend_welcome_mail(eternal_session, UNKNOWN_USER),
-                      rule="resendwelcomemail: 404 for an unknown user", statuses=(NOT_FOUND,))
+        steps.refused(
+            steps.try_resend_welcome_mail(eternal_session, UNKNOWN_USER),
+            rule="resendwelcomemail: 404 for an unknown user",
+            statuses=(NOT_FOUND,),
+        )
 
 
 def test_unsubscribe_stops_every_newsletter_mail_but_not_push(steps):
@@ -67,7 +73,9 @@ def test_unsubscribe_stops_every_newsletter_mail_but_not_push(steps):
     steps.unsubscribe(session)
     with steps.step("no newsletter, no channel by mail; channel 6 still by push"):
         assert steps.profile(session).get("newsletter") == 0, "the newsletter is still on"
-        assert steps.channel_subscriptions(session) == [ChannelSubscription(6, by_mail=False, by_push=True)]
+        assert steps.channel_subscriptions(session) == [
+            ChannelSubscription(6, by_mail=False, by_push=True)
+        ]
 
 
 @pytest.mark.quick  # the flow's main path: in the quick pass
@@ -84,21 +92,37 @@ def test_an_unregistered_user_is_gone_for_good(steps):
     for name, each in (("this", session), ("every other", other_session)):
         with steps.step(f"{name} session of the user is anonymous: no profile, no lists"):
             assert steps.login_state(each) == "anonymous", f"{name} session is still logged in"
-            steps.refused(steps.try_profile(each), rule="profile: needs a logged-in user", statuses=(FORBIDDEN,))
-            steps.refused(steps.try_read_list(each, "likes"), rule="likes: needs a logged-in user",
-                          statuses=(FORBIDDEN,))
+            steps.refused(
+                steps.try_profile(each),
+                rule="profile: needs a logged-in user",
+                statuses=(FORBIDDEN,),
+            )
+            steps.refused(
+                steps.try_read_list(each, "likes"),
+                rule="likes: needs a logged-in user",
+                statuses=(FORBIDDEN,),
+            )
     with steps.step("the old credentials log in no more"):
-        steps.refused(steps.log_in(user).answer, rule="login: an unregistered user cannot log in",
-                      statuses=(FORBIDDEN,))
+        steps.refused(
+            steps.log_in(user).answer,
+            rule="login: an unregistered user cannot log in",
+            statuses=(FORBIDDEN,),
+        )
     with steps.step("the username and the email address are free again"):
-        assert steps.is_free(user.username) and steps.is_free(user.email), "the removed account's names are taken"
+        assert steps.is_free(user.username) and steps.is_free(user.email), (
+            "the removed account's names are taken"
+        )
 
     with steps.step("a new account with the same names starts with nothing"):
         again = steps.register_again(user).user
         steps.authorize_by_mail(again)
         new_session = steps.logged_in(again)
-        assert steps.profile(new_session).get("ID") != user.user_id, "the new account got the removed account's id"
-        assert steps.read_list(new_session, "likes").items == [], "the new account inherited the likes"
+        assert steps.profile(new_session).get("ID") != user.user_id, (
+            "the new account got the removed account's id"
+        )
+        assert steps.read_list(new_session, "likes").items == [], (
+            "the new account inherited the likes"
+        )
 
 
 @pytest.mark.eternal
@@ -114,8 +138,14 @@ def test_the_backend_finds_nothing_of_an_unregistered_user(steps, eternal_sessio
 
     for name in ("likes", "historyformerge"):
         with steps.step(f"the backend's {name} of the removed user is not found"):
-            steps.refused(steps.try_read_list(eternal_session, name, forUserID=user.user_id),
-                          rule=f"{name}: 404 for a removed user", statuses=(NOT_FOUND,))
+            steps.refused(
+                steps.try_read_list(eternal_session, name, forUserID=user.user_id),
+                rule=f"{name}: 404 for a removed user",
+                statuses=(NOT_FOUND,),
+            )
     with steps.step("the backend cannot resend the removed user's mail"):
-        steps.refused(steps.try_resend_welcome_mail(eternal_session, user.user_id),
-                      rule="resendwelcomemail: 404 for a removed user", statuses=(NOT_FOUND,))
+        steps.refused(
+            steps.try_resend_welcome_mail(eternal_session, user.user_id),
+            rule="resendwelcomemail: 404 for a removed user",
+            statuses=(NOT_FOUND,),
+        )

@@ -24,8 +24,11 @@ def test_wrong_current_password_is_refused_and_changes_nothing(steps):
     user = steps.registered_user()
     session = steps.logged_in(user)
     with steps.step("change the password giving a wrong current one"):
-        steps.refused(steps.try_password_change(user, session, current=steps.wrong_password()),
-                      rule="changepassword: a wrong current password answers 403", statuses=(FORBIDDEN,))
+        steps.refused(
+            steps.try_password_change(user, session, current=steps.wrong_password()),
+            rule="changepassword: a wrong current password answers 403",
+            statuses=(FORBIDDEN,),
+        )
     with steps.step("the password is still the one before"):
         assert steps.verify_password(session, user.password), "verifypassword: the password changed"
     steps.logged_in(user)
@@ -35,11 +38,18 @@ def test_verifypassword_tells_the_users_password_from_another(steps):
     user = steps.registered_user()
     session = steps.logged_in(user)
     with steps.step("the user's password matches"):
-        assert steps.verify_password(session, user.password), "verifypassword: `matches` 0 for the right password"
+        assert steps.verify_password(session, user.password), (
+            "verifypassword: `matches` 0 for the right password"
+        )
     with steps.step("another password does not match"):
         assert not steps.verify_password(session, steps.wrong_password()), (
-            "verifypassword: `matches` 1 for a wrong password")
+            "verifypassword: `matches` 1 for a wrong password"
+        )
     old_password = steps.change_password(user, session)
     with steps.step("after the change, the new password matches and the old one does not"):
-        assert steps.verify_password(session, user.password), "verifypassword: the new password does not match"
-        assert not steps.verify_password(session, old_password), "verifypassword: the old password still matches"
+        assert steps.verify_password(session, user.password), (
+            "verifypassword: the new password does not match"
+        )
+        assert not steps.verify_password(session, old_password), (
+            "verifypassword: the old password still matches"
+        )

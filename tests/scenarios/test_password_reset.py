@@ -30,8 +30,11 @@ def test_reset_link_sets_a_new_password_once(steps, by):
     steps.only_the_new_password_logs_in(user, old_password)
 
     with steps.step("the same link a second time is refused"):
-        steps.refused(steps.try_reset(user, token), rule="resetpassword: a used token answers 409",
-                      statuses=(CONFLICT,))
+        steps.refused(
+            steps.try_reset(user, token),
+            rule="resetpassword: a used token answers 409",
+            statuses=(CONFLICT,),
+        )
     steps.logged_in(user)
 
 
@@ -49,14 +52,18 @@ def test_unknown_account_gets_the_same_answer(steps):
         unknown = steps.ask_for_reset_mail(steps.user_details().email)
     with steps.step("both answers are alike"):
         assert unknown.result == known.result, (
-            f"requestpass: an unknown account is answered {unknown.result!r}, a known one {known.result!r}")
+            f"requestpass: an unknown account is answered {unknown.result!r}, a known one {known.result!r}"
+        )
 
 
 def test_token_never_mailed_changes_nothing(steps):
     user = steps.registered_user()
     with steps.step("set a password with a token nobody was mailed"):
-        steps.refused(steps.try_reset(user, steps.token_never_mailed()),
-                      rule="resetpassword: an unknown token answers 404", statuses=(NOT_FOUND,))
+        steps.refused(
+            steps.try_reset(user, steps.token_never_mailed()),
+            rule="resetpassword: an unknown token answers 404",
+            statuses=(NOT_FOUND,),
+        )
     steps.logged_in(user)
 
 
@@ -65,8 +72,10 @@ def test_weak_password_is_refused_and_the_link_still_works(steps):
     steps.request_password_reset(user, user.email)
     token = steps.reset_token(user)
     with steps.step("set a password of letters only"):
-        steps.refused(steps.try_reset(user, token, password="onlyletters"),
-                      rule="resetpassword: `newpassword` needs a letter and a digit (400)",
-                      statuses=(BAD_REQUEST,))
+        steps.refused(
+            steps.try_reset(user, token, password="onlyletters"),
+            rule="resetpassword: `newpassword` needs a letter and a digit (400)",
+            statuses=(BAD_REQUEST,),
+        )
     old_password = steps.reset_password(user, token)
     steps.only_the_new_password_logs_in(user, old_password)

@@ -10,8 +10,14 @@ from nexx_conformance.steps.profile import ChannelSubscription, JoinedItem
 
 pytestmark = pytest.mark.flow("profile-update")
 
-NEW_DETAILS = {"lastname": "Liddell", "country": "DE", "phone": "+4917612345678", "gender": "female",
-               "birthday": "1990-05-04", "language": "de"}
+NEW_DETAILS = {
+    "lastname": "Liddell",
+    "country": "DE",
+    "phone": "+4917612345678",
+    "gender": "female",
+    "birthday": "1990-05-04",
+    "language": "de",
+}
 STATUS = "Watching the finals"
 
 
@@ -28,9 +34,15 @@ def test_updatedata_changes_only_the_details_sent(steps):
         profile = steps.profile(session)
         shown = {name: profile.get(name) for name in NEW_DETAILS}
         assert shown == NEW_DETAILS, f"profile shows {shown}, sent {NEW_DETAILS}"
-        kept = (profile.get("firstname"), profile.get("username"), (profile.get("email") or "").lower(),
-                profile.get("status"))
-        assert kept == ("Alice", user.username, user.email.lower(), STATUS), f"profile changed: {kept}"
+        kept = (
+            profile.get("firstname"),
+            profile.get("username"),
+            (profile.get("email") or "").lower(),
+            profile.get("status"),
+        )
+        assert kept == ("Alice", user.username, user.email.lower(), STATUS), (
+            f"profile changed: {kept}"
+        )
 
     with steps.step("the password is still the one the user registered with"):
         steps.expect(steps.log_in(user).answer, OK, rule="updatedata: the password stays as it was")
@@ -46,13 +58,19 @@ def test_updatedata_refuses_username_and_password(steps):
             answer = steps.try_update_details(session, **{name: value})
             # The refusal must say why (refused checks the errorhint); its wording is the
             # target's own (the other-error-wording variant of the kill matrix).
-            steps.refused(answer, rule=f"updatedata: {name} cannot be changed here", statuses=(BAD_REQUEST,))
+            steps.refused(
+                answer, rule=f"updatedata: {name} cannot be changed here", statuses=(BAD_REQUEST,)
+            )
 
     with steps.step("the username is unchanged"):
-        assert steps.profile(session).get("username") == user.username, "the refused username was stored"
+        assert steps.profile(session).get("username") == user.username, (
+            "the refused username was stored"
+        )
     with steps.step("the refused password does not log in, the registered one does"):
-        steps.refused(steps.log_in(user, password=other.password).answer,
-                      rule="updatedata: a refused password must not be stored")
+        steps.refused(
+            steps.log_in(user, password=other.password).answer,
+            rule="updatedata: a refused password must not be stored",
+        )
         steps.expect(steps.log_in(user).answer, OK, rule="updatedata: the password stays as it was")
 
 
@@ -66,7 +84,8 @@ def test_updatedata_leaves_the_status_update_alone(steps):
     with steps.step("the lastname changed, the status update did not"):
         profile = steps.profile(session)
         assert (profile.get("lastname"), profile.get("status")) == ("Liddell", STATUS), (
-            f"profile lastname {profile.get('lastname')!r}, status {profile.get('status')!r}")
+            f"profile lastname {profile.get('lastname')!r}, status {profile.get('status')!r}"
+        )
 
 
 def test_updatedata_validates_the_connected_form(steps):
@@ -75,21 +94,33 @@ def test_updatedata_validates_the_connected_form(steps):
 
     with steps.step("details validated by form 7 are stored"):
         steps.update_details(session, user, connected_form=7, lastname="Liddell")
-        assert steps.profile(session).get("lastname") == "Liddell", "the details of a valid form were not stored"
+        assert steps.profile(session).get("lastname") == "Liddell", (
+            "the details of a valid form were not stored"
+        )
 
     for form in ("seven", 0):
-        with steps.step(f"connectedForm={form!r} is refused, and the details sent with it are not stored"):
+        with steps.step(
+            f"connectedForm={form!r} is refused, and the details sent with it are not stored"
+        ):
             answer = steps.try_update_details(session, connected_form=form, lastname="Hargreaves")
-            steps.refused(answer, rule="updatedata: connectedForm is a form id (an integer >= 1)",
-                          statuses=(BAD_REQUEST,))
-            assert steps.profile(session).get("lastname") == "Liddell", "a refused update changed the lastname"
+            steps.refused(
+                answer,
+                rule="updatedata: connectedForm is a form id (an integer >= 1)",
+                statuses=(BAD_REQUEST,),
+            )
+            assert steps.profile(session).get("lastname") == "Liddell", (
+                "a refused update changed the lastname"
+            )
 
 
 def test_updatedata_with_nothing_to_change_is_refused(steps):
     session = steps.logged_in()
     with steps.step("updatedata without a single detail is refused"):
-        steps.refused(steps.try_update_details(session), rule="updatedata: at least one field must be sent",
-                      statuses=(BAD_REQUEST,))
+        steps.refused(
+            steps.try_update_details(session),
+            rule="updatedata: at least one field must be sent",
+            statuses=(BAD_REQUEST,),
+        )
 
 
 def test_a_new_email_must_be_free(steps):
@@ -98,8 +129,11 @@ def test_a_new_email_must_be_free(steps):
     taken = steps.register().user.email
 
     with steps.step("the email address of another account is refused"):
-        steps.refused(steps.try_update_details(session, email=taken),
-                      rule="updatedata: an email address belongs to one account", statuses=(CONFLICT,))
+        steps.refused(
+            steps.try_update_details(session, email=taken),
+            rule="updatedata: an email address belongs to one account",
+            statuses=(CONFLICT,),
+        )
     with steps.step("a free email address is stored"):
         free = steps.user_details().email
         steps.update_details(session, user, email=free)
@@ -107,7 +141,8 @@ def test_a_new_email_must_be_free(steps):
         assert (profile.get("email") or "").lower() == free.lower(), "the new email is not shown"
     with steps.step("a new email address leaves the username as it was"):
         assert profile.get("username") == user.username, (
-            f"updatedata changed the username to {profile.get('username')!r}")
+            f"updatedata changed the username to {profile.get('username')!r}"
+        )
 
 
 def test_the_status_update_shows_in_the_profile_until_cleared(steps):
@@ -117,8 +152,11 @@ def test_the_status_update_shows_in_the_profile_until_cleared(steps):
         steps.update_status(session, STATUS)
         assert steps.profile(session).get("status") == STATUS, "the status update is not shown"
     with steps.step("a status update longer than 500 characters is refused"):
-        steps.refused(steps.try_update_status(session, "x" * 501), rule="updatestatus: at most 500 characters",
-                      statuses=(BAD_REQUEST,))
+        steps.refused(
+            steps.try_update_status(session, "x" * 501),
+            rule="updatestatus: at most 500 characters",
+            statuses=(BAD_REQUEST,),
+        )
     with steps.step("an empty status update clears it"):
         steps.update_status(session, "")
         assert steps.profile(session).get("status") == "", "the status update was not cleared"
@@ -134,10 +172,14 @@ def test_channel_subscriptions_show_in_the_profile(steps):
         steps.subscribe_channel(session, 13, by_mail=True, by_push=True)
     with steps.step("the profile lists both subscriptions"):
         assert set(steps.channel_subscriptions(session)) == {
-            ChannelSubscription(12, by_mail=True, by_push=False), ChannelSubscription(13, by_mail=True, by_push=True)}
+            ChannelSubscription(12, by_mail=True, by_push=False),
+            ChannelSubscription(13, by_mail=True, by_push=True),
+        }
     with steps.step("turning both flags off removes channel 12 from the profile"):
         steps.subscribe_channel(session, 12, by_mail=False, by_push=False)
-        assert steps.channel_subscriptions(session) == [ChannelSubscription(13, by_mail=True, by_push=True)]
+        assert steps.channel_subscriptions(session) == [
+            ChannelSubscription(13, by_mail=True, by_push=True)
+        ]
 
 
 def test_the_profile_shows_joined_events_and_groups_only_when_asked(steps):
@@ -146,14 +188,22 @@ def test_the_profile_shows_joined_events_and_groups_only_when_asked(steps):
 
     with steps.step("the profile has no events and groups unless asked"):
         profile = steps.profile(session)
-        assert "events" not in profile and "groups" not in profile, f"profile fields {sorted(profile)}"
+        assert "events" not in profile and "groups" not in profile, (
+            f"profile fields {sorted(profile)}"
+        )
     with steps.step("join an event and a team"):
         joined_event = steps.interact(session, "joinevent", event)
         joined_team = steps.interact(session, "jointeam", team)
-    with steps.step("asked for, the profile lists the event and the team (as a group) with their join time"):
+    with steps.step(
+        "asked for, the profile lists the event and the team (as a group) with their join time"
+    ):
         joined = steps.joined(session)
-        assert joined.events == [JoinedItem(event.id, event.title, joined_event.added)], f"events {joined.events}"
-        assert joined.groups == [JoinedItem(team.id, team.title, joined_team.added)], f"groups {joined.groups}"
+        assert joined.events == [JoinedItem(event.id, event.title, joined_event.added)], (
+            f"events {joined.events}"
+        )
+        assert joined.groups == [JoinedItem(team.id, team.title, joined_team.added)], (
+            f"groups {joined.groups}"
+        )
     with steps.step("after leaving the event, the profile lists no event"):
         steps.interact(session, "leaveevent", event)
         assert steps.joined(session).events == [], "the event left is still listed"
@@ -165,5 +215,6 @@ def test_the_profile_never_shows_the_password(steps):
     with steps.step("the profile holds the user's details but not the password"):
         profile = steps.profile(session)
         assert (profile.get("ID"), profile.get("username")) == (user.user_id, user.username), (
-            f"the profile is user {profile.get('ID')} {profile.get('username')!r}, not {user.user_id} {user.username!r}")
+            f"the profile is user {profile.get('ID')} {profile.get('username')!r}, not {user.user_id} {user.username!r}"
+        )
         assert user.password not in str(profile), "the profile shows the password"

@@ -18,13 +18,18 @@ def test_email_alone_registers_and_logs_in(steps):
     with steps.step("the answer is the session, logged in as an anonymous user"):
         assert registration.logged_in, "registeranonymous: the session is logged in"
         account = registration.account
-        assert account.get("isanonymous") == 1, f"registeranonymous: isanonymous {account.get('isanonymous')!r}"
+        assert account.get("isanonymous") == 1, (
+            f"registeranonymous: isanonymous {account.get('isanonymous')!r}"
+        )
         assert "username" not in account, "registeranonymous: an anonymous user has no username"
-        assert (account.get("email") or "").lower() == user.email.lower(), "registeranonymous: email differs"
+        assert (account.get("email") or "").lower() == user.email.lower(), (
+            "registeranonymous: email differs"
+        )
     profile = steps.profile(registration.session)
     with steps.step("the profile is the anonymous user's"):
         assert profile.get("isanonymous") == 1 and "username" not in profile, (
-            f"profile: isanonymous {profile.get('isanonymous')!r}, username {profile.get('username')!r}")
+            f"profile: isanonymous {profile.get('isanonymous')!r}, username {profile.get('username')!r}"
+        )
         assert (profile.get("email") or "").lower() == user.email.lower(), "profile: email differs"
 
 
@@ -32,11 +37,15 @@ def test_username_is_refused(steps):
     user = steps.anonymous_details()
     name = steps.user_details().username
     with steps.step("register anonymously with a username"):
-        steps.refused(steps.attempt_anonymous_registration(user, username=name),
-                      rule="registeranonymous: `username` is not allowed (400)", statuses=(BAD_REQUEST,))
+        steps.refused(
+            steps.attempt_anonymous_registration(user, username=name),
+            rule="registeranonymous: `username` is not allowed (400)",
+            statuses=(BAD_REQUEST,),
+        )
     with steps.step("no account was made: the email address is still free"):
         assert steps.verify_account_details_unique(user.email).unique, (
-            "registeranonymous: a refused registration left an account behind")
+            "registeranonymous: a refused registration left an account behind"
+        )
 
 
 def test_same_email_twice_is_refused(steps):
@@ -44,5 +53,8 @@ def test_same_email_twice_is_refused(steps):
     again = steps.anonymous_details()
     again.email = user.email
     with steps.step("register the same email address anonymously again"):
-        steps.refused(steps.attempt_anonymous_registration(again),
-                      rule="registeranonymous: a registered email address answers 409", statuses=(CONFLICT,))
+        steps.refused(
+            steps.attempt_anonymous_registration(again),
+            rule="registeranonymous: a registered email address answers 409",
+            statuses=(CONFLICT,),
+        )

@@ -21,19 +21,31 @@ def test_registration_logs_in_at_once(steps):
     with steps.step("the answer is the session, logged in as the new user"):
         assert registration.logged_in, "register: with AutoAuthorize the session is logged in"
         assert registration.result.get("loginstate") == "logged-in", (
-            f"register: loginstate {registration.result.get('loginstate')!r}")
+            f"register: loginstate {registration.result.get('loginstate')!r}"
+        )
         account = registration.account
         assert (account.get("username"), account.get("firstname"), account.get("newsletter")) == (
-            user.username, "Grace", 1), f"register: the session's user is {account!r}"
+            user.username,
+            "Grace",
+            1,
+        ), f"register: the session's user is {account!r}"
     steps.profile_shows(registration.session, user, firstname="Grace", newsletter=1)
     with steps.step("a welcome mail arrives"):
         steps.mail(user.email, "welcome")
 
 
-@pytest.mark.parametrize("flag, status, mail", [
-    pytest.param("skipLogin", "registered", "welcome", id="skipLogin-gets-the-welcome-mail"),
-    pytest.param("isPreRegister", "preregistered", "preregister", id="isPreRegister-gets-the-preregister-mail"),
-])
+@pytest.mark.parametrize(
+    "flag, status, mail",
+    [
+        pytest.param("skipLogin", "registered", "welcome", id="skipLogin-gets-the-welcome-mail"),
+        pytest.param(
+            "isPreRegister",
+            "preregistered",
+            "preregister",
+            id="isPreRegister-gets-the-preregister-mail",
+        ),
+    ],
+)
 def test_flag_answers_without_a_session(steps, flag, status, mail):
     registration = steps.register(domain=c.DOMAIN_AUTOAUTHORIZE, **{flag: 1})
     user = registration.user
@@ -41,10 +53,14 @@ def test_flag_answers_without_a_session(steps, flag, status, mail):
         assert not registration.logged_in, f"register: {flag}=1 must not log the session in"
         account = registration.account
         assert (account.get("status"), account.get("authorized")) == (status, 1), (
-            f"register: status {account.get('status')!r}, authorized {account.get('authorized')!r}")
+            f"register: status {account.get('status')!r}, authorized {account.get('authorized')!r}"
+        )
     with steps.step("the session stays anonymous"):
-        steps.refused(registration.session.get("user/profile"),
-                      rule="profile: needs a logged-in user (403)", statuses=(FORBIDDEN,))
+        steps.refused(
+            registration.session.get("user/profile"),
+            rule="profile: needs a logged-in user (403)",
+            statuses=(FORBIDDEN,),
+        )
     with steps.step(f"the {mail} mail arrives"):
         steps.mail(user.email, mail)
     # Authorized already: no mail to confirm before the password works.

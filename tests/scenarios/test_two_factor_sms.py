@@ -26,8 +26,11 @@ def test_login_from_new_device_is_held_until_the_sms_code(steps):
     login = steps.held_login(user, codetype=SMS)
 
     with steps.step("the held login does not read the profile"):
-        steps.refused(login.session.get("user/profile"), rule="profile: a held login is not logged in",
-                      statuses=(FORBIDDEN,))
+        steps.refused(
+            login.session.get("user/profile"),
+            rule="profile: a held login is not logged in",
+            statuses=(FORBIDDEN,),
+        )
 
     steps.complete_with_sms(login, user)
     steps.profile(login.session)
@@ -40,7 +43,9 @@ def test_device_that_passed_the_code_is_not_held_again(steps):
 
     again = steps.log_in(user, device=laptop)
     with steps.step("the second login from that device is not held"):
-        steps.expect(again.answer, OK, rule="login: a device that passed a code is remembered (200)")
+        steps.expect(
+            again.answer, OK, rule="login: a device that passed a code is remembered (200)"
+        )
         assert again.loginstate == LOGGED_IN, f"loginstate {again.loginstate!r}"
 
 
@@ -56,8 +61,11 @@ def test_wrong_code_is_refused_and_the_login_stays_held(steps):
     code = steps.texted_code(user.phone)
 
     with steps.step("a wrong code is refused"):
-        steps.refused(steps.authorize_device(login, wrong_code(code)),
-                      rule="authorizedevice: a wrong code is refused (403)", statuses=(FORBIDDEN,))
+        steps.refused(
+            steps.authorize_device(login, wrong_code(code)),
+            rule="authorizedevice: a wrong code is refused (403)",
+            statuses=(FORBIDDEN,),
+        )
 
     steps.complete_with_sms(login, user, code)
 
@@ -69,15 +77,20 @@ def test_used_code_is_refused(steps):
     steps.complete_with_sms(first, user, used)
 
     with steps.step("the code again on the finished login is refused"):
-        steps.refused(steps.authorize_device(first, used),
-                      rule="authorizedevice: a session whose login is not held answers 403",
-                      statuses=(FORBIDDEN,))
+        steps.refused(
+            steps.authorize_device(first, used),
+            rule="authorizedevice: a session whose login is not held answers 403",
+            statuses=(FORBIDDEN,),
+        )
 
     second = steps.held_login(user)
     fresh = steps.next_code(user, unlike=used, login=second)
     with steps.step("the used code on the next held login is refused"):
-        steps.refused(steps.authorize_device(second, used),
-                      rule="authorizedevice: only the held login's own code counts (403)", statuses=(FORBIDDEN,))
+        steps.refused(
+            steps.authorize_device(second, used),
+            rule="authorizedevice: only the held login's own code counts (403)",
+            statuses=(FORBIDDEN,),
+        )
     steps.complete_with_sms(second, user, fresh)
 
 
@@ -89,15 +102,21 @@ def test_code_older_than_the_latest_requestkeycode_is_refused(steps):
     sent = steps.request_key_code(login)
     with steps.step("the new code went to the user's phone, masked, for 10 minutes"):
         assert sent.to[:3] == user.phone[:3] and sent.to[-2:] == user.phone[-2:], (
-            "requestkeycode names another phone number")
+            "requestkeycode names another phone number"
+        )
         assert user.phone not in sent.text, "requestkeycode shows the whole phone number"
         lifetime = sent.expires - sent.answered_at
-        assert CODE_LIFETIME - 60 < lifetime <= CODE_LIFETIME + 5, f"the code lives {lifetime:.0f} s"
+        assert CODE_LIFETIME - 60 < lifetime <= CODE_LIFETIME + 5, (
+            f"the code lives {lifetime:.0f} s"
+        )
     new = steps.next_code(user, unlike=old, login=login)
 
     with steps.step("the older code is refused"):
-        steps.refused(steps.authorize_device(login, old),
-                      rule="authorizedevice: only the latest SMS code is valid (403)", statuses=(FORBIDDEN,))
+        steps.refused(
+            steps.authorize_device(login, old),
+            rule="authorizedevice: only the latest SMS code is valid (403)",
+            statuses=(FORBIDDEN,),
+        )
     steps.complete_with_sms(login, user, new)
 
 
@@ -121,8 +140,11 @@ def test_app_code_for_an_sms_login_is_a_conflict(steps):
     code = steps.texted_code(user.phone)
 
     with steps.step("the code sent as type=app is a conflict"):
-        steps.refused(steps.authorize_device(login, code, APP),
-                      rule="authorizedevice: `type` must be the held login's codetype (409)", statuses=(CONFLICT,))
+        steps.refused(
+            steps.authorize_device(login, code, APP),
+            rule="authorizedevice: `type` must be the held login's codetype (409)",
+            statuses=(CONFLICT,),
+        )
 
     steps.complete_with_sms(login, user, code)
 
@@ -132,8 +154,14 @@ def test_code_operations_need_a_held_login(steps):
     session = steps.logged_in(user)
 
     with steps.step("a logged-in session asks for a code"):
-        steps.refused(steps.ask_for_key_code(session),
-                      rule="requestkeycode: a session without a held login answers 403", statuses=(FORBIDDEN,))
+        steps.refused(
+            steps.ask_for_key_code(session),
+            rule="requestkeycode: a session without a held login answers 403",
+            statuses=(FORBIDDEN,),
+        )
     with steps.step("a logged-in session sends a code"):
-        steps.refused(steps.authorize_device(session, "123456"),
-                      rule="authorizedevice: a session without a held login answers 403", statuses=(FORBIDDEN,))
+        steps.refused(
+            steps.authorize_device(session, "123456"),
+            rule="authorizedevice: a session without a held login answers 403",
+            statuses=(FORBIDDEN,),
+        )

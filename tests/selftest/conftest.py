@@ -25,8 +25,12 @@ DOMAIN = 4711
 SECRET = "s3cret"
 
 
-def nexx_answer(status: int, result: Any = None, errorhint: str | None = None,
-                paging: dict[str, int] | None = None) -> httpx.Response:
+def nexx_answer(
+    status: int,
+    result: Any = None,
+    errorhint: str | None = None,
+    paging: dict[str, int] | None = None,
+) -> httpx.Response:
     """A response of the fake target in the nexx envelope (metadata, result, paging)."""
     metadata: dict[str, Any] = {"status": status, "apiversion": "3.1"}
     if errorhint:

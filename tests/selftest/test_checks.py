@@ -25,36 +25,55 @@ DOMAIN = {"name": "domainid", "in": "path", "required": True, "schema": {"type":
 def operation(op_id: str, session: str, *, method: str = "post", paged: bool = False) -> dict:
     parameters = [DOMAIN]
     if paged:
-        parameters += [{"name": "start", "in": "query", "schema": {"type": "integer", "default": 0}},
-                       {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 25}}]
-    definition = {"operationId": op_id, "x-nexx-session": session, "parameters": parameters,
-                  "responses": {"200": {"description": "ok"}}}
+        parameters += [
+            {"name": "start", "in": "query", "schema": {"type": "integer", "default": 0}},
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 25}},
+        ]
+    definition = {
+        "operationId": op_id,
+        "x-nexx-session": session,
+        "parameters": parameters,
+        "responses": {"200": {"description": "ok"}},
+    }
     if method == "post":
         definition["requestBody"] = {"content": {FORM: {"schema": {"type": "object"}}}}
     return {method: definition}
 
 
-SCHEMA = schemathesis.openapi.from_dict({
-    "openapi": "3.1.0", "info": {"title": "nexx selftest", "version": "1"},
-    "paths": {
-        "/{domainid}/session/login": operation("login", "anonymous"),
-        "/{domainid}/user/profile": operation("profile", "user", method="get"),
-        "/{domainid}/user/likes": operation("likes", "user", method="get", paged=True),
-        "/{domainid}/user/updatedata": operation("updatedata", "user"),
-    },
-})
+SCHEMA = schemathesis.openapi.from_dict(
+    {
+        "openapi": "3.1.0",
+        "info": {"title": "nexx selftest", "version": "1"},
+        "paths": {
+            "/{domainid}/session/login": operation("login", "anonymous"),
+            "/{domainid}/user/profile": operation("profile", "user", method="get"),
+            "/{domainid}/user/likes": operation("likes", "user", method="get", paged=True),
+            "/{domainid}/user/updatedata": operation("updatedata", "user"),
+        },
+    }
+)
 
 
 def make_case(path: str, method: str, *, query=None, body=None, cid=CID, token=TOKEN):
-    headers = {"X-Request-CID": cid, "X-Request-Token": token} if cid else {"X-Request-Token": token}
+    headers = (
+        {"X-Request-CID": cid, "X-Request-Token": token} if cid else {"X-Request-Token": token}
+    )
     extra = {"body": body, "media_type": FORM} if body is not None else {}
-    return SCHEMA[path][method].Case(path_parameters={"domainid": 4711}, headers=headers,
-                                     query=query or {}, **extra)
+    return SCHEMA[path][method].Case(
+        path_parameters={"domainid": 4711}, headers=headers, query=query or {}, **extra
+    )
 
 
 def envelope(status: int, result=None, errorhint=None, paging=None) -> dict:
-    metadata = {"status": status, "apiversion": "3.1", "verb": "GET", "processingtime": 0.001,
-                "calledwith": "/4711/user/x", "fordomain": 4711, "fromstage": 0}
+    metadata = {
+        "status": status,
+        "apiversion": "3.1",
+        "verb": "GET",
+        "processingtime": 0.001,
+        "calledwith": "/4711/user/x",
+        "fordomain": 4711,
+        "fromstage": 0,
+    }
     if errorhint is not None:
         metadata["errorhint"] = errorhint
     body = {"metadata": metadata, "result": result}
@@ -71,9 +90,14 @@ def answer(case, status: int, body, base_url: str = BASE) -> Response:
 
 
 def context(base_url: str = BASE) -> CheckContext:
-    return CheckContext(override=None, auth=None, headers=None,
-                        config=SCHEMA.config.checks_config_for(),
-                        transport_kwargs={"base_url": base_url}, response_checks=None)
+    return CheckContext(
+        override=None,
+        auth=None,
+        headers=None,
+        config=SCHEMA.config.checks_config_for(),
+        transport_kwargs={"base_url": base_url},
+        response_checks=None,
+    )
 
 
 @pytest.fixture
@@ -84,8 +108,11 @@ def facts() -> SessionFacts:
 
 def run(check, response, case, base_url: str = BASE, facts: SessionFacts | None = None) -> None:
     """`check` as schemathesis runs it in a test: bound to that test's facts."""
-    (bound,) = [bound for bound in checks.checks_for(facts or SessionFacts())
-                if bound.__name__ == check.__name__]
+    (bound,) = [
+        bound
+        for bound in checks.checks_for(facts or SessionFacts())
+        if bound.__name__ == check.__name__
+    ]
     bound(context(base_url), response, case)
 
 
@@ -95,9 +122,16 @@ LOGIN = ("/{domainid}/session/login", "POST")
 UPDATEDATA = ("/{domainid}/user/updatedata", "POST")
 
 
-FAILURE_KINDS = [checks.EnvelopeStatusMismatch, checks.ErrorWithoutHint, checks.InconsistentPaging,
-                 checks.ServerErrorAnswered, checks.SecretInResponse, checks.MissingSessionAccepted,
-                 checks.WrongTokenAccepted, checks.AnonymousSessionAccepted]
+FAILURE_KINDS = [
+    checks.EnvelopeStatusMismatch,
+    checks.ErrorWithoutHint,
+    checks.InconsistentPaging,
+    checks.ServerErrorAnswered,
+    checks.SecretInResponse,
+    checks.MissingSessionAccepted,
+    checks.WrongTokenAccepted,
+    checks.AnonymousSessionAccepted,
+]
 
 
 def test_each_check_reports_a_failure_kind_of_its_own():
@@ -124,17 +158,21 @@ def test_schemathesis_runs_our_checks_when_a_test_passes_them():
     response = answer(case, 400, envelope(400, errorhint="bad token for the-domain-secret-xyz"))
     case.validate_response(response, checks=[checks.no_server_error])  # ours are not built in
     with pytest.raises(FailureGroup, match="NX105") as group:
-        case.validate_response(response, checks=[checks.no_server_error],
-                               additional_checks=checks.checks_for(facts))
+        case.validate_response(
+            response, checks=[checks.no_server_error], additional_checks=checks.checks_for(facts)
+        )
     assert [type(failure) for failure in group.value.exceptions] == [checks.SecretInResponse]
 
 
-@pytest.mark.parametrize("http, envelope_status", [
-    pytest.param(200, 200, id="200-matches-passes"),
-    pytest.param(404, 404, id="404-matches-passes"),
-    pytest.param(200, 201, id="201-in-envelope-on-200-fails"),
-    pytest.param(400, None, id="missing-envelope-fails"),
-])
+@pytest.mark.parametrize(
+    "http, envelope_status",
+    [
+        pytest.param(200, 200, id="200-matches-passes"),
+        pytest.param(404, 404, id="404-matches-passes"),
+        pytest.param(200, 201, id="201-in-envelope-on-200-fails"),
+        pytest.param(400, None, id="missing-envelope-fails"),
+    ],
+)
 def test_envelope_status_matches_http_status(http, envelope_status):
     case = make_case(*PROFILE)
     body = envelope(envelope_status) if envelope_status else b"Bad Request"
@@ -146,13 +184,16 @@ def test_envelope_status_matches_http_status(http, envelope_status):
             run(checks.envelope_status_matches_http_status, response, case)
 
 
-@pytest.mark.parametrize("status, hint, result, passes", [
-    pytest.param(409, "username is already taken", None, True, id="409-with-hint-passes"),
-    pytest.param(200, None, {"ok": 1}, True, id="200-needs-no-hint-passes"),
-    pytest.param(401, None, None, False, id="401-without-hint-fails"),
-    pytest.param(400, "  ", None, False, id="400-with-blank-hint-fails"),
-    pytest.param(403, "not allowed", {"user": 1}, False, id="403-with-result-fails"),
-])
+@pytest.mark.parametrize(
+    "status, hint, result, passes",
+    [
+        pytest.param(409, "username is already taken", None, True, id="409-with-hint-passes"),
+        pytest.param(200, None, {"ok": 1}, True, id="200-needs-no-hint-passes"),
+        pytest.param(401, None, None, False, id="401-without-hint-fails"),
+        pytest.param(400, "  ", None, False, id="400-with-blank-hint-fails"),
+        pytest.param(403, "not allowed", {"user": 1}, False, id="403-with-result-fails"),
+    ],
+)
 def test_error_has_errorhint(status, hint, result, passes):
     case = make_case(*PROFILE)
     response = answer(case, status, envelope(status, result=result, errorhint=hint))
@@ -163,22 +204,48 @@ def test_error_has_errorhint(status, hint, result, passes):
             run(checks.error_has_errorhint, response, case)
 
 
-@pytest.mark.parametrize("query, paging, items, passes", [
-    pytest.param({}, {"start": 0, "limit": 25, "resultcount": 2}, 2, True, id="defaults-passes"),
-    pytest.param({"start": 2, "limit": 2}, {"start": 2, "limit": 2, "resultcount": 3}, 1, True,
-                 id="last-page-passes"),
-    pytest.param({}, None, 0, False, id="no-paging-fails"),
-    pytest.param({"start": 5}, {"start": 0, "limit": 25, "resultcount": 9}, 9, False,
-                 id="start-not-echoed-fails"),
-    pytest.param({"limit": 2}, {"start": 0, "limit": 2, "resultcount": 9}, 3, False,
-                 id="more-items-than-limit-fails"),
-    pytest.param({"start": 8}, {"start": 8, "limit": 25, "resultcount": 9}, 2, False,
-                 id="more-items-than-remain-fails"),
-])
+@pytest.mark.parametrize(
+    "query, paging, items, passes",
+    [
+        pytest.param(
+            {}, {"start": 0, "limit": 25, "resultcount": 2}, 2, True, id="defaults-passes"
+        ),
+        pytest.param(
+            {"start": 2, "limit": 2},
+            {"start": 2, "limit": 2, "resultcount": 3},
+            1,
+            True,
+            id="last-page-passes",
+        ),
+        pytest.param({}, None, 0, False, id="no-paging-fails"),
+        pytest.param(
+            {"start": 5},
+            {"start": 0, "limit": 25, "resultcount": 9},
+            9,
+            False,
+            id="start-not-echoed-fails",
+        ),
+        pytest.param(
+            {"limit": 2},
+            {"start": 0, "limit": 2, "resultcount": 9},
+            3,
+            False,
+            id="more-items-than-limit-fails",
+        ),
+        pytest.param(
+            {"start": 8},
+            {"start": 8, "limit": 25, "resultcount": 9},
+            2,
+            False,
+            id="more-items-than-remain-fails",
+        ),
+    ],
+)
 def test_paging_on_lists_is_consistent(query, paging, items, passes):
     case = make_case(*LIKES, query=query)
-    response = answer(case, 200, envelope(200, result=[{"ID": i} for i in range(items)],
-                                          paging=paging))
+    response = answer(
+        case, 200, envelope(200, result=[{"ID": i} for i in range(items)], paging=paging)
+    )
     if passes:
         run(checks.paging_on_lists_is_consistent, response, case)
     else:
@@ -191,12 +258,19 @@ def test_paging_is_not_asked_of_operations_without_limit():
     run(checks.paging_on_lists_is_consistent, answer(case, 200, envelope(200, result={})), case)
 
 
-@pytest.mark.parametrize("status, body, passes", [
-    pytest.param(400, envelope(400, errorhint="bad email"), True, id="400-passes"),
-    pytest.param(500, envelope(500, errorhint="oops"), False, id="500-fails"),
-    pytest.param(400, b'Traceback (most recent call last):\n  File "app.py", line 3', False,
-                 id="traceback-in-400-fails"),
-])
+@pytest.mark.parametrize(
+    "status, body, passes",
+    [
+        pytest.param(400, envelope(400, errorhint="bad email"), True, id="400-passes"),
+        pytest.param(500, envelope(500, errorhint="oops"), False, id="500-fails"),
+        pytest.param(
+            400,
+            b'Traceback (most recent call last):\n  File "app.py", line 3',
+            False,
+            id="traceback-in-400-fails",
+        ),
+    ],
+)
 def test_no_server_error(status, body, passes):
     case = make_case(*PROFILE)
     response = answer(case, status, body)
@@ -218,19 +292,41 @@ def test_curl_in_a_failure_masks_session_signature_and_password():
         assert secret not in message
 
 
-@pytest.mark.parametrize("sent, result, passes", [
-    pytest.param({"username": "alice", "password": "Secret-pass-1"}, {"cid": "x"}, True,
-                 id="clean-login-passes"),
-    pytest.param({"username": "Secret-pass-1", "password": "Secret-pass-1"},
-                 {"username": "Secret-pass-1"}, True, id="password-echoed-as-username-passes"),
-    pytest.param({"username": "alice", "password": "Secret-pass-1"},
-                 {"user": {"password": "Secret-pass-1"}}, False, id="password-echoed-fails"),
-    pytest.param({"username": "alice", "password": "Secret-pass-1"},
-                 {"hash": "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"}, False,
-                 id="argon2-hash-fails"),
-    pytest.param({"username": "alice", "password": "Secret-pass-1"}, {"echo": TOKEN}, False,
-                 id="signature-echoed-fails"),
-])
+@pytest.mark.parametrize(
+    "sent, result, passes",
+    [
+        pytest.param(
+            {"username": "alice", "password": "Secret-pass-1"},
+            {"cid": "x"},
+            True,
+            id="clean-login-passes",
+        ),
+        pytest.param(
+            {"username": "Secret-pass-1", "password": "Secret-pass-1"},
+            {"username": "Secret-pass-1"},
+            True,
+            id="password-echoed-as-username-passes",
+        ),
+        pytest.param(
+            {"username": "alice", "password": "Secret-pass-1"},
+            {"user": {"password": "Secret-pass-1"}},
+            False,
+            id="password-echoed-fails",
+        ),
+        pytest.param(
+            {"username": "alice", "password": "Secret-pass-1"},
+            {"hash": "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"},
+            False,
+            id="argon2-hash-fails",
+        ),
+        pytest.param(
+            {"username": "alice", "password": "Secret-pass-1"},
+            {"echo": TOKEN},
+            False,
+            id="signature-echoed-fails",
+        ),
+    ],
+)
 def test_no_secret_in_response(sent, result, passes):
     case = make_case(*LOGIN, body=sent)
     response = answer(case, 200, envelope(200, result=result))
@@ -255,10 +351,15 @@ def test_no_secret_in_response_finds_the_domain_secret():
         run(checks.no_secret_in_response, response, case, facts=facts)
 
 
-@pytest.mark.parametrize("result, passes", [
-    pytest.param({"username": "Alice", "email": "alice@example.org"}, True, id="own-data-passes"),
-    pytest.param({"username": "bob", "email": "bob@example.org"}, False, id="bobs-data-fails"),
-])
+@pytest.mark.parametrize(
+    "result, passes",
+    [
+        pytest.param(
+            {"username": "Alice", "email": "alice@example.org"}, True, id="own-data-passes"
+        ),
+        pytest.param({"username": "bob", "email": "bob@example.org"}, False, id="bobs-data-fails"),
+    ],
+)
 def test_no_secret_in_response_finds_another_users_data(result, passes, facts):
     facts.add_owner_identities(CID, "alice", "alice@example.org")
     case = make_case(*PROFILE)
@@ -277,18 +378,27 @@ def test_a_replayed_user_owns_the_recorded_name(facts):
     run(checks.no_secret_in_response, answer(case, 200, envelope(200, recorded)), case, facts=facts)
     other = {"username": "qa_3f9a2ct72_2"}
     with pytest.raises(checks.SecretInResponse, match="qa_3f9a2ct72_2"):
-        run(checks.no_secret_in_response, answer(case, 200, envelope(200, other)), case,
-            facts=facts)
+        run(
+            checks.no_secret_in_response, answer(case, 200, envelope(200, other)), case, facts=facts
+        )
 
 
 def test_a_renamed_user_owns_the_new_name(facts):
     facts.add_owner_identities(CID, "alice")
     rename = make_case(*UPDATEDATA, body={"username": "alice2"})
-    run(checks.no_secret_in_response, answer(rename, 200, envelope(200, {"username": "alice2"})),
-        rename, facts=facts)
+    run(
+        checks.no_secret_in_response,
+        answer(rename, 200, envelope(200, {"username": "alice2"})),
+        rename,
+        facts=facts,
+    )
     profile = make_case(*PROFILE)
-    run(checks.no_secret_in_response, answer(profile, 200, envelope(200, {"username": "alice2"})),
-        profile, facts=facts)
+    run(
+        checks.no_secret_in_response,
+        answer(profile, 200, envelope(200, {"username": "alice2"})),
+        profile,
+        facts=facts,
+    )
 
 
 def test_another_tests_sessions_are_unknown_to_this_test(facts):
@@ -304,6 +414,7 @@ def test_another_tests_sessions_are_unknown_to_this_test(facts):
 
 # --- the checks that re-send the call: a real server on loopback, behaving well or badly ---
 
+
 def nexx_like_server(enforce: bool, hint: str = "rejected"):
     """A handler that answers like nexx: 401 without session or with a bad token, 403 for anon."""
 
@@ -315,8 +426,11 @@ def nexx_like_server(enforce: bool, hint: str = "rejected"):
                 status = 401
             elif enforce and cid == ANON_CID:
                 status = 403
-            body = envelope(status, result=None if status != 200 else {"username": "alice"},
-                            errorhint=None if status == 200 else hint)
+            body = envelope(
+                status,
+                result=None if status != 200 else {"username": "alice"},
+                errorhint=None if status == 200 else hint,
+            )
             payload = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -341,13 +455,20 @@ def server(request):
     thread.join()
 
 
-@pytest.mark.parametrize("check, failure", [
-    pytest.param(checks.missing_session_is_rejected, checks.MissingSessionAccepted,
-                 id="missing-session"),
-    pytest.param(checks.wrong_token_is_rejected, checks.WrongTokenAccepted, id="wrong-token"),
-    pytest.param(checks.anonymous_session_is_rejected_on_user_operations,
-                 checks.AnonymousSessionAccepted, id="anonymous-session"),
-])
+@pytest.mark.parametrize(
+    "check, failure",
+    [
+        pytest.param(
+            checks.missing_session_is_rejected, checks.MissingSessionAccepted, id="missing-session"
+        ),
+        pytest.param(checks.wrong_token_is_rejected, checks.WrongTokenAccepted, id="wrong-token"),
+        pytest.param(
+            checks.anonymous_session_is_rejected_on_user_operations,
+            checks.AnonymousSessionAccepted,
+            id="anonymous-session",
+        ),
+    ],
+)
 def test_probes_pass_on_an_enforcing_server_and_fail_on_a_lax_one(server, check, failure, facts):
     enforcing, base_url = server
     facts.anonymous_cid = ANON_CID
@@ -364,7 +485,9 @@ def test_probes_skip_rejected_calls_and_repeat_operations(server, facts):
     enforcing, base_url = server
     case = make_case(*PROFILE)
     rejected = answer(case, 400, envelope(400, errorhint="bad"), base_url=base_url)
-    run(checks.missing_session_is_rejected, rejected, case, base_url, facts)  # no probe: nothing raised
+    run(
+        checks.missing_session_is_rejected, rejected, case, base_url, facts
+    )  # no probe: nothing raised
     accepted = answer(case, 200, envelope(200, result={}), base_url=base_url)
     if not enforcing:
         with pytest.raises(checks.MissingSessionAccepted):
@@ -387,7 +510,9 @@ def test_anonymous_probe_needs_an_anonymous_session(server):
 def test_a_probe_whose_refusal_spells_out_the_secret_fails():
     secret = "domain-secret-0123456789"
     facts = SessionFacts(secrets=(secret,))
-    leaky = nexx_like_server(enforce=True, hint=f"invalid token: expected md5('profile4711{secret}')")
+    leaky = nexx_like_server(
+        enforce=True, hint=f"invalid token: expected md5('profile4711{secret}')"
+    )
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), leaky)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -395,8 +520,13 @@ def test_a_probe_whose_refusal_spells_out_the_secret_fails():
         base_url = f"http://127.0.0.1:{httpd.server_port}/v3.1"
         case = make_case(*PROFILE)
         with pytest.raises(checks.SecretInResponse, match="the domain secret"):
-            run(checks.wrong_token_is_rejected, answer(case, 200, envelope(200, result={}), base_url=base_url),
-                case, base_url, facts)
+            run(
+                checks.wrong_token_is_rejected,
+                answer(case, 200, envelope(200, result={}), base_url=base_url),
+                case,
+                base_url,
+                facts,
+            )
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -404,15 +534,21 @@ def test_a_probe_whose_refusal_spells_out_the_secret_fails():
 
 def test_a_refusal_echoing_the_probes_wrong_token_is_no_leak():
     # The probe's token is ours and wrong on purpose; a path or hint may contain its zeros.
-    echoing = nexx_like_server(enforce=True, hint=f"refused /user/verifyaccountdetailsunique/0{checks.WRONG_TOKEN}")
+    echoing = nexx_like_server(
+        enforce=True, hint=f"refused /user/verifyaccountdetailsunique/0{checks.WRONG_TOKEN}"
+    )
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), echoing)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
         base_url = f"http://127.0.0.1:{httpd.server_port}/v3.1"
         case = make_case(*PROFILE)
-        run(checks.wrong_token_is_rejected, answer(case, 200, envelope(200, result={}), base_url=base_url),
-            case, base_url)
+        run(
+            checks.wrong_token_is_rejected,
+            answer(case, 200, envelope(200, result={}), base_url=base_url),
+            case,
+            base_url,
+        )
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -9,7 +9,8 @@ from .conftest import DOMAIN, FAKE_BASE, SECRET, nexx_answer
 
 def test_init_is_unsigned_and_gives_the_cid(fake_nexx, client):
     route = fake_nexx.post("/4711/session/init").mock(
-        return_value=nexx_answer(201, {"general": {"cid": "c1"}}))
+        return_value=nexx_answer(201, {"general": {"cid": "c1"}})
+    )
     session = client.init(nxp_devh="dev")
     assert session.cid == "c1"
     assert "X-Request-Token" not in route.calls.last.request.headers
@@ -25,11 +26,14 @@ def test_post_is_signed_form_encoded_with_flags_as_digits(fake_nexx, client):
     assert request.content == b"newsletter=1"
 
 
-@pytest.mark.parametrize("retry, calls", [pytest.param(True, 3, id="live-retries"),
-                                          pytest.param(False, 1, id="reference-does-not")])
+@pytest.mark.parametrize(
+    "retry, calls",
+    [pytest.param(True, 3, id="live-retries"), pytest.param(False, 1, id="reference-does-not")],
+)
 def test_retries_on_503_only_for_live_targets(fake_nexx, retry, calls):
     route = fake_nexx.post("/4711/session/keepalive").mock(
-        side_effect=[nexx_answer(503), nexx_answer(503), nexx_answer(200)])
+        side_effect=[nexx_answer(503), nexx_answer(503), nexx_answer(200)]
+    )
     client = NexxClient(FAKE_BASE, DOMAIN, SECRET, retry=retry, sleep=lambda s: None)
     answer = client.session("c").keepalive()
     assert route.call_count == calls
@@ -50,7 +54,8 @@ def test_secret_not_in_repr(client):
 
 def test_other_domain_is_signed_for_that_domain_from_the_same_device(fake_nexx, client):
     route = fake_nexx.post("/4712/session/init").mock(
-        return_value=nexx_answer(201, {"general": {"cid": "c"}}))
+        return_value=nexx_answer(201, {"general": {"cid": "c"}})
+    )
     keepalive = fake_nexx.post("/4712/session/keepalive").mock(return_value=nexx_answer(200, {}))
     other = client.for_domain(4712)
     other.init().keepalive()

@@ -19,8 +19,11 @@ def test_reference_defaults_generate_secret_and_eternal_session():
 
 
 def test_command_line_beats_environment_beats_default():
-    env = {"NEXX_DOMAIN_ID": "5000", "NEXX_TARGET": "https://env.example/v3.1",
-           "NEXX_DOMAIN_SECRET": "from-env"}
+    env = {
+        "NEXX_DOMAIN_ID": "5000",
+        "NEXX_TARGET": "https://env.example/v3.1",
+        "NEXX_DOMAIN_SECRET": "from-env",
+    }
     assert resolve(options(), kind_of, env).domain_id == 5000
     config = resolve(options(domain_id="6000", target="https://cli.example/v3.1/"), kind_of, env)
     assert config.domain_id == 6000
@@ -36,8 +39,11 @@ def test_url_target_needs_secret_and_is_not_destructive_by_default():
 
 
 def test_url_target_reads_extra_domains_from_environment():
-    config = resolve(options(target="http://127.0.0.1:8080/v3.1", domain_secret="x"), kind_of,
-                     {"NEXX_DOMAIN_ID_AUTOAUTHORIZE": "12"})
+    config = resolve(
+        options(target="http://127.0.0.1:8080/v3.1", domain_secret="x"),
+        kind_of,
+        {"NEXX_DOMAIN_ID_AUTOAUTHORIZE": "12"},
+    )
     assert config.extra_domains == {c.DOMAIN_AUTOAUTHORIZE: 12}
 
 
@@ -50,8 +56,9 @@ def test_replay_uses_placeholders():
     "given, message",
     [
         pytest.param({"target": "ftp://x"}, "--target must be", id="malformed-target"),
-        pytest.param({"target": "http://h:99999/v3.1", "domain_secret": "x"}, "invalid port",
-                     id="bad-port"),
+        pytest.param(
+            {"target": "http://h:99999/v3.1", "domain_secret": "x"}, "invalid port", id="bad-port"
+        ),
         pytest.param({"domain_id": "abc"}, "positive integer", id="bad-domain-id"),
         pytest.param({"mailbox": "pop3://h:1"}, "--mailbox must", id="bad-mailbox-scheme"),
         pytest.param({"sms_inbox": "webhook://h"}, "--sms-inbox must", id="sms-inbox-without-port"),
@@ -64,13 +71,18 @@ def test_bad_configuration_is_one_clear_error(given, message):
 
 
 def test_secret_never_in_repr():
-    config = resolve(options(domain_secret="very-secret-value", eternal_cid="eternal-value"), kind_of, {})
+    config = resolve(
+        options(domain_secret="very-secret-value", eternal_cid="eternal-value"), kind_of, {}
+    )
     assert "very-secret-value" not in repr(config) and "eternal-value" not in repr(config)
 
 
 def test_destructive_flag_from_environment():
-    config = resolve(options(target="https://s.example/v3.1", domain_secret="x"), kind_of,
-                     {"NEXX_ALLOW_DESTRUCTIVE": "1"})
+    config = resolve(
+        options(target="https://s.example/v3.1", domain_secret="x"),
+        kind_of,
+        {"NEXX_ALLOW_DESTRUCTIVE": "1"},
+    )
     assert config.allow_destructive is True
 
 
@@ -78,18 +90,24 @@ def test_side_effects_are_allowed_on_the_reference_and_asked_for_on_a_url():
     assert resolve(options(), kind_of, {}).allow_side_effects is True
     url = {"target": "https://s.example/v3.1", "domain_secret": "x"}
     assert resolve(options(**url), kind_of, {}).allow_side_effects is False
-    assert resolve(options(**url), kind_of, {"NEXX_ALLOW_SIDE_EFFECTS": "yes"}).allow_side_effects is True
+    assert (
+        resolve(options(**url), kind_of, {"NEXX_ALLOW_SIDE_EFFECTS": "yes"}).allow_side_effects
+        is True
+    )
     assert resolve(options(**url, allow_side_effects="yes"), kind_of, {}).allow_side_effects is True
     with pytest.raises(ConfigError, match="NEXX_ALLOW_SIDE_EFFECTS"):
         resolve(options(**url), kind_of, {"NEXX_ALLOW_SIDE_EFFECTS": "maybe"})
 
 
-@pytest.mark.parametrize("value, default, expected", [
-    pytest.param(None, "warn", "warn", id="none-given-takes-the-default"),
-    pytest.param("", "fail", "fail", id="empty-takes-the-default"),
-    pytest.param("fail", "warn", "fail", id="given-beats-the-default"),
-    pytest.param("WARN", "fail", "warn", id="any-case"),
-])
+@pytest.mark.parametrize(
+    "value, default, expected",
+    [
+        pytest.param(None, "warn", "warn", id="none-given-takes-the-default"),
+        pytest.param("", "fail", "fail", id="empty-takes-the-default"),
+        pytest.param("fail", "warn", "fail", id="given-beats-the-default"),
+        pytest.param("WARN", "fail", "warn", id="any-case"),
+    ],
+)
 def test_mode_given_beats_the_target_default(value, default, expected):
     assert parse_guessed_rules(value, default=default) == expected
 

@@ -11,17 +11,34 @@ from nexx_conformance.contract_check import ContractCheck
 from nexx_conformance.envelope import ApiResponse
 
 BASE_URL = "https://staging.example/v3.1"
-INIT = {"metadata": {"status": 201, "apiversion": "3.1", "verb": "POST", "processingtime": 0.001,
-                     "calledwith": "/4711/session/init", "fordomain": 4711, "fromstage": 1},
-        "result": {"general": {"cid": "c" * 43, "isNewSession": 1, "persistent": 0, "expires": 1764000000},
-                   "device": {"hash": "d" * 32}, "loginstate": "anonymous", "user": None}}
+INIT = {
+    "metadata": {
+        "status": 201,
+        "apiversion": "3.1",
+        "verb": "POST",
+        "processingtime": 0.001,
+        "calledwith": "/4711/session/init",
+        "fordomain": 4711,
+        "fromstage": 1,
+    },
+    "result": {
+        "general": {"cid": "c" * 43, "isNewSession": 1, "persistent": 0, "expires": 1764000000},
+        "device": {"hash": "d" * 32},
+        "loginstate": "anonymous",
+        "user": None,
+    },
+}
 
 
 def gzipped_init_answer() -> ApiResponse:
     """A session/init answer as a server behind a gzipping proxy sends it (found by the gzip variant)."""
+
     def serve(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(201, content=gzip.compress(json.dumps(INIT).encode()),
-                              headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        return httpx.Response(
+            201,
+            content=gzip.compress(json.dumps(INIT).encode()),
+            headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+        )
 
     with httpx.Client(transport=httpx.MockTransport(serve)) as client:
         return ApiResponse.from_httpx(client.post(f"{BASE_URL}/4711/session/init"))

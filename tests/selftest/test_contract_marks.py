@@ -11,23 +11,35 @@ DOMAIN = {"name": "domainid", "in": "path", "required": True, "schema": {"type":
 
 
 def operation(**extensions) -> dict:
-    return {"operationId": "profile", "parameters": [DOMAIN],
-            "responses": {"200": {"description": "ok"}}, **extensions}
+    return {
+        "operationId": "profile",
+        "parameters": [DOMAIN],
+        "responses": {"200": {"description": "ok"}},
+        **extensions,
+    }
 
 
 def loaded(**extensions):
-    schema = schemathesis.openapi.from_dict({
-        "openapi": "3.1.0", "info": {"title": "marks", "version": "1"},
-        "paths": {"/{domainid}/user/profile": {"get": operation(**extensions)}},
-    })
+    schema = schemathesis.openapi.from_dict(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "marks", "version": "1"},
+            "paths": {"/{domainid}/user/profile": {"get": operation(**extensions)}},
+        }
+    )
     return schema["/{domainid}/user/profile"]["GET"]
 
 
-@pytest.mark.parametrize("extensions, kind", [
-    pytest.param({"x-nexx-session": "user"}, "user", id="marked-user"),
-    pytest.param({"x-nexx-session": "pending-login"}, "pending-login", id="marked-pending-login"),
-    pytest.param({}, "anonymous", id="unmarked-is-anonymous"),
-])
+@pytest.mark.parametrize(
+    "extensions, kind",
+    [
+        pytest.param({"x-nexx-session": "user"}, "user", id="marked-user"),
+        pytest.param(
+            {"x-nexx-session": "pending-login"}, "pending-login", id="marked-pending-login"
+        ),
+        pytest.param({}, "anonymous", id="unmarked-is-anonymous"),
+    ],
+)
 def test_session_kind(extensions, kind):
     assert marks.session_kind(loaded(**extensions)) == kind
     assert kind in marks.SESSION_KINDS
@@ -41,15 +53,28 @@ def test_destructive_side_effects_and_id():
     assert not marks.is_destructive(plain) and marks.side_effects(plain) == []
 
 
-@pytest.mark.parametrize("node, keyword, reason", [
-    pytest.param({"x-nexx-guessed": {"maxLength": "page is silent"}}, "maxLength", "page is silent",
-                 id="keyword-marked"),
-    pytest.param({"x-nexx-guessed": {"maxLength": "page is silent"}}, "pattern", None,
-                 id="other-keyword-stated"),
-    pytest.param({"x-nexx-guessed": "all of it"}, "enum", "all of it", id="string-marks-every-keyword"),
-    pytest.param({"x-nexx-guessed": "all of it"}, "type", None, id="string-leaves-type-stated"),
-    pytest.param({"type": "string"}, "type", None, id="unmarked-node"),
-    pytest.param(True, "type", None, id="boolean-schema"),
-])
+@pytest.mark.parametrize(
+    "node, keyword, reason",
+    [
+        pytest.param(
+            {"x-nexx-guessed": {"maxLength": "page is silent"}},
+            "maxLength",
+            "page is silent",
+            id="keyword-marked",
+        ),
+        pytest.param(
+            {"x-nexx-guessed": {"maxLength": "page is silent"}},
+            "pattern",
+            None,
+            id="other-keyword-stated",
+        ),
+        pytest.param(
+            {"x-nexx-guessed": "all of it"}, "enum", "all of it", id="string-marks-every-keyword"
+        ),
+        pytest.param({"x-nexx-guessed": "all of it"}, "type", None, id="string-leaves-type-stated"),
+        pytest.param({"type": "string"}, "type", None, id="unmarked-node"),
+        pytest.param(True, "type", None, id="boolean-schema"),
+    ],
+)
 def test_guessed_reason(node, keyword, reason):
     assert marks.guessed_reason(node, keyword) == reason

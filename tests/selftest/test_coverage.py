@@ -23,44 +23,92 @@ from nexx_conformance.coverage import (
 FORM = "application/x-www-form-urlencoded"
 DOMAIN = {"name": "domainid", "in": "path", "required": True, "schema": {"type": "integer"}}
 BASE = "http://127.0.0.1:8080/v3.1"
-SCHEMA = schemathesis.openapi.from_dict({
-    "openapi": "3.1.0", "info": {"title": "coverage selftest", "version": "1"},
-    "paths": {
-        "/{domainid}/user/authorize/{token}": {"post": {
-            "operationId": "authorize", "parameters": [
-                DOMAIN, {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "requestBody": {"content": {FORM: {"schema": {"allOf": [
-                {"$ref": "#/components/schemas/Common"},
-                {"type": "object", "properties": {"remember": {"type": "integer"}}}]}}}},
-            "responses": {"200": {"description": "ok"}, "404": {"description": "unknown"}}}},
-        "/{domainid}/user/likes": {"get": {
-            "operationId": "likes", "parameters": [
-                DOMAIN, {"name": "start", "in": "query", "schema": {"type": "integer"}},
-                {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
-            "responses": {"200": {"description": "ok"}, "401": {"description": "no session"}}}},
-    },
-    "components": {"schemas": {"Common": {"type": "object", "properties": {
-        "noc": {"type": "integer"}, "cfo": {"type": "string"}}}}},
-})
+SCHEMA = schemathesis.openapi.from_dict(
+    {
+        "openapi": "3.1.0",
+        "info": {"title": "coverage selftest", "version": "1"},
+        "paths": {
+            "/{domainid}/user/authorize/{token}": {
+                "post": {
+                    "operationId": "authorize",
+                    "parameters": [
+                        DOMAIN,
+                        {
+                            "name": "token",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "requestBody": {
+                        "content": {
+                            FORM: {
+                                "schema": {
+                                    "allOf": [
+                                        {"$ref": "#/components/schemas/Common"},
+                                        {
+                                            "type": "object",
+                                            "properties": {"remember": {"type": "integer"}},
+                                        },
+                                    ]
+                                }
+                            }
+                        }
+                    },
+                    "responses": {"200": {"description": "ok"}, "404": {"description": "unknown"}},
+                }
+            },
+            "/{domainid}/user/likes": {
+                "get": {
+                    "operationId": "likes",
+                    "parameters": [
+                        DOMAIN,
+                        {"name": "start", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                    ],
+                    "responses": {
+                        "200": {"description": "ok"},
+                        "401": {"description": "no session"},
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Common": {
+                    "type": "object",
+                    "properties": {"noc": {"type": "integer"}, "cfo": {"type": "string"}},
+                }
+            }
+        },
+    }
+)
 
 
 def new_log(base_url: str | None = BASE) -> CoverageLog:
     return CoverageLog(declared_operations(SCHEMA), lambda: base_url)
 
 
-@pytest.mark.parametrize("path, matches", [
-    pytest.param("/v3.1/4711/user/authorize/abc", True, id="versioned-path-matches"),
-    pytest.param("/v3.1/4711/user/authorize/abc/extra", False, id="longer-path-does-not-match"),
-    pytest.param("/v3.1/4711/user/authorizedevice", False, id="neighbour-does-not-match"),
-])
+@pytest.mark.parametrize(
+    "path, matches",
+    [
+        pytest.param("/v3.1/4711/user/authorize/abc", True, id="versioned-path-matches"),
+        pytest.param("/v3.1/4711/user/authorize/abc/extra", False, id="longer-path-does-not-match"),
+        pytest.param("/v3.1/4711/user/authorizedevice", False, id="neighbour-does-not-match"),
+    ],
+)
 def test_path_pattern(path, matches):
     assert bool(path_pattern("/{domainid}/user/authorize/{token}").search(path)) is matches
 
 
 def test_body_property_names_follow_allof_and_bundled_refs():
     bundle = {"schema1": {"properties": {"noc": {}, "cfo": {}}}}
-    schema = {"allOf": [{"$ref": "#/x-bundled/schema1"},
-                        {"properties": {"username": {}}, "then": {"properties": {"code": {}}}}]}
+    schema = {
+        "allOf": [
+            {"$ref": "#/x-bundled/schema1"},
+            {"properties": {"username": {}}, "then": {"properties": {"code": {}}}},
+        ]
+    }
     assert body_property_names(schema, bundle) == {"noc", "cfo", "username", "code"}
 
 
@@ -72,8 +120,13 @@ def test_declared_operations_list_parameters_and_statuses():
 
 def test_a_call_counts_its_names_and_status_never_its_values():
     log = new_log()
-    log.record("POST", f"{BASE}/4711/user/authorize/s3cr3t-token", {"Content-Type": FORM},
-               b"noc=1&password=hunter22", 404)
+    log.record(
+        "POST",
+        f"{BASE}/4711/user/authorize/s3cr3t-token",
+        {"Content-Type": FORM},
+        b"noc=1&password=hunter22",
+        404,
+    )
     log.record("GET", f"{BASE}/4711/user/likes?limit=5", {}, None, 200)
     log.record("GET", f"{BASE}/4711/user/likes", {}, None, 500)
     summary = log.summary()
@@ -162,8 +215,10 @@ def test_a_run_ends_with_one_summary_line():
     log.record("GET", f"{BASE}/4711/user/likes", {}, None, 200)
     log.record("GET", f"{BASE}/4711/user/likes", {}, None, 418)
     (line,) = terminal_lines(log.summary(), table=False)
-    assert line == ("nexx contract coverage: operations called 1/2, parameters sent 1/8, "
-                    "statuses seen 1/4 (+1 undeclared), 2 requests (0 outside the contract)")
+    assert line == (
+        "nexx contract coverage: operations called 1/2, parameters sent 1/8, "
+        "statuses seen 1/4 (+1 undeclared), 2 requests (0 outside the contract)"
+    )
 
 
 def test_the_table_is_shown_only_when_asked_for():
@@ -177,4 +232,5 @@ def test_the_table_is_shown_only_when_asked_for():
 @pytest.mark.parametrize("table", [pytest.param(False, id="line"), pytest.param(True, id="table")])
 def test_a_run_without_requests_says_so_in_one_line(table):
     assert terminal_lines(new_log().summary(), table=table) == [
-        "nexx contract coverage: no request reached a contract operation"]
+        "nexx contract coverage: no request reached a contract operation"
+    ]

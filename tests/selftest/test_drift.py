@@ -8,18 +8,35 @@ from nexx_conformance.drift import DriftLog
 
 BASE = "https://staging.example/v3.1"
 PROFILE_URL = f"{BASE}/4711/user/profile"
-METADATA = {"status": 200, "apiversion": "3.1", "verb": "GET", "processingtime": 0.01,
-            "calledwith": "/4711/user/profile", "fordomain": 4711, "fromstage": 0}
-USER = {"ID": 1042, "email": "alice@example.org", "status": "", "newsletter": 0, "ageclass": 0,
-        "isanonymous": 0, "created": 1735689600, "twofactor": {"app": 0, "u2fdevices": 0},
-        "channelsubscriptions": [{"channel": 3, "viamail": 1, "viapush": 0}]}
+METADATA = {
+    "status": 200,
+    "apiversion": "3.1",
+    "verb": "GET",
+    "processingtime": 0.01,
+    "calledwith": "/4711/user/profile",
+    "fordomain": 4711,
+    "fromstage": 0,
+}
+USER = {
+    "ID": 1042,
+    "email": "alice@example.org",
+    "status": "",
+    "newsletter": 0,
+    "ageclass": 0,
+    "isanonymous": 0,
+    "created": 1735689600,
+    "twofactor": {"app": 0, "u2fdevices": 0},
+    "channelsubscriptions": [{"channel": 3, "viamail": 1, "viapush": 0}],
+}
 
 
 def drift_log() -> DriftLog:
     return DriftLog(target_base_url=lambda: BASE)
 
 
-def answer(log: DriftLog, body, status=200, url=PROFILE_URL, content_type="application/json") -> None:
+def answer(
+    log: DriftLog, body, status=200, url=PROFILE_URL, content_type="application/json"
+) -> None:
     log.record("GET", url, status, content_type, json.dumps(body).encode())
 
 
@@ -31,8 +48,12 @@ def test_a_documented_answer_is_no_drift():
 
 def test_undocumented_fields_are_listed_by_path_and_type_without_values():
     log = drift_log()
-    user = {**USER, "loyaltyPoints": 12, "twofactor": {"app": 0, "u2fdevices": 0, "passkeys": [1]},
-            "channelsubscriptions": [{"channel": 3, "viamail": 1, "viapush": 0, "viasms": 1}]}
+    user = {
+        **USER,
+        "loyaltyPoints": 12,
+        "twofactor": {"app": 0, "u2fdevices": 0, "passkeys": [1]},
+        "channelsubscriptions": [{"channel": 3, "viamail": 1, "viapush": 0, "viasms": 1}],
+    }
     answer(log, {"metadata": {**METADATA, "servertime": "x"}, "result": user})
     answer(log, {"metadata": METADATA, "result": {**USER, "loyaltyPoints": None}})
     (profile,) = log.summary()["operations"]
@@ -57,7 +78,11 @@ def test_undocumented_statuses_and_content_types_are_counted():
 
 def test_answers_of_other_hosts_are_not_the_target():
     log = drift_log()
-    answer(log, {"metadata": METADATA, "result": {**USER, "x": 1}}, url="http://127.0.0.1:9/4711/user/profile")
+    answer(
+        log,
+        {"metadata": METADATA, "result": {**USER, "x": 1}},
+        url="http://127.0.0.1:9/4711/user/profile",
+    )
     assert log.summary()["totals"]["answers"] == 0
 
 
@@ -68,13 +93,18 @@ def test_worker_logs_merge():
     both.merge(one.as_data())
     both.merge(json.loads(json.dumps(two.as_data())))
     (profile,) = both.summary()["operations"]
-    assert profile["undocumented_fields"] == [{"path": "$.result.x", "types": ["integer", "string"], "seen": 2}]
+    assert profile["undocumented_fields"] == [
+        {"path": "$.result.x", "types": ["integer", "string"], "seen": 2}
+    ]
 
 
 def test_a_documented_response_referenced_with_its_own_description_is_no_drift():
     # verifypassword's 429 is `$ref: TooManyRequests` with a description of its own.
     log = drift_log()
     url = f"{BASE}/4711/user/verifypassword"
-    body = {"metadata": {**METADATA, "status": 429, "verb": "POST", "errorhint": "too many"}, "result": None}
+    body = {
+        "metadata": {**METADATA, "status": 429, "verb": "POST", "errorhint": "too many"},
+        "result": None,
+    }
     log.record("POST", url, 429, "application/json", json.dumps(body).encode())
     assert log.summary()["operations"] == []

@@ -9,7 +9,8 @@ from .conftest import DOMAIN, SECRET, nexx_answer
 
 def test_envelope_parts_are_parsed(fake_nexx, client):
     fake_nexx.get("/4711/user/likes").mock(
-        return_value=nexx_answer(200, [], paging={"start": 0, "limit": 10, "resultcount": 0}))
+        return_value=nexx_answer(200, [], paging={"start": 0, "limit": 10, "resultcount": 0})
+    )
     answer = client.session("c").get("user/likes", limit=10)
     assert answer.status == 200 and answer.result == [] and answer.paging["limit"] == 10
     assert answer.errorhint is None
@@ -34,27 +35,38 @@ def test_curl_masks_signature_session_and_passwords(fake_nexx, client):
 
 def test_describe_names_status_hint_and_reproduction(fake_nexx, client):
     fake_nexx.get("/4711/user/profile").mock(
-        return_value=nexx_answer(403, errorhint="log in first"))
+        return_value=nexx_answer(403, errorhint="log in first")
+    )
     text = client.session("cid-9").get("user/profile").describe()
     assert text.startswith("HTTP 403 (log in first)") and "curl -X GET" in text
     assert "cid-9" not in text
 
 
-@pytest.mark.parametrize("content, envelope", [
-    pytest.param(b'{"metadata": {"status": 200}, "result": null}', {"metadata": {"status": 200}, "result": None},
-                 id="object-read"),
-    pytest.param(b"[1, 2]", {}, id="list-is-no-envelope"),
-    pytest.param(b"<html>", {}, id="html-is-no-envelope"),
-    pytest.param(b"\xff\xfe\x00", {}, id="undecodable-is-no-envelope"),
-    pytest.param(b"", {}, id="empty-is-no-envelope"),
-])
+@pytest.mark.parametrize(
+    "content, envelope",
+    [
+        pytest.param(
+            b'{"metadata": {"status": 200}, "result": null}',
+            {"metadata": {"status": 200}, "result": None},
+            id="object-read",
+        ),
+        pytest.param(b"[1, 2]", {}, id="list-is-no-envelope"),
+        pytest.param(b"<html>", {}, id="html-is-no-envelope"),
+        pytest.param(b"\xff\xfe\x00", {}, id="undecodable-is-no-envelope"),
+        pytest.param(b"", {}, id="empty-is-no-envelope"),
+    ],
+)
 def test_any_response_gives_an_envelope(content, envelope):
     assert envelope_of(httpx.Response(200, content=content)) == envelope
 
 
 def test_metadata_and_result_object_are_dicts_or_empty():
-    assert metadata_of({"metadata": "broken"}) == {} and metadata_of({"metadata": {"status": 1}}) == {"status": 1}
-    assert result_object_of({"result": [1]}) == {} and result_object_of({"result": {"ID": 7}}) == {"ID": 7}
+    assert metadata_of({"metadata": "broken"}) == {} and metadata_of(
+        {"metadata": {"status": 1}}
+    ) == {"status": 1}
+    assert result_object_of({"result": [1]}) == {} and result_object_of({"result": {"ID": 7}}) == {
+        "ID": 7
+    }
 
 
 def test_json_body_is_any_json_value_or_none():

@@ -14,8 +14,16 @@ def report(when, outcome="passed", steps=(), longrepr=None, failed_step=None):
     properties = FLOW + [("step", name) for name in steps]
     if failed_step:
         properties.append(("failed step", str(failed_step)))
-    return pytest.TestReport(NODE, ("x.py", 1, "t"), {}, outcome, longrepr, when,
-                             duration=0.5, user_properties=properties)
+    return pytest.TestReport(
+        NODE,
+        ("x.py", 1, "t"),
+        {},
+        outcome,
+        longrepr,
+        when,
+        duration=0.5,
+        user_properties=properties,
+    )
 
 
 def gathered(*reports):
@@ -26,21 +34,26 @@ def gathered(*reports):
 
 
 def test_steps_and_the_failed_step_come_from_the_last_report():
-    run = gathered(report("setup"),
-                   report("call", "failed", ["register", "verify"], "AssertionError: no", 2),
-                   report("teardown", steps=["register", "verify"], failed_step=2))
+    run = gathered(
+        report("setup"),
+        report("call", "failed", ["register", "verify"], "AssertionError: no", 2),
+        report("teardown", steps=["register", "verify"], failed_step=2),
+    )
     assert (run.outcome, run.steps, run.failed_step) == ("failed", ("register", "verify"), 2)
     assert run.reason == "no" and run.seconds == 1.5
 
 
 def test_a_setup_failure_is_an_error():
-    assert gathered(report("setup", "failed", longrepr="boom"), report("teardown")).outcome == "error"
+    assert (
+        gathered(report("setup", "failed", longrepr="boom"), report("teardown")).outcome == "error"
+    )
 
 
 def test_a_skip_keeps_its_reason():
-    run = gathered(report("setup", "skipped",
-                          longrepr=("x.py", 1, "Skipped: needs NEXX_DOMAIN_ID_SMS2FA")),
-                   report("teardown"))
+    run = gathered(
+        report("setup", "skipped", longrepr=("x.py", 1, "Skipped: needs NEXX_DOMAIN_ID_SMS2FA")),
+        report("teardown"),
+    )
     assert (run.outcome, run.reason) == ("skipped", "needs NEXX_DOMAIN_ID_SMS2FA")
 
 

@@ -13,12 +13,30 @@ import pytest
 from nexx_conformance import guessed_rules
 
 PROFILE = ("GET", "/{domainid}/user/profile", 200)
-USER = {"ID": 1042, "username": "alice_90", "email": "alice@example.org", "status": "",
-        "newsletter": 0, "ageclass": 0, "isanonymous": 0, "created": 1735689600,
-        "twofactor": {"app": 0, "u2fdevices": 0}, "channelsubscriptions": []}
-BODY = {"metadata": {"status": 200, "apiversion": "3.1", "verb": "GET", "processingtime": 0.01,
-                     "calledwith": "/4711/user/profile", "fordomain": 4711, "fromstage": 0},
-        "result": USER}
+USER = {
+    "ID": 1042,
+    "username": "alice_90",
+    "email": "alice@example.org",
+    "status": "",
+    "newsletter": 0,
+    "ageclass": 0,
+    "isanonymous": 0,
+    "created": 1735689600,
+    "twofactor": {"app": 0, "u2fdevices": 0},
+    "channelsubscriptions": [],
+}
+BODY = {
+    "metadata": {
+        "status": 200,
+        "apiversion": "3.1",
+        "verb": "GET",
+        "processingtime": 0.01,
+        "calledwith": "/4711/user/profile",
+        "fordomain": 4711,
+        "fromstage": 0,
+    },
+    "result": USER,
+}
 
 
 def profile(**changes) -> dict:
@@ -62,15 +80,21 @@ def test_a_guess_beside_a_real_break_is_not_tolerated():
 def test_a_branch_that_fails_only_by_guesses_is_reported_by_its_guesses():
     # register answers oneOf [logged-in session, itemupdate]: an extra field in the
     # itemupdate breaks that branch's closed object only.
-    body = {"metadata": {**BODY["metadata"], "status": 201, "verb": "POST"},
-            "result": {"ID": 7, "status": "registered", "authorized": 0, "newField": 1}}
+    body = {
+        "metadata": {**BODY["metadata"], "status": 201, "verb": "POST"},
+        "result": {"ID": 7, "status": "registered", "authorized": 0, "newField": 1},
+    }
     violations = guessed_rules.violations("POST", "/{domainid}/user/register", 201, body)
     assert guessed_rules.only_guessed(violations), violations
 
 
 def test_a_shared_error_response_is_checked_where_it_is_defined():
     # verifypassword's 429 is `$ref: components/responses/TooManyRequests`.
-    body = {"metadata": {**BODY["metadata"], "status": 429, "errorhint": "wait"}, "result": None, "x": 1}
+    body = {
+        "metadata": {**BODY["metadata"], "status": 429, "errorhint": "wait"},
+        "result": None,
+        "x": 1,
+    }
     violations = guessed_rules.violations("POST", "/{domainid}/user/verifypassword", 429, body)
     assert [(v.keyword, v.at) for v in violations] == [("additionalProperties", "$")]
     assert guessed_rules.only_guessed(violations)
@@ -85,8 +109,15 @@ def test_tolerate_records_a_warning_only_in_warn_mode():
 
     failure = JsonSchemaError.__new__(JsonSchemaError)
     log = guessed_rules.GuessedWarnings()
-    given = {"method": "GET", "template": PROFILE[1], "status": 200, "body": profile(extra=1),
-             "test": "t", "operation": "profile", "warnings": log}
+    given = {
+        "method": "GET",
+        "template": PROFILE[1],
+        "status": 200,
+        "body": profile(extra=1),
+        "test": "t",
+        "operation": "profile",
+        "warnings": log,
+    }
     assert not guessed_rules.tolerate(failure, mode="fail", **given)
     assert not guessed_rules.tolerate(SchemaFailure("other"), mode="warn", **given)
     assert guessed_rules.tolerate(failure, mode="warn", **given)
@@ -128,19 +159,43 @@ class FakeCase:
         self.body, self.path_parameters, self.query = body, path or {"domainid": 4711}, query
 
 
-@pytest.mark.parametrize("body, tolerated", [
-    ({"username": "ab", "email": "ab@example.org", "password": "correct-horse-7"}, True),
-    ({"username": "alice_90", "email": "ab@example.org", "password": "short"}, True),
-    ({"username": "alice_90", "email": "not an address", "password": "correct-horse-7"}, False),
-    ({"username": "alice_90", "email": "ab@example.org", "password": "correct-horse-7", "newsletter": 7}, False),
-])
+@pytest.mark.parametrize(
+    "body, tolerated",
+    [
+        ({"username": "ab", "email": "ab@example.org", "password": "correct-horse-7"}, True),
+        ({"username": "alice_90", "email": "ab@example.org", "password": "short"}, True),
+        ({"username": "alice_90", "email": "not an address", "password": "correct-horse-7"}, False),
+        (
+            {
+                "username": "alice_90",
+                "email": "ab@example.org",
+                "password": "correct-horse-7",
+                "newsletter": 7,
+            },
+            False,
+        ),
+    ],
+)
 def test_an_accepted_request_that_broke_only_guessed_policies_is_a_warning(body, tolerated):
     from schemathesis.core.failures import AcceptedNegativeData
 
     failure = AcceptedNegativeData.__new__(AcceptedNegativeData)
-    answer = {"metadata": {**BODY["metadata"], "status": 201, "verb": "POST"},
-              "result": {"ID": 7, "status": "registered", "authorized": 0}}
-    assert guessed_rules.tolerate(
-        failure, method="POST", template="/{domainid}/user/register", status=201, body=answer,
-        mode="warn", warnings=guessed_rules.GuessedWarnings(), test="t", operation="register",
-        case=FakeCase(body)) is tolerated
+    answer = {
+        "metadata": {**BODY["metadata"], "status": 201, "verb": "POST"},
+        "result": {"ID": 7, "status": "registered", "authorized": 0},
+    }
+    assert (
+        guessed_rules.tolerate(
+            failure,
+            method="POST",
+            template="/{domainid}/user/register",
+            status=201,
+            body=answer,
+            mode="warn",
+            warnings=guessed_rules.GuessedWarnings(),
+            test="t",
+            operation="register",
+            case=FakeCase(body),
+        )
+        is tolerated
+    )

@@ -5,28 +5,60 @@ from __future__ import annotations
 from nexx_conformance.kill_matrix import render_markdown, render_page, render_table, summary
 
 
-def outcome(verdict: str, seconds: float | None = None, test: str | None = None, check: str | None = None) -> dict:
+def outcome(
+    verdict: str, seconds: float | None = None, test: str | None = None, check: str | None = None
+) -> dict:
     return {"outcome": verdict, "seconds": seconds, "test": test, "check": check}
 
 
 MATRIX = {
     "columns": {"suite": {"command": "uv run tox -e faults", "wall_seconds": 600.0}},
     "runs": [
-        {"name": "clean", "kind": "clean", "killer": "-", "suite": outcome("passed"), "cli": outcome("passed")},
-        {"name": "gzip", "kind": "benign", "killer": "conformance", "suite": outcome("passed"),
-         "cli": outcome("false-alarm", 9.0, "POST /x", "<b>schema</b>")},
-        {"name": "paging-missing", "kind": "envelope", "killer": "conformance",
-         "suite": outcome("killed", 4.0, "t::a", "InconsistentPaging"), "cli": outcome("killed", 20.0)},
-        {"name": "user-without-email", "kind": "schema-drift", "killer": "conformance",
-         "suite": outcome("killed", 8.0, "t::b", "ST108"), "cli": outcome("survived")},
-        {"name": "totp-replay-accepted", "kind": "tokens", "killer": "flow:2fa-app", "suite": outcome("survived")},
+        {
+            "name": "clean",
+            "kind": "clean",
+            "killer": "-",
+            "suite": outcome("passed"),
+            "cli": outcome("passed"),
+        },
+        {
+            "name": "gzip",
+            "kind": "benign",
+            "killer": "conformance",
+            "suite": outcome("passed"),
+            "cli": outcome("false-alarm", 9.0, "POST /x", "<b>schema</b>"),
+        },
+        {
+            "name": "paging-missing",
+            "kind": "envelope",
+            "killer": "conformance",
+            "suite": outcome("killed", 4.0, "t::a", "InconsistentPaging"),
+            "cli": outcome("killed", 20.0),
+        },
+        {
+            "name": "user-without-email",
+            "kind": "schema-drift",
+            "killer": "conformance",
+            "suite": outcome("killed", 8.0, "t::b", "ST108"),
+            "cli": outcome("survived"),
+        },
+        {
+            "name": "totp-replay-accepted",
+            "kind": "tokens",
+            "killer": "flow:2fa-app",
+            "suite": outcome("survived"),
+        },
     ],
 }
 
 
 def test_summary_counts_kills_false_alarms_and_the_median_time() -> None:
     suite = summary(MATRIX, "suite")
-    assert (suite["killed"], suite["faults"], suite["survivors"]) == (2, 3, ["totp-replay-accepted"])
+    assert (suite["killed"], suite["faults"], suite["survivors"]) == (
+        2,
+        3,
+        ["totp-replay-accepted"],
+    )
     assert suite["false_alarms"] == [] and suite["clean"] == "passed"
     assert suite["median_seconds_to_first_failure"] == 6.0
 

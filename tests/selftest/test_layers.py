@@ -18,8 +18,18 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_imports_follow_the_layers():
     lint_imports = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
     if lint_imports is None:
-        pytest.fail("lint-imports is not installed: `uv sync` installs the dev group (import-linter)")
-    run = subprocess.run([lint_imports, "--no-cache"], check=False, cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
-    assert run.returncode == 0, f"an import breaks the layer rule of ARCHITECTURE.md:\n{run.stdout}{run.stderr}"
+        pytest.fail(
+            "lint-imports is not installed: `uv sync` installs the dev group (import-linter)"
+        )
+    run = subprocess.run(
+        [lint_imports, "--no-cache"],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, (
+        f"an import breaks the layer rule of ARCHITECTURE.md:\n{run.stdout}{run.stderr}"
+    )
     assert "0 broken" in run.stdout

@@ -38,10 +38,12 @@ def test_installed_library_is_the_minor_version_the_patches_were_written_for(lib
     assert installed == written_for, (
         f"{library} {'.'.join(installed)} is installed, the patches were written for "
         f"{patches.WRITTEN_FOR[library]}: check each patch on {library} (the table in "
-        f"nexx_conformance/patches.py says what it relies on), then update WRITTEN_FOR")
+        f"nexx_conformance/patches.py says what it relies on), then update WRITTEN_FOR"
+    )
 
 
 # --- hypothesis: without_source_constants -----------------------------------------------
+
 
 def test_hypothesis_still_reads_local_constants_where_the_patch_empties_them():
     # without_source_constants replaces this private function; if hypothesis stops calling
@@ -56,6 +58,7 @@ def test_project_literals_do_not_reach_generation():
 
 
 # --- vcrpy: install_vcr_speed -----------------------------------------------------------
+
 
 def resolved(names):
     known = {"method": vcr_matchers.method, "uri": vcr_matchers.uri, **MATCHERS}
@@ -74,15 +77,22 @@ def post(path: str, body: str = "") -> Request:
 
 
 RECORDED = [
-    post("session/init"), post("user/register", "username=qa_replay_1&cfo=0"),
-    post("session/init"), post("user/register", "username=qa_replay_2&cfo=0"),
-    Request("GET", f"{BASE}/user/profile", None, {}), post("user/profile"),
+    post("session/init"),
+    post("user/register", "username=qa_replay_1&cfo=0"),
+    post("session/init"),
+    post("user/register", "username=qa_replay_2&cfo=0"),
+    Request("GET", f"{BASE}/user/profile", None, {}),
+    post("user/profile"),
     post("user/register", "username=qa_replay_1&cfo=0"),
 ]
 ASKED = [
-    post("session/init"), post("user/register", "username=qa_abc123_1&cfo=0"),
-    post("user/register", "username=qa_replay_1&cfo=1"), Request("GET", f"{BASE}/user/profile", None, {}),
-    post("user/profile"), post("user/unknown"), Request("PUT", f"{BASE}/session/init", None, {}),
+    post("session/init"),
+    post("user/register", "username=qa_abc123_1&cfo=0"),
+    post("user/register", "username=qa_replay_1&cfo=1"),
+    Request("GET", f"{BASE}/user/profile", None, {}),
+    post("user/profile"),
+    post("user/unknown"),
+    Request("PUT", f"{BASE}/session/init", None, {}),
 ]
 indexed = patches.indexed_responses(lookup_key)
 
@@ -169,21 +179,38 @@ NOT_RECORDED = "http://127.0.0.1:9/v3.1/4711/user/watchlist"
 @pytest.fixture
 def one_recorded(tmp_path):
     path = tmp_path / "one.yaml"
-    path.write_text(yaml.safe_dump({"version": 1, "interactions": [{
-        "request": {"method": "GET", "uri": PROFILE, "body": None, "headers": {}},
-        "response": {"status": {"code": int(OK), "message": "OK"}, "headers": {},
-                     "body": {"string": '{"metadata": {"status": 200}, "result": null}'}},
-    }]}))
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "version": 1,
+                "interactions": [
+                    {
+                        "request": {"method": "GET", "uri": PROFILE, "body": None, "headers": {}},
+                        "response": {
+                            "status": {"code": int(OK), "message": "OK"},
+                            "headers": {},
+                            "body": {"string": '{"metadata": {"status": 200}, "result": null}'},
+                        },
+                    }
+                ],
+            }
+        )
+    )
     return path
 
 
-@pytest.mark.parametrize("get", [
-    pytest.param(httpx.get, id="httpx-stub"),
-    pytest.param(requests.get, id="urllib3-stub"),
-])
+@pytest.mark.parametrize(
+    "get",
+    [
+        pytest.param(httpx.get, id="httpx-stub"),
+        pytest.param(requests.get, id="urllib3-stub"),
+    ],
+)
 def test_vcrpys_stubs_ask_the_noted_cassette(one_recorded, get):
     noted = []
-    with VCR(record_mode="none", match_on=["method", "uri"]).use_cassette(str(one_recorded)) as cassette:
+    with VCR(record_mode="none", match_on=["method", "uri"]).use_cassette(
+        str(one_recorded)
+    ) as cassette:
         patches.note_unmatched(cassette, noted.append)
         get(PROFILE)
         with pytest.raises(CannotOverwriteExistingCassetteException):
@@ -193,10 +220,13 @@ def test_vcrpys_stubs_ask_the_noted_cassette(one_recorded, get):
 
 # --- requests and httpx: SendPatch ------------------------------------------------------
 
+
 def watched():
     seen = []
-    patch = patches.SendPatch(on_requests=lambda request, response: seen.append(("requests", request.url)),
-                              on_httpx=lambda request, response: seen.append(("httpx", str(request.url))))
+    patch = patches.SendPatch(
+        on_requests=lambda request, response: seen.append(("requests", request.url)),
+        on_httpx=lambda request, response: seen.append(("httpx", str(request.url))),
+    )
     return patch, seen
 
 
@@ -215,10 +245,13 @@ def test_send_patch_sees_requests_and_httpx_and_is_undone(loopback):
 
 
 def test_schemathesis_sends_its_cases_through_requests(loopback):
-    schema = schemathesis.openapi.from_dict({
-        "openapi": "3.1.0", "info": {"title": "patch selftest", "version": "1"},
-        "paths": {"/profile": {"get": {"responses": {"200": {"description": "ok"}}}}},
-    })
+    schema = schemathesis.openapi.from_dict(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "patch selftest", "version": "1"},
+            "paths": {"/profile": {"get": {"responses": {"200": {"description": "ok"}}}}},
+        }
+    )
     patch, seen = watched()
     patch.install()
     try:
@@ -231,6 +264,7 @@ def test_schemathesis_sends_its_cases_through_requests(loopback):
 
 # --- pytest: name_with_params -----------------------------------------------------------
 
+
 def test_a_renamed_item_has_the_id_of_a_parametrized_test(pytester):
     # Collected in-process without our plugin: only pytest's own Node is under test.
     module = pytester.getmodulecol("def test_operation(): pass", configargs=("-p", "no:nexx"))
@@ -241,12 +275,19 @@ def test_a_renamed_item_has_the_id_of_a_parametrized_test(pytester):
 
 # --- schemathesis: transport_kwargs -----------------------------------------------------
 
+
 def test_check_context_keeps_what_the_case_was_sent_with():
-    schema = schemathesis.openapi.from_dict({
-        "openapi": "3.1.0", "info": {"title": "patch selftest", "version": "1"}, "paths": {}})
-    ctx = CheckContext(override=None, auth=None, headers=None, config=schema.config.checks_config_for(),
-                       transport_kwargs={"base_url": "http://127.0.0.1:9", "headers": {"X": "1"}},
-                       response_checks=None)
+    schema = schemathesis.openapi.from_dict(
+        {"openapi": "3.1.0", "info": {"title": "patch selftest", "version": "1"}, "paths": {}}
+    )
+    ctx = CheckContext(
+        override=None,
+        auth=None,
+        headers=None,
+        config=schema.config.checks_config_for(),
+        transport_kwargs={"base_url": "http://127.0.0.1:9", "headers": {"X": "1"}},
+        response_checks=None,
+    )
     kwargs = patches.transport_kwargs(ctx)
     assert kwargs == {"base_url": "http://127.0.0.1:9", "headers": {"X": "1"}}
     kwargs.pop("headers")  # a copy: the context keeps what it had
@@ -254,6 +295,7 @@ def test_check_context_keeps_what_the_case_was_sent_with():
 
 
 # --- schemathesis: defer_explicit_cases -------------------------------------------------
+
 
 def test_schemathesis_builds_explicit_cases_through_the_deferred_functions(monkeypatch):
     from schemathesis.generation.feedback import FeedbackSources
@@ -269,21 +311,41 @@ def test_schemathesis_builds_explicit_cases_through_the_deferred_functions(monke
 
         return add_cases_later
 
-    schema = schemathesis.openapi.from_dict({
-        "openapi": "3.1.0", "info": {"title": "patch selftest", "version": "1"},
-        "paths": {"/items": {"get": {
-            "parameters": [{"name": "q", "in": "query", "required": True,
-                            "schema": {"type": "string", "maxLength": 3}, "example": "ab"}],
-            "responses": {"200": {"description": "OK"}}}}}})
+    schema = schemathesis.openapi.from_dict(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "patch selftest", "version": "1"},
+            "paths": {
+                "/items": {
+                    "get": {
+                        "parameters": [
+                            {
+                                "name": "q",
+                                "in": "query",
+                                "required": True,
+                                "schema": {"type": "string", "maxLength": 3},
+                                "example": "ab",
+                            }
+                        ],
+                        "responses": {"200": {"description": "OK"}},
+                    }
+                }
+            },
+        }
+    )
     schema.config.phases.update(phases=["examples", "coverage"])
     # This run's own plugin defers them already: schemathesis' functions as they were.
     for name in patches.EXPLICIT_CASES:
         monkeypatch.setattr(builder, name, getattr(builder, name).__wrapped__)
     restore = patches.defer_explicit_cases(deferring)
     try:
-        test = build_operation_test(config=schema.config, operation=schema["/items"]["GET"],
-                                    test_func=lambda case: None, given_kwargs={},
-                                    feedback=FeedbackSources())
+        test = build_operation_test(
+            config=schema.config,
+            operation=schema["/items"]["GET"],
+            test_func=lambda case: None,
+            given_kwargs={},
+            feedback=FeedbackSources(),
+        )
     finally:
         restore()
     # create_test called both, and added nothing yet.
@@ -299,18 +361,26 @@ def test_schemathesis_builds_explicit_cases_through_the_deferred_functions(monke
 
 # --- requests, urllib3, vcrpy: the replay transport -------------------------------------
 
+
 def test_vcr_request_uri_is_what_vcrpys_stub_records(tmp_path):
     recorded = []
     cassette_path = tmp_path / "c.json"
     cassette_path.write_text('{"version": 1, "interactions": []}')
     with VCR(serializer="json", record_mode="none").use_cassette(str(cassette_path)) as cassette:
         decide = cassette.can_play_response_for
-        cassette.can_play_response_for = lambda request: recorded.append(request.uri) or decide(request)
-        for url in (f"{BASE}/media/byquery/a b%2fä[1]?q=x y", "http://replay.invalid:8080/v3.1/x",
-                    "https://replay.invalid:443/v3.1/y"):
+        cassette.can_play_response_for = lambda request: (
+            recorded.append(request.uri) or decide(request)
+        )
+        for url in (
+            f"{BASE}/media/byquery/a b%2fä[1]?q=x y",
+            "http://replay.invalid:8080/v3.1/x",
+            "https://replay.invalid:443/v3.1/y",
+        ):
             with pytest.raises(CannotOverwriteExistingCassetteException):
                 requests.get(url)
-            assert patches.vcr_request_uri(requests.Request("GET", url).prepare().url) == recorded[-1]
+            assert (
+                patches.vcr_request_uri(requests.Request("GET", url).prepare().url) == recorded[-1]
+            )
 
 
 def test_sessions_send_through_the_given_adapter_only_while_inside():

@@ -19,9 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW = ROOT / ".github" / "workflows" / "conformance.yml"
 CI_DOC = ROOT / "docs" / "ci.md"
 # What a staging run is configured by and must come from the CI's secrets.
-STAGING_SECRETS = sorted({c.ENV[name] for name in (
-    "target", "domain_id", "domain_secret", "eternal_cid", "mailbox", "sms_inbox")}
-    | {c.ENV_DOMAIN_AUTOAUTHORIZE, c.ENV_DOMAIN_SMS_2FA})
+STAGING_SECRETS = sorted(
+    {
+        c.ENV[name]
+        for name in ("target", "domain_id", "domain_secret", "eternal_cid", "mailbox", "sms_inbox")
+    }
+    | {c.ENV_DOMAIN_AUTOAUTHORIZE, c.ENV_DOMAIN_SMS_2FA}
+)
 
 
 def workflow() -> dict:
@@ -39,8 +43,11 @@ def runs(job: dict) -> list[str]:
 
 
 def uploads(job: dict) -> list[dict]:
-    return [step for step in job["steps"]
-            if str(step.get("uses", "")).startswith("actions/upload-artifact@")]
+    return [
+        step
+        for step in job["steps"]
+        if str(step.get("uses", "")).startswith("actions/upload-artifact@")
+    ]
 
 
 def gitlab_example() -> dict:
@@ -53,8 +60,9 @@ def test_pull_requests_and_main_run_the_project_test_command_with_caches():
     assert {"pull_request", "push"} <= set(triggers())
     job = workflow()["jobs"]["tox"]
     assert "uv run tox" in runs(job)
-    setup = {step["uses"].split("@")[0]: step.get("with", {}) for step in job["steps"]
-             if "uses" in step}
+    setup = {
+        step["uses"].split("@")[0]: step.get("with", {}) for step in job["steps"] if "uses" in step
+    }
     assert setup["astral-sh/setup-uv"]["enable-cache"] is True
     assert setup["actions/setup-node"]["cache"] == "npm"
 

@@ -19,27 +19,54 @@ from nexx_conformance.users import User
 
 from .conftest import FAKE_BASE, nexx_answer
 
-DOMAIN = {"name": "domainid", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+DOMAIN = {
+    "name": "domainid",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
 
 
 def operation(op_id, session):
-    return {"operationId": op_id, "parameters": [DOMAIN], "x-nexx-session": session,
-            "responses": {"200": {"description": "ok"}}}
+    return {
+        "operationId": op_id,
+        "parameters": [DOMAIN],
+        "x-nexx-session": session,
+        "responses": {"200": {"description": "ok"}},
+    }
 
 
-SCHEMA = schemathesis.openapi.from_dict({
-    "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
-    "components": {"securitySchemes": {
-        "RequestCID": {"type": "apiKey", "in": "header", "name": "X-Request-CID"},
-        "RequestToken": {"type": "apiKey", "in": "header", "name": "X-Request-Token"}}},
-    "security": [{"RequestCID": [], "RequestToken": []}],
-    "paths": {
-        "/{domainid}/user/authorize/{token}": {"post": {**operation("authorize", "anonymous"), "parameters": [
-            DOMAIN, {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}]}},
-        "/{domainid}/user/profile": {"get": operation("profile", "user")},
-        "/{domainid}/session/logout": {"post": operation("logout", "anonymous")},
-    },
-})
+SCHEMA = schemathesis.openapi.from_dict(
+    {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "components": {
+            "securitySchemes": {
+                "RequestCID": {"type": "apiKey", "in": "header", "name": "X-Request-CID"},
+                "RequestToken": {"type": "apiKey", "in": "header", "name": "X-Request-Token"},
+            }
+        },
+        "security": [{"RequestCID": [], "RequestToken": []}],
+        "paths": {
+            "/{domainid}/user/authorize/{token}": {
+                "post": {
+                    **operation("authorize", "anonymous"),
+                    "parameters": [
+                        DOMAIN,
+                        {
+                            "name": "token",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                }
+            },
+            "/{domainid}/user/profile": {"get": operation("profile", "user")},
+            "/{domainid}/session/logout": {"post": operation("logout", "anonymous")},
+        },
+    }
+)
 
 
 def case_for(path, method, **path_parameters):
@@ -53,7 +80,9 @@ def context_of(case) -> AuthContext:
 
 
 def test_cli_case_is_signed_for_its_own_operation_and_domain(fake_nexx):
-    fake_nexx.post("/4711/session/init").mock(return_value=nexx_answer(201, {"general": {"cid": "c9"}}))
+    fake_nexx.post("/4711/session/init").mock(
+        return_value=nexx_answer(201, {"general": {"cid": "c9"}})
+    )
     auth = CliAuth(CliSessions(4711, "s3cret"))
     case = case_for("/{domainid}/user/authorize/{token}", "POST", domainid=99, token="abc")
     cid = auth.get(case, context_of(case))
@@ -63,11 +92,17 @@ def test_cli_case_is_signed_for_its_own_operation_and_domain(fake_nexx):
 
 
 def test_cli_caches_one_session_per_kind_and_one_per_logout_case():
-    profile, logout = case_for("/{domainid}/user/profile", "GET"), case_for("/{domainid}/session/logout", "POST")
+    profile, logout = (
+        case_for("/{domainid}/user/profile", "GET"),
+        case_for("/{domainid}/session/logout", "POST"),
+    )
     assert cache_key(profile, context_of(profile)) == "user"
     # Every logout case gets a session of its own: a shared one would be logged out.
     other_logout = case_for("/{domainid}/session/logout", "POST")
-    first, second = cache_key(logout, context_of(logout)), cache_key(other_logout, context_of(other_logout))
+    first, second = (
+        cache_key(logout, context_of(logout)),
+        cache_key(other_logout, context_of(other_logout)),
+    )
     assert first.startswith("anonymous:logout:") and first != second
     assert cache_key(logout, context_of(logout)) == first
 
@@ -77,10 +112,16 @@ AUTO = {"NEXX_DOMAIN_SECRET": "s", "NEXX_DOMAIN_ID_AUTOAUTHORIZE": "4712"}
 
 def serve_sessions(fake_nexx, domain: int = 4712, login_status: int = 200):
     """init answers with cid c9; register and login answer; returns (register, login)."""
-    fake_nexx.post(f"/{domain}/session/init").mock(return_value=nexx_answer(201, {"general": {"cid": "c9"}}))
-    register = fake_nexx.post(f"/{domain}/user/register").mock(return_value=nexx_answer(201, {"ID": 5}))
+    fake_nexx.post(f"/{domain}/session/init").mock(
+        return_value=nexx_answer(201, {"general": {"cid": "c9"}})
+    )
+    register = fake_nexx.post(f"/{domain}/user/register").mock(
+        return_value=nexx_answer(201, {"ID": 5})
+    )
     hint = "wrong username or password" if login_status == 403 else None
-    login = fake_nexx.post(f"/{domain}/session/login").mock(return_value=nexx_answer(login_status, {}, hint))
+    login = fake_nexx.post(f"/{domain}/session/login").mock(
+        return_value=nexx_answer(login_status, {}, hint)
+    )
     return register, login
 
 
@@ -114,13 +155,19 @@ def registered_alice(fake_nexx, *, profile: int, login: int, unique: int):
     """A registered user alice whose own session answers `profile`, whose login answers
     `login` and whom verifyaccountdetailsunique calls `unique`; returns (auth, unregister)."""
     serve_sessions(fake_nexx, login_status=login)
-    fake_nexx.get("/4712/user/profile").mock(return_value=nexx_answer(
-        profile, {"ID": 7, "email": "alice@example.test"} if profile == 200 else None))
+    fake_nexx.get("/4712/user/profile").mock(
+        return_value=nexx_answer(
+            profile, {"ID": 7, "email": "alice@example.test"} if profile == 200 else None
+        )
+    )
     fake_nexx.post("/4712/user/verifyaccountdetailsunique/alice@example.test").mock(
-        return_value=nexx_answer(200, {"field": "email", "unique": unique}))
+        return_value=nexx_answer(200, {"field": "email", "unique": unique})
+    )
     unregister = fake_nexx.delete("/4712/user/unregister").mock(return_value=nexx_answer(200, {}))
     auth = CliAuth(CliSessions(4712, "s", register_users=True))
-    auth.broker_for(FAKE_BASE).users.track(User("alice", "alice@example.test", "pw", 4712, cid="old"))
+    auth.broker_for(FAKE_BASE).users.track(
+        User("alice", "alice@example.test", "pw", 4712, cid="old")
+    )
     return auth, unregister
 
 
@@ -150,7 +197,9 @@ def test_a_user_that_cannot_be_removed_is_named_with_the_reason(fake_nexx):
 
 def test_a_given_user_is_never_logged_in_for_unregister(fake_nexx):
     _, login = serve_sessions(fake_nexx, domain=4711)
-    broker = cli_broker({"NEXX_DOMAIN_SECRET": "s", "NEXX_USERNAME": "alice", "NEXX_PASSWORD": "pw"})
+    broker = cli_broker(
+        {"NEXX_DOMAIN_SECRET": "s", "NEXX_USERNAME": "alice", "NEXX_PASSWORD": "pw"}
+    )
     assert broker.open("user", "unregister") == "c9"
     assert not login.called
     broker.open("user", "profile")
@@ -172,10 +221,17 @@ def drawn_case(location: str | None, predicate=lambda case: True):
 
     wanted = {ParameterLocation(location)} if location else set()
     mode = GenerationMode.NEGATIVE if location else GenerationMode.POSITIVE
-    strategy = SCHEMA["/{domainid}/user/authorize/{token}"]["POST"].as_strategy(generation_mode=mode)
-    return find(strategy, lambda case: predicate(case) and wanted == {
-        place for place in ParameterLocation if case.meta.is_negative_at(place)},
-        settings=settings(database=None, max_examples=2000, phases=[Phase.generate]))
+    strategy = SCHEMA["/{domainid}/user/authorize/{token}"]["POST"].as_strategy(
+        generation_mode=mode
+    )
+    return find(
+        strategy,
+        lambda case: (
+            predicate(case)
+            and wanted == {place for place in ParameterLocation if case.meta.is_negative_at(place)}
+        ),
+        settings=settings(database=None, max_examples=2000, phases=[Phase.generate]),
+    )
 
 
 def test_a_drawn_case_carries_explicit_auth_and_keeps_its_values():

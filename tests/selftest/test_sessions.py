@@ -21,35 +21,70 @@ from .conftest import DOMAIN, SECRET, nexx_answer
 
 ETERNAL_CID = "eternal-cid-0001"
 FORM = "application/x-www-form-urlencoded"
-PATH_DOMAIN = {"name": "domainid", "in": "path", "required": True,
-               "schema": {"type": "integer", "minimum": 1}}
+PATH_DOMAIN = {
+    "name": "domainid",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
 
 
 def operation(op_id: str, session: str, **extra) -> dict:
-    return {"operationId": op_id, "x-nexx-session": session, "parameters": [PATH_DOMAIN],
-            "responses": {"200": {"description": "ok"}}, **extra}
+    return {
+        "operationId": op_id,
+        "x-nexx-session": session,
+        "parameters": [PATH_DOMAIN],
+        "responses": {"200": {"description": "ok"}},
+        **extra,
+    }
 
 
-SCHEMA = schemathesis.openapi.from_dict({
-    "openapi": "3.1.0", "info": {"title": "broker", "version": "1"},
-    "components": {"securitySchemes": {
-        "RequestCID": {"type": "apiKey", "in": "header", "name": "X-Request-CID"},
-        "RequestToken": {"type": "apiKey", "in": "header", "name": "X-Request-Token"}}},
-    "security": [{"RequestCID": [], "RequestToken": []}],
-    "paths": {
-        "/{domainid}/session/init": {"post": operation("init", "none")},
-        "/{domainid}/session/keepalive": {"post": operation("keepalive", "anonymous")},
-        "/{domainid}/session/logout": {"post": operation("logout", "user")},
-        "/{domainid}/user/profile": {"get": operation("profile", "user")},
-        "/{domainid}/user/unregister": {"delete": operation("unregister", "user")},
-        "/{domainid}/user/authorizedevice": {"post": operation("authorizedevice", "pending-login")},
-        "/{domainid}/media/catalogue": {"get": operation("catalogue", "eternal")},
-        "/{domainid}/user/register": {"post": operation("register", "anonymous", requestBody={
-            "content": {FORM: {"schema": {"type": "object"}}}})},
-        "/{domainid}/user/authorize/{token}": {"post": operation("authorize", "anonymous", parameters=[
-            PATH_DOMAIN, {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}])},
-    },
-})
+SCHEMA = schemathesis.openapi.from_dict(
+    {
+        "openapi": "3.1.0",
+        "info": {"title": "broker", "version": "1"},
+        "components": {
+            "securitySchemes": {
+                "RequestCID": {"type": "apiKey", "in": "header", "name": "X-Request-CID"},
+                "RequestToken": {"type": "apiKey", "in": "header", "name": "X-Request-Token"},
+            }
+        },
+        "security": [{"RequestCID": [], "RequestToken": []}],
+        "paths": {
+            "/{domainid}/session/init": {"post": operation("init", "none")},
+            "/{domainid}/session/keepalive": {"post": operation("keepalive", "anonymous")},
+            "/{domainid}/session/logout": {"post": operation("logout", "user")},
+            "/{domainid}/user/profile": {"get": operation("profile", "user")},
+            "/{domainid}/user/unregister": {"delete": operation("unregister", "user")},
+            "/{domainid}/user/authorizedevice": {
+                "post": operation("authorizedevice", "pending-login")
+            },
+            "/{domainid}/media/catalogue": {"get": operation("catalogue", "eternal")},
+            "/{domainid}/user/register": {
+                "post": operation(
+                    "register",
+                    "anonymous",
+                    requestBody={"content": {FORM: {"schema": {"type": "object"}}}},
+                )
+            },
+            "/{domainid}/user/authorize/{token}": {
+                "post": operation(
+                    "authorize",
+                    "anonymous",
+                    parameters=[
+                        PATH_DOMAIN,
+                        {
+                            "name": "token",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                )
+            },
+        },
+    }
+)
 INIT = SCHEMA["/{domainid}/session/init"]["POST"]
 KEEPALIVE = SCHEMA["/{domainid}/session/keepalive"]["POST"]
 LOGOUT = SCHEMA["/{domainid}/session/logout"]["POST"]
@@ -102,10 +137,12 @@ def fake_target(fake_nexx, client):
     fake_nexx.post(f"/{DOMAIN}/session/login").mock(side_effect=login)
     fake_nexx.post(f"/{DOMAIN}/user/register").mock(return_value=nexx_answer(201, {"ID": 5}))
     fake_nexx.post(f"/{DOMAIN}/user/prepareregisterauthenticator").mock(
-        return_value=nexx_answer(200, {"uri": "otpauth://totp/x", "process": "p1"}))
+        return_value=nexx_answer(200, {"uri": "otpauth://totp/x", "process": "p1"})
+    )
     fake_nexx.post(f"/{DOMAIN}/user/finishregisterauthenticator").mock(side_effect=finish)
     fake_nexx.unregister = fake_nexx.delete(f"/{DOMAIN}/user/unregister").mock(
-        return_value=nexx_answer(200, {}))
+        return_value=nexx_answer(200, {})
+    )
     return fake_nexx
 
 
@@ -131,7 +168,9 @@ def test_init_takes_no_session(fake_target, client, users):
 def test_anonymous_operations_share_one_fresh_session(fake_target, client, users):
     sessions = broker(client, users)
     assert sessions.cid_for(KEEPALIVE) == sessions.cid_for(KEEPALIVE) == "c1"
-    assert calls_to(fake_target, "/session/init") == 1 and calls_to(fake_target, "/session/login") == 0
+    assert (
+        calls_to(fake_target, "/session/init") == 1 and calls_to(fake_target, "/session/login") == 0
+    )
 
 
 def test_user_operations_run_as_a_user_of_the_broker(fake_target, client, users):
@@ -142,7 +181,10 @@ def test_user_operations_run_as_a_user_of_the_broker(fake_target, client, users)
     assert user.username == "qa_t_1" and user.cid == cid and user.user_id == 5
     # The checks learn whose data the session may see, and get an anonymous session to
     # probe the user operation with.
-    assert sessions.facts.owner_identities(cid) == {identity_key(user.username), identity_key(user.email)}
+    assert sessions.facts.owner_identities(cid) == {
+        identity_key(user.username),
+        identity_key(user.email),
+    }
     assert sessions.facts.anonymous_cid == "c3"
 
 
@@ -169,7 +211,9 @@ def test_pending_login_without_an_app_is_anonymous(fake_target, client, users):
     assert calls_to(fake_target, "/session/login") == 0
 
 
-def test_session_changing_operations_get_sessions_of_their_own_when_isolated(fake_target, client, users):
+def test_session_changing_operations_get_sessions_of_their_own_when_isolated(
+    fake_target, client, users
+):
     shared = broker(client, users)
     assert shared.cid_for(LOGOUT) == shared.cid_for(PROFILE)
     isolated = broker(client, users, isolate_session_changes=True)
@@ -209,25 +253,34 @@ def test_close_unregisters_the_brokers_users_through_their_sessions(fake_target,
     assert users.registry.users == []  # nothing left for the run's final cleanup
 
 
-@pytest.mark.parametrize("status, tracked", [
-    pytest.param(201, True, id="201-is-tracked"),
-    pytest.param(409, False, id="409-conflict-creates-nobody"),
-])
-def test_a_user_a_case_registered_is_tracked_without_a_request(fake_target, client, users, status,
-                                                               tracked):
+@pytest.mark.parametrize(
+    "status, tracked",
+    [
+        pytest.param(201, True, id="201-is-tracked"),
+        pytest.param(409, False, id="409-conflict-creates-nobody"),
+    ],
+)
+def test_a_user_a_case_registered_is_tracked_without_a_request(
+    fake_target, client, users, status, tracked
+):
     register = SCHEMA["/{domainid}/user/register"]["POST"]
-    case = register.Case(path_parameters={"domainid": DOMAIN}, media_type=FORM,
-                         body={"username": "gen_1", "email": "gen_1@example.test", "password": "Pw1xxxxx"})
+    case = register.Case(
+        path_parameters={"domainid": DOMAIN},
+        media_type=FORM,
+        body={"username": "gen_1", "email": "gen_1@example.test", "password": "Pw1xxxxx"},
+    )
     response = httpx.Response(status, json={"metadata": {"status": status}, "result": {"ID": 9}})
     broker(client, users).track_created_user(case, response)
     assert [(user.username, user.user_id) for user in users.registry.users] == (
-        [("gen_1", 9)] if tracked else [])
+        [("gen_1", 9)] if tracked else []
+    )
     assert not fake_target.calls
 
 
 def test_case_is_signed_for_its_own_operation_and_domain():
     case = SCHEMA["/{domainid}/user/authorize/{token}"]["POST"].Case(
-        path_parameters={"domainid": 99, "token": "abc"})
+        path_parameters={"domainid": 99, "token": "abc"}
+    )
     sign_case(case, "cid-1", 4711, "s3cret")
     assert case.path_parameters["domainid"] == 4711
     assert case.headers["X-Request-Token"] == request_token("authorize", 4711, "s3cret")
@@ -237,15 +290,20 @@ def test_case_is_signed_for_its_own_operation_and_domain():
 def negative_only_at(location: str):
     def matches(case) -> bool:
         return {place for place in ParameterLocation if case.meta.is_negative_at(place)} == {
-            ParameterLocation(location)}
+            ParameterLocation(location)
+        }
+
     return matches
 
 
 def negative_case(location: str):
     strategy = PROFILE.as_strategy(generation_mode=GenerationMode.NEGATIVE)
     # The first such case will do: shrinking (and explaining) it took seconds and tests nothing.
-    return find(strategy, negative_only_at(location),
-                settings=settings(database=None, max_examples=500, phases=[Phase.generate]))
+    return find(
+        strategy,
+        negative_only_at(location),
+        settings=settings(database=None, max_examples=500, phases=[Phase.generate]),
+    )
 
 
 @pytest.mark.parametrize("location", ["header", "path"])

@@ -30,5 +30,7 @@ def test_token_is_md5_of_operation_domain_secret():
 
 def test_signed_headers_carry_token_and_cid():
     headers = signed_headers("user/authorize/abc", 4711, "s3cret", "cid-1")
-    assert headers == {"X-Request-Token": request_token("authorize", 4711, "s3cret"),
-                       "X-Request-CID": "cid-1"}
+    assert headers == {
+        "X-Request-Token": request_token("authorize", 4711, "s3cret"),
+        "X-Request-CID": "cid-1",
+    }

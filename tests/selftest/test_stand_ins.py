@@ -26,9 +26,11 @@ def test_consecutive_codes_are_not_neighbours():
 
 def test_each_replayed_message_carries_its_own_token_and_code():
     channel = ReplayedChannel()
-    messages = [channel.wait_for("qa_replay_1@example.test", "authorize"),
-                channel.wait_for("qa_replay_1@example.test", "resetpassword"),
-                channel.wait_for("+4915112345678")]
+    messages = [
+        channel.wait_for("qa_replay_1@example.test", "authorize"),
+        channel.wait_for("qa_replay_1@example.test", "resetpassword"),
+        channel.wait_for("+4915112345678"),
+    ]
     assert len({message.token for message in messages}) == 3
     assert len({message.code for message in messages}) == 3
     assert all(TOKEN_LINK.search(f"/authorize/{message.token}") for message in messages)

@@ -57,10 +57,17 @@ def sms_inbox():
 def server(mailbox, sms_inbox):
     """A reference server whose main domain has no AutoAuthorize (registered accounts wait
     for their mail link), and an SMS two-factor domain."""
-    settings = Settings(domains=(DomainSettings(id=DOMAIN),
-                                 DomainSettings(id=SMS_DOMAIN, autoauthorize=True, twofactor="sms")),
-                        secret=SECRET, port=0, smtp=(mailbox.host, mailbox.port),
-                        sms_webhook=sms_inbox.url, password_hash_cost="cheapest")
+    settings = Settings(
+        domains=(
+            DomainSettings(id=DOMAIN),
+            DomainSettings(id=SMS_DOMAIN, autoauthorize=True, twofactor="sms"),
+        ),
+        secret=SECRET,
+        port=0,
+        smtp=(mailbox.host, mailbox.port),
+        sms_webhook=sms_inbox.url,
+        password_hash_cost="cheapest",
+    )
     with start_in_thread(settings) as running:
         yield running
 
@@ -90,21 +97,24 @@ def anonymous(client: NexxClient, email: str) -> User:
 
 
 def test_user_that_never_confirmed_its_mail_is_authorized_by_the_link_and_removed(
-        client, server, mailbox):
+    client, server, mailbox
+):
     user = registered(client, "qa_unconfirmed_1")
     assert remove_user(client, user, mailbox) is None
     assert server.users() == []
 
 
 def test_anonymous_user_is_removed_through_the_session_its_registration_logged_in(
-        client, server, mailbox):
+    client, server, mailbox
+):
     user = anonymous(client, "anon1@example.test")
     assert remove_user(client, user, mailbox=None) is None  # no mail needed
     assert server.users() == []
 
 
 def test_anonymous_user_whose_session_moved_on_is_removed_by_a_password_reset(
-        client, server, mailbox):
+    client, server, mailbox
+):
     first = anonymous(client, "anon2@example.test")
     session = client.session(first.cid)
     # A second anonymous registration on the same session logs it in as someone else.
@@ -168,8 +178,9 @@ def with_app(client: NexxClient, user: User) -> AuthenticatorApp:
     session = logged_in_elsewhere(client, user)
     started = session.post("user/prepareregisterauthenticator")
     app = AuthenticatorApp.from_uri(started.result["uri"])
-    assert session.post("user/finishregisterauthenticator", process=started.result["process"],
-                        code=app.code()).ok
+    assert session.post(
+        "user/finishregisterauthenticator", process=started.result["process"], code=app.code()
+    ).ok
     return app
 
 
@@ -177,13 +188,18 @@ def with_security_key(client: NexxClient, user: User) -> SecurityKey:
     session = logged_in_elsewhere(client, user)
     key = SecurityKey()
     options = session.post("user/prepareregisteru2fdevice", host=HOST).result["webauthn"]
-    assert session.post("user/finishregisteru2fdevice", token=json.dumps(key.register(options)),
-                        host=HOST).ok
+    assert session.post(
+        "user/finishregisteru2fdevice", token=json.dumps(key.register(options)), host=HOST
+    ).ok
     return key
 
 
 def held_on_own_device(client: NexxClient, user: User):
-    return client.for_domain(user.domain_id).init(nxp_devh=user.device).login(user.username, user.password)
+    return (
+        client.for_domain(user.domain_id)
+        .init(nxp_devh=user.device)
+        .login(user.username, user.password)
+    )
 
 
 def test_user_held_for_an_app_code_is_removed_with_the_app_it_enrolled(client, server, mailbox):
@@ -198,7 +214,8 @@ def test_user_held_for_an_app_code_without_the_app_stays_with_the_reason(client,
     user = authorized(client, "qa_app_2", mailbox)
     app = with_app(client, user)
     assert remove_user(client, user, mailbox) == (
-        "its login is held for an app code, and no authenticator app was handed to the cleanup")
+        "its login is held for an app code, and no authenticator app was handed to the cleanup"
+    )
     assert server.users() == [f"{DOMAIN}:qa_app_2"]
     user.second_factors.append(app)
     assert remove_user(client, user, mailbox) is None
@@ -210,8 +227,9 @@ def test_login_from_the_users_own_device_needs_no_second_factor(client, server, 
     assert session.login(user.username, user.password).ok
     started = session.post("user/prepareregisterauthenticator")
     app = AuthenticatorApp.from_uri(started.result["uri"])
-    assert session.post("user/finishregisterauthenticator", process=started.result["process"],
-                        code=app.code()).ok  # proven on the user's own device: it is trusted
+    assert session.post(
+        "user/finishregisterauthenticator", process=started.result["process"], code=app.code()
+    ).ok  # proven on the user's own device: it is trusted
     assert remove_user(client, user, mailbox) is None  # no app handed over, none needed
     assert server.users() == []
 
@@ -226,15 +244,22 @@ def test_user_held_for_a_security_key_is_removed_with_its_assertion(client, serv
 
 def sms_user(client: NexxClient, name: str, phone: str) -> User:
     """A user of the SMS two-factor domain: every login from a device not yet proven is held."""
-    user = User(name, f"{name}@example.test", new_password(), SMS_DOMAIN,
-                device=secrets.token_hex(16), phone=phone)
+    user = User(
+        name,
+        f"{name}@example.test",
+        new_password(),
+        SMS_DOMAIN,
+        device=secrets.token_hex(16),
+        phone=phone,
+    )
     registration = client.for_domain(SMS_DOMAIN).init(nxp_devh=user.device)
     assert registration.post("user/register", **user.form()).status == 201
     return user
 
 
 def test_user_held_for_an_sms_code_is_removed_with_the_code_texted_for_its_login(
-        client, server, mailbox, sms_inbox):
+    client, server, mailbox, sms_inbox
+):
     user = sms_user(client, "qa_sms_1", "+4915100000001")
     for _ in range(2):  # held logins of its test, whose texts it never read
         held = client.for_domain(SMS_DOMAIN).init(nxp_devh=secrets.token_hex(16))
@@ -244,10 +269,12 @@ def test_user_held_for_an_sms_code_is_removed_with_the_code_texted_for_its_login
 
 
 def test_user_held_for_an_sms_code_without_an_sms_inbox_stays_with_the_reason(
-        client, server, mailbox, sms_inbox):
+    client, server, mailbox, sms_inbox
+):
     user = sms_user(client, "qa_sms_2", "+4915100000002")
     assert remove_user(client, user, mailbox) == (
-        "its login is held for an SMS code, and the cleanup has no SMS inbox or no phone number")
+        "its login is held for an SMS code, and the cleanup has no SMS inbox or no phone number"
+    )
     assert server.users() == [f"{SMS_DOMAIN}:qa_sms_2"]
     assert remove_user(client, user, mailbox, sms_inbox) is None
 
@@ -263,8 +290,12 @@ def fake_answer(status, result=None):
 
 @respx.mock
 def test_a_created_user_is_registered_on_a_device_of_its_own_and_tracked():
-    init = respx.post(f"{FAKE}/4711/session/init").mock(return_value=fake_answer(201, {"general": {"cid": "c"}}))
-    register = respx.post(f"{FAKE}/4711/user/register").mock(return_value=fake_answer(201, {"ID": 7}))
+    init = respx.post(f"{FAKE}/4711/session/init").mock(
+        return_value=fake_answer(201, {"general": {"cid": "c"}})
+    )
+    register = respx.post(f"{FAKE}/4711/user/register").mock(
+        return_value=fake_answer(201, {"ID": 7})
+    )
     registry = UserRegistry()
     factory = UserFactory(NexxClient(FAKE, 4711, "s"), registry, None, "qa_x_", {4711})
     user = factory.create()
@@ -279,7 +310,9 @@ def test_a_created_user_is_registered_on_a_device_of_its_own_and_tracked():
 
 @respx.mock
 def test_a_user_that_needs_its_mail_is_skipped_without_a_mailbox():
-    respx.post(f"{FAKE}/4711/session/init").mock(return_value=fake_answer(201, {"general": {"cid": "c"}}))
+    respx.post(f"{FAKE}/4711/session/init").mock(
+        return_value=fake_answer(201, {"general": {"cid": "c"}})
+    )
     respx.post(f"{FAKE}/4711/user/register").mock(return_value=fake_answer(201, {"ID": 7}))
     factory = UserFactory(NexxClient(FAKE, 4711, "s"), UserRegistry(), None, "qa_x_", set())
     with pytest.raises(pytest.skip.Exception, match="needs a mailbox"):
@@ -289,18 +322,27 @@ def test_a_user_that_needs_its_mail_is_skipped_without_a_mailbox():
 
 @respx.mock
 def test_every_tracked_user_is_unregistered_and_failures_are_named():
-    respx.post(f"{FAKE}/4711/session/init").mock(return_value=fake_answer(201, {"general": {"cid": "c"}}))
-    respx.post(f"{FAKE}/4711/session/login").mock(side_effect=[fake_answer(200, {}), fake_answer(403)])
-    unregister = respx.delete(f"{FAKE}/4711/user/unregister").mock(return_value=fake_answer(200, {}))
+    respx.post(f"{FAKE}/4711/session/init").mock(
+        return_value=fake_answer(201, {"general": {"cid": "c"}})
+    )
+    respx.post(f"{FAKE}/4711/session/login").mock(
+        side_effect=[fake_answer(200, {}), fake_answer(403)]
+    )
+    unregister = respx.delete(f"{FAKE}/4711/user/unregister").mock(
+        return_value=fake_answer(200, {})
+    )
     # qa_x_1 cannot log in and is still registered (not unique): it is named.
     respx.post(url__regex=rf"{FAKE}/4711/user/verifyaccountdetailsunique/.*").mock(
-        return_value=fake_answer(200, {"field": "email", "unique": 0}))
+        return_value=fake_answer(200, {"field": "email", "unique": 0})
+    )
     registry = UserRegistry()
     registry.track(User("qa_x_1", "qa_x_1@example.test", "Pw1xxxxxxx", 4711))
     registry.track(User("qa_x_2", "qa_x_2@example.test", "Pw2xxxxxxx", 4711))
     leftovers = registry.remove_all(NexxClient(FAKE, 4711, "s"))
     assert unregister.call_count == 1
-    assert leftovers == ["qa_x_1 (cannot log in: removed or re-passworded by its test, or never authorized)"]
+    assert leftovers == [
+        "qa_x_1 (cannot log in: removed or re-passworded by its test, or never authorized)"
+    ]
     assert registry.users == []
 
 
@@ -311,7 +353,9 @@ def test_unreachable_target_does_not_stop_the_cleanup():
     registry.track(User("qa_x_1", "e", "p", 4711))
     registry.track(User("qa_x_2", "e", "p", 4711))
     assert registry.remove_all(NexxClient(FAKE, 4711, "s")) == [
-        "qa_x_2 (ConnectError)", "qa_x_1 (ConnectError)"]
+        "qa_x_2 (ConnectError)",
+        "qa_x_1 (ConnectError)",
+    ]
 
 
 def test_password_never_in_repr():
@@ -327,12 +371,20 @@ def failing_count():
     raise RuntimeError("database is locked")
 
 
-@pytest.mark.parametrize("counted, expected", [
-    pytest.param(None, None, id="no-target-counts-nothing"),
-    pytest.param(CountedTarget(None), None, id="url-or-replay-target-cannot-tell"),
-    pytest.param(CountedTarget(lambda: ["4711:a"]), {"names": ["4711:a"]}, id="bundled-server-names-them"),
-    pytest.param(CountedTarget(failing_count), {"error": "RuntimeError: database is locked"},
-                 id="failed-count-is-reported"),
-])
+@pytest.mark.parametrize(
+    "counted, expected",
+    [
+        pytest.param(None, None, id="no-target-counts-nothing"),
+        pytest.param(CountedTarget(None), None, id="url-or-replay-target-cannot-tell"),
+        pytest.param(
+            CountedTarget(lambda: ["4711:a"]), {"names": ["4711:a"]}, id="bundled-server-names-them"
+        ),
+        pytest.param(
+            CountedTarget(failing_count),
+            {"error": "RuntimeError: database is locked"},
+            id="failed-count-is-reported",
+        ),
+    ],
+)
 def test_count_left(counted, expected):
     assert count_left(counted) == expected

@@ -27,8 +27,16 @@ class AuthenticatorApp:
     same window waits. A server that accepted no step ahead would refuse that second code.
     """
 
-    def __init__(self, secret: str, *, account: str = "", digits: int = 6, period: int = 30,
-                 clock=time.time, sleep=time.sleep) -> None:
+    def __init__(
+        self,
+        secret: str,
+        *,
+        account: str = "",
+        digits: int = 6,
+        period: int = 30,
+        clock=time.time,
+        sleep=time.sleep,
+    ) -> None:
         self._totp = pyotp.TOTP(secret, digits=digits, interval=period)
         self.account = account
         self.period = period
@@ -51,8 +59,13 @@ class AuthenticatorApp:
             pyotp.TOTP(query["secret"]).now()
         except ValueError:  # binascii.Error is a ValueError
             raise EnrolmentError("the otpauth URI's secret is not base32") from None
-        return cls(query["secret"], account=unquote(parts.path.lstrip("/")),
-                   digits=int(query.get("digits", 6)), period=int(query.get("period", 30)), **kwargs)
+        return cls(
+            query["secret"],
+            account=unquote(parts.path.lstrip("/")),
+            digits=int(query.get("digits", 6)),
+            period=int(query.get("period", 30)),
+            **kwargs,
+        )
 
     def code_at(self, step: int) -> str:
         return self._totp.generate_otp(step)

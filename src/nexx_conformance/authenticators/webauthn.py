@@ -46,8 +46,9 @@ def _b64(data: bytes) -> str:
     return websafe_encode(data)  # unpadded base64url, as WebAuthn's JSON form wants
 
 
-def _public_key_credential(credential: _Credential, client_data: CollectedClientData,
-                           **response: str | None) -> dict:
+def _public_key_credential(
+    credential: _Credential, client_data: CollectedClientData, **response: str | None
+) -> dict:
     """The `PublicKeyCredential` JSON around an authenticator response (attestation, assertion)."""
     return {
         "id": _b64(credential.credential_id),
@@ -79,16 +80,23 @@ class SecurityKey:
         credential = _Credential(os.urandom(32), rp_id, ec.generate_private_key(ec.SECP256R1()))
         self._credentials[credential.credential_id] = credential
         client_data = CollectedClientData.create(
-            CollectedClientData.TYPE.CREATE, options["challenge"], origin)
+            CollectedClientData.TYPE.CREATE, options["challenge"], origin
+        )
         attested = AttestedCredentialData.create(
-            Aaguid.NONE, credential.credential_id,
-            ES256.from_cryptography_key(credential.private_key.public_key()))
+            Aaguid.NONE,
+            credential.credential_id,
+            ES256.from_cryptography_key(credential.private_key.public_key()),
+        )
         auth_data = AuthenticatorData.create(
-            hashlib.sha256(rp_id.encode()).digest(), FLAGS.UP | FLAGS.AT, credential.sign_count,
-            attested)
+            hashlib.sha256(rp_id.encode()).digest(),
+            FLAGS.UP | FLAGS.AT,
+            credential.sign_count,
+            attested,
+        )
         attestation = AttestationObject.create("none", auth_data, {})
-        return _public_key_credential(credential, client_data,
-                                      attestationObject=_b64(bytes(attestation)))
+        return _public_key_credential(
+            credential, client_data, attestationObject=_b64(bytes(attestation))
+        )
 
     def authenticate(self, request_options: Any, *, origin: str | None = None) -> dict:
         """The `PublicKeyCredential` JSON of navigator.credentials.get()."""
@@ -97,14 +105,21 @@ class SecurityKey:
         origin = origin or f"https://{credential.rp_id}"
         credential.sign_count += 1  # servers reject a counter that does not grow
         client_data = CollectedClientData.create(
-            CollectedClientData.TYPE.GET, options["challenge"], origin)
+            CollectedClientData.TYPE.GET, options["challenge"], origin
+        )
         auth_data = AuthenticatorData.create(
-            hashlib.sha256(credential.rp_id.encode()).digest(), FLAGS.UP, credential.sign_count)
+            hashlib.sha256(credential.rp_id.encode()).digest(), FLAGS.UP, credential.sign_count
+        )
         signature = credential.private_key.sign(
-            bytes(auth_data) + client_data.hash, ec.ECDSA(hashes.SHA256()))
-        return _public_key_credential(credential, client_data,
-                                      authenticatorData=_b64(bytes(auth_data)),
-                                      signature=_b64(signature), userHandle=None)
+            bytes(auth_data) + client_data.hash, ec.ECDSA(hashes.SHA256())
+        )
+        return _public_key_credential(
+            credential,
+            client_data,
+            authenticatorData=_b64(bytes(auth_data)),
+            signature=_b64(signature),
+            userHandle=None,
+        )
 
     def _pick(self, options: dict) -> _Credential:
         rp_id = options.get("rpId")

@@ -42,7 +42,9 @@ class NoMessage(AssertionError):
 
 
 class Channel(Protocol):
-    def wait_for(self, recipient: str, kind: str | None = None, timeout: float = 10.0) -> Message: ...
+    def wait_for(
+        self, recipient: str, kind: str | None = None, timeout: float = 10.0
+    ) -> Message: ...
 
     def close(self) -> None: ...
 
@@ -65,7 +67,10 @@ class Inbox:
         with self._arrived:
             while True:
                 for message in self._messages:
-                    if same_recipient(message.recipient, recipient) and kind in (None, message.kind):
+                    if same_recipient(message.recipient, recipient) and kind in (
+                        None,
+                        message.kind,
+                    ):
                         self._messages.remove(message)
                         return message
                 left = deadline - time.monotonic()

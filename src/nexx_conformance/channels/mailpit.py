@@ -27,8 +27,10 @@ class MailpitMailbox:
             if message is not None:
                 return message
             if time.monotonic() >= deadline:
-                raise NoMessage(f"no {kind or 'mail'} for {recipient} in Mailpit ({self.api_url}) "
-                                f"within {timeout:g}s")
+                raise NoMessage(
+                    f"no {kind or 'mail'} for {recipient} in Mailpit ({self.api_url}) "
+                    f"within {timeout:g}s"
+                )
             time.sleep(POLL_SECONDS)
 
     def _next(self, recipient: str, kind: str | None) -> Message | None:
@@ -46,7 +48,9 @@ class MailpitMailbox:
             detail.raise_for_status()
             self._taken.add(message_id)
             body = detail.json()
-            return Message(recipient=recipient, kind=mail_kind, text=body.get("Text") or body.get("HTML") or "")
+            return Message(
+                recipient=recipient, kind=mail_kind, text=body.get("Text") or body.get("HTML") or ""
+            )
         return None
 
     def _mail_type(self, message_id: str) -> str:

@@ -17,8 +17,9 @@ class ReplayedChannel:
     """Answers every `wait_for` at once with a message holding a new token and a new code."""
 
     def wait_for(self, recipient: str, kind: str | None = None, timeout: float = 10.0) -> Message:
-        text = (f"https://replay.invalid/authorize/{stand_ins.token()} "
-                f"Your code is {stand_ins.code()}")
+        text = (
+            f"https://replay.invalid/authorize/{stand_ins.token()} Your code is {stand_ins.code()}"
+        )
         return Message(recipient=recipient, kind=kind or "", text=text)
 
     def close(self) -> None:

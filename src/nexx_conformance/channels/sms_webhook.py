@@ -55,7 +55,9 @@ class SmsWebhookSink:
         ensure_port_free(host, self.port, "the SMS webhook sink")
         self.inbox = Inbox("SMS inbox")
         self._server = ThreadingHTTPServer((host, self.port), _handler_for(self.inbox))
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(POLL_SECONDS,), name="sms-sink", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(POLL_SECONDS,), name="sms-sink", daemon=True
+        )
         self._thread.start()
 
     @property

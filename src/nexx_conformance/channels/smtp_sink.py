@@ -20,7 +20,9 @@ class _Handler:
         self.inbox = inbox
 
     async def handle_DATA(self, server, session, envelope):
-        mail = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        mail = message_from_bytes(
+            envelope.original_content or envelope.content, policy=policy.default
+        )
         body = mail.get_body(preferencelist=("plain", "html"))
         text = body.get_content() if body is not None else ""
         kind = str(mail.get(MAIL_TYPE_HEADER, "")).strip()

@@ -54,14 +54,17 @@ class PendingCases:
     def add_cases_to(self, test) -> None:
         """Makes the queued calls up to and including the last one for `test`, in order; each
         adds its cases to its own test function (hypothesis keeps them in a list on it)."""
-        last = max((index for index, (queued, _) in enumerate(self._calls) if queued is test),
-                   default=None)
+        last = max(
+            (index for index, (queued, _) in enumerate(self._calls) if queued is test), default=None
+        )
         if last is None:
             return
-        due, self._calls = self._calls[:last + 1], self._calls[last + 1:]
+        due, self._calls = self._calls[: last + 1], self._calls[last + 1 :]
         for queued, add_cases in due:
             added_to = add_cases()
-            assert added_to is queued, "schemathesis returned another test function than it was given"
+            assert added_to is queued, (
+                "schemathesis returned another test function than it was given"
+            )
 
 
 PENDING_KEY = pytest.StashKey[PendingCases]()

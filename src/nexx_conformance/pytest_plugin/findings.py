@@ -60,11 +60,14 @@ def write_deviations(terminalreporter, baseline: Baseline | None, directory: Pat
     terminalreporter.section("nexx known deviations")
     terminalreporter.write_line(
         f"{len(summary['matched'])} of {len(baseline.entries)} entries turned failures into expected "
-        f"failures; {len(summary['stale'])} stale, {len(summary['expired'])} expired")
+        f"failures; {len(summary['stale'])} stale, {len(summary['expired'])} expired"
+    )
     for entry in baseline.stale():
         terminalreporter.write_line(f"  stale (matched no failure; remove it?): {entry.label()}")
     for entry in baseline.expired():
-        terminalreporter.write_line(f"  EXPIRED, fails the run: {entry.label()}: {entry.reason}", red=True)
+        terminalreporter.write_line(
+            f"  EXPIRED, fails the run: {entry.label()}: {entry.reason}", red=True
+        )
     terminalreporter.write_line(f"written to {path}")
 
 
@@ -77,7 +80,8 @@ def write_drift(terminalreporter, log: DriftLog, directory: Path) -> None:
         f"nexx drift: {totals['operations_with_drift']} operations answered beyond the contract: "
         f"{totals['undocumented_fields']} undocumented fields, {totals['undocumented_statuses']} "
         f"undocumented statuses, {totals['undocumented_content_types']} undocumented content types "
-        f"(in {totals['answers']} answers); written to {path}")
+        f"(in {totals['answers']} answers); written to {path}"
+    )
 
 
 def write_guessed_warnings(terminalreporter, warnings: GuessedWarnings, directory: Path) -> None:
@@ -88,7 +92,8 @@ def write_guessed_warnings(terminalreporter, warnings: GuessedWarnings, director
     terminalreporter.section("nexx guessed rules: warnings, not failures")
     terminalreporter.write_line(
         f"{len(warnings.items)} responses broke only constraints the contract guessed "
-        "(x-nexx-guessed); --guessed-rules=fail makes them failures")
+        "(x-nexx-guessed); --guessed-rules=fail makes them failures"
+    )
     for warning in warnings.items[:SHOWN_WARNINGS]:
         terminalreporter.write_line(f"  {warning.line()}")
     terminalreporter.write_line(f"written to {path}")

@@ -22,52 +22,119 @@ GROUP = "nexx"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add = parser.getgroup(GROUP, "nexx conformance suite").addoption
-    add("--target", dest="nexx_target", metavar="TARGET",
+    add(
+        "--target",
+        dest="nexx_target",
+        metavar="TARGET",
         help=f"{' | '.join(c.TARGET_KEYWORDS)} | a base URL such as https://staging.example.com/v3.1 "
-             f"(default {c.TARGET_REFERENCE}; env {c.ENV['target']})")
-    add("--domain-id", dest="nexx_domain_id", metavar="ID",
-        help=f"the domain under test (default {c.DEFAULT_DOMAIN_ID}; env {c.ENV['domain_id']})")
-    add("--domain-secret", dest="nexx_domain_secret", metavar="SECRET",
-        help=f"the domain secret (reference: random per run; env {c.ENV['domain_secret']})")
-    add("--eternal-cid", dest="nexx_eternal_cid", metavar="CID",
-        help=f"the eternal (backend) session id (reference: generated; env {c.ENV['eternal_cid']})")
-    add("--mailbox", dest="nexx_mailbox", metavar="URL",
+        f"(default {c.TARGET_REFERENCE}; env {c.ENV['target']})",
+    )
+    add(
+        "--domain-id",
+        dest="nexx_domain_id",
+        metavar="ID",
+        help=f"the domain under test (default {c.DEFAULT_DOMAIN_ID}; env {c.ENV['domain_id']})",
+    )
+    add(
+        "--domain-secret",
+        dest="nexx_domain_secret",
+        metavar="SECRET",
+        help=f"the domain secret (reference: random per run; env {c.ENV['domain_secret']})",
+    )
+    add(
+        "--eternal-cid",
+        dest="nexx_eternal_cid",
+        metavar="CID",
+        help=f"the eternal (backend) session id (reference: generated; env {c.ENV['eternal_cid']})",
+    )
+    add(
+        "--mailbox",
+        dest="nexx_mailbox",
+        metavar="URL",
         help=f"where mails arrive: {' | '.join(s + '://HOST:PORT' for s in c.MAILBOX_SCHEMES)} "
-             f"(reference: an SMTP sink on a free port; env {c.ENV['mailbox']})")
-    add("--sms-inbox", dest="nexx_sms_inbox", metavar="URL",
+        f"(reference: an SMTP sink on a free port; env {c.ENV['mailbox']})",
+    )
+    add(
+        "--sms-inbox",
+        dest="nexx_sms_inbox",
+        metavar="URL",
         help=f"where SMS arrive: webhook://HOST:PORT receives POST /sms "
-             f"(reference: on a free port; env {c.ENV['sms_inbox']})")
+        f"(reference: on a free port; env {c.ENV['sms_inbox']})",
+    )
     # Two plain flags, not one with an optional value: `--allow-destructive tests/x` must not
     # read the path as the flag's value.
-    add("--allow-destructive", dest="nexx_allow_destructive", action="store_const", const="yes",
+    add(
+        "--allow-destructive",
+        dest="nexx_allow_destructive",
+        action="store_const",
+        const="yes",
         help=f"run tests marked destructive (default: yes on reference/replay, no on URLs; "
-             f"env {c.ENV['allow_destructive']})")
-    add("--no-allow-destructive", dest="nexx_allow_destructive", action="store_const", const="no",
-        help="skip tests marked destructive, whatever the target")
-    add("--allow-side-effects", dest="nexx_allow_side_effects", action="store_const", const="yes",
+        f"env {c.ENV['allow_destructive']})",
+    )
+    add(
+        "--no-allow-destructive",
+        dest="nexx_allow_destructive",
+        action="store_const",
+        const="no",
+        help="skip tests marked destructive, whatever the target",
+    )
+    add(
+        "--allow-side-effects",
+        dest="nexx_allow_side_effects",
+        action="store_const",
+        const="yes",
         help=f"call operations that mail or text (x-nexx-side-effects: register, requestpass, "
-             f"requestkeycode, ...) with generated data (default: yes on reference/replay, no on "
-             f"URLs; env {c.ENV['allow_side_effects']})")
-    add("--no-allow-side-effects", dest="nexx_allow_side_effects", action="store_const", const="no",
-        help="skip the generated cases of operations that mail or text, whatever the target")
-    add("--guessed-rules", dest="nexx_guessed_rules", choices=c.GUESSED_RULES_MODES,
+        f"requestkeycode, ...) with generated data (default: yes on reference/replay, no on "
+        f"URLs; env {c.ENV['allow_side_effects']})",
+    )
+    add(
+        "--no-allow-side-effects",
+        dest="nexx_allow_side_effects",
+        action="store_const",
+        const="no",
+        help="skip the generated cases of operations that mail or text, whatever the target",
+    )
+    add(
+        "--guessed-rules",
+        dest="nexx_guessed_rules",
+        choices=c.GUESSED_RULES_MODES,
         help=f"a response that breaks only constraints the contract guessed (x-nexx-guessed): "
-             f"warn (listed apart from failures) or fail (default: warn on a URL target, fail on "
-             f"reference/replay; env {c.ENV['guessed_rules']})")
-    add("--deviations", dest="nexx_deviations", metavar="FILE",
+        f"warn (listed apart from failures) or fail (default: warn on a URL target, fail on "
+        f"reference/replay; env {c.ENV['guessed_rules']})",
+    )
+    add(
+        "--deviations",
+        dest="nexx_deviations",
+        metavar="FILE",
         help=f"known deviations (YAML: operation, check, reason, until): a failure an entry "
-             f"matches is an expected failure; an expired entry fails the run; docs/staging.md "
-             f"(env {c.ENV['deviations']})")
-    add("--flow", dest="nexx_flow", action="append", metavar="ID", choices=c.FLOWS,
+        f"matches is an expected failure; an expired entry fails the run; docs/staging.md "
+        f"(env {c.ENV['deviations']})",
+    )
+    add(
+        "--flow",
+        dest="nexx_flow",
+        action="append",
+        metavar="ID",
+        choices=c.FLOWS,
         help=f"run only the scenarios of this flow (repeatable; env {c.ENV['flow']}, comma-separated): "
-             f"{', '.join(c.FLOWS)}")
-    add("--report-dir", dest="nexx_report_dir", metavar="DIR",
+        f"{', '.join(c.FLOWS)}",
+    )
+    add(
+        "--report-dir",
+        dest="nexx_report_dir",
+        metavar="DIR",
         help=f"where junit.xml, report.html and {COVERAGE_FILE} go "
-             f"(default {DEFAULT_REPORT_DIR}/; env {c.ENV['report_dir']}); write --report-dir=DIR: "
-             "pytest takes a separate DIR for a test path when it looks for the rootdir")
-    add("--coverage-table", dest="nexx_coverage_table", action="store_const", const="yes",
+        f"(default {DEFAULT_REPORT_DIR}/; env {c.ENV['report_dir']}); write --report-dir=DIR: "
+        "pytest takes a separate DIR for a test path when it looks for the rootdir",
+    )
+    add(
+        "--coverage-table",
+        dest="nexx_coverage_table",
+        action="store_const",
+        const="yes",
         help="end the run with the contract coverage table (one row per operation) instead of "
-             f"its one-line summary (env {c.ENV['coverage_table']}=yes)")
+        f"its one-line summary (env {c.ENV['coverage_table']}=yes)",
+    )
 
 
 def target_options(config: pytest.Config) -> Getter:
@@ -83,8 +150,9 @@ def selected_flows(config: pytest.Config) -> set[str]:
     words = {word.strip() for word in os.environ.get(c.ENV["flow"], "").split(",") if word.strip()}
     unknown = sorted(words - set(c.FLOWS))
     if unknown:
-        raise pytest.UsageError(f"{c.ENV['flow']} names unknown flows {', '.join(unknown)}; "
-                                f"known: {', '.join(c.FLOWS)}")
+        raise pytest.UsageError(
+            f"{c.ENV['flow']} names unknown flows {', '.join(unknown)}; known: {', '.join(c.FLOWS)}"
+        )
     return words
 
 
@@ -107,7 +175,8 @@ def wants_coverage_table(config: pytest.Config) -> bool:
     if word in c.TRUE_WORDS:
         return True
     raise pytest.UsageError(
-        f"{c.ENV['coverage_table']} must be one of {', '.join(c.TRUE_WORDS + c.FALSE_WORDS)}, not {raw!r}.")
+        f"{c.ENV['coverage_table']} must be one of {', '.join(c.TRUE_WORDS + c.FALSE_WORDS)}, not {raw!r}."
+    )
 
 
 def deviations_file(config: pytest.Config) -> Path | None:

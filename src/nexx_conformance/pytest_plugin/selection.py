@@ -13,10 +13,15 @@ from nexx_conformance.pytest_plugin.run import run_of
 
 def configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "destructive: changes shared state on a live target")
-    config.addinivalue_line("markers", "quick: part of the quick pass (each operation's examples, "
-                            "each flow's main path), run before the deep generation")
-    config.addinivalue_line("markers", "flow(id): the User endpoint flow a scenario covers "
-                            f"(one of {', '.join(c.FLOWS)})")
+    config.addinivalue_line(
+        "markers",
+        "quick: part of the quick pass (each operation's examples, "
+        "each flow's main path), run before the deep generation",
+    )
+    config.addinivalue_line(
+        "markers",
+        f"flow(id): the User endpoint flow a scenario covers (one of {', '.join(c.FLOWS)})",
+    )
     config.addinivalue_line("markers", "eternal: needs the eternal (backend) session")
 
 
@@ -25,8 +30,10 @@ def flow_of(item: pytest.Item) -> str | None:
     if marker is None:
         return None
     if len(marker.args) != 1 or marker.args[0] not in c.FLOWS:
-        raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.flow takes one flow id, one of "
-                                f"{', '.join(c.FLOWS)}; got {marker.args!r}")
+        raise pytest.UsageError(
+            f"{item.nodeid}: @pytest.mark.flow takes one flow id, one of "
+            f"{', '.join(c.FLOWS)}; got {marker.args!r}"
+        )
     return marker.args[0]
 
 
@@ -68,9 +75,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     settings = run_of(config).target.config
     for item in items:
         if item.get_closest_marker("destructive") and not settings.allow_destructive:
-            item.add_marker(pytest.mark.skip(reason=(
-                f"destructive on {settings.target}: pass --allow-destructive or set "
-                f"{c.ENV['allow_destructive']}=1 to run it")))
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=(
+                        f"destructive on {settings.target}: pass --allow-destructive or set "
+                        f"{c.ENV['allow_destructive']}=1 to run it"
+                    )
+                )
+            )
         if item.get_closest_marker("eternal") and not settings.eternal_cid:
-            item.add_marker(pytest.mark.skip(reason=(
-                f"needs the eternal session: pass --eternal-cid or set {c.ENV['eternal_cid']}")))
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=(
+                        f"needs the eternal session: pass --eternal-cid or set {c.ENV['eternal_cid']}"
+                    )
+                )
+            )

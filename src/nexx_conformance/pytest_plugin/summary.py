@@ -55,11 +55,14 @@ class RunSummary:
 
     def as_data(self) -> dict:
         """This process's own part, JSON-able (xdist sends it through execnet)."""
-        return {"coverage": self.coverage.as_data(), "drift": self.drift.as_data(),
-                "guessed": self.guessed.as_data(),
-                "tally": self.tally.as_dict() if self.tally is not None else None,
-                "deviations_used": sorted(self.deviations.used) if self.deviations is not None else [],
-                "users_left": self.users_left.get(THIS_PROCESS)}
+        return {
+            "coverage": self.coverage.as_data(),
+            "drift": self.drift.as_data(),
+            "guessed": self.guessed.as_data(),
+            "tally": self.tally.as_dict() if self.tally is not None else None,
+            "deviations_used": sorted(self.deviations.used) if self.deviations is not None else [],
+            "users_left": self.users_left.get(THIS_PROCESS),
+        }
 
     def merge(self, data: dict, process: str) -> None:
         self.coverage.merge(data["coverage"])
@@ -90,9 +93,12 @@ def configure(config: pytest.Config) -> None:
         # Only calls to the target count: a selftest's loopback fake is not the API under test.
         return run_of(config).target.base_url or None
 
-    summary = RunSummary(CoverageLog(contract_operations(config), base_url),
-                         DriftLog(target_base_url=base_url), GuessedWarnings(),
-                         deviations=config.stash.get(findings.BASELINE_KEY, None))
+    summary = RunSummary(
+        CoverageLog(contract_operations(config), base_url),
+        DriftLog(target_base_url=base_url),
+        GuessedWarnings(),
+        deviations=config.stash.get(findings.BASELINE_KEY, None),
+    )
     recorders = [SendRecorder(summary.coverage), AnswerRecorder(summary.drift)]
     for recorder in recorders:
         recorder.install()
@@ -111,7 +117,8 @@ def contract_operations(config: pytest.Config) -> list:
     except Exception as error:  # noqa: BLE001
         config.issue_config_time_warning(
             pytest.PytestWarning(f"contract coverage off: {CONTRACT} does not load ({error})"),
-            stacklevel=2)
+            stacklevel=2,
+        )
         return []
 
 
@@ -156,11 +163,14 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
         return
     summary = summary_of(config)
     directory = report_dir(config)
-    write_coverage(terminalreporter, summary.coverage, directory, table=wants_coverage_table(config))
+    write_coverage(
+        terminalreporter, summary.coverage, directory, table=wants_coverage_table(config)
+    )
     record_mode = config.getoption("record_mode", None)
     if summary.tally is not None or record_mode == "none":
-        terminalreporter.write_line(cassettes_line(summary.tally or Tally(),
-                                                   recording=record_mode not in (None, "none")))
+        terminalreporter.write_line(
+            cassettes_line(summary.tally or Tally(), recording=record_mode not in (None, "none"))
+        )
     findings.write_drift(terminalreporter, summary.drift, directory)
     findings.write_guessed_warnings(terminalreporter, summary.guessed, directory)
     findings.write_deviations(terminalreporter, summary.deviations, directory)

@@ -21,12 +21,20 @@ MAX_NAMES_SHOWN = 20
 def summary_line(reports: dict[str, dict]) -> tuple[str, bool]:
     """The terminal line for the reports by process, and whether it is a warning."""
     names = [name for report in reports.values() for name in report.get("names", [])]
-    failed = [f"{process or 'this process'}: {report['error']}"
-              for process, report in reports.items() if "error" in report]
+    failed = [
+        f"{process or 'this process'}: {report['error']}"
+        for process, report in reports.items()
+        if "error" in report
+    ]
     line = f"nexx: users left on the reference server: {len(names)}"
     if len(reports) > 1 or any(reports):
-        line += " (" + ", ".join(f"{process}: {figure(report)}"
-                                 for process, report in sorted(reports.items())) + ")"
+        line += (
+            " ("
+            + ", ".join(
+                f"{process}: {figure(report)}" for process, report in sorted(reports.items())
+            )
+            + ")"
+        )
     if names:
         shown = ", ".join(names[:MAX_NAMES_SHOWN])
         more = f" and {len(names) - MAX_NAMES_SHOWN} more" if len(names) > MAX_NAMES_SHOWN else ""
@@ -49,8 +57,10 @@ def exit_status(reports: dict[str, dict], status: int) -> int:
 
 def failure_line(reports: dict[str, dict]) -> str:
     left = users_in(reports)
-    return (f"nexx: the run fails: the cleanup left {left} test user{'s' if left != 1 else ''} "
-            "on the reference server (named above); every user a test makes must be removed")
+    return (
+        f"nexx: the run fails: the cleanup left {left} test user{'s' if left != 1 else ''} "
+        "on the reference server (named above); every user a test makes must be removed"
+    )
 
 
 def figure(report: dict) -> str:

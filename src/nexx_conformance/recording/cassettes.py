@@ -40,7 +40,9 @@ def vcr_settings(target, library_dir: str, name_prefix: str) -> dict:
     # Generated names are stored as a replay would generate them (qa_replay_<n>), so a replayed
     # response shows the replaying test its own user names.
     renames = {name_prefix: f"qa_{REPLAY_RUN_ID}_"}
-    scrubber = Scrubber([config.domain_secret, config.eternal_cid or ""], sink_netlocs(target), renames)
+    scrubber = Scrubber(
+        [config.domain_secret, config.eternal_cid or ""], sink_netlocs(target), renames
+    )
     settings = {
         "cassette_library_dir": library_dir,
         "match_on": list(MATCH_ON),

@@ -20,8 +20,10 @@ from dataclasses import asdict, dataclass, fields
 from nexx_conformance.masking import mask_text, mask_uri
 from nexx_conformance.patches import note_unmatched
 
-RECORD_AGAIN = ("record it again with --record-mode=rewrite against --target reference or a "
-                "URL (scripts/record-cassettes does that against a reference server process)")
+RECORD_AGAIN = (
+    "record it again with --record-mode=rewrite against --target reference or a "
+    "URL (scripts/record-cassettes does that against a reference server process)"
+)
 # The matcher's explanation of a mismatch is useful, a full form dump is not.
 MAX_DIFFERENCE = 240
 
@@ -62,10 +64,14 @@ class Tally:
 
 def summary_line(tally: Tally, *, recording: bool) -> str:
     if recording:
-        return (f"nexx record: {tally.cassettes:,} cassettes, {tally.written:,} interactions "
-                f"written, {tally.replayed:,} replayed, {tally.unmatched:,} refused")
-    return (f"nexx replay: {tally.cassettes:,} cassettes, {tally.replayed:,} requests replayed, "
-            f"{tally.unmatched:,} unmatched, {tally.unplayed:,} unplayed")
+        return (
+            f"nexx record: {tally.cassettes:,} cassettes, {tally.written:,} interactions "
+            f"written, {tally.replayed:,} replayed, {tally.unmatched:,} refused"
+        )
+    return (
+        f"nexx replay: {tally.cassettes:,} cassettes, {tally.replayed:,} requests replayed, "
+        f"{tally.unmatched:,} unmatched, {tally.unplayed:,} unplayed"
+    )
 
 
 class CassetteWatch:
@@ -81,8 +87,11 @@ class CassetteWatch:
 
     def unplayed(self) -> list:
         played = self.cassette.play_counts
-        return [request for index, request in enumerate(self.cassette.requests[: self.loaded])
-                if not played[index]]
+        return [
+            request
+            for index, request in enumerate(self.cassette.requests[: self.loaded])
+            if not played[index]
+        ]
 
     def written(self) -> int:
         return 0 if self.cassette.write_protected else len(self.cassette) - self.loaded
@@ -90,24 +99,33 @@ class CassetteWatch:
     def tally(self, *, test_completed: bool) -> Tally:
         # An unfinished test (failed, skipped) naturally leaves the rest of its cassette unplayed.
         unplayed = len(self.unplayed()) if test_completed else 0
-        return Tally(cassettes=1, replayed=self.cassette.play_count, unmatched=len(self.unmatched),
-                     unplayed=unplayed, written=self.written())
+        return Tally(
+            cassettes=1,
+            replayed=self.cassette.play_count,
+            unmatched=len(self.unmatched),
+            unplayed=unplayed,
+            written=self.written(),
+        )
 
     def problem(self, *, test_completed: bool) -> str | None:
         """Why a test that completed must fail after all, or None."""
         if not test_completed:
             return None
         if self.unmatched:
-            return (f"nexx replay: {len(self.unmatched)} request(s) not in the cassette, the first "
-                    f"{masked_request(self.unmatched[0], self.secrets)}; the test went on without "
-                    f"its answer. Cassette {shown_path(self.cassette.path)}: {RECORD_AGAIN}.")
+            return (
+                f"nexx replay: {len(self.unmatched)} request(s) not in the cassette, the first "
+                f"{masked_request(self.unmatched[0], self.secrets)}; the test went on without "
+                f"its answer. Cassette {shown_path(self.cassette.path)}: {RECORD_AGAIN}."
+            )
         unplayed = self.unplayed()
         if unplayed:
-            return (f"nexx replay: {len(unplayed)} of {self.loaded} recorded interaction(s) were "
-                    f"never played, the first {masked_request(unplayed[0], self.secrets)}. The "
-                    f"test no longer makes a request it made when recorded. Cassette "
-                    f"{shown_path(self.cassette.path)}: {RECORD_AGAIN}, or find why the test "
-                    f"stopped early.")
+            return (
+                f"nexx replay: {len(unplayed)} of {self.loaded} recorded interaction(s) were "
+                f"never played, the first {masked_request(unplayed[0], self.secrets)}. The "
+                f"test no longer makes a request it made when recorded. Cassette "
+                f"{shown_path(self.cassette.path)}: {RECORD_AGAIN}, or find why the test "
+                f"stopped early."
+            )
         return None
 
 
@@ -132,5 +150,7 @@ def unmatched_message(error, secrets: Iterable[str] = ()) -> str:
         why = f"the closest recorded request differs in {differences}"
     else:
         why = "nothing similar was recorded"
-    return (f"nexx replay: {masked_request(request, secrets)} is not in the {where} ({why}); "
-            f"{RECORD_AGAIN}.")
+    return (
+        f"nexx replay: {masked_request(request, secrets)} is not in the {where} ({why}); "
+        f"{RECORD_AGAIN}."
+    )

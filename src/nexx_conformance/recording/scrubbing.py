@@ -82,8 +82,12 @@ class Scrubber:
     not part of the API conversation and never stored.
     """
 
-    def __init__(self, secrets: Iterable[str], ignore_netlocs: Iterable[str] = (),
-                 renames: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        secrets: Iterable[str],
+        ignore_netlocs: Iterable[str] = (),
+        renames: dict[str, str] | None = None,
+    ) -> None:
         self._secrets = [secret for secret in secrets if secret]
         self._ignore = set(ignore_netlocs)
         self._renames = {old: new for old, new in (renames or {}).items() if old != new}

@@ -21,15 +21,20 @@ MASKED = {MASK, "%2A%2A%2A", *PLACEHOLDERS.values()}
 FIELDS = "|".join(SECRET_FIELDS)
 
 RULES: dict[str, re.Pattern[str]] = {
-    "signature header": re.compile(r"X-Request-(?:Token|CID):\s*\n\s*- '?([^'\n]+)'?", re.IGNORECASE),
+    "signature header": re.compile(
+        r"X-Request-(?:Token|CID):\s*\n\s*- '?([^'\n]+)'?", re.IGNORECASE
+    ),
     # Only whole field names: fuzzed names such as `--domain-secret=` are not our fields.
-    "secret form field": re.compile(rf"(?:^|(?<=[&?\s'\"]))(?:{FIELDS})=([^&\s'\"]+)",
-                                    re.IGNORECASE | re.MULTILINE),
+    "secret form field": re.compile(
+        rf"(?:^|(?<=[&?\s'\"]))(?:{FIELDS})=([^&\s'\"]+)", re.IGNORECASE | re.MULTILINE
+    ),
     "secret JSON value": re.compile(rf"\"(?:{FIELDS}|cid)\":\s*\"([^\"]*)\"", re.IGNORECASE),
     "TOTP secret in otpauth URI": re.compile(r"otpauth://[^\s\"']*?[?&]secret=([^&\s\"']+)"),
     "upload URL signature": re.compile(r"[?&]sig=([^&\s\"']+)"),
     "mailed token in a path": re.compile(r"/(?:authorize|resetpassword)/([^/?#\s\"'&<>]+)"),
-    "password hash": re.compile(r"(\$argon2(?:id|i|d)\$[^\s\"']+|\$2[aby]\$\d\d\$[./A-Za-z0-9]{20,})"),
+    "password hash": re.compile(
+        r"(\$argon2(?:id|i|d)\$[^\s\"']+|\$2[aby]\$\d\d\$[./A-Za-z0-9]{20,})"
+    ),
 }
 
 

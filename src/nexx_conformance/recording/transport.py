@@ -44,15 +44,21 @@ class CassetteAdapter(HTTPAdapter):
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
         if proxies and any(proxies.values()):
             return super().send(request, stream, timeout, verify, cert, proxies)
-        recorded = Request(method=request.method, uri=vcr_request_uri(request.url),
-                           body=request.body, headers=request.headers or {})
+        recorded = Request(
+            method=request.method,
+            uri=vcr_request_uri(request.url),
+            body=request.body,
+            headers=request.headers or {},
+        )
         if not self.cassette.can_play_response_for(recorded):
             if self.cassette.write_protected and self.cassette.filter_request(recorded):
-                raise CannotOverwriteExistingCassetteException(cassette=self.cassette,
-                                                               failed_request=recorded)
+                raise CannotOverwriteExistingCassetteException(
+                    cassette=self.cassette, failed_request=recorded
+                )
             return super().send(request, stream, timeout, verify, cert, proxies)
-        return self.build_response(request, recorded_response(self.cassette.play_response(recorded),
-                                                              recorded.uri))
+        return self.build_response(
+            request, recorded_response(self.cassette.play_response(recorded), recorded.uri)
+        )
 
 
 @contextlib.contextmanager

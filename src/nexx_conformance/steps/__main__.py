@@ -15,10 +15,12 @@ from nexx_conformance.steps import Steps, StepsBase
 def bare_signature(function) -> str:
     """`(user, *, device=None)`: parameter names and defaults, no annotations, no self."""
     signature = inspect.signature(function)
-    parameters = [parameter.replace(annotation=inspect.Parameter.empty)
-                  for parameter in signature.parameters.values() if parameter.name != "self"]
-    return str(signature.replace(parameters=parameters,
-                                 return_annotation=inspect.Signature.empty))
+    parameters = [
+        parameter.replace(annotation=inspect.Parameter.empty)
+        for parameter in signature.parameters.values()
+        if parameter.name != "self"
+    ]
+    return str(signature.replace(parameters=parameters, return_annotation=inspect.Signature.empty))
 
 
 def areas() -> list[tuple[str, list[tuple[str, str]]]]:

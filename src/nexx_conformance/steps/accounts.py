@@ -60,8 +60,9 @@ class Accounts(StepsBase):
             user.email = f"{mailbox_name}.{email_tag}@{host}"
         return user
 
-    def register(self, user: User | None = None, *, domain: str = c.DOMAIN_MAIN,
-                 **details) -> Registration:
+    def register(
+        self, user: User | None = None, *, domain: str = c.DOMAIN_MAIN, **details
+    ) -> Registration:
         """Register `user` (a fresh identity by default) with extra `details` (firstname, ...)."""
         user = user or self.user_details(self.domain(domain))
         with self.step(f"register {user.name} on domain {user.domain_id}"):
@@ -74,15 +75,19 @@ class Accounts(StepsBase):
         refusal), but a user the target created all the same is tracked for the cleanup."""
         return self._sent(user, "user/register", user.form(**details)).answer
 
-    def register_with_provider(self, provider: str, token: str | None = None, *,
-                               domain: str = c.DOMAIN_MAIN) -> Registration:
+    def register_with_provider(
+        self, provider: str, token: str | None = None, *, domain: str = c.DOMAIN_MAIN
+    ) -> Registration:
         """Register a user of a social login `provider` with a connector `token` (a fresh one
         by default); no password: the user logs in with the connector."""
         user = self.social_details(provider, token, self.domain(domain))
         with self.step(f"register {user.name} through {provider}"):
             registration = self._sent(user, "user/register", self._social_form(user))
-            self.expect(registration.answer, CREATED,
-                        rule="register: a social registration with connector token and email (201)")
+            self.expect(
+                registration.answer,
+                CREATED,
+                rule="register: a social registration with connector token and email (201)",
+            )
             return registration
 
     def attempt_registration_with_provider(self, provider: str, token: str) -> ApiResponse:
@@ -99,8 +104,12 @@ class Accounts(StepsBase):
 
     @staticmethod
     def _social_form(user: User) -> dict:
-        return {"username": user.username, "email": user.email,
-                "provider": user.provider, "token": user.connector_token}
+        return {
+            "username": user.username,
+            "email": user.email,
+            "provider": user.provider,
+            "token": user.connector_token,
+        }
 
     @staticmethod
     def connector_token() -> str:
@@ -111,9 +120,14 @@ class Accounts(StepsBase):
         """Register an anonymous user known by a fresh email address only (plus `details`)."""
         user = self.anonymous_details()
         with self.step(f"register {user.email} anonymously"):
-            registration = self._sent(user, "user/registeranonymous", {"email": user.email, **details})
-            self.expect(registration.answer, CREATED,
-                        rule="registeranonymous: an email address alone registers and logs in (201)")
+            registration = self._sent(
+                user, "user/registeranonymous", {"email": user.email, **details}
+            )
+            self.expect(
+                registration.answer,
+                CREATED,
+                rule="registeranonymous: an email address alone registers and logs in (201)",
+            )
             return registration
 
     def anonymous_details(self) -> User:
@@ -134,8 +148,9 @@ class Accounts(StepsBase):
             user.user_id = registered_user_id(registration.result)
             user.cid = session.cid if registration.logged_in else None
             # Not logged in: the itemupdate says whether the account waits for its mail.
-            user.needs_authorization = (not registration.logged_in
-                                        and registration.result.get("authorized") != 1)
+            user.needs_authorization = (
+                not registration.logged_in and registration.result.get("authorized") != 1
+            )
             user.phone = fields.get("phone", user.phone)  # where the cleanup reads SMS codes
             self.users.track(user)
         return registration
@@ -145,14 +160,18 @@ class Accounts(StepsBase):
         with self.step(f"authorize {user.name} with the token from the mail"):
             return self.authorize_account(user, self.mailed_token(user.email, "authorize"), session)
 
-    def authorize_account(self, user: User, token: str, session: Session | None = None) -> ApiResponse:
+    def authorize_account(
+        self, user: User, token: str, session: Session | None = None
+    ) -> ApiResponse:
         """Authorize `user` with `token`: it must work, and for this user's account."""
         answer = self.authorize(token, session or self.session(user.domain_id, user.device))
         self.expect(answer, OK, rule="authorize: the mailed token authorizes its account (200)")
         authorized = answer.fields.get("ID")
         if user.user_id is not None and authorized != user.user_id:
-            raise AssertionError(f"authorize: the token authorized account {authorized}, "
-                                 f"not {user.name}'s ({user.user_id})")
+            raise AssertionError(
+                f"authorize: the token authorized account {authorized}, "
+                f"not {user.name}'s ({user.user_id})"
+            )
         user.needs_authorization = False
         return answer
 
@@ -167,17 +186,24 @@ class Accounts(StepsBase):
 
     def verify_account_details_unique(self, item: str, domain_id: int | None = None) -> Uniqueness:
         """Whether a username or email address is still free (verifyaccountdetailsunique)."""
-        answer = self.session(domain_id).post(f"user/verifyaccountdetailsunique/{quote(item, safe='@')}")
-        return self._uniqueness(answer, "verifyaccountdetailsunique: a free or taken value is "
-                                        "answered with `unique` (200)")
+        answer = self.session(domain_id).post(
+            f"user/verifyaccountdetailsunique/{quote(item, safe='@')}"
+        )
+        return self._uniqueness(
+            answer,
+            "verifyaccountdetailsunique: a free or taken value is answered with `unique` (200)",
+        )
 
-    def verify_token_unique(self, token: str, provider: str,
-                            domain_id: int | None = None) -> Uniqueness:
+    def verify_token_unique(
+        self, token: str, provider: str, domain_id: int | None = None
+    ) -> Uniqueness:
         """Whether a connector token of `provider` is still free (verifytokenunique)."""
-        answer = self.session(domain_id).post(f"user/verifytokenunique/{quote(token, safe='')}",
-                                              provider=provider)
-        return self._uniqueness(answer, "verifytokenunique: a free or taken token is answered "
-                                        "with `unique` (200)")
+        answer = self.session(domain_id).post(
+            f"user/verifytokenunique/{quote(token, safe='')}", provider=provider
+        )
+        return self._uniqueness(
+            answer, "verifytokenunique: a free or taken token is answered with `unique` (200)"
+        )
 
     def _uniqueness(self, answer: ApiResponse, rule: str) -> Uniqueness:
         self.expect(answer, OK, rule=rule)
@@ -189,7 +215,7 @@ class Accounts(StepsBase):
         (cassettes and their matchers know generated names in lower case only)."""
         prefix = self.users.name_prefix
         if email.startswith(prefix):
-            return prefix + email[len(prefix):].swapcase()
+            return prefix + email[len(prefix) :].swapcase()
         return email.swapcase()
 
     def registered_user(self, *, domain: str = c.DOMAIN_MAIN, **details) -> User:
@@ -199,7 +225,9 @@ class Accounts(StepsBase):
             self.authorize_by_mail(registration.user, registration.session)
         return registration.user
 
-    def log_in(self, user: User, *, device: str | None = None, password: str | None = None) -> Login:
+    def log_in(
+        self, user: User, *, device: str | None = None, password: str | None = None
+    ) -> Login:
         """Send a password login for `user` from `device` (the user's own by default).
 
         Asserts nothing: the caller says what it expects (logged in, held, refused)."""
@@ -227,8 +255,11 @@ class Accounts(StepsBase):
     def profile(self, session: Session, **fields) -> dict:
         """The logged-in user's profile (GET /user/profile)."""
         with self.step("read the profile"):
-            answer = self.expect(session.get("user/profile", **fields), OK,
-                                 rule="profile: a logged-in user reads the own profile (200)")
+            answer = self.expect(
+                session.get("user/profile", **fields),
+                OK,
+                rule="profile: a logged-in user reads the own profile (200)",
+            )
             if not isinstance(answer.result, dict):
                 raise SessionError("the profile is not an object", answer)
             return answer.result
@@ -238,11 +269,17 @@ class Accounts(StepsBase):
         password)."""
         profile = self.profile(session)
         with self.step("the profile shows the details sent"):
-            shown = {"username": profile.get("username"), "email": (profile.get("email") or "").lower(),
-                     **{name: profile.get(name) for name in details}}
+            shown = {
+                "username": profile.get("username"),
+                "email": (profile.get("email") or "").lower(),
+                **{name: profile.get(name) for name in details},
+            }
             sent = {"username": user.username, "email": (user.email or "").lower(), **details}
             differ = {name: (sent[name], shown[name]) for name in sent if sent[name] != shown[name]}
-            assert not differ, "profile: fields differ from what was sent (sent, shown): " + repr(differ)
-            assert not user.password or user.password not in repr(profile), \
+            assert not differ, "profile: fields differ from what was sent (sent, shown): " + repr(
+                differ
+            )
+            assert not user.password or user.password not in repr(profile), (
                 "profile: the answer shows the user's password"
+            )
             return profile

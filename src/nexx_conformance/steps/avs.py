@@ -41,40 +41,60 @@ class AvsOutcome:
 
 
 class Avs(StepsBase):
-    def request_age_verification(self, session: Session, ageclass: int, *,
-                                 provider: str = AVS_PROVIDER) -> ApiResponse:
+    def request_age_verification(
+        self, session: Session, ageclass: int, *, provider: str = AVS_PROVIDER
+    ) -> ApiResponse:
         """Ask to verify the user for `ageclass`. Asserts nothing: the caller says what it expects."""
         with self.step(f"ask {provider} to verify age class {ageclass}"):
             return session.post("user/prepareavsupdate", provider=provider, ageclass=ageclass)
 
-    def start_age_verification(self, session: Session, ageclass: int, *,
-                               provider: str = AVS_PROVIDER) -> AvsTransaction:
+    def start_age_verification(
+        self, session: Session, ageclass: int, *, provider: str = AVS_PROVIDER
+    ) -> AvsTransaction:
         """A started age verification for `ageclass`; fails unless the target starts it."""
-        answer = self.expect(self.request_age_verification(session, ageclass, provider=provider), OK,
-                             rule="prepareavsupdate: a verification for an age class the user lacks starts (200)")
+        answer = self.expect(
+            self.request_age_verification(session, ageclass, provider=provider),
+            OK,
+            rule="prepareavsupdate: a verification for an age class the user lacks starts (200)",
+        )
         result = answer.result
-        return AvsTransaction(result["transaction"], result["provider"], result["ageclass"], result["url"],
-                              result["expires"])
+        return AvsTransaction(
+            result["transaction"],
+            result["provider"],
+            result["ageclass"],
+            result["url"],
+            result["expires"],
+        )
 
-    def report_avs_result(self, session: Session, transaction: AvsTransaction | int, *,
-                          passed: bool) -> ApiResponse:
+    def report_avs_result(
+        self, session: Session, transaction: AvsTransaction | int, *, passed: bool
+    ) -> ApiResponse:
         """Report the provider's result for a transaction. Asserts nothing."""
         number = transaction.transaction if isinstance(transaction, AvsTransaction) else transaction
         outcome = "passed" if passed else "failed"
         with self.step(f"report that AVS transaction {number} {outcome}"):
-            return session.post("user/finishavsupdate", transaction=number, transactionresult=passed)
+            return session.post(
+                "user/finishavsupdate", transaction=number, transactionresult=passed
+            )
 
-    def finish_age_verification(self, session: Session, transaction: AvsTransaction, *,
-                                passed: bool) -> AvsOutcome:
+    def finish_age_verification(
+        self, session: Session, transaction: AvsTransaction, *, passed: bool
+    ) -> AvsOutcome:
         """The outcome of reporting the provider's result; fails unless the target accepts it."""
-        answer = self.expect(self.report_avs_result(session, transaction, passed=passed), OK,
-                             rule="finishavsupdate: the user's open transaction is finished once (200)")
+        answer = self.expect(
+            self.report_avs_result(session, transaction, passed=passed),
+            OK,
+            rule="finishavsupdate: the user's open transaction is finished once (200)",
+        )
         result = answer.result
         return AvsOutcome(result["transaction"], result["status"] == "verified", result["ageclass"])
 
     def age_class(self, session: Session) -> int:
         """The verified age class the profile shows (0 until a verification succeeded)."""
         with self.step("read the age class from the profile"):
-            answer = self.expect(session.get("user/profile"), OK,
-                                 rule="profile: a logged-in user reads the own profile (200)")
+            answer = self.expect(
+                session.get("user/profile"),
+                OK,
+                rule="profile: a logged-in user reads the own profile (200)",
+            )
             return answer.result["ageclass"]

@@ -66,15 +66,25 @@ def unexpected(answer: ApiResponse, rule: str, wanted: str) -> AssertionError:
     hint = f" ({answer.errorhint})" if answer.errorhint else ""
     return AssertionError(
         f"{rule}\n  expected {wanted}, got {name_of(answer.status)}{hint}"
-        f"\n  sent: {answer.curl()}\n  came back: {shown(answer)}")
+        f"\n  sent: {answer.curl()}\n  came back: {shown(answer)}"
+    )
 
 
 class StepsBase:
     """The context of the steps: one per test (the `steps` fixture)."""
 
-    def __init__(self, *, client: NexxClient, users, domains, target,
-                 mailbox: Channel | None, sms_inbox: Channel | None,
-                 story: Callable[[str], AbstractContextManager], test_id: str = "") -> None:
+    def __init__(
+        self,
+        *,
+        client: NexxClient,
+        users,
+        domains,
+        target,
+        mailbox: Channel | None,
+        sms_inbox: Channel | None,
+        story: Callable[[str], AbstractContextManager],
+        test_id: str = "",
+    ) -> None:
         self.client = client
         # The test's node id: what a value must be derived from when the target stores it and
         # a replay must send it again (a phone number is neither random nor shared by tests).
@@ -95,8 +105,9 @@ class StepsBase:
             raise unexpected(answer, rule, " or ".join(name_of(s) for s in statuses))
         return answer
 
-    def refused(self, answer: ApiResponse, *, rule: str,
-                statuses: tuple[int, ...] = REFUSED) -> ApiResponse:
+    def refused(
+        self, answer: ApiResponse, *, rule: str, statuses: tuple[int, ...] = REFUSED
+    ) -> ApiResponse:
         """`answer`, if the target refused the request (and said why in errorhint)."""
         self.expect(answer, *statuses, rule=rule)
         if not answer.errorhint:
@@ -124,14 +135,18 @@ class StepsBase:
     @property
     def mailbox(self) -> Channel:
         if self._mailbox is None:
-            pytest.skip("needs a mailbox: pass --mailbox smtp://HOST:PORT or mailpit+http://HOST:PORT "
-                        f"(env {c.ENV['mailbox']})")
+            pytest.skip(
+                "needs a mailbox: pass --mailbox smtp://HOST:PORT or mailpit+http://HOST:PORT "
+                f"(env {c.ENV['mailbox']})"
+            )
         return self._mailbox
 
     @property
     def sms_inbox(self) -> Channel:
         if self._sms_inbox is None:
-            pytest.skip(f"needs an SMS inbox: pass --sms-inbox webhook://HOST:PORT (env {c.ENV['sms_inbox']})")
+            pytest.skip(
+                f"needs an SMS inbox: pass --sms-inbox webhook://HOST:PORT (env {c.ENV['sms_inbox']})"
+            )
         return self._sms_inbox
 
     def mail(self, recipient: str, kind: str, timeout: float = 10.0) -> Message:

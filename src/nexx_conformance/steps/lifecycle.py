@@ -33,25 +33,35 @@ class Takeout:
 class Lifecycle(StepsBase):
     def session_device(self, session: Session) -> str:
         """The device hash (nxp_devh) the target knows the session by (POST /session/keepalive)."""
-        answer = self.expect(session.keepalive(), OK, rule="keepalive: a session is kept alive (200)")
+        answer = self.expect(
+            session.keepalive(), OK, rule="keepalive: a session is kept alive (200)"
+        )
         return answer.fields["device"]["hash"]
 
     def login_state(self, session: Session) -> str:
         """logged-in or anonymous, as the target says in keepalive."""
-        answer = self.expect(session.keepalive(), OK, rule="keepalive: a session is kept alive (200)")
+        answer = self.expect(
+            session.keepalive(), OK, rule="keepalive: a session is kept alive (200)"
+        )
         return answer.fields["loginstate"]
 
     def register_device_for_push(self, session: Session, push_token: str) -> PushDevice:
         """Register the session's device for push messages (200)."""
-        answer = self.expect(session.post("user/registerdeviceforpush", token=push_token), OK,
-                             rule="registerdeviceforpush: the session's device receives push (200)")
+        answer = self.expect(
+            session.post("user/registerdeviceforpush", token=push_token),
+            OK,
+            rule="registerdeviceforpush: the session's device receives push (200)",
+        )
         result = answer.fields
         return PushDevice(result["device"], result["push"] == 1)
 
     def request_takeout(self, session: Session) -> Takeout:
         """Request the export of the user's data (200); the mail follows."""
-        answer = self.expect(session.post("user/requesttakeout"), OK,
-                             rule="requesttakeout: a logged-in user requests an export (200)")
+        answer = self.expect(
+            session.post("user/requesttakeout"),
+            OK,
+            rule="requesttakeout: a logged-in user requests an export (200)",
+        )
         result = answer.fields
         return Takeout(result["takeout"], result["status"], result["created"])
 
@@ -61,24 +71,34 @@ class Lifecycle(StepsBase):
 
     def resend_welcome_mail(self, eternal: Session, user: User) -> str:
         """The backend resends the user's registration mail; returns the mail type it names."""
-        answer = self.expect(self.try_resend_welcome_mail(eternal, user.user_id), OK,
-                             rule="resendwelcomemail: the eternal session resends a user's mail (200)")
+        answer = self.expect(
+            self.try_resend_welcome_mail(eternal, user.user_id),
+            OK,
+            rule="resendwelcomemail: the eternal session resends a user's mail (200)",
+        )
         return answer.fields["mailtype"]
 
     def unsubscribe(self, session: Session) -> ApiResponse:
         """Leave every newsletter and channel subscription by mail (200)."""
-        answer = self.expect(session.delete("user/unsubscribe"), OK,
-                             rule="unsubscribe: a logged-in user leaves every newsletter (200)")
+        answer = self.expect(
+            session.delete("user/unsubscribe"),
+            OK,
+            rule="unsubscribe: a logged-in user leaves every newsletter (200)",
+        )
         assert answer.fields.get("status") == "unsubscribed", f"unsubscribe: result {answer.result}"
         return answer
 
     def unregister(self, session: Session, user: User) -> ApiResponse:
         """Remove the logged-in user for good."""
-        answer = self.expect(session.delete("user/unregister"), OK,
-                             rule="unregister: a logged-in user removes the account (200)")
+        answer = self.expect(
+            session.delete("user/unregister"),
+            OK,
+            rule="unregister: a logged-in user removes the account (200)",
+        )
         result = answer.fields
         assert (result.get("ID"), result.get("status")) == (user.user_id, "removed"), (
-            f"unregister: result {result}, expected the removal of user {user.user_id}")
+            f"unregister: result {result}, expected the removal of user {user.user_id}"
+        )
         return answer
 
     def register_again(self, user: User) -> Registration:
@@ -89,6 +109,9 @@ class Lifecycle(StepsBase):
 
     def is_free(self, name: str) -> bool:
         """Whether a username or email address belongs to no account (verifyaccountdetailsunique)."""
-        answer = self.expect(self.session().post(f"user/verifyaccountdetailsunique/{quote(name, safe='@')}"), OK,
-                             rule="verifyaccountdetailsunique: says whether a name is free (200)")
+        answer = self.expect(
+            self.session().post(f"user/verifyaccountdetailsunique/{quote(name, safe='@')}"),
+            OK,
+            rule="verifyaccountdetailsunique: says whether a name is free (200)",
+        )
         return answer.fields.get("unique") == 1

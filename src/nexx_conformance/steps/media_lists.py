@@ -30,13 +30,37 @@ ONE_SECOND = 1.05
 EXPIRY_MARGIN = 0.1
 
 # The lists of GET /user/{list} (contracts/paths/medialists.yaml).
-LISTS = ("history", "historyformerge", "searchhistory", "purchaseditems", "favourites", "watchlist",
-         "cart", "itemsininterest", "likes", "ratings", "comments", "clips", "uploads", "teams", "events")
+LISTS = (
+    "history",
+    "historyformerge",
+    "searchhistory",
+    "purchaseditems",
+    "favourites",
+    "watchlist",
+    "cart",
+    "itemsininterest",
+    "likes",
+    "ratings",
+    "comments",
+    "clips",
+    "uploads",
+    "teams",
+    "events",
+)
 # historyformerge alone is all ids at once: no paging, no order, no media data.
 PAGED_LISTS = tuple(name for name in LISTS if name != "historyformerge")
 # The lists that declare the `streamtype` filter.
-STREAMTYPE_FILTERED = ("history", "searchhistory", "purchaseditems", "favourites", "watchlist", "likes",
-                       "ratings", "comments", "uploads")
+STREAMTYPE_FILTERED = (
+    "history",
+    "searchhistory",
+    "purchaseditems",
+    "favourites",
+    "watchlist",
+    "likes",
+    "ratings",
+    "comments",
+    "uploads",
+)
 
 
 @dataclass(frozen=True)
@@ -66,18 +90,21 @@ class ListFiller:
     streamtype: str | None = None  # the only streamtype the list takes (events, teams)
 
 
-FILLERS = {filler.list_name: filler for filler in (
-    ListFiller("favourites", "addtofavourites", "removefromfavourites"),
-    ListFiller("watchlist", "addtowatchlist", "removefromwatchlist"),
-    ListFiller("likes", "addlike", "removelike"),
-    ListFiller("ratings", "addrate", "removerate", {"rating": 4}),
-    ListFiller("comments", "addcomment", None, {"text": "Worth watching twice."}),
-    ListFiller("cart", "addtocart", "removefromcart"),
-    ListFiller("itemsininterest", "expressinterest", "removeinterest"),
-    ListFiller("history", "addtowatched", "removefromwatched", {"progress": 10}),
-    ListFiller("events", "joinevent", "leaveevent", streamtype="event"),
-    ListFiller("teams", "jointeam", "leaveteam", streamtype="team"),
-)}
+FILLERS = {
+    filler.list_name: filler
+    for filler in (
+        ListFiller("favourites", "addtofavourites", "removefromfavourites"),
+        ListFiller("watchlist", "addtowatchlist", "removefromwatchlist"),
+        ListFiller("likes", "addlike", "removelike"),
+        ListFiller("ratings", "addrate", "removerate", {"rating": 4}),
+        ListFiller("comments", "addcomment", None, {"text": "Worth watching twice."}),
+        ListFiller("cart", "addtocart", "removefromcart"),
+        ListFiller("itemsininterest", "expressinterest", "removeinterest"),
+        ListFiller("history", "addtowatched", "removefromwatched", {"progress": 10}),
+        ListFiller("events", "joinevent", "leaveevent", streamtype="event"),
+        ListFiller("teams", "jointeam", "leaveteam", streamtype="team"),
+    )
+}
 # Destructive on a live target (a purchase may start a payment): its own flow step.
 PURCHASE = ListFiller("purchaseditems", "purchase")
 
@@ -153,8 +180,15 @@ class ListedItem:
     def of(cls, entry: dict[str, Any]) -> ListedItem:
         if "general" in entry:
             general = entry["general"]
-            return cls(general["ID"], general["streamtype"], general["title"], False, entry.get("interaction"),
-                       general["runtime"], general["GID"])
+            return cls(
+                general["ID"],
+                general["streamtype"],
+                general["title"],
+                False,
+                entry.get("interaction"),
+                general["runtime"],
+                general["GID"],
+            )
         return cls(entry["ID"], entry["streamtype"], entry["title"], True, gid=entry["GID"])
 
 
@@ -200,8 +234,14 @@ def keys(items) -> list[tuple[int, str]]:
 class MediaLists(StepsBase):
     # -- the target's catalogue ----------------------------------------------------------
 
-    def find_items(self, streamtype: str, count: int = 1, *, having: Callable[[MediaItem], bool] | None = None,
-                   described: str = "") -> list[MediaItem]:
+    def find_items(
+        self,
+        streamtype: str,
+        count: int = 1,
+        *,
+        having: Callable[[MediaItem], bool] | None = None,
+        described: str = "",
+    ) -> list[MediaItem]:
         """`count` published items of a streamtype (that satisfy `having`), found by
         /media/byquery; skips the test when the target has fewer."""
         found: dict[tuple[int, str], MediaItem] = {}
@@ -211,8 +251,10 @@ class MediaLists(StepsBase):
                     found.setdefault(item.key, item)
             if len(found) >= count:
                 return list(found.values())[:count]
-        pytest.skip(f"needs {count} published {streamtype} item(s){described} that /media/byquery finds on "
-                    f"the target (searched for {', '.join(SEARCH_TERMS)}); found {len(found)}")
+        pytest.skip(
+            f"needs {count} published {streamtype} item(s){described} that /media/byquery finds on "
+            f"the target (searched for {', '.join(SEARCH_TERMS)}); found {len(found)}"
+        )
 
     def _published(self, streamtype: str, term: str) -> list[MediaItem]:
         # One anonymous session searches, once per streamtype and term: a test that fills
@@ -222,8 +264,10 @@ class MediaLists(StepsBase):
         searches = self._searches
         if (streamtype, term) not in searches:
             page = self.search(self._searcher, term, streamtype=streamtype, limit=SEARCH_PAGE)
-            searches[streamtype, term] = [MediaItem(entry.id, entry.streamtype, entry.title, entry.runtime, entry.gid)
-                                          for entry in page.items]
+            searches[streamtype, term] = [
+                MediaItem(entry.id, entry.streamtype, entry.title, entry.runtime, entry.gid)
+                for entry in page.items
+            ]
         return searches[streamtype, term]
 
     def find_item(self, streamtype: str) -> MediaItem:
@@ -239,23 +283,31 @@ class MediaLists(StepsBase):
 
     def time_based_item(self, streamtype: str = "video", shortest: int = 10) -> MediaItem:
         """A video (or audio) item whose runtime the target states, at least `shortest` seconds."""
-        return self.find_items(streamtype, having=lambda item: (item.runtime or 0) >= shortest,
-                               described=f" with a runtime of at least {shortest} s")[0]
+        return self.find_items(
+            streamtype,
+            having=lambda item: (item.runtime or 0) >= shortest,
+            described=f" with a runtime of at least {shortest} s",
+        )[0]
 
     # -- interactions --------------------------------------------------------------------
 
     def try_interact(self, session: Session, action: str, item: MediaItem, **fields) -> ApiResponse:
         """POST /interactions/{action} for the item; asserts nothing (for refusals)."""
-        return session.post(f"interactions/{action}", item=item.id, streamtype=item.streamtype, **fields)
+        return session.post(
+            f"interactions/{action}", item=item.id, streamtype=item.streamtype, **fields
+        )
 
     def interact(self, session: Session, action: str, item: MediaItem, **fields) -> Interacted:
         """Send an interaction (addlike, addtowatchlist, ...) and expect it to be taken (200)."""
         answer = self.try_interact(session, action, item, **fields)
-        self.expect(answer, OK, rule=f"{action}: a logged-in user interacts with a visible item (200)")
+        self.expect(
+            answer, OK, rule=f"{action}: a logged-in user interacts with a visible item (200)"
+        )
         result = answer.fields
         echoed = (result.get("action"), result.get("item"), result.get("streamtype"))
         assert echoed == (action, item.id, item.streamtype), (
-            f"{action}: the result names {echoed}, not the interaction sent {(action, *item.key)}")
+            f"{action}: the result names {echoed}, not the interaction sent {(action, *item.key)}"
+        )
         return Interacted(item, result)
 
     def add_to(self, session: Session, list_name: str, item: MediaItem, **fields) -> Interacted:
@@ -271,8 +323,9 @@ class MediaLists(StepsBase):
         """Take an item out of a list with its remove interaction (200)."""
         return self.interact(session, FILLERS[list_name].remove, item)
 
-    def fill_lists(self, session: Session, items: dict[str, list[MediaItem]], *,
-                   a_second_apart: bool = False) -> dict[str, list[Interacted]]:
+    def fill_lists(
+        self, session: Session, items: dict[str, list[MediaItem]], *, a_second_apart: bool = False
+    ) -> dict[str, list[Interacted]]:
         """Add each list's items, round by round (the first item of every list, then the
         second, ...). `a_second_apart`: the rounds are a second apart, so every list's items
         have different `added` times on any target (nexx times are whole seconds)."""
@@ -308,21 +361,39 @@ class MediaLists(StepsBase):
 
     def read_list(self, session: Session, list_name: str, **params) -> ListPage:
         """Read one of the user's media lists (200), with its paging."""
-        answer = self.expect(self.try_read_list(session, list_name, **params), OK,
-                             rule=f"{list_name}: the list of the session's user (200)")
+        answer = self.expect(
+            self.try_read_list(session, list_name, **params),
+            OK,
+            rule=f"{list_name}: the list of the session's user (200)",
+        )
         paging = Paging(**answer.paging) if isinstance(answer.paging, dict) else None
-        return ListPage(list_name, [ListedItem.of(entry) for entry in answer.result or []], paging, answer)
+        return ListPage(
+            list_name, [ListedItem.of(entry) for entry in answer.result or []], paging, answer
+        )
 
     def history_for_merge(self, session: Session, **params) -> list[MergeEntry]:
         """GET /user/historyformerge: every watched item as ids, never paged."""
-        answer = self.expect(self.try_read_list(session, "historyformerge", **params), OK,
-                             rule="historyformerge: the whole history as ids (200)")
-        assert answer.paging is None, f"historyformerge: answered with paging {answer.paging}; it is never paged"
-        return [MergeEntry(entry["ID"], entry["streamtype"], entry.get("progress")) for entry in answer.result or []]
+        answer = self.expect(
+            self.try_read_list(session, "historyformerge", **params),
+            OK,
+            rule="historyformerge: the whole history as ids (200)",
+        )
+        assert answer.paging is None, (
+            f"historyformerge: answered with paging {answer.paging}; it is never paged"
+        )
+        return [
+            MergeEntry(entry["ID"], entry["streamtype"], entry.get("progress"))
+            for entry in answer.result or []
+        ]
 
     def search(self, session: Session, query: str, **params) -> ListPage:
         """GET /media/byquery/{query}; a logged-in user's search fills the search history."""
-        answer = self.expect(session.get(f"media/byquery/{query}", **params), OK,
-                             rule="byquery: any session may search the published items (200)")
+        answer = self.expect(
+            session.get(f"media/byquery/{query}", **params),
+            OK,
+            rule="byquery: any session may search the published items (200)",
+        )
         paging = Paging(**answer.paging) if isinstance(answer.paging, dict) else None
-        return ListPage("byquery", [ListedItem.of(entry) for entry in answer.result or []], paging, answer)
+        return ListPage(
+            "byquery", [ListedItem.of(entry) for entry in answer.result or []], paging, answer
+        )

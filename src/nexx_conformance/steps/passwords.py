@@ -25,7 +25,9 @@ class Passwords(StepsBase):
         self.expect(answer, OK, rule="requestpass: the request is taken (200), account or not")
         result = answer.fields
         if result.get("status") != "requested":
-            raise AssertionError(f"requestpass: result status {result.get('status')!r}, not 'requested'")
+            raise AssertionError(
+                f"requestpass: result status {result.get('status')!r}, not 'requested'"
+            )
         return answer
 
     def reset_token(self, user: User) -> str:
@@ -37,18 +39,24 @@ class Passwords(StepsBase):
         """Set a new password with the reset link's `token`; returns the password it replaced."""
         with self.step(f"set a new password for {user.name} with the reset link"):
             old, answer = user.password, self.try_reset(user, token)
-            self.expect(answer, OK, rule="resetpassword: the mailed token sets the new password (200)")
+            self.expect(
+                answer, OK, rule="resetpassword: the mailed token sets the new password (200)"
+            )
             changed = answer.fields.get("ID")
             if user.user_id is not None and changed != user.user_id:
-                raise AssertionError(f"resetpassword: the token changed account {changed}, "
-                                     f"not {user.name}'s ({user.user_id})")
+                raise AssertionError(
+                    f"resetpassword: the token changed account {changed}, "
+                    f"not {user.name}'s ({user.user_id})"
+                )
             return old
 
     def try_reset(self, user: User, token: str, password: str | None = None) -> ApiResponse:
         """Send /user/resetpassword/{token} with `password` (a fresh one by default); asserts
         nothing. If the target accepts it, it is the user's password from now on."""
         password = password or new_password()
-        answer = self.session(user.domain_id).post(f"user/resetpassword/{token}", newpassword=password)
+        answer = self.session(user.domain_id).post(
+            f"user/resetpassword/{token}", newpassword=password
+        )
         if answer.status == OK:
             user.password = password
         return answer
@@ -57,8 +65,13 @@ class Passwords(StepsBase):
         """Change the password of the logged-in `user` (knowing the current one); returns the
         password it replaced."""
         with self.step(f"change {user.name}'s password"):
-            old, answer = user.password, self.try_password_change(user, session, current=user.password)
-            self.expect(answer, OK, rule="changepassword: the current password allows a new one (200)")
+            old, answer = (
+                user.password,
+                self.try_password_change(user, session, current=user.password),
+            )
+            self.expect(
+                answer, OK, rule="changepassword: the current password allows a new one (200)"
+            )
             return old
 
     def try_password_change(self, user: User, session: Session, *, current: str) -> ApiResponse:
@@ -85,8 +98,11 @@ class Passwords(StepsBase):
         self.logged_in(user)
         old = self.log_in(user, password=old_password)
         with self.step("the old password no longer logs in"):
-            self.refused(old.answer,
-                         rule="login: a replaced password is refused (403)", statuses=(FORBIDDEN,))
+            self.refused(
+                old.answer,
+                rule="login: a replaced password is refused (403)",
+                statuses=(FORBIDDEN,),
+            )
 
     @staticmethod
     def wrong_password() -> str:

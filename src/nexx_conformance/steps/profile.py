@@ -53,16 +53,25 @@ class Profile(StepsBase):
         """GET /user/profile; asserts nothing (for refusals)."""
         return session.get("user/profile", **fields)
 
-    def try_update_details(self, session: Session, *, connected_form=None, **details) -> ApiResponse:
+    def try_update_details(
+        self, session: Session, *, connected_form=None, **details
+    ) -> ApiResponse:
         """PUT /user/updatedata with `details` (lastname=..., country=...) and the id of the
         nexxOMNIA form that validates them; asserts nothing (for refusals)."""
         return session.put("user/updatedata", connectedForm=connected_form, **details)
 
-    def update_details(self, session: Session, user: User, *, connected_form=None, **details) -> ApiResponse:
+    def update_details(
+        self, session: Session, user: User, *, connected_form=None, **details
+    ) -> ApiResponse:
         """Change the user's details; a new email address is kept for the cleanup."""
-        answer = self.expect(self.try_update_details(session, connected_form=connected_form, **details), OK,
-                             rule="updatedata: the details sent are stored (200)")
-        assert (answer.result or {}).get("status") == "updated", f"updatedata: result {answer.result}"
+        answer = self.expect(
+            self.try_update_details(session, connected_form=connected_form, **details),
+            OK,
+            rule="updatedata: the details sent are stored (200)",
+        )
+        assert (answer.result or {}).get("status") == "updated", (
+            f"updatedata: result {answer.result}"
+        )
         if "email" in details:
             user.email = details["email"]
         return answer
@@ -73,23 +82,40 @@ class Profile(StepsBase):
 
     def update_status(self, session: Session, status: str) -> ApiResponse:
         """Set the status update shown with the profile ("" clears it)."""
-        answer = self.expect(self.try_update_status(session, status), OK,
-                             rule="updatestatus: the status update is stored (200)")
-        assert (answer.result or {}).get("status") == "updated", f"updatestatus: result {answer.result}"
+        answer = self.expect(
+            self.try_update_status(session, status),
+            OK,
+            rule="updatestatus: the status update is stored (200)",
+        )
+        assert (answer.result or {}).get("status") == "updated", (
+            f"updatestatus: result {answer.result}"
+        )
         return answer
 
-    def subscribe_channel(self, session: Session, channel: int, *, by_mail: bool | None = None,
-                          by_push: bool | None = None) -> ChannelSubscription:
+    def subscribe_channel(
+        self,
+        session: Session,
+        channel: int,
+        *,
+        by_mail: bool | None = None,
+        by_push: bool | None = None,
+    ) -> ChannelSubscription:
         """Tell the target how the user wants to hear of a channel; a flag not given is not sent."""
         # The contract takes these as query parameters, even on a PUT.
         query = urlencode(form_fields({"channel": channel, "viamail": by_mail, "viapush": by_push}))
-        answer = self.expect(session.put(f"user/updatechannelsubscriptions?{query}"), OK,
-                             rule="updatechannelsubscriptions: the subscription is stored (200)")
+        answer = self.expect(
+            session.put(f"user/updatechannelsubscriptions?{query}"),
+            OK,
+            rule="updatechannelsubscriptions: the subscription is stored (200)",
+        )
         return ChannelSubscription.of(answer.result)
 
     def channel_subscriptions(self, session: Session) -> list[ChannelSubscription]:
         """The channel subscriptions the profile lists."""
-        return [ChannelSubscription.of(stored) for stored in self.profile(session)["channelsubscriptions"]]
+        return [
+            ChannelSubscription.of(stored)
+            for stored in self.profile(session)["channelsubscriptions"]
+        ]
 
     def joined(self, session: Session) -> Joined:
         """The joined events and groups the profile lists with addEventData=1 and addGroupData=1."""

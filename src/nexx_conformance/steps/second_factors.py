@@ -38,8 +38,6 @@ WRONG_CODES_BEFORE_THROTTLE = 5
 PHONE_PREFIX = "+49176"
 
 
-
-
 @dataclass(frozen=True)
 class KeyCodeSent:
     """The answer to /user/requestkeycode: where the new code went (masked), until when."""
@@ -74,13 +72,23 @@ def session_of(held: Login | Session) -> Session:
 class SecondFactors(StepsBase):
     # -- held logins -----------------------------------------------------------------------
 
-    def held_login(self, user: User, *, device: str | None = None, loginstate: str = NEEDS_CODE,
-                   codetype: str | None = None) -> Login:
+    def held_login(
+        self,
+        user: User,
+        *,
+        device: str | None = None,
+        loginstate: str = NEEDS_CODE,
+        codetype: str | None = None,
+    ) -> Login:
         """A login from `device` (a new one by default) that the target holds (202) for a factor."""
         login = self.log_in(user, device=device or self.new_device())
         with self.step(f"the login waits for a second factor ({codetype or loginstate})"):
-            self.expect(login.answer, ACCEPTED, rule="login: a login due a second factor is held (202)")
-            assert login.loginstate == loginstate, f"loginstate {login.loginstate!r}, expected {loginstate!r}"
+            self.expect(
+                login.answer, ACCEPTED, rule="login: a login due a second factor is held (202)"
+            )
+            assert login.loginstate == loginstate, (
+                f"loginstate {login.loginstate!r}, expected {loginstate!r}"
+            )
             if codetype is not None:
                 held_for = login.result.get("codetype")
                 assert held_for == codetype, f"codetype {held_for!r}, expected {codetype!r}"
@@ -93,10 +101,14 @@ class SecondFactors(StepsBase):
         assert result.get("loginstate") == LOGGED_IN, f"loginstate {result.get('loginstate')!r}"
         if user is not None and user.user_id is not None:
             logged_in_as = (result.get("user") or {}).get("ID")
-            assert logged_in_as == user.user_id, f"logged in as user {logged_in_as}, not {user.user_id}"
+            assert logged_in_as == user.user_id, (
+                f"logged in as user {logged_in_as}, not {user.user_id}"
+            )
         return answer
 
-    def authorize_device(self, held: Login | Session, code: str, codetype: str = SMS) -> ApiResponse:
+    def authorize_device(
+        self, held: Login | Session, code: str, codetype: str = SMS
+    ) -> ApiResponse:
         """Send a device code for a held login (/user/authorizedevice); asserts nothing."""
         return session_of(held).post("user/authorizedevice", code=code, type=codetype)
 
@@ -142,14 +154,20 @@ class SecondFactors(StepsBase):
         """Finish a held login with the code of the latest SMS to the user's phone (or `code`)."""
         with self.step("finish the held login with the code from the SMS"):
             code = code or self.texted_code(user.phone)
-            return self.expect_logged_in(self.authorize_device(login, code, SMS), user,
-                                         rule="authorizedevice: the SMS code finishes the held login (200)")
+            return self.expect_logged_in(
+                self.authorize_device(login, code, SMS),
+                user,
+                rule="authorizedevice: the SMS code finishes the held login (200)",
+            )
 
     def request_key_code(self, login: Login) -> KeyCodeSent:
         """Ask for a new SMS code for the held login (/user/requestkeycode)."""
         with self.step("request a new SMS code"):
-            answer = self.expect(self.ask_for_key_code(login), OK,
-                                 rule="requestkeycode: a held login gets a new SMS code (200)")
+            answer = self.expect(
+                self.ask_for_key_code(login),
+                OK,
+                rule="requestkeycode: a held login gets a new SMS code (200)",
+            )
             answered = server_time(answer) or time.time()
             return KeyCodeSent(answer.result["to"], answer.result["expires"], answered, answer.text)
 
@@ -172,19 +190,25 @@ class SecondFactors(StepsBase):
         """`times` wrong codes for the held login, each refused (403)."""
         with self.step(f"send {times} wrong codes"):
             for _ in range(times):
-                self.refused(self.authorize_device(login, wrong_code(right)),
-                             rule="authorizedevice: a wrong code is refused (403)", statuses=(FORBIDDEN,))
+                self.refused(
+                    self.authorize_device(login, wrong_code(right)),
+                    rule="authorizedevice: a wrong code is refused (403)",
+                    statuses=(FORBIDDEN,),
+                )
 
     def expect_throttled(self, login: Login, code: str) -> int:
         """The SMS code is refused 429 with Retry-After; the seconds to wait."""
         with self._no_retries(login.session):
             answer = self.authorize_device(login, code, SMS)
-        rule = (f"authorizedevice: after {WRONG_CODES_BEFORE_THROTTLE} wrong codes every code answers 429"
-                " with Retry-After")
+        rule = (
+            f"authorizedevice: after {WRONG_CODES_BEFORE_THROTTLE} wrong codes every code answers 429"
+            " with Retry-After"
+        )
         self.refused(answer, rule=rule, statuses=(TOO_MANY_REQUESTS,))
         retry_after = answer.headers.get("Retry-After", "")
         assert retry_after.isdigit() and int(retry_after) >= 1, (
-            f"{rule}: Retry-After is {retry_after!r}, expected a number of seconds >= 1")
+            f"{rule}: Retry-After is {retry_after!r}, expected a number of seconds >= 1"
+        )
         return int(retry_after)
 
     @staticmethod
@@ -203,10 +227,15 @@ class SecondFactors(StepsBase):
     def start_app_enrolment(self, session: Session) -> AppEnrolment:
         """/user/prepareregisterauthenticator: a new secret, as an otpauth:// URI."""
         with self.step("start enrolling an authenticator app"):
-            answer = self.expect(session.post("user/prepareregisterauthenticator"), OK,
-                                 rule="prepareregisterauthenticator: a logged-in user starts an enrolment (200)")
+            answer = self.expect(
+                session.post("user/prepareregisterauthenticator"),
+                OK,
+                rule="prepareregisterauthenticator: a logged-in user starts an enrolment (200)",
+            )
             result = answer.result
-            assert result["uri"].startswith("otpauth://totp/"), "the enrolment gives no otpauth://totp/ URI"
+            assert result["uri"].startswith("otpauth://totp/"), (
+                "the enrolment gives no otpauth://totp/ URI"
+            )
             return AppEnrolment(result["process"], result["secret"], result["uri"])
 
     def app_from(self, enrolment: AppEnrolment) -> AnyAuthenticatorApp:
@@ -218,13 +247,26 @@ class SecondFactors(StepsBase):
         fields = {"process": process} if code is None else {"process": process, "code": code}
         return session.post("user/finishregisterauthenticator", **fields)
 
-    def finish_enrolment(self, session: Session, user: User, enrolment: AppEnrolment,
-                         app: AnyAuthenticatorApp, code: str | None) -> AnyAuthenticatorApp:
+    def finish_enrolment(
+        self,
+        session: Session,
+        user: User,
+        enrolment: AppEnrolment,
+        app: AnyAuthenticatorApp,
+        code: str | None,
+    ) -> AnyAuthenticatorApp:
         """Finish the enrolment (proven by the app's `code`, unless None): `app` is the user's."""
-        with self.step("finish the enrolment" + (" with a code of the app" if code else " without a code")):
-            answer = self.expect(self.finish_app_enrolment(session, enrolment.process, code), OK,
-                                 rule="finishregisterauthenticator: the user's open process enrols the app (200)")
-            assert answer.result.get("status") == "enrolled", f"status {answer.result.get('status')!r}"
+        with self.step(
+            "finish the enrolment" + (" with a code of the app" if code else " without a code")
+        ):
+            answer = self.expect(
+                self.finish_app_enrolment(session, enrolment.process, code),
+                OK,
+                rule="finishregisterauthenticator: the user's open process enrols the app (200)",
+            )
+            assert answer.result.get("status") == "enrolled", (
+                f"status {answer.result.get('status')!r}"
+            )
         self._enrolled(user, session, app)
         return app
 
@@ -234,13 +276,21 @@ class SecondFactors(StepsBase):
         app = self.app_from(enrolment)
         return self.finish_enrolment(session, user, enrolment, app, app.code())
 
-    def complete_with_app(self, login: Login, app: AnyAuthenticatorApp, code: str | None = None,
-                          user: User | None = None) -> ApiResponse:
+    def complete_with_app(
+        self,
+        login: Login,
+        app: AnyAuthenticatorApp,
+        code: str | None = None,
+        user: User | None = None,
+    ) -> ApiResponse:
         """Finish a held login with a code of the app (type=app)."""
         with self.step("finish the held login with a code of the authenticator app"):
             answer = self.authorize_device(login, code or app.code(), APP)
-            return self.expect_logged_in(answer, user,
-                                         rule="authorizedevice: a current app code finishes the held login (200)")
+            return self.expect_logged_in(
+                answer,
+                user,
+                rule="authorizedevice: a current app code finishes the held login (200)",
+            )
 
     def code_of_another_secret(self, app: AnyAuthenticatorApp) -> str:
         """A current code of a secret the target never issued, surely none `app` gives now."""
@@ -261,51 +311,76 @@ class SecondFactors(StepsBase):
     def start_key_registration(self, session: Session, host: str = KEY_HOST) -> dict:
         """/user/prepareregisteru2fdevice: the WebAuthn creation options for `host`."""
         with self.step(f"start registering a security key for {host}"):
-            answer = self.expect(session.post("user/prepareregisteru2fdevice", host=host), OK,
-                                 rule="prepareregisteru2fdevice: a logged-in user gets creation options (200)")
+            answer = self.expect(
+                session.post("user/prepareregisteru2fdevice", host=host),
+                OK,
+                rule="prepareregisteru2fdevice: a logged-in user gets creation options (200)",
+            )
             return answer.result["webauthn"]
 
-    def finish_key_registration(self, session: Session, attestation: dict | str,
-                                host: str = KEY_HOST) -> ApiResponse:
+    def finish_key_registration(
+        self, session: Session, attestation: dict | str, host: str = KEY_HOST
+    ) -> ApiResponse:
         """/user/finishregisteru2fdevice with the key's attestation; asserts nothing."""
         token = attestation if isinstance(attestation, str) else json.dumps(attestation)
         return session.post("user/finishregisteru2fdevice", token=token, host=host)
 
-    def register_key(self, session: Session, user: User, key: SecurityKey, attestation: dict,
-                     host: str = KEY_HOST) -> ApiResponse:
+    def register_key(
+        self,
+        session: Session,
+        user: User,
+        key: SecurityKey,
+        attestation: dict,
+        host: str = KEY_HOST,
+    ) -> ApiResponse:
         """Finish the registration with the key's `attestation`: the key is the user's."""
         with self.step("finish the registration with the key's attestation"):
-            answer = self.expect(self.finish_key_registration(session, attestation, host), OK,
-                                 rule="finishregisteru2fdevice: a verified attestation registers the key (200)")
-            assert answer.result.get("host") == host, f"registered for host {answer.result.get('host')!r}"
+            answer = self.expect(
+                self.finish_key_registration(session, attestation, host),
+                OK,
+                rule="finishregisteru2fdevice: a verified attestation registers the key (200)",
+            )
+            assert answer.result.get("host") == host, (
+                f"registered for host {answer.result.get('host')!r}"
+            )
             # A replaying key made other credentials than the recorded answer names.
             if self.target.issues_real_secrets:
-                assert answer.result.get("credentialid") == attestation["id"], "another credential was stored"
+                assert answer.result.get("credentialid") == attestation["id"], (
+                    "another credential was stored"
+                )
         self._enrolled(user, session, key)
         return answer
 
     def enrol_security_key(self, session: Session, user: User, host: str = KEY_HOST) -> SecurityKey:
         """Register a new software security key for `host` as the user logged in on `session`."""
         key = self.security_key()
-        self.register_key(session, user, key, key.register(self.start_key_registration(session, host)), host)
+        self.register_key(
+            session, user, key, key.register(self.start_key_registration(session, host)), host
+        )
         return key
 
     def assertion(self, login: Login, key: SecurityKey, *, origin: str | None = None) -> dict:
         """The key's answer to the held login's WebAuthn request options (from `origin`)."""
         return key.authenticate(login.result["webauthn"], origin=origin)
 
-    def authorize_login(self, login: Login, assertion: dict | str, host: str | None = None) -> ApiResponse:
+    def authorize_login(
+        self, login: Login, assertion: dict | str, host: str | None = None
+    ) -> ApiResponse:
         """Send an assertion for a held login (/user/authorizelogin); asserts nothing."""
         token = assertion if isinstance(assertion, str) else json.dumps(assertion)
-        return login.session.post("user/authorizelogin", token=token,
-                                  host=host or login.result["webauthn"]["rpId"])
+        return login.session.post(
+            "user/authorizelogin", token=token, host=host or login.result["webauthn"]["rpId"]
+        )
 
-    def complete_with_key(self, login: Login, key: SecurityKey, user: User | None = None) -> ApiResponse:
+    def complete_with_key(
+        self, login: Login, key: SecurityKey, user: User | None = None
+    ) -> ApiResponse:
         """Finish a held login with a fresh assertion of the key."""
         with self.step("finish the held login with the security key"):
             answer = self.authorize_login(login, self.assertion(login, key))
-            return self.expect_logged_in(answer, user,
-                                         rule="authorizelogin: a valid assertion finishes the held login (200)")
+            return self.expect_logged_in(
+                answer, user, rule="authorizelogin: a valid assertion finishes the held login (200)"
+            )
 
     # -- bookkeeping -----------------------------------------------------------------------
 

@@ -26,22 +26,38 @@ class CreatedItem:
 class Ugc(StepsBase):
     def request_new_item(self, session: Session, streamtype: str, **fields) -> ApiResponse:
         """Ask to create an article, playlist or collection from raw form `fields`. Asserts nothing."""
-        with self.step(f"add a {streamtype}" + (f" titled {fields['title']!r}" if fields.get("title") else "")):
+        with self.step(
+            f"add a {streamtype}" + (f" titled {fields['title']!r}" if fields.get("title") else "")
+        ):
             return session.post(f"user/{ADD_OPERATION[streamtype]}", **fields)
 
-    def add_item(self, session: Session, streamtype: str, title: str, *, auto_publish: bool | None = None,
-                 **details) -> CreatedItem:
+    def add_item(
+        self,
+        session: Session,
+        streamtype: str,
+        title: str,
+        *,
+        auto_publish: bool | None = None,
+        **details,
+    ) -> CreatedItem:
         """A new article, playlist or collection (`details`: subtitle, teaser, text, description);
         `auto_publish` None sends no autoPublish at all."""
-        answer = self.expect(self.request_new_item(session, streamtype, title=title, autoPublish=auto_publish,
-                                                   **details),
-                             CREATED, rule=f"{ADD_OPERATION[streamtype]}: a logged-in user creates a {streamtype} (201)")
+        answer = self.expect(
+            self.request_new_item(
+                session, streamtype, title=title, autoPublish=auto_publish, **details
+            ),
+            CREATED,
+            rule=f"{ADD_OPERATION[streamtype]}: a logged-in user creates a {streamtype} (201)",
+        )
         result = answer.result
         return CreatedItem(result["ID"], result["streamtype"], result["isPublished"] == 1)
 
     def found_by_search(self, session: Session, query: str) -> list[int]:
         """The ids of the items /media/byquery finds for `query` (published ones only)."""
         with self.step(f"search for {query!r}"):
-            answer = self.expect(session.get(f"media/byquery/{query}"), OK,
-                                 rule="byquery: a search answers with the published items found (200)")
+            answer = self.expect(
+                session.get(f"media/byquery/{query}"),
+                OK,
+                rule="byquery: a search answers with the published items found (200)",
+            )
             return [entry["general"]["ID"] for entry in answer.result]

@@ -32,10 +32,16 @@ class SampleFile:
 
 # The samples are ASCII: cassettes store bodies as text, so these survive a recording byte
 # for byte and a replayed download can be compared with what was uploaded.
-PICTURE = SampleFile("harbour.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2">\n'
-                                    b'<rect width="2" height="2" fill="navy"/>\n</svg>\n')
-BACKGROUND = SampleFile("quay.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="2">\n'
-                                    b'<rect width="8" height="2" fill="teal"/>\n</svg>\n')
+PICTURE = SampleFile(
+    "harbour.svg",
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2">\n'
+    b'<rect width="2" height="2" fill="navy"/>\n</svg>\n',
+)
+BACKGROUND = SampleFile(
+    "quay.svg",
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="2">\n'
+    b'<rect width="8" height="2" fill="teal"/>\n</svg>\n',
+)
 VIDEO = SampleFile("VID_0001.mp4", b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom\n")
 
 
@@ -87,15 +93,26 @@ class OwnItem:
 
 def item_of(entry: dict) -> OwnItem:
     general = entry["general"]
-    return OwnItem(general["ID"], general["streamtype"], general["title"], general["teaser"], general["description"],
-                   general.get("owner"), general["isPublished"] == 1, entry["imagedata"]["thumb"],
-                   general["created"], entry["interaction"]["added"])
+    return OwnItem(
+        general["ID"],
+        general["streamtype"],
+        general["title"],
+        general["teaser"],
+        general["description"],
+        general.get("owner"),
+        general["isPublished"] == 1,
+        entry["imagedata"]["thumb"],
+        general["created"],
+        entry["interaction"]["added"],
+    )
 
 
 def envelope_problem(answer: ApiResponse) -> str | None:
     """What keeps an upload URL's answer from being a nexx envelope (docs/conventions.md)."""
     if answer.metadata.get("status") != answer.status:
-        return f"metadata.status is {answer.metadata.get('status')!r}, the HTTP status {answer.status}"
+        return (
+            f"metadata.status is {answer.metadata.get('status')!r}, the HTTP status {answer.status}"
+        )
     if not answer.ok and answer.result is not None:
         return f"a refusal carries a result: {answer.result!r}"
     return None
@@ -103,11 +120,14 @@ def envelope_problem(answer: ApiResponse) -> str | None:
 
 # -- ways to alter an upload URL: each must make the target refuse it -------------------------
 
+
 def with_query(url: str, **changes: str | None) -> str:
     parts = urlsplit(url)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     query.update(changes)
-    return parts._replace(query=urlencode({k: v for k, v in query.items() if v is not None})).geturl()
+    return parts._replace(
+        query=urlencode({k: v for k, v in query.items() if v is not None})
+    ).geturl()
 
 
 def raise_size_limit(ticket: UploadTicket) -> str:
@@ -145,17 +165,35 @@ EXPIRY_WAIT_LIMIT = 10
 
 
 class Uploads(StepsBase):
-    def prepare_upload(self, session: Session, sample: SampleFile, *, from_capture: bool = False,
-                       for_user_story: bool = False) -> UploadTicket:
+    def prepare_upload(
+        self,
+        session: Session,
+        sample: SampleFile,
+        *,
+        from_capture: bool = False,
+        for_user_story: bool = False,
+    ) -> UploadTicket:
         """A ticket for uploading `sample` (taken by camera if `from_capture`)."""
         with self.step(f"prepare the upload of {sample.name}"):
             answer = self.expect(
-                session.post("user/prepareupload", file=sample.name, fromCapture=from_capture,
-                             forUserStory=for_user_story),
-                OK, rule="prepareupload: a logged-in user gets an upload ticket (200)")
+                session.post(
+                    "user/prepareupload",
+                    file=sample.name,
+                    fromCapture=from_capture,
+                    forUserStory=for_user_story,
+                ),
+                OK,
+                rule="prepareupload: a logged-in user gets an upload ticket (200)",
+            )
             result = answer.result
-            return UploadTicket(result["file"], result["uploadURL"], result["expires"], result["maxSize"],
-                                server_time(answer), sample)
+            return UploadTicket(
+                result["file"],
+                result["uploadURL"],
+                result["expires"],
+                result["maxSize"],
+                server_time(answer),
+                sample,
+            )
 
     def put_file(self, url: str, content: bytes) -> ApiResponse:
         """PUT bytes to an upload URL (no session: the URL is the authorization). Asserts nothing."""
@@ -163,35 +201,77 @@ class Uploads(StepsBase):
             answer = self.client.transfer("PUT", url, content)
             problem = envelope_problem(answer)
             if problem:
-                raise AssertionError(f"upload URL: the PUT answers with the nexx envelope: {problem}"
-                                     f"\n  sent: {answer.curl()}")
+                raise AssertionError(
+                    f"upload URL: the PUT answers with the nexx envelope: {problem}"
+                    f"\n  sent: {answer.curl()}"
+                )
             return answer
 
     def send_file(self, ticket: UploadTicket) -> ApiResponse:
         """PUT the ticket's file to its upload URL, the first time (201)."""
-        return self.expect(self.put_file(ticket.url, ticket.sample.content), CREATED,
-                           rule="upload URL: the first PUT of a prepared file stores it (201)")
+        return self.expect(
+            self.put_file(ticket.url, ticket.sample.content),
+            CREATED,
+            rule="upload URL: the first PUT of a prepared file stores it (201)",
+        )
 
-    def request_finish_upload(self, session: Session, ticket: UploadTicket | str, context: str, *,
-                              item: int | None = None, title: str | None = None, description: str | None = None,
-                              position: Position | None = None, for_user_story: bool | None = None) -> ApiResponse:
+    def request_finish_upload(
+        self,
+        session: Session,
+        ticket: UploadTicket | str,
+        context: str,
+        *,
+        item: int | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        position: Position | None = None,
+        for_user_story: bool | None = None,
+    ) -> ApiResponse:
         """Say what an uploaded file is for (`ticket` or a bare server file name). Asserts nothing."""
         file = ticket.file if isinstance(ticket, UploadTicket) else ticket
         lat, lng = position or (None, None)
-        with self.step(f"finish the upload of {file} as {context}" + (f" of item {item}" if item else "")):
-            return session.post("user/finishupload", file=file, context=context, item=item, mediaTitle=title,
-                                mediaDescription=description, lat=lat, lng=lng, forUserStory=for_user_story)
+        with self.step(
+            f"finish the upload of {file} as {context}" + (f" of item {item}" if item else "")
+        ):
+            return session.post(
+                "user/finishupload",
+                file=file,
+                context=context,
+                item=item,
+                mediaTitle=title,
+                mediaDescription=description,
+                lat=lat,
+                lng=lng,
+                forUserStory=for_user_story,
+            )
 
-    def finish_upload(self, session: Session, ticket: UploadTicket, context: str, **details) -> FinishedUpload:
+    def finish_upload(
+        self, session: Session, ticket: UploadTicket, context: str, **details
+    ) -> FinishedUpload:
         """What the uploaded file became; fails unless the target finishes it (200)."""
-        answer = self.expect(self.request_finish_upload(session, ticket, context, **details), OK,
-                             rule="finishupload: the user's uploaded file is finished once (200)")
+        answer = self.expect(
+            self.request_finish_upload(session, ticket, context, **details),
+            OK,
+            rule="finishupload: the user's uploaded file is finished once (200)",
+        )
         result = answer.result
-        return FinishedUpload(result["file"], result["context"], result["item"], result["streamtype"],
-                              result["forUserStory"] == 1)
+        return FinishedUpload(
+            result["file"],
+            result["context"],
+            result["item"],
+            result["streamtype"],
+            result["forUserStory"] == 1,
+        )
 
-    def upload_file(self, session: Session, sample: SampleFile, context: str, *, from_capture: bool = False,
-                    **details) -> FinishedUpload:
+    def upload_file(
+        self,
+        session: Session,
+        sample: SampleFile,
+        context: str,
+        *,
+        from_capture: bool = False,
+        **details,
+    ) -> FinishedUpload:
         """Prepare, PUT and finish one file."""
         ticket = self.prepare_upload(session, sample, from_capture=from_capture)
         self.send_file(ticket)
@@ -200,15 +280,21 @@ class Uploads(StepsBase):
     def own_items(self, session: Session, list_name: str = "uploads", **filters) -> list[OwnItem]:
         """The user's own items: /user/uploads (or /user/clips), with list filters."""
         with self.step(f"read /user/{list_name}"):
-            answer = self.expect(session.get(f"user/{list_name}", **filters), OK,
-                                 rule=f"{list_name}: a logged-in user reads the own list (200)")
+            answer = self.expect(
+                session.get(f"user/{list_name}", **filters),
+                OK,
+                rule=f"{list_name}: a logged-in user reads the own list (200)",
+            )
             return [item_of(entry) for entry in answer.result]
 
     def served_file(self, url: str) -> bytes:
         """The bytes a finished upload's address serves (a profile image, a cover)."""
         with self.step("download the finished file"):
-            answer = self.expect(self.client.transfer("GET", url), OK,
-                                 rule="upload URL: a finished file is served at its address (200)")
+            answer = self.expect(
+                self.client.transfer("GET", url),
+                OK,
+                rule="upload URL: a finished file is served at its address (200)",
+            )
             return answer.text.encode()
 
     def tampered_url(self, ticket: UploadTicket, tampering: str) -> str:
@@ -224,6 +310,7 @@ class Uploads(StepsBase):
                 f"the target's upload URLs live {shown}: /prepareupload has no parameter to ask for a shorter "
                 "lifetime and the expiry is signed into the URL, so an expired URL needs that long a wait; "
                 f"run against a target whose upload URLs expire within {EXPIRY_WAIT_LIMIT} s "
-                "(the bundled server's expiry is tested in tests/reference/test_uploads.py)")
+                "(the bundled server's expiry is tested in tests/reference/test_uploads.py)"
+            )
         with self.step(f"wait {lifetime + 1:g} s until the upload URL has expired"):
             time.sleep(lifetime + 1)

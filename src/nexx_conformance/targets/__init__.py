@@ -13,7 +13,10 @@ from nexx_conformance.targets.reference import ReferenceServer
 from nexx_conformance.targets.replay import Replay
 from nexx_conformance.targets.url import UrlTarget
 
-KINDS_BY_KEYWORD: dict[str, type[Target]] = {c.TARGET_REFERENCE: ReferenceServer, c.TARGET_REPLAY: Replay}
+KINDS_BY_KEYWORD: dict[str, type[Target]] = {
+    c.TARGET_REFERENCE: ReferenceServer,
+    c.TARGET_REPLAY: Replay,
+}
 
 
 def kind_of(value: str) -> type[Target]:

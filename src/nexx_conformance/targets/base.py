@@ -119,12 +119,16 @@ class Target:
         self.refuse_shared_sinks()
 
     def refuse_shared_sinks(self) -> None:
-        for endpoint, option in ((self.config.mailbox, "--mailbox"), (self.config.sms_inbox, "--sms-inbox")):
+        for endpoint, option in (
+            (self.config.mailbox, "--mailbox"),
+            (self.config.sms_inbox, "--sms-inbox"),
+        ):
             if endpoint is not None and endpoint.scheme in SINK_SCHEMES:
                 raise ConfigError(
                     f"{option} {endpoint.url} is a sink on one fixed port, which only one process can "
                     "bind: run without -n, or read mails from Mailpit (--mailbox mailpit+http://HOST:PORT); "
-                    "with --target reference leave the sinks out and every worker gets its own.")
+                    "with --target reference leave the sinks out and every worker gets its own."
+                )
 
     # -- the run -------------------------------------------------------------------------
 
@@ -174,8 +178,12 @@ class Target:
         return not self._closers
 
     def preflight(self) -> None:
-        client = NexxClient(self.base_url, self.config.domain_id, self.config.domain_secret,
-                            timeout=PREFLIGHT_TIMEOUT)
+        client = NexxClient(
+            self.base_url,
+            self.config.domain_id,
+            self.config.domain_secret,
+            timeout=PREFLIGHT_TIMEOUT,
+        )
         try:
             preflight(client)
         finally:
@@ -185,8 +193,12 @@ class Target:
 
     def client(self) -> NexxClient:
         """A signed client on the main domain of the target."""
-        return NexxClient(self.base_url, self.config.domain_id, self.config.domain_secret,
-                          retry=self.retries_congestion)
+        return NexxClient(
+            self.base_url,
+            self.config.domain_id,
+            self.config.domain_secret,
+            retry=self.retries_congestion,
+        )
 
     def authenticator_app(self, uri: str):
         """The authenticator app set up by scanning an otpauth:// URI."""
@@ -204,12 +216,18 @@ def preflight(client: NexxClient) -> None:
         session = client.init()
         answer = session.keepalive()
     except httpx.HTTPError as error:
-        raise TargetError(f"the target {where} is not reachable: {type(error).__name__}: {error}") from None
+        raise TargetError(
+            f"the target {where} is not reachable: {type(error).__name__}: {error}"
+        ) from None
     except AssertionError as error:
-        raise TargetError(f"the target {where} did not open a session - is the base URL right "
-                          f"(it ends with the API version, e.g. /v3.1)? {error}") from None
+        raise TargetError(
+            f"the target {where} did not open a session - is the base URL right "
+            f"(it ends with the API version, e.g. /v3.1)? {error}"
+        ) from None
     if answer.status == UNAUTHORIZED:
-        raise TargetError(f"the target {where} rejects our signature (HTTP 401 on a signed "
-                          "keepalive): check --domain-secret / NEXX_DOMAIN_SECRET and --domain-id.")
+        raise TargetError(
+            f"the target {where} rejects our signature (HTTP 401 on a signed "
+            "keepalive): check --domain-secret / NEXX_DOMAIN_SECRET and --domain-id."
+        )
     if not answer.ok:
         raise TargetError(f"a signed keepalive on {where} failed: {answer.describe()}")

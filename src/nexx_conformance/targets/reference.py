@@ -50,8 +50,10 @@ class ReferenceServer(Target):
         if endpoint is None:
             return SmtpSink()
         if endpoint.scheme != "smtp":
-            raise ConfigError("with --target reference the mailbox is the suite's own SMTP sink: "
-                              "use --mailbox smtp://127.0.0.1:PORT or leave it out.")
+            raise ConfigError(
+                "with --target reference the mailbox is the suite's own SMTP sink: "
+                "use --mailbox smtp://127.0.0.1:PORT or leave it out."
+            )
         return SmtpSink(endpoint.host, endpoint.port)
 
     def open_sms_inbox(self) -> Channel:
@@ -62,10 +64,15 @@ class ReferenceServer(Target):
         try:
             from nexx_reference.server import start_in_thread
         except ImportError as error:
-            raise TargetError(f"the bundled reference server cannot be imported ({error}); "
-                              "run against a URL with --target or record with it first") from None
-        running = start_in_thread(reference_settings(
-            self.config, (self.mailbox.host, self.mailbox.port), self.sms_inbox.url))
+            raise TargetError(
+                f"the bundled reference server cannot be imported ({error}); "
+                "run against a URL with --target or record with it first"
+            ) from None
+        running = start_in_thread(
+            reference_settings(
+                self.config, (self.mailbox.host, self.mailbox.port), self.sms_inbox.url
+            )
+        )
         self._closers.append(running.stop)
         self.base_url = running.base_url.rstrip("/")
         self.users = running.users
@@ -78,8 +85,9 @@ def bundled_domains(domain_id: int) -> dict[str, int]:
     return {c.DOMAIN_AUTOAUTHORIZE: domain_id + 1, c.DOMAIN_SMS_2FA: domain_id + 2}
 
 
-def reference_settings(config: NexxConfig, smtp_address: tuple[str, int] | None,
-                       sms_url: str | None):
+def reference_settings(
+    config: NexxConfig, smtp_address: tuple[str, int] | None, sms_url: str | None
+):
     """Settings for the bundled server: the main domain plus one per special purpose."""
     from nexx_reference.settings import DomainSettings, Settings
 

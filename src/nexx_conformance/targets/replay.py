@@ -67,7 +67,8 @@ class Replay(Target):
         if record_mode not in (None, PLAY_BACK_ONLY):
             raise pytest.UsageError(
                 f"--target replay plays cassettes back and cannot record (--record-mode={record_mode}); "
-                "record against --target reference or a URL.")
+                "record against --target reference or a URL."
+            )
         pytest_config.option.record_mode = PLAY_BACK_ONLY
         pytest_config.option.block_network = True
 

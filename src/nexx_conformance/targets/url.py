@@ -37,8 +37,10 @@ class UrlTarget(Target):
     def extra_domains(cls, domain_id: int, environ: Mapping[str, str]) -> dict[str, int]:
         # Someone else's domains: only the ones named in the environment.
         found = {}
-        for purpose, name in ((c.DOMAIN_AUTOAUTHORIZE, c.ENV_DOMAIN_AUTOAUTHORIZE),
-                              (c.DOMAIN_SMS_2FA, c.ENV_DOMAIN_SMS_2FA)):
+        for purpose, name in (
+            (c.DOMAIN_AUTOAUTHORIZE, c.ENV_DOMAIN_AUTOAUTHORIZE),
+            (c.DOMAIN_SMS_2FA, c.ENV_DOMAIN_SMS_2FA),
+        ):
             if environ.get(name):
                 found[purpose] = parse_domain_id(environ[name], name, None)
         return found

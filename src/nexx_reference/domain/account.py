@@ -29,7 +29,9 @@ CREATE TABLE IF NOT EXISTS takeouts (
 UPDATABLE_FIELDS = ("email", *users.DETAIL_FIELDS)
 
 
-def update_details(db: sqlite3.Connection, domain: int, user_id: int, params: Mapping[str, Any]) -> None:
+def update_details(
+    db: sqlite3.Connection, domain: int, user_id: int, params: Mapping[str, Any]
+) -> None:
     if faults.active("updatedata-not-persisted"):
         return
     changes = {name: params[name] for name in UPDATABLE_FIELDS if name in params}
@@ -50,7 +52,9 @@ def update_status(db: sqlite3.Connection, user_id: int, status: str) -> None:
     db.execute("UPDATE users SET status = ? WHERE id = ?", (status, user_id))
 
 
-def subscribe_channel(db: sqlite3.Connection, user_id: int, channel: int, viamail: int, viapush: int) -> dict[str, int]:
+def subscribe_channel(
+    db: sqlite3.Connection, user_id: int, channel: int, viamail: int, viapush: int
+) -> dict[str, int]:
     """Store one channel's preferences; both flags 0 removes the subscription."""
     if viamail or viapush:
         db.execute(
@@ -59,7 +63,10 @@ def subscribe_channel(db: sqlite3.Connection, user_id: int, channel: int, viamai
             (user_id, channel, viamail, viapush),
         )
     else:
-        db.execute("DELETE FROM channel_subscriptions WHERE user_id = ? AND channel = ?", (user_id, channel))
+        db.execute(
+            "DELETE FROM channel_subscriptions WHERE user_id = ? AND channel = ?",
+            (user_id, channel),
+        )
     return {"channel": channel, "viamail": viamail, "viapush": viapush}
 
 
@@ -70,7 +77,9 @@ def unsubscribe_newsletters(db: sqlite3.Connection, user_id: int) -> None:
     db.execute("DELETE FROM channel_subscriptions WHERE user_id = ? AND viapush = 0", (user_id,))
 
 
-def register_push_device(db: sqlite3.Connection, user_id: int, device_hash: str, token: str) -> dict[str, Any]:
+def register_push_device(
+    db: sqlite3.Connection, user_id: int, device_hash: str, token: str
+) -> dict[str, Any]:
     db.execute(
         "INSERT INTO push_devices (user_id, device_hash, token) VALUES (?, ?, ?)"
         " ON CONFLICT (user_id, device_hash) DO UPDATE SET token = excluded.token",
@@ -95,5 +104,3 @@ def unregister(db: sqlite3.Connection, user_id: int) -> None:
     )
     if not faults.active("unregister-keeps-login"):
         db.execute("DELETE FROM users WHERE id = ?", (user_id,))
-
-

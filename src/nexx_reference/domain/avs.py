@@ -34,38 +34,63 @@ VERIFIED, REJECTED = "verified", "rejected"
 
 
 def ageclass(db: sqlite3.Connection, user_id: int) -> int:
-    row = db.execute("SELECT MAX(ageclass) FROM avs_transactions WHERE user_id = ? AND status = ?",
-                     (user_id, VERIFIED)).fetchone()
+    row = db.execute(
+        "SELECT MAX(ageclass) FROM avs_transactions WHERE user_id = ? AND status = ?",
+        (user_id, VERIFIED),
+    ).fetchone()
     return int(row[0] or 0)
 
 
-def prepare(db: sqlite3.Connection, user_id: int, provider: str, wanted: int, public_host: str) -> dict[str, Any]:
+def prepare(
+    db: sqlite3.Connection, user_id: int, provider: str, wanted: int, public_host: str
+) -> dict[str, Any]:
     if ageclass(db, user_id) >= wanted:
         raise ApiError(HTTPStatus.CONFLICT, f"the user's age class is {wanted} or higher already")
     expires = time.time() + TRANSACTION_LIFETIME
-    cursor = db.execute("INSERT INTO avs_transactions (user_id, provider, ageclass, expires) VALUES (?, ?, ?, ?)",
-                        (user_id, provider, wanted, expires))
+    cursor = db.execute(
+        "INSERT INTO avs_transactions (user_id, provider, ageclass, expires) VALUES (?, ?, ?, ?)",
+        (user_id, provider, wanted, expires),
+    )
     transaction = int(cursor.lastrowid)
-    return {"transaction": transaction, "provider": provider, "ageclass": wanted,
-            "url": f"https://{public_host}/avs/{provider}/{transaction}", "expires": int(expires)}
+    return {
+        "transaction": transaction,
+        "provider": provider,
+        "ageclass": wanted,
+        "url": f"https://{public_host}/avs/{provider}/{transaction}",
+        "expires": int(expires),
+    }
 
 
-def finish(db: sqlite3.Connection, domain: int, user_id: int, transaction: int, passed: bool) -> dict[str, Any]:
+def finish(
+    db: sqlite3.Connection, domain: int, user_id: int, transaction: int, passed: bool
+) -> dict[str, Any]:
     """Close the transaction; 404 unknown (or another domain's) or expired, 403 another user's, 409 finished."""
     row = db.execute(
         "SELECT avs_transactions.* FROM avs_transactions JOIN users ON users.id = avs_transactions.user_id"
         " WHERE avs_transactions.id = ? AND users.domain = ?",
         (transaction, domain),
     ).fetchone()
-    if row is not None and row["user_id"] != user_id and not faults.active("avs-other-users-transaction"):
-        raise ApiError(HTTPStatus.FORBIDDEN, f"AVS transaction {transaction} belongs to another user")
-    still_open(row, used_column="status", unknown=f"unknown AVS transaction {transaction}",
-               used=f"AVS transaction {transaction} is finished already",
-               expired=f"AVS transaction {transaction} expired; start a new one")
+    if (
+        row is not None
+        and row["user_id"] != user_id
+        and not faults.active("avs-other-users-transaction")
+    ):
+        raise ApiError(
+            HTTPStatus.FORBIDDEN, f"AVS transaction {transaction} belongs to another user"
+        )
+    still_open(
+        row,
+        used_column="status",
+        unknown=f"unknown AVS transaction {transaction}",
+        used=f"AVS transaction {transaction} is finished already",
+        expired=f"AVS transaction {transaction} expired; start a new one",
+    )
     status = VERIFIED if passed or faults.active("avs-result-ignored") else REJECTED
     db.execute("UPDATE avs_transactions SET status = ? WHERE id = ?", (status, transaction))
     return {"transaction": transaction, "status": status, "ageclass": ageclass(db, user_id)}
 
 
-def profile_fields(db: sqlite3.Connection, user_id: int, params: Mapping[str, Any]) -> dict[str, Any]:
+def profile_fields(
+    db: sqlite3.Connection, user_id: int, params: Mapping[str, Any]
+) -> dict[str, Any]:
     return {"ageclass": ageclass(db, user_id)}

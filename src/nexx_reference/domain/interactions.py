@@ -45,36 +45,52 @@ CREATE INDEX IF NOT EXISTS comments_gid ON comments (gid);
 
 # The plain add/remove operations: operationId -> (the list it fills, adds?).
 MEMBERSHIP = {
-    "addtofavourites": ("favourites", True), "removefromfavourites": ("favourites", False),
-    "addtowatchlist": ("watchlist", True), "removefromwatchlist": ("watchlist", False),
-    "addlike": ("likes", True), "removelike": ("likes", False),
-    "addtocart": ("cart", True), "removefromcart": ("cart", False),
-    "expressinterest": ("itemsininterest", True), "removeinterest": ("itemsininterest", False),
-    "joinevent": ("events", True), "leaveevent": ("events", False),
-    "jointeam": ("teams", True), "leaveteam": ("teams", False),
+    "addtofavourites": ("favourites", True),
+    "removefromfavourites": ("favourites", False),
+    "addtowatchlist": ("watchlist", True),
+    "removefromwatchlist": ("watchlist", False),
+    "addlike": ("likes", True),
+    "removelike": ("likes", False),
+    "addtocart": ("cart", True),
+    "removefromcart": ("cart", False),
+    "expressinterest": ("itemsininterest", True),
+    "removeinterest": ("itemsininterest", False),
+    "joinevent": ("events", True),
+    "leaveevent": ("events", False),
+    "jointeam": ("teams", True),
+    "leaveteam": ("teams", False),
     "removerate": ("ratings", False),
     "removefromwatched": ("history", False),
 }
 
 
 def _entry(db: sqlite3.Connection, user_id: int, list_name: str, gid: int) -> sqlite3.Row | None:
-    return db.execute("SELECT * FROM interactions WHERE user_id = ? AND list = ? AND gid = ?",
-                      (user_id, list_name, gid)).fetchone()
+    return db.execute(
+        "SELECT * FROM interactions WHERE user_id = ? AND list = ? AND gid = ?",
+        (user_id, list_name, gid),
+    ).fetchone()
 
 
-def add(db: sqlite3.Connection, user_id: int, list_name: str, gid: int, now: float) -> dict[str, Any]:
+def add(
+    db: sqlite3.Connection, user_id: int, list_name: str, gid: int, now: float
+) -> dict[str, Any]:
     """Put the item in the list; a repeated add changes nothing and keeps the first time."""
     if faults.active("interaction-not-persisted"):
         return {"changed": 1, "added": int(now)}
-    cursor = db.execute("INSERT INTO interactions (user_id, list, gid, added) VALUES (?, ?, ?, ?)"
-                        " ON CONFLICT (user_id, list, gid) DO NOTHING", (user_id, list_name, gid, now))
+    cursor = db.execute(
+        "INSERT INTO interactions (user_id, list, gid, added) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (user_id, list, gid) DO NOTHING",
+        (user_id, list_name, gid, now),
+    )
     entry = _entry(db, user_id, list_name, gid)
     return {"changed": int(cursor.rowcount == 1), "added": int(entry["added"])}
 
 
 def remove(db: sqlite3.Connection, user_id: int, list_name: str, gid: int) -> dict[str, Any]:
-    cursor = db.execute("DELETE FROM interactions WHERE user_id = ? AND list = ? AND gid = ?",
-                        (user_id, list_name, gid))
+    cursor = db.execute(
+        "DELETE FROM interactions WHERE user_id = ? AND list = ? AND gid = ?",
+        (user_id, list_name, gid),
+    )
     if cursor.rowcount == 0:
         raise ApiError(HTTPStatus.NOT_FOUND, f"the item is not in the user's {list_name}")
     return {"changed": 1}
@@ -84,17 +100,31 @@ def rate(db: sqlite3.Connection, user_id: int, gid: int, rating: int, now: float
     """Rate the item; another value replaces the rating, `added` stays the first rating's time."""
     entry = _entry(db, user_id, "ratings", gid)
     if entry is None:
-        db.execute("INSERT INTO interactions (user_id, list, gid, added, rating) VALUES (?, 'ratings', ?, ?, ?)",
-                   (user_id, gid, now, rating))
+        db.execute(
+            "INSERT INTO interactions (user_id, list, gid, added, rating) VALUES (?, 'ratings', ?, ?, ?)",
+            (user_id, gid, now, rating),
+        )
         return {"changed": 1, "added": int(now), "rating": rating}
     if entry["rating"] != rating:
-        db.execute("UPDATE interactions SET rating = ? WHERE user_id = ? AND list = 'ratings' AND gid = ?",
-                   (rating, user_id, gid))
-    return {"changed": int(entry["rating"] != rating), "added": int(entry["added"]), "rating": rating}
+        db.execute(
+            "UPDATE interactions SET rating = ? WHERE user_id = ? AND list = 'ratings' AND gid = ?",
+            (rating, user_id, gid),
+        )
+    return {
+        "changed": int(entry["rating"] != rating),
+        "added": int(entry["added"]),
+        "rating": rating,
+    }
 
 
-def watched(db: sqlite3.Connection, user_id: int, item: sqlite3.Row, progress: int, completed: int,
-            now: float) -> dict[str, Any]:
+def watched(
+    db: sqlite3.Connection,
+    user_id: int,
+    item: sqlite3.Row,
+    progress: int,
+    completed: int,
+    now: float,
+) -> dict[str, Any]:
     """Record a watch: the maximal progress (capped at the runtime), completed once 1 stays 1."""
     entry = _entry(db, user_id, "history", item["gid"])
     runtime = item["runtime"]
@@ -117,16 +147,24 @@ def watched(db: sqlite3.Connection, user_id: int, item: sqlite3.Row, progress: i
     return {"changed": int(changed), "added": int(now), "progress": reached, "completed": completed}
 
 
-def purchase(db: sqlite3.Connection, user_id: int, gid: int, duration: int | None, now: float) -> dict[str, Any]:
+def purchase(
+    db: sqlite3.Connection, user_id: int, gid: int, duration: int | None, now: float
+) -> dict[str, Any]:
     """Buy the item (for `duration` seconds, or for good); it leaves the cart.
 
     A purchase still valid is kept as it is; an expired one is renewed.
     """
-    db.execute("DELETE FROM interactions WHERE user_id = ? AND list = 'cart' AND gid = ?", (user_id, gid))
+    db.execute(
+        "DELETE FROM interactions WHERE user_id = ? AND list = 'cart' AND gid = ?", (user_id, gid)
+    )
     entry = _entry(db, user_id, "purchaseditems", gid)
     if entry is not None and not is_expired(entry["expires"], now):
-        return {"changed": 0, "added": int(entry["added"]), "purchased": int(entry["purchased"]),
-                "expires": entry["expires"]}
+        return {
+            "changed": 0,
+            "added": int(entry["added"]),
+            "purchased": int(entry["purchased"]),
+            "expires": entry["expires"],
+        }
     expires = int(now) + duration if duration else None
     db.execute(
         "INSERT INTO interactions (user_id, list, gid, added, purchased, expires)"
@@ -146,15 +184,21 @@ def comment_view(row: sqlite3.Row) -> dict[str, Any]:
     return {"ID": row["id"], "text": row["text"], "created": int(row["created"])}
 
 
-def add_comment(db: sqlite3.Connection, user_id: int, gid: int, text: str, now: float) -> dict[str, Any]:
+def add_comment(
+    db: sqlite3.Connection, user_id: int, gid: int, text: str, now: float
+) -> dict[str, Any]:
     """Every call writes a new comment (not idempotent, unlike the other adds)."""
-    cursor = db.execute("INSERT INTO comments (user_id, gid, text, created) VALUES (?, ?, ?, ?)",
-                        (user_id, gid, text, now))
+    cursor = db.execute(
+        "INSERT INTO comments (user_id, gid, text, created) VALUES (?, ?, ?, ?)",
+        (user_id, gid, text, now),
+    )
     row = db.execute("SELECT * FROM comments WHERE id = ?", (cursor.lastrowid,)).fetchone()
     return {"changed": 1, "added": int(now), "comment": comment_view(row)}
 
 
-def remove_comment(db: sqlite3.Connection, user_id: int, gid: int, comment_id: int) -> dict[str, Any]:
+def remove_comment(
+    db: sqlite3.Connection, user_id: int, gid: int, comment_id: int
+) -> dict[str, Any]:
     row = db.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
     if row is None or row["gid"] != gid:
         raise ApiError(HTTPStatus.NOT_FOUND, f"no comment {comment_id} on this item")

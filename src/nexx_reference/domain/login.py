@@ -19,14 +19,18 @@ from . import throttles, users
 WRONG_CREDENTIALS = "wrong username or password"
 
 
-async def authenticate_user(database: Database, passwords: Passwords, domain: DomainSettings,
-                            params: Mapping[str, Any]) -> sqlite3.Row:
+async def authenticate_user(
+    database: Database, passwords: Passwords, domain: DomainSettings, params: Mapping[str, Any]
+) -> sqlite3.Row:
     """The user the credentials of a /session/login belong to, or 403."""
     provider = params.get("provider", "manual")
     if provider == "manual":
         name, password = params.get("username"), params.get("password")
         if not name or not password:
-            raise ApiError(HTTPStatus.BAD_REQUEST, "parameters 'username' and 'password' are required for provider manual")
+            raise ApiError(
+                HTTPStatus.BAD_REQUEST,
+                "parameters 'username' and 'password' are required for provider manual",
+            )
         with database.read() as db:
             user = users.by_login_name(db, domain.id, name)
         stored = user["password_hash"] if user is not None else None
@@ -36,7 +40,9 @@ async def authenticate_user(database: Database, passwords: Passwords, domain: Do
         return user
     token = params.get("token")
     if not token:
-        raise ApiError(HTTPStatus.BAD_REQUEST, f"parameter 'token' is required for provider {provider}")
+        raise ApiError(
+            HTTPStatus.BAD_REQUEST, f"parameter 'token' is required for provider {provider}"
+        )
     with database.read() as db:
         user = users.by_provider_token(db, domain.id, provider, token)
     if user is None:
@@ -58,5 +64,7 @@ def ensure_may_log_in(db: sqlite3.Connection, domain: DomainSettings, user: sqli
     if current is None:
         raise ApiError(HTTPStatus.FORBIDDEN, WRONG_CREDENTIALS)
     if not current["authorized"]:
-        raise ApiError(HTTPStatus.FORBIDDEN,
-                       "account not authorized yet: open the link of the authorization mail first")
+        raise ApiError(
+            HTTPStatus.FORBIDDEN,
+            "account not authorized yet: open the link of the authorization mail first",
+        )

@@ -36,7 +36,9 @@ def _digest(token: str) -> str:
 
 
 def issue(db: sqlite3.Connection, kind: str, user_id: int) -> str:
-    token = secrets.token_urlsafe(LONG_TOKEN_BYTES if faults.active("long-identifiers") else TOKEN_BYTES)
+    token = secrets.token_urlsafe(
+        LONG_TOKEN_BYTES if faults.active("long-identifiers") else TOKEN_BYTES
+    )
     db.execute(
         "INSERT INTO mail_tokens (token_hash, kind, user_id, expires) VALUES (?, ?, ?, ?)",
         (_digest(token), kind, user_id, time.time() + LIFETIMES[kind]),
@@ -51,9 +53,15 @@ def redeem(db: sqlite3.Connection, kind: str, token: str) -> int:
         (_digest(token), kind),
     ).fetchone()
     label = "authorization" if kind == "authorize" else "password reset"
-    row = still_open(row, used_column="used", unknown=f"unknown or expired {label} token",
-                     used=f"this {label} token was already used",
-                     expired=f"unknown or expired {label} token")
+    row = still_open(
+        row,
+        used_column="used",
+        unknown=f"unknown or expired {label} token",
+        used=f"this {label} token was already used",
+        expired=f"unknown or expired {label} token",
+    )
     if not faults.active(REUSABLE[kind]):
-        db.execute("UPDATE mail_tokens SET used = ? WHERE token_hash = ?", (time.time(), _digest(token)))
+        db.execute(
+            "UPDATE mail_tokens SET used = ? WHERE token_hash = ?", (time.time(), _digest(token))
+        )
     return row["user_id"]

@@ -23,8 +23,19 @@ JOINED_LIMIT = 25
 DAY = 86400
 
 # The lists filled by one row per item in `interactions` (the list name is the row's `list`).
-INTERACTION_LISTS = ("history", "searchhistory", "purchaseditems", "favourites", "watchlist", "cart",
-                     "itemsininterest", "likes", "ratings", "teams", "events")
+INTERACTION_LISTS = (
+    "history",
+    "searchhistory",
+    "purchaseditems",
+    "favourites",
+    "watchlist",
+    "cart",
+    "itemsininterest",
+    "likes",
+    "ratings",
+    "teams",
+    "events",
+)
 OWN_ITEM_LISTS = ("uploads", "clips")
 LISTS = (*INTERACTION_LISTS, "comments", *OWN_ITEM_LISTS)
 
@@ -36,8 +47,10 @@ _RELATION = """
     LEFT JOIN interactions AS r ON r.user_id = :user AND r.list = 'ratings' AND r.gid = m.gid
     LEFT JOIN interactions AS p ON p.user_id = :user AND p.list = 'purchaseditems' AND p.gid = m.gid
 """
-_RELATION_COLUMNS = ("h.progress AS rel_progress, h.completed AS rel_completed, h.added AS rel_watched,"
-                     " r.rating AS rel_rating, p.purchased AS rel_purchased, p.expires AS rel_expires")
+_RELATION_COLUMNS = (
+    "h.progress AS rel_progress, h.completed AS rel_completed, h.added AS rel_watched,"
+    " r.rating AS rel_rating, p.purchased AS rel_purchased, p.expires AS rel_expires"
+)
 
 
 @dataclass(frozen=True)
@@ -56,29 +69,45 @@ class ListQuery:
     exclude_expired: bool = False
 
     @classmethod
-    def from_params(cls, list_name: str, user_id: int, params: Mapping[str, Any],
-                    declared: frozenset[str]) -> ListQuery:
+    def from_params(
+        cls, list_name: str, user_id: int, params: Mapping[str, Any], declared: frozenset[str]
+    ) -> ListQuery:
         # Only a declared streamtype filters: undeclared query parameters (cfo, noc, ...) pass unread.
-        return cls(list_name, user_id,
-                   streamtype=params.get("streamtype") if "streamtype" in declared else None,
-                   flat=params.get("mediaDataLevel") == "flat",
-                   start=params.get("start", 0), limit=params.get("limit", DEFAULT_LIMIT),
-                   order_by=params.get("orderBy", "added"), order_dir=params.get("orderDir", "DESC"),
-                   exclude_completed=params.get("excludeCompleted") == 1,
-                   exclude_expired=params.get("excludeExpired") == 1)
+        return cls(
+            list_name,
+            user_id,
+            streamtype=params.get("streamtype") if "streamtype" in declared else None,
+            flat=params.get("mediaDataLevel") == "flat",
+            start=params.get("start", 0),
+            limit=params.get("limit", DEFAULT_LIMIT),
+            order_by=params.get("orderBy", "added"),
+            order_dir=params.get("orderDir", "DESC"),
+            exclude_completed=params.get("excludeCompleted") == 1,
+            exclude_expired=params.get("excludeExpired") == 1,
+        )
 
 
 def _source(query: ListQuery, now: float) -> tuple[str, str, dict[str, Any]]:
     """FROM/WHERE of the list, the expression of its `added`, and the bound values."""
     args: dict[str, Any] = {"user": query.user_id, "list": query.list_name, "now": now}
     if query.list_name in INTERACTION_LISTS:
-        sql = ("FROM interactions AS entry JOIN media_items AS m ON m.gid = entry.gid" + _RELATION
-               + " WHERE entry.list = :list"
-               + ("" if faults.active("lists-show-other-users-items") else " AND entry.user_id = :user"))
+        sql = (
+            "FROM interactions AS entry JOIN media_items AS m ON m.gid = entry.gid"
+            + _RELATION
+            + " WHERE entry.list = :list"
+            + (
+                ""
+                if faults.active("lists-show-other-users-items")
+                else " AND entry.user_id = :user"
+            )
+        )
         added = "entry.added"
     elif query.list_name == "comments":
-        sql = ("FROM comments AS entry JOIN media_items AS m ON m.gid = entry.gid" + _RELATION
-               + " WHERE entry.user_id = :user")
+        sql = (
+            "FROM comments AS entry JOIN media_items AS m ON m.gid = entry.gid"
+            + _RELATION
+            + " WHERE entry.user_id = :user"
+        )
         added = "entry.created"
     else:
         sql = "FROM media_items AS m" + _RELATION + " WHERE m.owner = :user"
@@ -95,28 +124,43 @@ def _source(query: ListQuery, now: float) -> tuple[str, str, dict[str, Any]]:
     return sql, added, args
 
 
-def page(db: sqlite3.Connection, query: ListQuery, now: float | None = None) -> tuple[list[dict[str, Any]], int]:
+def page(
+    db: sqlite3.Connection, query: ListQuery, now: float | None = None
+) -> tuple[list[dict[str, Any]], int]:
     """One page of the list and the size of the whole (filtered) list."""
     now = time.time() if now is None else now
     source, added, args = _source(query, now)
     total = db.execute(f"SELECT COUNT(*) {source}", args).fetchone()[0]
-    comment_columns = ", entry.id AS comment_id, entry.text AS comment_text, entry.created AS comment_created" \
-        if query.list_name == "comments" else ""
+    comment_columns = (
+        ", entry.id AS comment_id, entry.text AS comment_text, entry.created AS comment_created"
+        if query.list_name == "comments"
+        else ""
+    )
     direction = "ASC" if query.order_dir == "ASC" else "DESC"
     order_by = query.order_by
     if faults.active("order-ignored"):
         direction, order_by = "DESC", "added"
     # m.gid (and the comment id) break ties, so paging never repeats or skips an entry.
-    columns = [ORDER_COLUMNS[order_by], "m.gid", *(["entry.id"] if query.list_name == "comments" else [])]
+    columns = [
+        ORDER_COLUMNS[order_by],
+        "m.gid",
+        *(["entry.id"] if query.list_name == "comments" else []),
+    ]
     order = ", ".join(f"{column} {direction}" for column in columns)
     rows = db.execute(
         f"SELECT m.*, {added} AS entry_added, {_RELATION_COLUMNS}{comment_columns} {source}"
         f" ORDER BY {order} LIMIT :limit OFFSET :start",
-        {**args, "limit": -1 if faults.active("limit-ignored") else query.limit, "start": query.start},
+        {
+            **args,
+            "limit": -1 if faults.active("limit-ignored") else query.limit,
+            "start": query.start,
+        },
     ).fetchall()
     flat = query.flat and not faults.active("flat-level-ignored")
-    return [catalogue.item_view(row, None if flat else _interaction(row, query.list_name), flat)
-            for row in rows], total
+    return [
+        catalogue.item_view(row, None if flat else _interaction(row, query.list_name), flat)
+        for row in rows
+    ], total
 
 
 def _interaction(row: sqlite3.Row, list_name: str) -> dict[str, Any]:
@@ -126,19 +170,31 @@ def _interaction(row: sqlite3.Row, list_name: str) -> dict[str, Any]:
         "progress": row["rel_progress"] if watched else None,
         "completed": row["rel_completed"] if watched else None,
         "rating": row["rel_rating"],
-        "comment": (comment_view({"id": row["comment_id"], "text": row["comment_text"],
-                                  "created": row["comment_created"]}) if list_name == "comments" else None),
+        "comment": (
+            comment_view(
+                {
+                    "id": row["comment_id"],
+                    "text": row["comment_text"],
+                    "created": row["comment_created"],
+                }
+            )
+            if list_name == "comments"
+            else None
+        ),
         "purchased": int(row["rel_purchased"]) if row["rel_purchased"] is not None else None,
         "expires": row["rel_expires"],
     }
 
 
-def history_for_merge(db: sqlite3.Connection, user_id: int, params: Mapping[str, Any],
-                      now: float | None = None) -> list[dict[str, Any]]:
+def history_for_merge(
+    db: sqlite3.Connection, user_id: int, params: Mapping[str, Any], now: float | None = None
+) -> list[dict[str, Any]]:
     """Every watched item as {ID, streamtype, progress?}, last watched first, unpaged."""
     now = time.time() if now is None else now
-    sql = ("SELECT m.item_id, m.streamtype, entry.progress FROM interactions AS entry"
-           " JOIN media_items AS m ON m.gid = entry.gid WHERE entry.user_id = ? AND entry.list = 'history'")
+    sql = (
+        "SELECT m.item_id, m.streamtype, entry.progress FROM interactions AS entry"
+        " JOIN media_items AS m ON m.gid = entry.gid WHERE entry.user_id = ? AND entry.list = 'history'"
+    )
     args: list[Any] = [user_id]
     if params.get("streamtypes"):
         wanted = params["streamtypes"].split(",")
@@ -158,17 +214,23 @@ def history_for_merge(db: sqlite3.Connection, user_id: int, params: Mapping[str,
     return entries
 
 
-def last_joined(db: sqlite3.Connection, user_id: int, list_name: str, limit: int = JOINED_LIMIT) -> list[dict[str, Any]]:
+def last_joined(
+    db: sqlite3.Connection, user_id: int, list_name: str, limit: int = JOINED_LIMIT
+) -> list[dict[str, Any]]:
     """The last joined events or teams as the profile's JoinedItem: {ID, title, joined}."""
     rows = db.execute(
         "SELECT m.item_id, m.title, entry.added FROM interactions AS entry JOIN media_items AS m ON m.gid = entry.gid"
         " WHERE entry.user_id = ? AND entry.list = ? ORDER BY entry.added DESC, m.gid DESC LIMIT ?",
         (user_id, list_name, limit),
     ).fetchall()
-    return [{"ID": row["item_id"], "title": row["title"], "joined": int(row["added"])} for row in rows]
+    return [
+        {"ID": row["item_id"], "title": row["title"], "joined": int(row["added"])} for row in rows
+    ]
 
 
-def profile_fields(db: sqlite3.Connection, user_id: int, params: Mapping[str, Any]) -> dict[str, Any]:
+def profile_fields(
+    db: sqlite3.Connection, user_id: int, params: Mapping[str, Any]
+) -> dict[str, Any]:
     """The profile's `events` (addEventData=1) and `groups` (addGroupData=1, the joined teams)."""
     fields: dict[str, Any] = {}
     if params.get("addEventData") == 1:

@@ -33,7 +33,16 @@ CREATE TABLE IF NOT EXISTS channel_subscriptions (
 """
 
 JOINED_LIMIT = 25
-OPTIONAL_DETAILS = ("username", "firstname", "lastname", "gender", "birthday", "phone", "language", "country")
+OPTIONAL_DETAILS = (
+    "username",
+    "firstname",
+    "lastname",
+    "gender",
+    "birthday",
+    "phone",
+    "language",
+    "country",
+)
 
 Contributor = Callable[[sqlite3.Connection, int, Mapping[str, Any]], dict[str, Any]]
 
@@ -59,7 +68,9 @@ def channel_subscriptions(db: sqlite3.Connection, user_id: int) -> list[dict[str
     return [dict(row) for row in rows]
 
 
-def user_view(db: sqlite3.Connection, row: sqlite3.Row, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def user_view(
+    db: sqlite3.Connection, row: sqlite3.Row, params: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The closed `User` object of the contract: never a hash, never another user's data."""
     params = params or {}
     view: dict[str, Any] = {
@@ -90,8 +101,9 @@ def user_view(db: sqlite3.Connection, row: sqlite3.Row, params: Mapping[str, Any
     return view
 
 
-def user_view_by_id(db: sqlite3.Connection, domain: int, user_id: int,
-                    params: Mapping[str, Any] | None = None) -> dict[str, Any] | None:
+def user_view_by_id(
+    db: sqlite3.Connection, domain: int, user_id: int, params: Mapping[str, Any] | None = None
+) -> dict[str, Any] | None:
     row = users.by_id(db, domain, user_id)
     return user_view(db, row, params) if row else None
 

@@ -42,15 +42,22 @@ class Registered:
     authorize_token: str | None = None
 
 
-def ensure_unique(db: sqlite3.Connection, domain: int, username: str | None, email: str | None,
-                  except_user: int | None = None) -> None:
+def ensure_unique(
+    db: sqlite3.Connection,
+    domain: int,
+    username: str | None,
+    email: str | None,
+    except_user: int | None = None,
+) -> None:
     if username and _taken(db, domain, "username", username, except_user):
         raise ApiError(HTTPStatus.CONFLICT, "username is already taken")
     if email and _taken(db, domain, "email", email, except_user):
         raise ApiError(HTTPStatus.CONFLICT, "email address is already registered")
 
 
-def _taken(db: sqlite3.Connection, domain: int, column: str, value: str, except_user: int | None) -> bool:
+def _taken(
+    db: sqlite3.Connection, domain: int, column: str, value: str, except_user: int | None
+) -> bool:
     # `column` is "username" or "email", chosen by the code, never by the request.
     row = db.execute(
         f"SELECT id FROM users WHERE domain = ? AND {column} = ? AND id IS NOT ?",
@@ -59,37 +66,71 @@ def _taken(db: sqlite3.Connection, domain: int, column: str, value: str, except_
     return row is not None
 
 
-def register(db: sqlite3.Connection, domain: DomainSettings, params: Mapping[str, Any],
-             password_hash: str | None) -> Registered:
+def register(
+    db: sqlite3.Connection,
+    domain: DomainSettings,
+    params: Mapping[str, Any],
+    password_hash: str | None,
+) -> Registered:
     """Insert a user registered by /user/register (manual or social)."""
     username, email = params.get("username"), params.get("email")
     provider, token = params.get("provider"), params.get("token")
     ensure_unique(db, domain.id, username, email)
     if provider and users.provider_token_taken(db, domain.id, provider, token):
-        raise ApiError(HTTPStatus.CONFLICT, f"this {provider} token is already connected to an account")
+        raise ApiError(
+            HTTPStatus.CONFLICT, f"this {provider} token is already connected to an account"
+        )
     preregistered = params.get("isPreRegister") == 1
-    user_id = _insert(db, domain.id, params, password_hash, authorized=domain.autoauthorize,
-                      anonymous=False, preregistered=preregistered)
+    user_id = _insert(
+        db,
+        domain.id,
+        params,
+        password_hash,
+        authorized=domain.autoauthorize,
+        anonymous=False,
+        preregistered=preregistered,
+    )
     if provider:
-        db.execute("INSERT INTO user_providers (domain, provider, token, user_id) VALUES (?, ?, ?, ?)",
-                   (domain.id, provider, token, user_id))
+        db.execute(
+            "INSERT INTO user_providers (domain, provider, token, user_id) VALUES (?, ?, ?, ?)",
+            (domain.id, provider, token, user_id),
+        )
     if not domain.autoauthorize:
         mail_type, authorize_token = "authorize", mail_tokens.issue(db, "authorize", user_id)
     else:
         mail_type, authorize_token = ("preregister" if preregistered else "welcome"), None
-    return Registered(user_id, email, domain.autoauthorize, preregistered,
-                      mail_type if email else None, authorize_token)
+    return Registered(
+        user_id,
+        email,
+        domain.autoauthorize,
+        preregistered,
+        mail_type if email else None,
+        authorize_token,
+    )
 
 
-def register_anonymous(db: sqlite3.Connection, domain: DomainSettings, params: Mapping[str, Any],
-                       password_hash: str | None) -> int:
+def register_anonymous(
+    db: sqlite3.Connection,
+    domain: DomainSettings,
+    params: Mapping[str, Any],
+    password_hash: str | None,
+) -> int:
     """Insert an anonymous user (email only, no username); it is authorized at once."""
     ensure_unique(db, domain.id, None, params["email"])
-    return _insert(db, domain.id, params, password_hash, authorized=True, anonymous=True, preregistered=False)
+    return _insert(
+        db, domain.id, params, password_hash, authorized=True, anonymous=True, preregistered=False
+    )
 
 
-def _insert(db: sqlite3.Connection, domain: int, params: Mapping[str, Any], password_hash: str | None,
-            authorized: bool, anonymous: bool, preregistered: bool) -> int:
+def _insert(
+    db: sqlite3.Connection,
+    domain: int,
+    params: Mapping[str, Any],
+    password_hash: str | None,
+    authorized: bool,
+    anonymous: bool,
+    preregistered: bool,
+) -> int:
     columns: dict[str, Any] = {
         "domain": domain,
         "username": None if anonymous else params.get("username"),
@@ -115,10 +156,14 @@ def _insert(db: sqlite3.Connection, domain: int, params: Mapping[str, Any], pass
     names = ", ".join(columns)  # fixed column names; every value is bound
     marks = ", ".join("?" for _ in columns)
     try:
-        cursor = db.execute(f"INSERT INTO users ({names}) VALUES ({marks})", tuple(columns.values()))
+        cursor = db.execute(
+            f"INSERT INTO users ({names}) VALUES ({marks})", tuple(columns.values())
+        )
     except sqlite3.IntegrityError as exc:
         # Only reachable if a uniqueness check above was bypassed; still a clean 409.
-        raise ApiError(HTTPStatus.CONFLICT, "username or email address is already registered") from exc
+        raise ApiError(
+            HTTPStatus.CONFLICT, "username or email address is already registered"
+        ) from exc
     return int(cursor.lastrowid)
 
 
@@ -137,6 +182,11 @@ def is_unique(db: sqlite3.Connection, domain: int, item: str) -> dict[str, Any]:
     return {"field": field, "unique": int(not _taken(db, domain, field, item, None))}
 
 
-def is_token_unique(db: sqlite3.Connection, domain: int, provider: str, token: str) -> dict[str, Any]:
-    return {"field": "token", "unique": int(not users.provider_token_taken(db, domain, provider, token)),
-            "provider": provider}
+def is_token_unique(
+    db: sqlite3.Connection, domain: int, provider: str, token: str
+) -> dict[str, Any]:
+    return {
+        "field": "token",
+        "unique": int(not users.provider_token_taken(db, domain, provider, token)),
+        "provider": provider,
+    }

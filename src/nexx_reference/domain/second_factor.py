@@ -108,15 +108,28 @@ async def deliver(sender: SmsSender, sms: OutgoingSms | None) -> None:
         await sender.send(sms.to, sms.text, sms.domain)
 
 
-def hold_for_login(db: sqlite3.Connection, domain: DomainSettings, session: sessions.Session,
-                   user: sqlite3.Row, secret: str) -> Held | None:
+def hold_for_login(
+    db: sqlite3.Connection,
+    domain: DomainSettings,
+    session: sessions.Session,
+    user: sqlite3.Row,
+    secret: str,
+) -> Held | None:
     """Hold the login of `user` on `session` if a second factor is due, else None."""
     user_id = user["id"]
     general = {"cid": session.cid}
     challenge = webauthn_devices.login_challenge(db, user_id)
     if challenge is not None:
-        _hold(db, session, user_id, U2F, NEEDS_U2F, challenge.host, challenge.challenge,
-              time.time() + webauthn_devices.CHALLENGE_LIFETIME)
+        _hold(
+            db,
+            session,
+            user_id,
+            U2F,
+            NEEDS_U2F,
+            challenge.host,
+            challenge.challenge,
+            time.time() + webauthn_devices.CHALLENGE_LIFETIME,
+        )
         return Held({"general": general, "loginstate": NEEDS_U2F, "webauthn": challenge.options})
     if is_trusted(db, user_id, session.device_hash):
         return None
@@ -126,13 +139,23 @@ def hold_for_login(db: sqlite3.Connection, domain: DomainSettings, session: sess
     if domain.twofactor == "sms" and user["phone"]:
         _hold(db, session, user_id, SMS, NEEDS_CODE)
         code, _ = issue_code(db, session.cid, user_id, secret)
-        return Held({"general": general, "loginstate": NEEDS_CODE, "codetype": SMS},
-                    OutgoingSms(user["phone"], sms_text(code), domain.id))
+        return Held(
+            {"general": general, "loginstate": NEEDS_CODE, "codetype": SMS},
+            OutgoingSms(user["phone"], sms_text(code), domain.id),
+        )
     return None
 
 
-def _hold(db: sqlite3.Connection, session: sessions.Session, user_id: int, method: str, state: str,
-          host: str | None = None, challenge: str | None = None, expires: float | None = None) -> None:
+def _hold(
+    db: sqlite3.Connection,
+    session: sessions.Session,
+    user_id: int,
+    method: str,
+    state: str,
+    host: str | None = None,
+    challenge: str | None = None,
+    expires: float | None = None,
+) -> None:
     sessions.hold_login(db, session, user_id, state)
     db.execute("UPDATE device_codes SET spent = 1 WHERE cid = ?", (session.cid,))
     db.execute(
@@ -145,8 +168,10 @@ def held_login(db: sqlite3.Connection, session: sessions.Session) -> HeldLogin |
     """The login this session holds, if the session still holds it for that user."""
     if session.pending_user_id is None:
         return None
-    row = db.execute("SELECT * FROM held_logins WHERE cid = ? AND user_id = ?",
-                     (session.cid, session.pending_user_id)).fetchone()
+    row = db.execute(
+        "SELECT * FROM held_logins WHERE cid = ? AND user_id = ?",
+        (session.cid, session.pending_user_id),
+    ).fetchone()
     if row is None:
         return None
     return HeldLogin(row["user_id"], row["method"], row["host"], row["challenge"], row["expires"])
@@ -167,22 +192,30 @@ def issue_code(db: sqlite3.Connection, cid: str, user_id: int, secret: str) -> t
     expires = time.time() + CODE_LIFETIME
     if not faults.active("stale-sms-code-accepted"):
         db.execute("UPDATE device_codes SET spent = 1 WHERE cid = ?", (cid,))
-    db.execute("INSERT INTO device_codes (cid, user_id, salt, code_hash, expires) VALUES (?, ?, ?, ?, ?)",
-               (cid, user_id, salt, _code_hash(secret, salt, cid, code), expires))
+    db.execute(
+        "INSERT INTO device_codes (cid, user_id, salt, code_hash, expires) VALUES (?, ?, ?, ?, ?)",
+        (cid, user_id, salt, _code_hash(secret, salt, cid, code), expires),
+    )
     return code, expires
 
 
-def request_new_code(db: sqlite3.Connection, domain: DomainSettings, session: sessions.Session,
-                     secret: str) -> tuple[dict[str, Any], OutgoingSms]:
+def request_new_code(
+    db: sqlite3.Connection, domain: DomainSettings, session: sessions.Session, secret: str
+) -> tuple[dict[str, Any], OutgoingSms]:
     """/user/requestkeycode: a new SMS code for the held login, the old ones void."""
     held = held_login(db, session)
     if held is None or held.method == U2F:
         raise ApiError(HTTPStatus.FORBIDDEN, NOT_HELD_FOR_CODE)
     if held.method == APP:
-        raise ApiError(HTTPStatus.CONFLICT, "this login waits for a code of the authenticator app; no SMS is sent")
+        raise ApiError(
+            HTTPStatus.CONFLICT,
+            "this login waits for a code of the authenticator app; no SMS is sent",
+        )
     row = db.execute("SELECT phone FROM users WHERE id = ?", (held.user_id,)).fetchone()
     if row is None or not row["phone"]:
-        raise ApiError(HTTPStatus.CONFLICT, "the account has no phone number any more; no SMS can be sent")
+        raise ApiError(
+            HTTPStatus.CONFLICT, "the account has no phone number any more; no SMS can be sent"
+        )
     throttles.ensure_allowed(db, "requestkeycode", held.user_id)
     throttles.count(db, "requestkeycode", held.user_id)
     code, expires = issue_code(db, session.cid, held.user_id, secret)
@@ -193,29 +226,42 @@ def request_new_code(db: sqlite3.Connection, domain: DomainSettings, session: se
 def ensure_not_throttled(db: sqlite3.Connection, user_id: int) -> None:
     if faults.active("code-throttling-missing"):
         return
-    row = db.execute("SELECT throttled_until FROM code_throttles WHERE user_id = ?", (user_id,)).fetchone()
+    row = db.execute(
+        "SELECT throttled_until FROM code_throttles WHERE user_id = ?", (user_id,)
+    ).fetchone()
     wait = (row["throttled_until"] - time.time()) if row else 0
     if wait > 0:
-        raise ApiError(HTTPStatus.TOO_MANY_REQUESTS,
-                       f"too many wrong codes; try again in {math.ceil(wait)} seconds",
-                       headers={"Retry-After": str(math.ceil(wait))})
+        raise ApiError(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            f"too many wrong codes; try again in {math.ceil(wait)} seconds",
+            headers={"Retry-After": str(math.ceil(wait))},
+        )
 
 
 def count_wrong_code(db: sqlite3.Connection, user_id: int) -> None:
     db.execute("INSERT OR IGNORE INTO code_throttles (user_id) VALUES (?)", (user_id,))
-    db.execute("UPDATE code_throttles SET wrong_codes = wrong_codes + 1 WHERE user_id = ?", (user_id,))
+    db.execute(
+        "UPDATE code_throttles SET wrong_codes = wrong_codes + 1 WHERE user_id = ?", (user_id,)
+    )
     db.execute(
         "UPDATE code_throttles SET wrong_codes = 0, throttled_until = ? WHERE user_id = ? AND wrong_codes >= ?",
         (time.time() + THROTTLE_SECONDS, user_id, MAX_WRONG_CODES),
     )
 
 
-def _sms_code_matches(db: sqlite3.Connection, cid: str, user_id: int, code: str, secret: str) -> bool:
-    rows = db.execute("SELECT id, salt, code_hash FROM device_codes"
-                      " WHERE cid = ? AND user_id = ? AND spent = 0 AND expires > ?",
-                      (cid, user_id, time.time())).fetchall()
-    matched = [row["id"] for row in rows
-               if hmac.compare_digest(_code_hash(secret, row["salt"], cid, code), row["code_hash"])]
+def _sms_code_matches(
+    db: sqlite3.Connection, cid: str, user_id: int, code: str, secret: str
+) -> bool:
+    rows = db.execute(
+        "SELECT id, salt, code_hash FROM device_codes"
+        " WHERE cid = ? AND user_id = ? AND spent = 0 AND expires > ?",
+        (cid, user_id, time.time()),
+    ).fetchall()
+    matched = [
+        row["id"]
+        for row in rows
+        if hmac.compare_digest(_code_hash(secret, row["salt"], cid, code), row["code_hash"])
+    ]
     if faults.active("wrong-sms-code-accepted"):
         matched = [row["id"] for row in rows if len(code) == 6 and code.isdigit()]
     if matched:
@@ -223,15 +269,19 @@ def _sms_code_matches(db: sqlite3.Connection, cid: str, user_id: int, code: str,
     return bool(matched)
 
 
-def try_device_code(db: sqlite3.Connection, session: sessions.Session, codetype: str, code: str,
-                    secret: str) -> bool:
+def try_device_code(
+    db: sqlite3.Connection, session: sessions.Session, codetype: str, code: str, secret: str
+) -> bool:
     """Check a code for the held login: True when right (the code used up), False when
     wrong or expired (counted). 403 not held for a code, 409 other codetype, 429 throttled."""
     held = held_login(db, session)
     if held is None or held.method == U2F:
         raise ApiError(HTTPStatus.FORBIDDEN, NOT_HELD_FOR_CODE)
     if codetype != held.method:
-        raise ApiError(HTTPStatus.CONFLICT, f"parameter 'type': this login waits for a code of type {held.method}")
+        raise ApiError(
+            HTTPStatus.CONFLICT,
+            f"parameter 'type': this login waits for a code of type {held.method}",
+        )
     ensure_not_throttled(db, held.user_id)
     if held.method == SMS:
         right = _sms_code_matches(db, session.cid, held.user_id, code, secret)
@@ -246,20 +296,31 @@ def u2f_challenge(db: sqlite3.Connection, session: sessions.Session) -> HeldLogi
     """The held U2F login's challenge; 403 when there is none or it expired."""
     held = held_login(db, session)
     if held is None or held.method != U2F:
-        raise ApiError(HTTPStatus.FORBIDDEN, "this session's login is not waiting for a U2F assertion")
+        raise ApiError(
+            HTTPStatus.FORBIDDEN, "this session's login is not waiting for a U2F assertion"
+        )
     if held.expires is None or held.expires < time.time():
-        raise ApiError(HTTPStatus.FORBIDDEN, "the U2F challenge of this login expired; log in again")
+        raise ApiError(
+            HTTPStatus.FORBIDDEN, "the U2F challenge of this login expired; log in again"
+        )
     return held
 
 
 def trust_device(db: sqlite3.Connection, user_id: int, device_hash: str) -> None:
-    db.execute("INSERT OR IGNORE INTO trusted_devices (user_id, device_hash, passed) VALUES (?, ?, ?)",
-               (user_id, device_hash, time.time()))
+    db.execute(
+        "INSERT OR IGNORE INTO trusted_devices (user_id, device_hash, passed) VALUES (?, ?, ?)",
+        (user_id, device_hash, time.time()),
+    )
 
 
 def is_trusted(db: sqlite3.Connection, user_id: int, device_hash: str) -> bool:
-    return db.execute("SELECT 1 FROM trusted_devices WHERE user_id = ? AND device_hash = ?",
-                      (user_id, device_hash)).fetchone() is not None
+    return (
+        db.execute(
+            "SELECT 1 FROM trusted_devices WHERE user_id = ? AND device_hash = ?",
+            (user_id, device_hash),
+        ).fetchone()
+        is not None
+    )
 
 
 def complete_login(db: sqlite3.Connection, session: sessions.Session, ttl: int) -> dict[str, Any]:

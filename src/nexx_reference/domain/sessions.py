@@ -68,16 +68,31 @@ class Session:
 
 
 def _session(row: sqlite3.Row) -> Session:
-    return Session(row["cid"], row["domain"], row["device_hash"], row["device_name"], bool(row["persistent"]),
-                   row["user_id"], row["pending_user_id"], row["expires"], row["pending_state"])
+    return Session(
+        row["cid"],
+        row["domain"],
+        row["device_hash"],
+        row["device_name"],
+        bool(row["persistent"]),
+        row["user_id"],
+        row["pending_user_id"],
+        row["expires"],
+        row["pending_state"],
+    )
 
 
 def lifetime(session_ttl: int, persistent: bool) -> int:
     return PERSISTENT_TTL if persistent else session_ttl
 
 
-def create(db: sqlite3.Connection, domain: int, ttl: int, device_hash: str | None = None,
-           device_name: str | None = None, persistent: bool = False) -> Session:
+def create(
+    db: sqlite3.Connection,
+    domain: int,
+    ttl: int,
+    device_hash: str | None = None,
+    device_name: str | None = None,
+    persistent: bool = False,
+) -> Session:
     now = time.time()
     cid = secrets.token_urlsafe(LONG_ID_BYTES if faults.active("long-identifiers") else CID_BYTES)
     device = device_hash or secrets.token_hex(16)
@@ -96,7 +111,9 @@ def needs_extension(session: Session, ttl: int) -> bool:
 
 def find(db: sqlite3.Connection, domain: int, cid: str) -> Session | None:
     """The session `cid` of `domain`, expired or not (the caller tells the two apart)."""
-    row = db.execute("SELECT * FROM sessions WHERE cid = ? AND domain = ?", (cid, domain)).fetchone()
+    row = db.execute(
+        "SELECT * FROM sessions WHERE cid = ? AND domain = ?", (cid, domain)
+    ).fetchone()
     return _session(row) if row else None
 
 
@@ -126,13 +143,17 @@ def hold_login(db: sqlite3.Connection, session: Session, user_id: int, state: st
 def log_out(db: sqlite3.Connection, session: Session) -> None:
     if faults.active("session-alive-after-logout"):
         return
-    db.execute("UPDATE sessions SET user_id = NULL, pending_user_id = NULL, pending_state = NULL WHERE cid = ?",
-               (session.cid,))
+    db.execute(
+        "UPDATE sessions SET user_id = NULL, pending_user_id = NULL, pending_state = NULL WHERE cid = ?",
+        (session.cid,),
+    )
 
 
 def keep_alive(db: sqlite3.Connection, session: Session, ttl: int) -> float:
     expires = time.time() + lifetime(ttl, session.persistent)
-    db.execute("UPDATE sessions SET expires = MAX(expires, ?) WHERE cid = ?", (expires, session.cid))
+    db.execute(
+        "UPDATE sessions SET expires = MAX(expires, ?) WHERE cid = ?", (expires, session.cid)
+    )
     return expires
 
 
@@ -167,9 +188,15 @@ def session_view(db: sqlite3.Connection, session: Session, is_new: bool = False)
     if session.user_id is not None:
         user = profile.user_view_by_id(db, session.domain, session.user_id)
     return {
-        "general": {"cid": session.cid, "isNewSession": int(is_new), "persistent": int(session.persistent),
-                    "expires": int(session.expires)},
+        "general": {
+            "cid": session.cid,
+            "isNewSession": int(is_new),
+            "persistent": int(session.persistent),
+            "expires": int(session.expires),
+        },
         "device": device,
-        "loginstate": loginstate(session) if user is not None or session.user_id is None else "anonymous",
+        "loginstate": loginstate(session)
+        if user is not None or session.user_id is None
+        else "anonymous",
         "user": user,
     }

@@ -18,8 +18,9 @@ def has_expired(expires: float) -> bool:
     return expires < time.time()
 
 
-def still_open(row: sqlite3.Row | None, *, used_column: str, unknown: str, used: str,
-               expired: str) -> sqlite3.Row:
+def still_open(
+    row: sqlite3.Row | None, *, used_column: str, unknown: str, used: str, expired: str
+) -> sqlite3.Row:
     """The record if it can still be used; else ApiError with the hint for its state."""
     if row is None:
         raise ApiError(HTTPStatus.NOT_FOUND, unknown)

@@ -56,15 +56,19 @@ LIMITS = {
 def ensure_allowed(db: sqlite3.Connection, scope: str, subject: str | int) -> None:
     """429 with Retry-After while `subject` has used up its attempts in the current window."""
     limit = LIMITS[scope]
-    row = db.execute("SELECT attempts, window_ends FROM throttles WHERE scope = ? AND subject = ?",
-                     (scope, str(subject))).fetchone()
+    row = db.execute(
+        "SELECT attempts, window_ends FROM throttles WHERE scope = ? AND subject = ?",
+        (scope, str(subject)),
+    ).fetchone()
     wait = row["window_ends"] - time.time() if row else 0
     if wait > 0 and row["attempts"] >= limit.attempts:
         seconds = max(1, math.ceil(wait))
-        raise ApiError(HTTPStatus.TOO_MANY_REQUESTS,
-                       f"too many {limit.counted} ({limit.attempts} in {limit.window // 60} minutes); "
-                       f"try again in {seconds} seconds",
-                       headers={"Retry-After": str(seconds)})
+        raise ApiError(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            f"too many {limit.counted} ({limit.attempts} in {limit.window // 60} minutes); "
+            f"try again in {seconds} seconds",
+            headers={"Retry-After": str(seconds)},
+        )
 
 
 def count(db: sqlite3.Connection, scope: str, subject: str | int) -> None:

@@ -64,8 +64,10 @@ def matching_step(secret: str, code: str, after_step: int | None) -> int | None:
 
 def otpauth_uri(account: str, secret: str) -> str:
     # The order of the query is the contract's (AuthenticatorEnrolment.uri).
-    return (f"otpauth://totp/{ISSUER}:{quote(account, safe='')}"
-            f"?secret={secret}&issuer={ISSUER}&digits={DIGITS}&period={PERIOD}")
+    return (
+        f"otpauth://totp/{ISSUER}:{quote(account, safe='')}"
+        f"?secret={secret}&issuer={ISSUER}&digits={DIGITS}&period={PERIOD}"
+    )
 
 
 def account_label(user: sqlite3.Row) -> str:
@@ -79,7 +81,11 @@ def prepare(db: sqlite3.Connection, user: sqlite3.Row) -> dict[str, Any]:
         "INSERT INTO authenticator_enrolments (user_id, secret, expires) VALUES (?, ?, ?)",
         (user["id"], secret, time.time() + ENROLMENT_LIFETIME),
     )
-    return {"process": int(cursor.lastrowid), "secret": secret, "uri": otpauth_uri(account_label(user), secret)}
+    return {
+        "process": int(cursor.lastrowid),
+        "secret": secret,
+        "uri": otpauth_uri(account_label(user), secret),
+    }
 
 
 def finish(db: sqlite3.Connection, user_id: int, process: int, code: str | None) -> bool:
@@ -92,15 +98,21 @@ def finish(db: sqlite3.Connection, user_id: int, process: int, code: str | None)
         "SELECT secret, expires, finished FROM authenticator_enrolments WHERE id = ? AND user_id = ?",
         (process, user_id),
     ).fetchone()
-    row = still_open(row, used_column="finished",
-                     unknown=f"unknown authenticator enrolment process {process}",
-                     used=f"authenticator enrolment process {process} is finished already",
-                     expired=f"authenticator enrolment process {process} expired; start a new one")
+    row = still_open(
+        row,
+        used_column="finished",
+        unknown=f"unknown authenticator enrolment process {process}",
+        used=f"authenticator enrolment process {process} is finished already",
+        expired=f"authenticator enrolment process {process} expired; start a new one",
+    )
     step = None
     if code is not None:
         step = matching_step(row["secret"], code, None)
         if step is None:
-            raise ApiError(HTTPStatus.FORBIDDEN, "the code does not match the process's secret; check the app's clock")
+            raise ApiError(
+                HTTPStatus.FORBIDDEN,
+                "the code does not match the process's secret; check the app's clock",
+            )
     now = time.time()
     db.execute("UPDATE authenticator_enrolments SET finished = ? WHERE id = ?", (now, process))
     # The enrolment code's step counts as used: it cannot also finish a held login.
@@ -114,12 +126,17 @@ def finish(db: sqlite3.Connection, user_id: int, process: int, code: str | None)
 
 
 def is_enrolled(db: sqlite3.Connection, user_id: int) -> bool:
-    return db.execute("SELECT 1 FROM authenticators WHERE user_id = ?", (user_id,)).fetchone() is not None
+    return (
+        db.execute("SELECT 1 FROM authenticators WHERE user_id = ?", (user_id,)).fetchone()
+        is not None
+    )
 
 
 def accept_code(db: sqlite3.Connection, user_id: int, code: str) -> bool:
     """True, and the step used up, when `code` is a current, unused code of the user's app."""
-    row = db.execute("SELECT secret, last_step FROM authenticators WHERE user_id = ?", (user_id,)).fetchone()
+    row = db.execute(
+        "SELECT secret, last_step FROM authenticators WHERE user_id = ?", (user_id,)
+    ).fetchone()
     if row is None:
         return False
     if faults.active("wrong-totp-code-accepted") and len(code) == DIGITS and code.isdigit():
@@ -132,5 +149,7 @@ def accept_code(db: sqlite3.Connection, user_id: int, code: str) -> bool:
     return True
 
 
-def profile_fields(db: sqlite3.Connection, user_id: int, params: Mapping[str, Any]) -> dict[str, Any]:
+def profile_fields(
+    db: sqlite3.Connection, user_id: int, params: Mapping[str, Any]
+) -> dict[str, Any]:
     return {"twofactor": {"app": int(is_enrolled(db, user_id))}}

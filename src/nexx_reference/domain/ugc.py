@@ -17,12 +17,25 @@ def is_published(domain: DomainSettings, auto_publish: bool) -> bool:
     return auto_publish and not domain.ugcrestricted
 
 
-def create(db: sqlite3.Connection, domain: DomainSettings, user_id: int, streamtype: str,
-           params: Mapping[str, Any], now: float) -> sqlite3.Row:
+def create(
+    db: sqlite3.Connection,
+    domain: DomainSettings,
+    user_id: int,
+    streamtype: str,
+    params: Mapping[str, Any],
+    now: float,
+) -> sqlite3.Row:
     return catalogue.create_item(
-        db, domain.id, user_id, streamtype,
-        title=params["title"], subtitle=params.get("subtitle", ""), teaser=params.get("teaser", ""),
+        db,
+        domain.id,
+        user_id,
+        streamtype,
+        title=params["title"],
+        subtitle=params.get("subtitle", ""),
+        teaser=params.get("teaser", ""),
         # An article's text is its body, not its description (the contract lists no field for it).
-        description=params.get("description", ""), body=params.get("text"),
-        published=is_published(domain, params.get("autoPublish") == 1), now=now,
+        description=params.get("description", ""),
+        body=params.get("text"),
+        published=is_published(domain, params.get("autoPublish") == 1),
+        now=now,
     )

@@ -47,11 +47,22 @@ CREATE TABLE IF NOT EXISTS user_providers (
 """
 
 # The details a user enters (register, registeranonymous, updatedata), as stored.
-DETAIL_FIELDS = ("firstname", "lastname", "gender", "birthday", "phone", "language", "country", "newsletter")
+DETAIL_FIELDS = (
+    "firstname",
+    "lastname",
+    "gender",
+    "birthday",
+    "phone",
+    "language",
+    "country",
+    "newsletter",
+)
 
 
 def by_id(db: sqlite3.Connection, domain: int, user_id: int) -> sqlite3.Row | None:
-    return db.execute("SELECT * FROM users WHERE id = ? AND domain = ?", (user_id, domain)).fetchone()
+    return db.execute(
+        "SELECT * FROM users WHERE id = ? AND domain = ?", (user_id, domain)
+    ).fetchone()
 
 
 def by_login_name(db: sqlite3.Connection, domain: int, name: str) -> sqlite3.Row | None:
@@ -68,7 +79,9 @@ def by_phone(db: sqlite3.Connection, domain: int, phone: str) -> sqlite3.Row | N
     ).fetchone()
 
 
-def by_provider_token(db: sqlite3.Connection, domain: int, provider: str, token: str) -> sqlite3.Row | None:
+def by_provider_token(
+    db: sqlite3.Connection, domain: int, provider: str, token: str
+) -> sqlite3.Row | None:
     return db.execute(
         "SELECT users.* FROM users JOIN user_providers ON user_providers.user_id = users.id"
         " WHERE user_providers.domain = ? AND provider = ? AND token = ?",
@@ -77,20 +90,29 @@ def by_provider_token(db: sqlite3.Connection, domain: int, provider: str, token:
 
 
 def username_taken(db: sqlite3.Connection, domain: int, username: str) -> bool:
-    return db.execute("SELECT 1 FROM users WHERE domain = ? AND username = ?", (domain, username)).fetchone() is not None
+    return (
+        db.execute(
+            "SELECT 1 FROM users WHERE domain = ? AND username = ?", (domain, username)
+        ).fetchone()
+        is not None
+    )
 
 
 def email_taken(db: sqlite3.Connection, domain: int, email: str) -> bool:
-    return db.execute("SELECT 1 FROM users WHERE domain = ? AND email = ?", (domain, email)).fetchone() is not None
+    return (
+        db.execute("SELECT 1 FROM users WHERE domain = ? AND email = ?", (domain, email)).fetchone()
+        is not None
+    )
 
 
 def provider_token_taken(db: sqlite3.Connection, domain: int, provider: str, token: str) -> bool:
     return by_provider_token(db, domain, provider, token) is not None
 
 
-
 def login_names(db: sqlite3.Connection) -> list[str]:
     """Every user of every domain as `domain:username-or-email`, oldest first (the suite's
     end-of-run proof that its cleanup left nobody behind)."""
     rows = db.execute("SELECT domain, username, email, id FROM users ORDER BY id").fetchall()
-    return [f"{row['domain']}:{row['username'] or row['email'] or '#' + str(row['id'])}" for row in rows]
+    return [
+        f"{row['domain']}:{row['username'] or row['email'] or '#' + str(row['id'])}" for row in rows
+    ]

@@ -24,8 +24,17 @@ from .middleware import FaultMiddleware
 from .switches import current
 from .variants import VARIANTS
 
-__all__ = ["CATALOGUE", "CONFORMANCE", "KINDS", "VARIANT_CATALOGUE", "Entry", "FaultMiddleware", "active",
-           "flow", "lookup"]
+__all__ = [
+    "CATALOGUE",
+    "CONFORMANCE",
+    "KINDS",
+    "VARIANT_CATALOGUE",
+    "Entry",
+    "FaultMiddleware",
+    "active",
+    "flow",
+    "lookup",
+]
 
 CATALOGUE: dict[str, Entry] = {fault.name: fault for fault in FAULTS}
 VARIANT_CATALOGUE: dict[str, Entry] = {variant.name: variant for variant in VARIANTS}

@@ -34,7 +34,9 @@ class Exchange:
     @property
     def operation(self) -> str:
         """The operation segment of the path (`/v3.1/4711/user/profile` -> `profile`), or ''."""
-        below = self.path[len(API_PREFIX):] if self.path.startswith(API_PREFIX + "/") else self.path
+        below = (
+            self.path[len(API_PREFIX) :] if self.path.startswith(API_PREFIX + "/") else self.path
+        )
         parts = below.split("/")
         return parts[3] if len(parts) > 3 else ""
 
@@ -42,7 +44,9 @@ class Exchange:
     def fields(self) -> dict[str, list[str]]:
         """The query and form fields of the request."""
         found = parse_qs(self.query, keep_blank_values=True)
-        for name, values in parse_qs(self.request_body.decode("utf-8", "replace"), keep_blank_values=True).items():
+        for name, values in parse_qs(
+            self.request_body.decode("utf-8", "replace"), keep_blank_values=True
+        ).items():
             found.setdefault(name, []).extend(values)
         return found
 
@@ -85,4 +89,6 @@ class Exchange:
             self.metadata["status"] = status
 
     def final_body(self) -> bytes:
-        return self.dumps(self._envelope) if self._parsed and self._envelope is not None else self.body
+        return (
+            self.dumps(self._envelope) if self._parsed and self._envelope is not None else self.body
+        )

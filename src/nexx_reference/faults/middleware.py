@@ -52,10 +52,17 @@ class FaultMiddleware:
 
         await self.app(scope, recording_receive, buffering_send)
         exchange = Exchange(
-            method=scope["method"], path=scope["path"], query=scope.get("query_string", b"").decode("latin-1"),
-            request_body=bytes(request_body), status=start["status"],
-            request_headers={k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]},
-            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in start.get("headers", [])],
+            method=scope["method"],
+            path=scope["path"],
+            query=scope.get("query_string", b"").decode("latin-1"),
+            request_body=bytes(request_body),
+            status=start["status"],
+            request_headers={
+                k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]
+            },
+            headers=[
+                (k.decode("latin-1"), v.decode("latin-1")) for k, v in start.get("headers", [])
+            ],
             body=bytes(body),
         )
         for rewrite in self.rewrites:
@@ -65,6 +72,13 @@ class FaultMiddleware:
             exchange.set_header("content-length", str(len(payload)))
         if exchange.delay:
             await asyncio.sleep(exchange.delay)
-        await send({"type": "http.response.start", "status": exchange.status,
-                    "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in exchange.headers]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": exchange.status,
+                "headers": [
+                    (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in exchange.headers
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": payload})

@@ -32,6 +32,7 @@ def on_users(change: Callable[[dict[str, Any]], None]) -> Callable[[Exchange], N
     def rewrite(exchange: Exchange) -> None:
         for user in list(users(exchange)):
             change(user)
+
     return rewrite
 
 
@@ -39,6 +40,7 @@ def on_status(old: int, new: int, *, envelope_too: bool = True) -> Callable[[Exc
     def rewrite(exchange: Exchange) -> None:
         if exchange.status == old:
             exchange.set_status(new, envelope_too=envelope_too)
+
     return rewrite
 
 
@@ -46,6 +48,7 @@ def on_envelope(change: Callable[[Exchange], None]) -> Callable[[Exchange], None
     def rewrite(exchange: Exchange) -> None:
         if exchange.envelope is not None:
             change(exchange)
+
     return rewrite
 
 
@@ -53,6 +56,7 @@ def on_errors(change: Callable[[Exchange], None]) -> Callable[[Exchange], None]:
     def rewrite(exchange: Exchange) -> None:
         if exchange.is_error and exchange.envelope is not None:
             change(exchange)
+
     return rewrite
 
 
@@ -60,6 +64,7 @@ def on_paged_lists(change: Callable[[Exchange], None]) -> Callable[[Exchange], N
     def rewrite(exchange: Exchange) -> None:
         if exchange.envelope is not None and PAGED in exchange.envelope:
             change(exchange)
+
     return rewrite
 
 
@@ -67,6 +72,7 @@ def on_operation(operation: str, change: Callable[[Exchange], None]) -> Callable
     def rewrite(exchange: Exchange) -> None:
         if exchange.operation == operation and exchange.envelope is not None:
             change(exchange)
+
     return rewrite
 
 
@@ -74,12 +80,14 @@ def rename(old: str, new: str) -> Callable[[dict[str, Any]], None]:
     def change(obj: dict[str, Any]) -> None:
         if old in obj:
             obj[new] = obj.pop(old)
+
     return change
 
 
 def drop(key: str) -> Callable[[dict[str, Any]], None]:
     def change(obj: dict[str, Any]) -> None:
         obj.pop(key, None)
+
     return change
 
 
@@ -87,4 +95,5 @@ def all_of(*rewrites: Callable[[Exchange], None]) -> Callable[[Exchange], None]:
     def rewrite(exchange: Exchange) -> None:
         for each in rewrites:
             each(exchange)
+
     return rewrite

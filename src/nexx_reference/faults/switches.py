@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextvars
 
-_active: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("nexx_faults", default=frozenset())
+_active: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar(
+    "nexx_faults", default=frozenset()
+)
 
 
 def current() -> frozenset[str]:

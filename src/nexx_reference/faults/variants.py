@@ -38,18 +38,31 @@ def _pretty(exchange: Exchange) -> None:
 
 
 def _extra_metadata(exchange: Exchange) -> None:
-    exchange.metadata.update({"requestid": f"{random.getrandbits(64):016x}", "servertime": 1764000000,
-                              "cluster": "staging-eu-2", "featureflags": {"newplayer": True}})
+    exchange.metadata.update(
+        {
+            "requestid": f"{random.getrandbits(64):016x}",
+            "servertime": 1764000000,
+            "cluster": "staging-eu-2",
+            "featureflags": {"newplayer": True},
+        }
+    )
 
 
 def _other_wording(exchange: Exchange) -> None:
-    exchange.metadata["errorhint"] = f"Anfrage abgelehnt (Fehler {exchange.status}). Bitte Eingaben prüfen."
+    exchange.metadata["errorhint"] = (
+        f"Anfrage abgelehnt (Fehler {exchange.status}). Bitte Eingaben prüfen."
+    )
 
 
 def _extra_headers(exchange: Exchange) -> None:
-    for name, value in (("X-Request-Id", f"{random.getrandbits(64):016x}"), ("Cache-Control", "no-store"),
-                        ("Server", "nexx-api/3.1"), ("Strict-Transport-Security", "max-age=31536000"),
-                        ("X-Content-Type-Options", "nosniff"), ("Vary", "Accept-Encoding, Origin")):
+    for name, value in (
+        ("X-Request-Id", f"{random.getrandbits(64):016x}"),
+        ("Cache-Control", "no-store"),
+        ("Server", "nexx-api/3.1"),
+        ("Strict-Transport-Security", "max-age=31536000"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Vary", "Accept-Encoding, Origin"),
+    ):
         exchange.set_header(name, value)
 
 
@@ -67,7 +80,10 @@ def _from_stage(exchange: Exchange) -> None:
 
 
 def _gzip(exchange: Exchange) -> None:
-    if "gzip" in exchange.request_headers.get("accept-encoding", "") and len(exchange.body) >= GZIP_MIN_BYTES:
+    if (
+        "gzip" in exchange.request_headers.get("accept-encoding", "")
+        and len(exchange.body) >= GZIP_MIN_BYTES
+    ):
         body = exchange.final_body()
         exchange.body, exchange.dumps = gzip.compress(body), lambda value: gzip.compress(body)
         exchange.set_header("content-encoding", "gzip")
@@ -75,24 +91,67 @@ def _gzip(exchange: Exchange) -> None:
 
 
 VARIANTS: tuple[Entry, ...] = (
-    Entry("keys-reversed", "benign", "every JSON object lists its keys in reverse order",
-          CONFORMANCE, rewrite=on_envelope(_keys_reversed)),
-    Entry("pretty-json", "benign", "indented JSON, non-ASCII escaped, trailing newline",
-          CONFORMANCE, rewrite=on_envelope(_pretty)),
-    Entry("extra-metadata", "benign", "metadata carries fields the contract does not name (it is open)",
-          CONFORMANCE, rewrite=on_envelope(_extra_metadata)),
-    Entry("other-error-wording", "benign", "every errorhint is worded differently (in German)",
-          CONFORMANCE, rewrite=on_errors(_other_wording)),
-    Entry("extra-headers", "benign", "request id, caching, security and server headers on every answer",
-          CONFORMANCE, rewrite=_extra_headers),
-    Entry("charset-parameter", "benign", "Content-Type: application/json; charset=utf-8",
-          CONFORMANCE, rewrite=_charset),
+    Entry(
+        "keys-reversed",
+        "benign",
+        "every JSON object lists its keys in reverse order",
+        CONFORMANCE,
+        rewrite=on_envelope(_keys_reversed),
+    ),
+    Entry(
+        "pretty-json",
+        "benign",
+        "indented JSON, non-ASCII escaped, trailing newline",
+        CONFORMANCE,
+        rewrite=on_envelope(_pretty),
+    ),
+    Entry(
+        "extra-metadata",
+        "benign",
+        "metadata carries fields the contract does not name (it is open)",
+        CONFORMANCE,
+        rewrite=on_envelope(_extra_metadata),
+    ),
+    Entry(
+        "other-error-wording",
+        "benign",
+        "every errorhint is worded differently (in German)",
+        CONFORMANCE,
+        rewrite=on_errors(_other_wording),
+    ),
+    Entry(
+        "extra-headers",
+        "benign",
+        "request id, caching, security and server headers on every answer",
+        CONFORMANCE,
+        rewrite=_extra_headers,
+    ),
+    Entry(
+        "charset-parameter",
+        "benign",
+        "Content-Type: application/json; charset=utf-8",
+        CONFORMANCE,
+        rewrite=_charset,
+    ),
     Entry("latency", "benign", "every answer 10-50 ms late", CONFORMANCE, rewrite=_latency),
-    Entry("from-stage", "benign", "metadata.fromstage is 1, as on a staging system",
-          CONFORMANCE, rewrite=on_envelope(_from_stage)),
-    Entry("gzip", "benign", "answers of 200 bytes or more are gzip-compressed when the client accepts it",
-          CONFORMANCE, rewrite=_gzip),
-    Entry("long-identifiers", "benign",
-          "session ids and mailed tokens are 128 characters (the contract allows up to 128), user ids start at 7,000,000",
-          CONFORMANCE),
+    Entry(
+        "from-stage",
+        "benign",
+        "metadata.fromstage is 1, as on a staging system",
+        CONFORMANCE,
+        rewrite=on_envelope(_from_stage),
+    ),
+    Entry(
+        "gzip",
+        "benign",
+        "answers of 200 bytes or more are gzip-compressed when the client accepts it",
+        CONFORMANCE,
+        rewrite=_gzip,
+    ),
+    Entry(
+        "long-identifiers",
+        "benign",
+        "session ids and mailed tokens are 128 characters (the contract allows up to 128), user ids start at 7,000,000",
+        CONFORMANCE,
+    ),
 )

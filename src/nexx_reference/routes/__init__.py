@@ -19,8 +19,10 @@ def collect_handlers() -> dict[str, Handler]:
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         for operation_id, handler in getattr(module, "HANDLERS", {}).items():
             if operation_id in handlers:
-                raise RuntimeError(f"operation '{operation_id}' is handled twice: "
-                                   f"in routes.{owners[operation_id]} and routes.{module_info.name}")
+                raise RuntimeError(
+                    f"operation '{operation_id}' is handled twice: "
+                    f"in routes.{owners[operation_id]} and routes.{module_info.name}"
+                )
             handlers[operation_id] = handler
             owners[operation_id] = module_info.name
     return handlers

@@ -34,14 +34,17 @@ async def updatestatus(call: Call) -> Reply:
 async def updatechannelsubscriptions(call: Call) -> Reply:
     params = call.params
     with call.db.write() as db:
-        stored = account.subscribe_channel(db, call.user_id, params["channel"],
-                                           params.get("viamail", 0), params.get("viapush", 0))
+        stored = account.subscribe_channel(
+            db, call.user_id, params["channel"], params.get("viamail", 0), params.get("viapush", 0)
+        )
     return Reply(stored)
 
 
 async def registerdeviceforpush(call: Call) -> Reply:
     with call.db.write() as db:
-        result = account.register_push_device(db, call.user_id, call.session.device_hash, call.params["token"])
+        result = account.register_push_device(
+            db, call.user_id, call.session.device_hash, call.params["token"]
+        )
     return Reply(result)
 
 

@@ -22,7 +22,9 @@ async def requestpass(call: Call) -> Reply:
         # Counted whether an account matched or not, so the throttle reveals nothing either.
         throttles.ensure_allowed(db, "requestpass", throttles.name_key(given))
         throttles.count(db, "requestpass", throttles.name_key(given))
-        user = users.by_login_name(db, call.domain.id, given) or users.by_phone(db, call.domain.id, given)
+        user = users.by_login_name(db, call.domain.id, given) or users.by_phone(
+            db, call.domain.id, given
+        )
         token = None
         if user is not None and user["authorized"] and user["email"]:
             token = mail_tokens.issue(db, "resetpassword", user["id"])
@@ -51,15 +53,25 @@ async def changepassword(call: Call) -> Reply:
         user = users.by_id(db, call.domain.id, user_id)
     stored = user["password_hash"] if user is not None else None
     if not await call.services.passwords.matches(stored, call.params["currentpassword"]):
-        raise ApiError(HTTPStatus.FORBIDDEN, "the current password is wrong; the password was not changed")
+        raise ApiError(
+            HTTPStatus.FORBIDDEN, "the current password is wrong; the password was not changed"
+        )
     new_hash = await call.services.passwords.hash(call.params["newpassword"])
     with call.db.write() as db:
         # Compare-and-set: if the password changed since the check above, the
         # currentpassword given is no longer the current one.
-        changed = 1 if faults.active("password-change-not-persisted") else db.execute(
-            "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash IS ?", (new_hash, user_id, stored)).rowcount
+        changed = (
+            1
+            if faults.active("password-change-not-persisted")
+            else db.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash IS ?",
+                (new_hash, user_id, stored),
+            ).rowcount
+        )
     if not changed:
-        raise ApiError(HTTPStatus.FORBIDDEN, "the current password is wrong; the password was not changed")
+        raise ApiError(
+            HTTPStatus.FORBIDDEN, "the current password is wrong; the password was not changed"
+        )
     return Reply({"ID": user_id, "status": "updated"})
 
 

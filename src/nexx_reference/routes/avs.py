@@ -9,15 +9,25 @@ from ..envelope import Reply
 
 async def prepareavsupdate(call: Call) -> Reply:
     with call.db.write() as db:
-        result = avs.prepare(db, call.user_id, call.params["provider"], call.params["ageclass"],
-                             call.settings.public_host)
+        result = avs.prepare(
+            db,
+            call.user_id,
+            call.params["provider"],
+            call.params["ageclass"],
+            call.settings.public_host,
+        )
     return Reply(result)
 
 
 async def finishavsupdate(call: Call) -> Reply:
     with call.db.write() as db:
-        result = avs.finish(db, call.domain.id, call.user_id, call.params["transaction"],
-                            passed=call.params["transactionresult"] == 1)
+        result = avs.finish(
+            db,
+            call.domain.id,
+            call.user_id,
+            call.params["transaction"],
+            passed=call.params["transactionresult"] == 1,
+        )
     return Reply(result)
 
 

@@ -19,33 +19,64 @@ def interaction(action: Action) -> Handler:
     async def handler(call: Call) -> Reply:
         params, now = call.params, time.time()
         with call.db.write() as db:
-            item = catalogue.visible_item(db, call.domain.id, call.user_id, params["streamtype"], params["item"])
+            item = catalogue.visible_item(
+                db, call.domain.id, call.user_id, params["streamtype"], params["item"]
+            )
             outcome = action(db, call.user_id, item, call, now)
-        return Reply({"action": call.operation.operation_id, "item": params["item"],
-                      "streamtype": params["streamtype"], **outcome})
+        return Reply(
+            {
+                "action": call.operation.operation_id,
+                "item": params["item"],
+                "streamtype": params["streamtype"],
+                **outcome,
+            }
+        )
 
     return handler
 
 
 def membership(list_name: str, adds: bool) -> Handler:
     if adds:
-        return interaction(lambda db, user, item, call, now: interactions.add(db, user, list_name, item["gid"], now))
-    return interaction(lambda db, user, item, call, now: interactions.remove(db, user, list_name, item["gid"]))
+        return interaction(
+            lambda db, user, item, call, now: interactions.add(
+                db, user, list_name, item["gid"], now
+            )
+        )
+    return interaction(
+        lambda db, user, item, call, now: interactions.remove(db, user, list_name, item["gid"])
+    )
 
 
 HANDLERS: dict[str, Handler] = {
     operation_id: membership(list_name, adds)
     for operation_id, (list_name, adds) in interactions.MEMBERSHIP.items()
 }
-HANDLERS.update({
-    "addrate": interaction(lambda db, user, item, call, now: interactions.rate(
-        db, user, item["gid"], call.params["rating"], now)),
-    "addcomment": interaction(lambda db, user, item, call, now: interactions.add_comment(
-        db, user, item["gid"], call.params["text"], now)),
-    "removecomment": interaction(lambda db, user, item, call, now: interactions.remove_comment(
-        db, user, item["gid"], call.params["comment"])),
-    "purchase": interaction(lambda db, user, item, call, now: interactions.purchase(
-        db, user, item["gid"], call.params.get("duration"), now)),
-    "addtowatched": interaction(lambda db, user, item, call, now: interactions.watched(
-        db, user, item, call.params.get("progress", 0), call.params.get("completed", 0), now)),
-})
+HANDLERS.update(
+    {
+        "addrate": interaction(
+            lambda db, user, item, call, now: interactions.rate(
+                db, user, item["gid"], call.params["rating"], now
+            )
+        ),
+        "addcomment": interaction(
+            lambda db, user, item, call, now: interactions.add_comment(
+                db, user, item["gid"], call.params["text"], now
+            )
+        ),
+        "removecomment": interaction(
+            lambda db, user, item, call, now: interactions.remove_comment(
+                db, user, item["gid"], call.params["comment"]
+            )
+        ),
+        "purchase": interaction(
+            lambda db, user, item, call, now: interactions.purchase(
+                db, user, item["gid"], call.params.get("duration"), now
+            )
+        ),
+        "addtowatched": interaction(
+            lambda db, user, item, call, now: interactions.watched(
+                db, user, item, call.params.get("progress", 0), call.params.get("completed", 0), now
+            )
+        ),
+    }
+)

@@ -21,15 +21,21 @@ async def byquery(call: Call) -> Reply:
     start, limit = params.get("start", 0), params.get("limit", DEFAULT_LIMIT)
     with call.db.read() as db:
         found = catalogue.search(db, call.domain.id, params["query"], params.get("streamtype"))
-    found.sort(key=SORT_KEYS[params.get("orderBy", "ID")], reverse=params.get("orderDir", "ASC") == "DESC")
-    shown = found[start:start + limit]
+    found.sort(
+        key=SORT_KEYS[params.get("orderBy", "ID")], reverse=params.get("orderDir", "ASC") == "DESC"
+    )
+    shown = found[start : start + limit]
     # Only a logged-in user has a search history; the eternal and anonymous sessions search without one.
     if call.caller.user_id is not None and shown:
         with call.db.write() as db:
-            interactions.record_found(db, call.caller.user_id, [row["gid"] for row in shown], time.time())
+            interactions.record_found(
+                db, call.caller.user_id, [row["gid"] for row in shown], time.time()
+            )
     flat = params.get("mediaDataLevel") == "flat"
-    return Reply([catalogue.item_view(row, None, flat) for row in shown],
-                 paging={"start": start, "limit": limit, "resultcount": len(found)})
+    return Reply(
+        [catalogue.item_view(row, None, flat) for row in shown],
+        paging={"start": start, "limit": limit, "resultcount": len(found)},
+    )
 
 
 HANDLERS = by_name(byquery)

@@ -25,10 +25,14 @@ def list_owner(call: Call) -> int:
 def media_list(list_name: str) -> Handler:
     async def handler(call: Call) -> Reply:
         declared = frozenset(parameter.name for parameter in call.operation.parameters)
-        query = media_lists.ListQuery.from_params(list_name, list_owner(call), call.params, declared)
+        query = media_lists.ListQuery.from_params(
+            list_name, list_owner(call), call.params, declared
+        )
         with call.db.read() as db:
             items, total = media_lists.page(db, query)
-        return Reply(items, paging={"start": query.start, "limit": query.limit, "resultcount": total})
+        return Reply(
+            items, paging={"start": query.start, "limit": query.limit, "resultcount": total}
+        )
 
     return handler
 

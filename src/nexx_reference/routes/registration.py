@@ -15,24 +15,34 @@ async def register(call: Call) -> Reply:
     params = call.params
     password = params.get("password")
     password_hash = await call.services.passwords.hash(password) if password else None
-    logs_in = (call.domain.autoauthorize and call.session is not None
-               and params.get("skipLogin") != 1 and params.get("isPreRegister") != 1)
+    logs_in = (
+        call.domain.autoauthorize
+        and call.session is not None
+        and params.get("skipLogin") != 1
+        and params.get("isPreRegister") != 1
+    )
     with call.db.write() as db:
         new = registration.register(db, call.domain, params, password_hash)
         if logs_in:
             sessions.log_in(db, call.session, new.user_id, call.settings.session_ttl)
             result = sessions.session_view(db, sessions.find(db, call.domain.id, call.session.cid))
         else:
-            result = {"ID": new.user_id, "GID": new.user_id,
-                      "status": "preregistered" if new.preregistered else "registered",
-                      "authorized": int(new.authorized)}
+            result = {
+                "ID": new.user_id,
+                "GID": new.user_id,
+                "status": "preregistered" if new.preregistered else "registered",
+                "authorized": int(new.authorized),
+            }
     await _send_registration_mail(call, new.mail_type, new.email, new.authorize_token)
     return Reply(result, status=HTTPStatus.CREATED)
 
 
 async def registeranonymous(call: Call) -> Reply:
     if call.session is None:
-        raise ApiError(HTTPStatus.FORBIDDEN, "the eternal session cannot be logged in; use a session from /session/init")
+        raise ApiError(
+            HTTPStatus.FORBIDDEN,
+            "the eternal session cannot be logged in; use a session from /session/init",
+        )
     password = call.params.get("password")
     password_hash = await call.services.passwords.hash(password) if password else None
     with call.db.write() as db:
@@ -49,7 +59,11 @@ async def verifyaccountdetailsunique(call: Call) -> Reply:
 
 async def verifytokenunique(call: Call) -> Reply:
     with call.db.read() as db:
-        return Reply(registration.is_token_unique(db, call.domain.id, call.params["provider"], call.params["token"]))
+        return Reply(
+            registration.is_token_unique(
+                db, call.domain.id, call.params["provider"], call.params["token"]
+            )
+        )
 
 
 async def authorize(call: Call) -> Reply:
@@ -75,7 +89,9 @@ async def resendwelcomemail(call: Call) -> Reply:
     return Reply({"status": "mailed", "mailtype": mail_type})
 
 
-async def _send_registration_mail(call: Call, mail_type: str | None, to: str | None, token: str | None) -> None:
+async def _send_registration_mail(
+    call: Call, mail_type: str | None, to: str | None, token: str | None
+) -> None:
     if mail_type is None or not to:
         return
     mail = call.services.mail

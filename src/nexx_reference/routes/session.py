@@ -13,7 +13,9 @@ async def init(call: Call) -> Reply:
     params = call.params
     with call.db.write() as db:
         session = sessions.create(
-            db, call.domain.id, call.settings.session_ttl,
+            db,
+            call.domain.id,
+            call.settings.session_ttl,
             device_hash=params.get("nxp_devh"),
             device_name=params.get("deviceName"),
             persistent=params.get("forcePersistantSession") == 1,
@@ -29,7 +31,9 @@ async def login_(call: Call) -> Reply:
         with call.db.read() as db:
             throttles.ensure_allowed(db, "login", name)
     try:
-        user = await login.authenticate_user(call.db, call.services.passwords, call.domain, call.params)
+        user = await login.authenticate_user(
+            call.db, call.services.passwords, call.domain, call.params
+        )
     except ApiError as refused:
         if name is not None and refused.status == HTTPStatus.FORBIDDEN:
             with call.db.write() as db:
@@ -68,7 +72,10 @@ async def keepalive(call: Call) -> Reply:
 def _own_session(call: Call) -> sessions.Session:
     if call.session is None:
         # Only the eternal session has no row; it cannot log in, out or be kept alive.
-        raise ApiError(HTTPStatus.FORBIDDEN, "the eternal session has no login; use a session from /session/init")
+        raise ApiError(
+            HTTPStatus.FORBIDDEN,
+            "the eternal session has no login; use a session from /session/init",
+        )
     return call.session
 
 

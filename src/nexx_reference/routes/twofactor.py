@@ -15,7 +15,10 @@ WRONG_CODE = "wrong or expired code; the login is still waiting for the right on
 
 def _session(call: Call) -> Session:
     if call.session is None:
-        raise ApiError(HTTPStatus.FORBIDDEN, "the eternal session has no login; use a session from /session/init")
+        raise ApiError(
+            HTTPStatus.FORBIDDEN,
+            "the eternal session has no login; use a session from /session/init",
+        )
     return call.session
 
 
@@ -24,7 +27,9 @@ async def authorizedevice(call: Call) -> Reply:
     codetype = call.params.get("type", second_factor.SMS)
     with call.db.write() as db:
         # A wrong code is counted in this transaction, so the refusal comes after it.
-        right = second_factor.try_device_code(db, session, codetype, call.params["code"], call.settings.secret)
+        right = second_factor.try_device_code(
+            db, session, codetype, call.params["code"], call.settings.secret
+        )
         if right:
             result = second_factor.complete_login(db, session, call.settings.session_ttl)
     if not right:
@@ -51,7 +56,10 @@ async def authorizelogin(call: Call) -> Reply:
         with call.db.write() as db:
             held = second_factor.u2f_challenge(db, session)
             if host != held.host:
-                raise ApiError(HTTPStatus.FORBIDDEN, f"this login's U2F challenge is for host {held.host}, not {host}")
+                raise ApiError(
+                    HTTPStatus.FORBIDDEN,
+                    f"this login's U2F challenge is for host {held.host}, not {host}",
+                )
             webauthn_devices.verify_login(db, held.user_id, credential, held.challenge, host)
             result = second_factor.complete_login(db, session, call.settings.session_ttl)
             throttles.clear(db, "authorizelogin", held.user_id)
@@ -67,7 +75,9 @@ async def authorizelogin(call: Call) -> Reply:
 async def prepareregisteru2fdevice(call: Call) -> Reply:
     with call.db.write() as db:
         user = users.by_id(db, call.domain.id, call.user_id)
-        result = webauthn_devices.prepare_registration(db, _session(call).cid, user, call.params["host"])
+        result = webauthn_devices.prepare_registration(
+            db, _session(call).cid, user, call.params["host"]
+        )
     return Reply(result)
 
 
@@ -76,7 +86,9 @@ async def finishregisteru2fdevice(call: Call) -> Reply:
     credential = webauthn_devices.parse_registration(call.params["token"])
     # The challenge is used up whether the attestation verifies or not: its own transaction.
     with call.db.write() as db:
-        challenge = webauthn_devices.take_registration_challenge(db, _session(call).cid, user_id, host)
+        challenge = webauthn_devices.take_registration_challenge(
+            db, _session(call).cid, user_id, host
+        )
     verified = webauthn_devices.verify_registration(credential, challenge, host)
     with call.db.write() as db:
         result = webauthn_devices.add_device(db, user_id, host, verified)

@@ -19,4 +19,6 @@ def creates(streamtype: str) -> Handler:
     return handler
 
 
-HANDLERS = {operation_id: creates(streamtype) for operation_id, streamtype in ugc.STREAMTYPE_OF.items()}
+HANDLERS = {
+    operation_id: creates(streamtype) for operation_id, streamtype in ugc.STREAMTYPE_OF.items()
+}

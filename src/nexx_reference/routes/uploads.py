@@ -58,11 +58,25 @@ def file_url(services: Services, domain: int, file: str) -> str:
 async def prepareupload(call: Call) -> Reply:
     with call.db.write() as db:
         ticket = uploads.prepare(db, call.domain.id, call.user_id, call.params, time.time())
-    sig = uploads.signature(uploads.upload_key(call.settings.secret, call.domain.id), ticket.file, ticket.user_id,
-                            ticket.expires, ticket.max_size)
-    query = urlencode({"user": ticket.user_id, "expires": ticket.expires, "max": ticket.max_size, "sig": sig})
-    return Reply({"file": ticket.file, "uploadURL": f"{file_url(call.services, call.domain.id, ticket.file)}?{query}",
-                  "method": "PUT", "expires": ticket.expires, "maxSize": ticket.max_size})
+    sig = uploads.signature(
+        uploads.upload_key(call.settings.secret, call.domain.id),
+        ticket.file,
+        ticket.user_id,
+        ticket.expires,
+        ticket.max_size,
+    )
+    query = urlencode(
+        {"user": ticket.user_id, "expires": ticket.expires, "max": ticket.max_size, "sig": sig}
+    )
+    return Reply(
+        {
+            "file": ticket.file,
+            "uploadURL": f"{file_url(call.services, call.domain.id, ticket.file)}?{query}",
+            "method": "PUT",
+            "expires": ticket.expires,
+            "maxSize": ticket.max_size,
+        }
+    )
 
 
 async def finishupload(call: Call) -> Reply:
@@ -76,12 +90,16 @@ async def read_limited(request: Request, max_size: int) -> bytes:
     """The body, or 413 as soon as it is larger than the URL allows (before reading it all if declared)."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_size:
-        raise ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the file is larger than {max_size} bytes")
+        raise ApiError(
+            HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the file is larger than {max_size} bytes"
+        )
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > max_size:
-            raise ApiError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the file is larger than {max_size} bytes")
+            raise ApiError(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the file is larger than {max_size} bytes"
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -92,14 +110,18 @@ async def receive_upload(request: Request) -> Response:
     try:
         domain = context.resolve_domain(services.settings, request.path_params["domainid"])
         file = request.path_params["file"]
-        ticket = uploads.check_upload_url(services.settings.secret, domain.id, file, request.query_params, time.time())
+        ticket = uploads.check_upload_url(
+            services.settings.secret, domain.id, file, request.query_params, time.time()
+        )
         data = await read_limited(request, ticket.max_size)
         with services.db.write() as db:
             first = uploads.store(db, domain.id, ticket, data, time.time())
     except ApiError as exc:
         return http.error_response(facts, exc.status, exc.hint, exc.headers)
     status = HTTPStatus.CREATED if first else HTTPStatus.OK
-    return envelope_response(facts, status, time.perf_counter(), result={"file": file, "size": len(data)})
+    return envelope_response(
+        facts, status, time.perf_counter(), result={"file": file, "size": len(data)}
+    )
 
 
 async def serve_upload(request: Request) -> Response:
@@ -119,8 +141,10 @@ async def serve_upload(request: Request) -> Response:
 def file_routes() -> list[Route]:
     """The upload URL's routes, mounted beside the contract's operations."""
     path = http.API_PREFIX + UPLOAD_PATH
-    return [Route(path, receive_upload, methods=["PUT"], name="upload"),
-            Route(path, serve_upload, methods=["GET"], name="uploaded-file")]
+    return [
+        Route(path, receive_upload, methods=["PUT"], name="upload"),
+        Route(path, serve_upload, methods=["GET"], name="uploaded-file"),
+    ]
 
 
 HANDLERS = by_name(prepareupload, finishupload)

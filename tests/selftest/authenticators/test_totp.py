@@ -71,11 +71,14 @@ def test_replayed_apps_hand_out_a_new_code_each_time():
     assert all(len(code) == 6 and code.isdigit() for code in codes)
 
 
-@pytest.mark.parametrize("uri", [
-    pytest.param("https://x/?secret=ABC", id="not-otpauth"),
-    pytest.param("otpauth://totp/nexx:ann?issuer=nexx", id="no-secret"),
-    pytest.param("otpauth://totp/nexx:ann?secret=not!base32", id="bad-secret"),
-])
+@pytest.mark.parametrize(
+    "uri",
+    [
+        pytest.param("https://x/?secret=ABC", id="not-otpauth"),
+        pytest.param("otpauth://totp/nexx:ann?issuer=nexx", id="no-secret"),
+        pytest.param("otpauth://totp/nexx:ann?secret=not!base32", id="bad-secret"),
+    ],
+)
 def test_bad_uri_is_refused(uri):
     with pytest.raises(EnrolmentError):
         AuthenticatorApp.from_uri(uri)

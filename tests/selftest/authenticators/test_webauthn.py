@@ -20,14 +20,19 @@ ORIGIN = f"https://{HOST}"
 def register(key):
     options = generate_registration_options(rp_id=HOST, rp_name="nexx", user_name="ann")
     credential = key.register(options_to_json(options))
-    verified = verify_registration_response(credential=credential, expected_challenge=options.challenge,
-                                            expected_rp_id=HOST, expected_origin=ORIGIN)
+    verified = verify_registration_response(
+        credential=credential,
+        expected_challenge=options.challenge,
+        expected_rp_id=HOST,
+        expected_origin=ORIGIN,
+    )
     return credential, verified
 
 
 def login_options(verified):
     return generate_authentication_options(
-        rp_id=HOST, allow_credentials=[PublicKeyCredentialDescriptor(id=verified.credential_id)])
+        rp_id=HOST, allow_credentials=[PublicKeyCredentialDescriptor(id=verified.credential_id)]
+    )
 
 
 def test_registration_verifies_with_the_webauthn_library():
@@ -44,9 +49,13 @@ def test_assertions_verify_and_the_counter_grows():
         options = login_options(verified)
         assertion = key.authenticate(json.loads(options_to_json(options)))
         result = verify_authentication_response(
-            credential=assertion, expected_challenge=options.challenge, expected_rp_id=HOST,
-            expected_origin=ORIGIN, credential_public_key=verified.credential_public_key,
-            credential_current_sign_count=count)
+            credential=assertion,
+            expected_challenge=options.challenge,
+            expected_rp_id=HOST,
+            expected_origin=ORIGIN,
+            credential_public_key=verified.credential_public_key,
+            credential_current_sign_count=count,
+        )
         assert result.new_sign_count > count
         count = result.new_sign_count
 
@@ -57,9 +66,13 @@ def test_assertion_for_another_challenge_fails():
     assertion = key.authenticate(options_to_json(login_options(verified)))
     with pytest.raises(InvalidAuthenticationResponse):
         verify_authentication_response(
-            credential=assertion, expected_challenge=b"another-challenge", expected_rp_id=HOST,
-            expected_origin=ORIGIN, credential_public_key=verified.credential_public_key,
-            credential_current_sign_count=0)
+            credential=assertion,
+            expected_challenge=b"another-challenge",
+            expected_rp_id=HOST,
+            expected_origin=ORIGIN,
+            credential_public_key=verified.credential_public_key,
+            credential_current_sign_count=0,
+        )
 
 
 def test_unknown_credential_is_a_lookup_error():

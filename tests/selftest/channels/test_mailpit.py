@@ -10,16 +10,21 @@ TOKEN = "AbCdEfGhIjKlMnOpQrStUv"
 
 
 def mailpit(router):
-    router.get(f"{API}/api/v1/search").mock(return_value=httpx.Response(200, json={
-        "messages": [{"ID": "new"}, {"ID": "old"}]}))
+    router.get(f"{API}/api/v1/search").mock(
+        return_value=httpx.Response(200, json={"messages": [{"ID": "new"}, {"ID": "old"}]})
+    )
     router.get(f"{API}/api/v1/message/old/headers").mock(
-        return_value=httpx.Response(200, json={"X-Nexx-Mail-Type": ["welcome"]}))
+        return_value=httpx.Response(200, json={"X-Nexx-Mail-Type": ["welcome"]})
+    )
     router.get(f"{API}/api/v1/message/new/headers").mock(
-        return_value=httpx.Response(200, json={"X-Nexx-Mail-Type": ["authorize"]}))
-    router.get(f"{API}/api/v1/message/new").mock(return_value=httpx.Response(
-        200, json={"ID": "new", "Text": f"https://h/authorize/{TOKEN}"}))
-    router.get(f"{API}/api/v1/message/old").mock(return_value=httpx.Response(
-        200, json={"ID": "old", "Text": "Welcome"}))
+        return_value=httpx.Response(200, json={"X-Nexx-Mail-Type": ["authorize"]})
+    )
+    router.get(f"{API}/api/v1/message/new").mock(
+        return_value=httpx.Response(200, json={"ID": "new", "Text": f"https://h/authorize/{TOKEN}"})
+    )
+    router.get(f"{API}/api/v1/message/old").mock(
+        return_value=httpx.Response(200, json={"ID": "old", "Text": "Welcome"})
+    )
 
 
 def test_search_finds_the_mail_of_the_kind():

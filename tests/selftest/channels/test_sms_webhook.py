@@ -13,8 +13,9 @@ def sink():
 
 
 def test_real_post_arrives_with_code(sink):
-    answer = httpx.post(sink.url, json={"to": "+4915112345678", "text": "Your code is 123456",
-                                        "domain": 4711})
+    answer = httpx.post(
+        sink.url, json={"to": "+4915112345678", "text": "Your code is 123456", "domain": 4711}
+    )
     assert answer.status_code == 200
     assert sink.wait_for("+4915112345678", timeout=5).code == "123456"
 

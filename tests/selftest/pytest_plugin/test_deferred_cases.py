@@ -25,12 +25,20 @@ def built_test(operation):
     def test(case):
         pass
 
-    return build_operation_test(config=operation.schema.config, operation=operation, test_func=test,
-                                given_kwargs={}, feedback=FeedbackSources())
+    return build_operation_test(
+        config=operation.schema.config,
+        operation=operation,
+        test_func=test,
+        given_kwargs={},
+        feedback=FeedbackSources(),
+    )
 
 
 def explicit_cases(test) -> list[str]:
-    return [repr(example.kwargs["case"]) for example in getattr(test, "hypothesis_explicit_examples", [])]
+    return [
+        repr(example.kwargs["case"])
+        for example in getattr(test, "hypothesis_explicit_examples", [])
+    ]
 
 
 def test_deferred_test_gets_the_cases_an_eager_one_has_when_run(monkeypatch):

@@ -77,7 +77,9 @@ paths:
 
 def test_steps_of_each_scenario_are_in_the_junit_xml(pytester):
     pytester.makepyfile(SCENARIOS)
-    pytester.runpytest("--report-dir=r", "-p", "no:cacheprovider").assert_outcomes(passed=1, failed=1)
+    pytester.runpytest("--report-dir=r", "-p", "no:cacheprovider").assert_outcomes(
+        passed=1, failed=1
+    )
     junit = (pytester.path / "r" / "junit.xml").read_text()
     assert '<property name="step" value="log in from a new device" />' in junit
     assert '<property name="failed step" value="2" />' in junit
@@ -96,7 +98,8 @@ def test_html_report_shows_kill_matrix_and_drift_found_in_the_report_dir(pyteste
     reports = pytester.mkdir("r")
     (reports / "kill-matrix.json").write_text(
         '[{"fault": "wrong-status", "kind": "rule", "killed": false, "test": null, '
-        '"check": null, "seconds": 9.5}]')
+        '"check": null, "seconds": 9.5}]'
+    )
     (reports / "drift.json").write_text('{"differences": [{"operation": "register"}]}')
     pytester.makepyfile(PASSING_AND_FAILING)
     pytester.runpytest("--report-dir=r", "-p", "no:cacheprovider")

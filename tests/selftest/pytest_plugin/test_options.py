@@ -13,13 +13,16 @@ def test_passes():
 """
 
 
-@pytest.mark.parametrize("args, env, table", [
-    pytest.param((), None, False, id="default-one-line"),
-    pytest.param(("--coverage-table",), None, True, id="option-asks-for-the-table"),
-    pytest.param((), "yes", True, id="environment-asks-for-the-table"),
-    pytest.param(("--coverage-table",), "no", True, id="option-wins-over-environment"),
-    pytest.param((), "0", False, id="environment-says-no"),
-])
+@pytest.mark.parametrize(
+    "args, env, table",
+    [
+        pytest.param((), None, False, id="default-one-line"),
+        pytest.param(("--coverage-table",), None, True, id="option-asks-for-the-table"),
+        pytest.param((), "yes", True, id="environment-asks-for-the-table"),
+        pytest.param(("--coverage-table",), "no", True, id="option-wins-over-environment"),
+        pytest.param((), "0", False, id="environment-says-no"),
+    ],
+)
 def test_coverage_table_option_and_environment(pytester, monkeypatch, args, env, table):
     if env is not None:
         monkeypatch.setenv("NEXX_COVERAGE_TABLE", env)

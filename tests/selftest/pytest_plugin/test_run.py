@@ -10,7 +10,9 @@ def test_malformed_target_stops_with_one_message(pytester):
     pytester.makepyfile("def test_x(): pass")
     result = pytester.runpytest("--target", "htp:/bad")
     assert result.ret == USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--target must be one of reference, replay or an http(s) base URL*"])
+    result.stderr.fnmatch_lines(
+        ["*--target must be one of reference, replay or an http(s) base URL*"]
+    )
 
 
 def test_url_target_without_secret_names_the_variable(pytester, monkeypatch):
@@ -23,7 +25,9 @@ def test_url_target_without_secret_names_the_variable(pytester, monkeypatch):
 
 def test_unreachable_target_stops_before_the_first_test(pytester):
     pytester.makepyfile("def test_x(target): pass\ndef test_y(target): pass")
-    result = pytester.runpytest("--target", "http://127.0.0.1:9/v3.1", "--domain-secret", "super-secret-1")
+    result = pytester.runpytest(
+        "--target", "http://127.0.0.1:9/v3.1", "--domain-secret", "super-secret-1"
+    )
     assert result.ret == USAGE_ERROR
     output = result.stdout.str() + result.stderr.str()
     assert "is not reachable" in output and "super-secret-1" not in output
@@ -71,10 +75,13 @@ def test_taken_sink_port_stops_the_run(pytester):
     result.stdout.fnmatch_lines([f"*SMTP sink cannot listen on 127.0.0.1:{port}*"])
 
 
-@pytest.mark.parametrize("ending", [
-    pytest.param("assert False", id="after-a-failure"),
-    pytest.param("raise KeyboardInterrupt", id="after-ctrl-c"),
-])
+@pytest.mark.parametrize(
+    "ending",
+    [
+        pytest.param("assert False", id="after-a-failure"),
+        pytest.param("raise KeyboardInterrupt", id="after-ctrl-c"),
+    ],
+)
 def test_created_users_are_unregistered_at_session_end(pytester, ending):
     pytester.makeconftest("""
         from nexx_conformance.users import UserRegistry

@@ -23,8 +23,7 @@ def test_no_flow():
 
 
 def test_destructive_tests_are_skipped_on_url_targets(pytester):
-    pytester.makepyfile(
-        "import pytest\n@pytest.mark.destructive\ndef test_x(): pass\n")
+    pytester.makepyfile("import pytest\n@pytest.mark.destructive\ndef test_x(): pass\n")
     result = pytester.runpytest("--target", "https://s.example/v3.1", "--domain-secret", "x", "-rs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*--allow-destructive*"])
@@ -76,11 +75,24 @@ class FakeItem:
 
 
 def test_quick_pass_then_flows_then_deep_generation_each_in_its_own_order():
-    items = [FakeItem("deep operation 1"), FakeItem("operation examples 1", "quick"), FakeItem("stateful"),
-             FakeItem("flow edge case", "flow"), FakeItem("deep operation 2"), FakeItem("flow main path", "flow", "quick"),
-             FakeItem("operation examples 2", "quick"), FakeItem("another flow edge case", "flow")]
+    items = [
+        FakeItem("deep operation 1"),
+        FakeItem("operation examples 1", "quick"),
+        FakeItem("stateful"),
+        FakeItem("flow edge case", "flow"),
+        FakeItem("deep operation 2"),
+        FakeItem("flow main path", "flow", "quick"),
+        FakeItem("operation examples 2", "quick"),
+        FakeItem("another flow edge case", "flow"),
+    ]
     quick_pass_first(items)
     assert [item.name for item in items] == [
-        "operation examples 1", "flow main path", "operation examples 2",
-        "flow edge case", "another flow edge case",
-        "deep operation 1", "stateful", "deep operation 2"]
+        "operation examples 1",
+        "flow main path",
+        "operation examples 2",
+        "flow edge case",
+        "another flow edge case",
+        "deep operation 1",
+        "stateful",
+        "deep operation 2",
+    ]

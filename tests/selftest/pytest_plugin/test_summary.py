@@ -20,9 +20,15 @@ BASE = "http://api.test/v3.1"
 def empty_summary(deviations: Baseline | None = None) -> RunSummary:
     from nexx_conformance.contract_check import contract_schema
 
-    operations = declared_operations(contract_schema((CONTRACTS / "nexx-user.openapi.yaml").resolve()))
-    return RunSummary(CoverageLog(operations, lambda: BASE), DriftLog(target_base_url=lambda: BASE),
-                      GuessedWarnings(), deviations=deviations)
+    operations = declared_operations(
+        contract_schema((CONTRACTS / "nexx-user.openapi.yaml").resolve())
+    )
+    return RunSummary(
+        CoverageLog(operations, lambda: BASE),
+        DriftLog(target_base_url=lambda: BASE),
+        GuessedWarnings(),
+        deviations=deviations,
+    )
 
 
 def worker_summary(users: list[str]) -> dict:
@@ -77,8 +83,12 @@ def test_each_worker_hands_over_one_summary_and_the_run_ends_with_their_sum(pyte
     for worker in ("gw0", "gw1"):
         assert (pytester.path / f"handed-over-{worker}.json").read_text() == f'["{WORKER_OUTPUT}"]'
     # Each worker's preflight (init, keepalive) and each test's init and keepalive: 4 + 4.
-    result.stdout.fnmatch_lines(["nexx contract coverage: operations called 2/*, 8 requests *",
-                                 "nexx: users left on the reference server: 0 (gw0: 0, gw1: 0)"])
+    result.stdout.fnmatch_lines(
+        [
+            "nexx contract coverage: operations called 2/*, 8 requests *",
+            "nexx: users left on the reference server: 0 (gw0: 0, gw1: 0)",
+        ]
+    )
 
 
 def test_guessed_rule_warnings_of_every_worker_reach_the_report(pytester):
@@ -94,4 +104,6 @@ def test_guessed_rule_warnings_of_every_worker_reach_the_report(pytester):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--report-dir=r")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["2 responses broke only constraints the contract guessed*"])
-    assert (pytester.path / "r" / "guessed-rules.json").read_text().count('"operation": "profile"') == 2
+    assert (pytester.path / "r" / "guessed-rules.json").read_text().count(
+        '"operation": "profile"'
+    ) == 2

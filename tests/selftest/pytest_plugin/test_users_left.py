@@ -24,17 +24,30 @@ TRACKED_USERS = """
 """
 
 
-@pytest.mark.parametrize("reports, expected, warns", [
-    pytest.param({"": {"names": []}}, "nexx: users left on the reference server: 0", False,
-                 id="single-process-none-left"),
-    pytest.param({"gw0": {"names": []}, "gw1": {"names": []}},
-                 "nexx: users left on the reference server: 0 (gw0: 0, gw1: 0)", False,
-                 id="two-workers-none-left"),
-    pytest.param({"gw0": {"names": ["4711:a"]}, "gw1": {"error": "OperationalError: locked"}},
-                 "nexx: users left on the reference server: 1 (gw0: 1, gw1: not counted)"
-                 " - not removed by the cleanup: 4711:a - not counted: gw1: OperationalError: locked",
-                 True, id="left-and-uncounted-warn"),
-])
+@pytest.mark.parametrize(
+    "reports, expected, warns",
+    [
+        pytest.param(
+            {"": {"names": []}},
+            "nexx: users left on the reference server: 0",
+            False,
+            id="single-process-none-left",
+        ),
+        pytest.param(
+            {"gw0": {"names": []}, "gw1": {"names": []}},
+            "nexx: users left on the reference server: 0 (gw0: 0, gw1: 0)",
+            False,
+            id="two-workers-none-left",
+        ),
+        pytest.param(
+            {"gw0": {"names": ["4711:a"]}, "gw1": {"error": "OperationalError: locked"}},
+            "nexx: users left on the reference server: 1 (gw0: 1, gw1: not counted)"
+            " - not removed by the cleanup: 4711:a - not counted: gw1: OperationalError: locked",
+            True,
+            id="left-and-uncounted-warn",
+        ),
+    ],
+)
 def test_summary_line(reports, expected, warns):
     assert summary_line(reports) == (expected, warns)
 
@@ -60,8 +73,12 @@ def test_a_user_left_on_the_reference_server_fails_the_run_with_its_name(pyteste
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     line = "nexx: users left on the reference server: 1 - not removed by the cleanup: "
-    result.stdout.fnmatch_lines([line + "4711:qa_untracked_1",
-                                 "nexx: the run fails: the cleanup left 1 test user on the reference server*"])
+    result.stdout.fnmatch_lines(
+        [
+            line + "4711:qa_untracked_1",
+            "nexx: the run fails: the cleanup left 1 test user on the reference server*",
+        ]
+    )
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
@@ -73,17 +90,40 @@ def test_a_user_left_by_an_xdist_worker_fails_the_run(pytester):
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-@pytest.mark.parametrize("reports, status, expected", [
-    pytest.param({"": {"names": ["4711:a"]}}, pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED,
-                 id="passing-run-that-left-a-user-fails"),
-    pytest.param({"gw0": {"names": []}, "gw1": {"names": ["4711:a"]}}, pytest.ExitCode.OK,
-                 pytest.ExitCode.TESTS_FAILED, id="one-worker-left-a-user-fails"),
-    pytest.param({"": {"names": []}}, pytest.ExitCode.OK, pytest.ExitCode.OK, id="none-left-passes"),
-    pytest.param({"": {"error": "OperationalError"}}, pytest.ExitCode.OK, pytest.ExitCode.OK,
-                 id="failed-count-only-warns"),
-    pytest.param({}, pytest.ExitCode.OK, pytest.ExitCode.OK, id="url-or-replay-target-counts-nothing"),
-    pytest.param({"": {"names": ["4711:a"]}}, pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERRUPTED,
-                 id="interrupted-run-keeps-its-status"),
-])
+@pytest.mark.parametrize(
+    "reports, status, expected",
+    [
+        pytest.param(
+            {"": {"names": ["4711:a"]}},
+            pytest.ExitCode.OK,
+            pytest.ExitCode.TESTS_FAILED,
+            id="passing-run-that-left-a-user-fails",
+        ),
+        pytest.param(
+            {"gw0": {"names": []}, "gw1": {"names": ["4711:a"]}},
+            pytest.ExitCode.OK,
+            pytest.ExitCode.TESTS_FAILED,
+            id="one-worker-left-a-user-fails",
+        ),
+        pytest.param(
+            {"": {"names": []}}, pytest.ExitCode.OK, pytest.ExitCode.OK, id="none-left-passes"
+        ),
+        pytest.param(
+            {"": {"error": "OperationalError"}},
+            pytest.ExitCode.OK,
+            pytest.ExitCode.OK,
+            id="failed-count-only-warns",
+        ),
+        pytest.param(
+            {}, pytest.ExitCode.OK, pytest.ExitCode.OK, id="url-or-replay-target-counts-nothing"
+        ),
+        pytest.param(
+            {"": {"names": ["4711:a"]}},
+            pytest.ExitCode.INTERRUPTED,
+            pytest.ExitCode.INTERRUPTED,
+            id="interrupted-run-keeps-its-status",
+        ),
+    ],
+)
 def test_exit_status(reports, status, expected):
     assert exit_status(reports, status) == expected

@@ -29,7 +29,9 @@ class Answer(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        body = json.dumps({"metadata": {"status": 200, "calledwith": self.path}, "result": {}}).encode()
+        body = json.dumps(
+            {"metadata": {"status": 200, "calledwith": self.path}, "result": {}}
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -57,8 +59,11 @@ def cassette(path: Path, record_mode: str):
     for name, matcher in MATCHERS.items():
         recorder.register_matcher(name, matcher)
     scrubber = Scrubber(["domain-secret"])
-    return recorder.use_cassette(str(path), before_record_request=scrubber.before_record_request,
-                                 before_record_response=scrubber.before_record_response)
+    return recorder.use_cassette(
+        str(path),
+        before_record_request=scrubber.before_record_request,
+        before_record_response=scrubber.before_record_response,
+    )
 
 
 def change_password(base: str, old: str, new: str, logs_in_with: str) -> None:
@@ -66,7 +71,9 @@ def change_password(base: str, old: str, new: str, logs_in_with: str) -> None:
     with httpx.Client() as http:
         http.post(f"{base}/session/login", data={"username": "qa_replay_1", "password": old})
         http.post(f"{base}/user/changepassword", data={"currentpassword": old, "newpassword": new})
-        http.post(f"{base}/session/login", data={"username": "qa_replay_1", "password": logs_in_with})
+        http.post(
+            f"{base}/session/login", data={"username": "qa_replay_1", "password": logs_in_with}
+        )
 
 
 def authorize_twice(base: str, first: str, second: str) -> None:
@@ -97,25 +104,47 @@ def test_replay_sending_other_values_in_the_recorded_sequence_matches(server, tm
     assert replayed.all_played
 
 
-@pytest.mark.parametrize("recorded, replayed_twice, matches", [
-    pytest.param(("TokenOfTheFirstMail0001", "TokenOfTheSecondMail002"), False, True,
-                 id="two-mails-replayed-from-two-stand-ins-match"),
-    pytest.param(("TokenOfTheFirstMail0001", "TokenOfTheFirstMail0001"), True, True,
-                 id="token-reused-on-purpose-replays"),
-    pytest.param(("TokenOfTheFirstMail0001", "TokenOfTheFirstMail0001"), False, False,
-                 id="fresh-token-where-one-was-reused-fails"),
-    pytest.param(("TokenOfTheFirstMail0001", "TokenOfTheSecondMail002"), True, False,
-                 id="reused-token-where-two-were-sent-fails"),
-])
-def test_mailed_tokens_replay_only_in_the_recorded_sequence(server, tmp_path, recorded,
-                                                            replayed_twice, matches):
+@pytest.mark.parametrize(
+    "recorded, replayed_twice, matches",
+    [
+        pytest.param(
+            ("TokenOfTheFirstMail0001", "TokenOfTheSecondMail002"),
+            False,
+            True,
+            id="two-mails-replayed-from-two-stand-ins-match",
+        ),
+        pytest.param(
+            ("TokenOfTheFirstMail0001", "TokenOfTheFirstMail0001"),
+            True,
+            True,
+            id="token-reused-on-purpose-replays",
+        ),
+        pytest.param(
+            ("TokenOfTheFirstMail0001", "TokenOfTheFirstMail0001"),
+            False,
+            False,
+            id="fresh-token-where-one-was-reused-fails",
+        ),
+        pytest.param(
+            ("TokenOfTheFirstMail0001", "TokenOfTheSecondMail002"),
+            True,
+            False,
+            id="reused-token-where-two-were-sent-fails",
+        ),
+    ],
+)
+def test_mailed_tokens_replay_only_in_the_recorded_sequence(
+    server, tmp_path, recorded, replayed_twice, matches
+):
     path = tmp_path / "tokens.yaml"
     with cassette(path, "all"):
         authorize_twice(server, *recorded)
     assert "TokenOf" not in path.read_text()
     mailbox = ReplayedChannel()
     first = mailbox.wait_for("qa_replay_1@example.test", "authorize").token
-    second = first if replayed_twice else mailbox.wait_for("qa_replay_1@example.test", "authorize").token
+    second = (
+        first if replayed_twice else mailbox.wait_for("qa_replay_1@example.test", "authorize").token
+    )
 
     with cassette(path, "none"):
         if matches:

@@ -21,20 +21,32 @@ def stored(live, scrubber=None):
 
 
 def test_recorded_run_matches_a_replay_run():
-    recorded = stored(req("http://127.0.0.1:5000/v3.1/4711/user/authorize/AbCdEfGhIjKlMnOpQrStUv",
-                          b"username=qa_ab12cdgw0_3&email=qa_ab12cdgw0_3%40example.test&password=Pw1x"))
-    replayed = stored(req("http://replay.invalid/v3.1/4711/user/authorize/replayed-token-000001",
-                          b"email=qa_replay_3%40example.test&username=qa_replay_3&password=Other2pw"))
+    recorded = stored(
+        req(
+            "http://127.0.0.1:5000/v3.1/4711/user/authorize/AbCdEfGhIjKlMnOpQrStUv",
+            b"username=qa_ab12cdgw0_3&email=qa_ab12cdgw0_3%40example.test&password=Pw1x",
+        )
+    )
+    replayed = stored(
+        req(
+            "http://replay.invalid/v3.1/4711/user/authorize/replayed-token-000001",
+            b"email=qa_replay_3%40example.test&username=qa_replay_3&password=Other2pw",
+        )
+    )
     for matcher in (nexx_path, nexx_query, nexx_body):
         matcher(replayed, recorded)
 
 
 def test_codes_and_webauthn_tokens_match_by_their_place_in_the_sequence():
     recording, replay = Scrubber([]), Scrubber([])
-    for recorded, replayed in [(b"code=123456&type=sms", b"code=754322&type=sms"),
-                               (b"token=%7B%22a%22%3A1%7D&host=x", b"token=%7B%22b%22%3A2%7D&host=x")]:
-        nexx_body(stored(req("http://h/v3.1/1/user/authorizedevice", replayed), replay),
-                  stored(req("http://h/v3.1/1/user/authorizedevice", recorded), recording))
+    for recorded, replayed in [
+        (b"code=123456&type=sms", b"code=754322&type=sms"),
+        (b"token=%7B%22a%22%3A1%7D&host=x", b"token=%7B%22b%22%3A2%7D&host=x"),
+    ]:
+        nexx_body(
+            stored(req("http://h/v3.1/1/user/authorizedevice", replayed), replay),
+            stored(req("http://h/v3.1/1/user/authorizedevice", recorded), recording),
+        )
 
 
 def test_a_secret_sent_out_of_sequence_does_not_match():
@@ -51,19 +63,36 @@ def test_a_secret_sent_out_of_sequence_does_not_match():
 
 def test_a_raw_secret_is_masked_in_a_mismatch_message():
     with pytest.raises(AssertionError) as failure:
-        nexx_body(req("http://h/v3.1/1/session/login", b"password=Raw1secret&x=1"),
-                  req("http://h/v3.1/1/session/login", b"password=***password-1***&x=2"))
+        nexx_body(
+            req("http://h/v3.1/1/session/login", b"password=Raw1secret&x=1"),
+            req("http://h/v3.1/1/session/login", b"password=***password-1***&x=2"),
+        )
     assert "Raw1secret" not in str(failure.value)
 
 
-@pytest.mark.parametrize("matcher, live, recorded", [
-    pytest.param(nexx_path, "http://h/v3.1/4711/user/profile", "http://h/v3.1/4712/user/profile",
-                 id="other-domain-differs"),
-    pytest.param(nexx_path, "http://h/v3.1/4711/user/likes", "http://h/v3.1/4711/user/cart",
-                 id="other-operation-differs"),
-    pytest.param(nexx_query, "http://h/v3.1/1/user/likes?limit=10", "http://h/v3.1/1/user/likes?limit=20",
-                 id="other-query-differs"),
-])
+@pytest.mark.parametrize(
+    "matcher, live, recorded",
+    [
+        pytest.param(
+            nexx_path,
+            "http://h/v3.1/4711/user/profile",
+            "http://h/v3.1/4712/user/profile",
+            id="other-domain-differs",
+        ),
+        pytest.param(
+            nexx_path,
+            "http://h/v3.1/4711/user/likes",
+            "http://h/v3.1/4711/user/cart",
+            id="other-operation-differs",
+        ),
+        pytest.param(
+            nexx_query,
+            "http://h/v3.1/1/user/likes?limit=10",
+            "http://h/v3.1/1/user/likes?limit=20",
+            id="other-query-differs",
+        ),
+    ],
+)
 def test_real_differences_still_differ(matcher, live, recorded):
     with pytest.raises(AssertionError):
         matcher(req(live), req(recorded))
@@ -91,14 +120,27 @@ def test_a_request_changed_after_it_was_compared_is_compared_anew():
         nexx_query(live, recorded)
 
 
-@pytest.mark.parametrize("live, recorded", [
-    pytest.param(b"username=qa_replay_1&gender=male", b"username=qa_replay_1&gender=female",
-                 id="one-field-differs"),
-    pytest.param(b"username=qa_replay_1", b"username=qa_replay_1&newsletter=1", id="extra-field-differs"),
-    pytest.param(b"username=qa_replay_1", b"username=qa_replay_2", id="other-user-number-differs"),
-])
+@pytest.mark.parametrize(
+    "live, recorded",
+    [
+        pytest.param(
+            b"username=qa_replay_1&gender=male",
+            b"username=qa_replay_1&gender=female",
+            id="one-field-differs",
+        ),
+        pytest.param(
+            b"username=qa_replay_1", b"username=qa_replay_1&newsletter=1", id="extra-field-differs"
+        ),
+        pytest.param(
+            b"username=qa_replay_1", b"username=qa_replay_2", id="other-user-number-differs"
+        ),
+    ],
+)
 def test_memoized_forms_keep_differences(live, recorded):
-    first, second = req("http://h/v3.1/1/user/register", live), req("http://h/v3.1/1/user/register", recorded)
+    first, second = (
+        req("http://h/v3.1/1/user/register", live),
+        req("http://h/v3.1/1/user/register", recorded),
+    )
     for _ in range(2):  # the second round is answered from the memo
         with pytest.raises(AssertionError):
             nexx_body(first, second)
@@ -106,15 +148,25 @@ def test_memoized_forms_keep_differences(live, recorded):
 
 
 def test_memoized_forms_equal_a_fresh_normalization():
-    body = b"email=qa_ab12cd_3%40example.test&password=Pw1x&birthday=2000-01-01T10:00:00Z&nxp_devh=x"
+    body = (
+        b"email=qa_ab12cd_3%40example.test&password=Pw1x&birthday=2000-01-01T10:00:00Z&nxp_devh=x"
+    )
     body_of.cache_clear()
     fresh = body_of(body)
     assert body_of(body) is fresh
     assert fresh.value == normalized_form(body.decode())
-    assert fresh.value == sorted([("birthday", "TIME"), ("email", "qa_RUN_3@example.test"),
-                                  ("nxp_devh", "VOLATILE"), ("password", "***")])
+    assert fresh.value == sorted(
+        [
+            ("birthday", "TIME"),
+            ("email", "qa_RUN_3@example.test"),
+            ("nxp_devh", "VOLATILE"),
+            ("password", "***"),
+        ]
+    )
 
 
 def test_a_mismatch_names_both_normalized_sides():
-    with pytest.raises(AssertionError, match=r"body \[\('type', 'sms'\)\] != \[\('type', 'app'\)\]"):
+    with pytest.raises(
+        AssertionError, match=r"body \[\('type', 'sms'\)\] != \[\('type', 'app'\)\]"
+    ):
         nexx_body(req("http://h/", b"type=sms"), req("http://h/", b"type=app"))

@@ -32,15 +32,18 @@ AUTHORIZE = f"{BASE}/user/authorize/{TOKEN}"
 def interaction(method: str, uri: str) -> dict:
     return {
         "request": {"method": method, "uri": uri, "body": None, "headers": {}},
-        "response": {"status": {"code": int(OK), "message": "OK"},
-                     "headers": {"content-type": ["application/json"]},
-                     "body": {"string": '{"metadata": {"status": 200}, "result": null}'}},
+        "response": {
+            "status": {"code": int(OK), "message": "OK"},
+            "headers": {"content-type": ["application/json"]},
+            "body": {"string": '{"metadata": {"status": 200}, "result": null}'},
+        },
     }
 
 
 def write_cassette(path, *requests: tuple[str, str]):
-    path.write_text(yaml.safe_dump(
-        {"interactions": [interaction(m, u) for m, u in requests], "version": 1}))
+    path.write_text(
+        yaml.safe_dump({"interactions": [interaction(m, u) for m, u in requests], "version": 1})
+    )
     return path
 
 
@@ -150,13 +153,18 @@ def test_recording_counts_the_interactions_written(tmp_path, loopback):
 
 def test_tallies_add_up_across_workers():
     total = Tally()
-    for worker in (Tally(cassettes=40, replayed=4000), Tally(cassettes=36, replayed=4812, unplayed=1)):
+    for worker in (
+        Tally(cassettes=40, replayed=4000),
+        Tally(cassettes=36, replayed=4812, unplayed=1),
+    ):
         total.add(Tally.from_dict(worker.as_dict()))
     assert total == Tally(cassettes=76, replayed=8812, unplayed=1)
     assert summary_line(total, recording=False) == (
-        "nexx replay: 76 cassettes, 8,812 requests replayed, 0 unmatched, 1 unplayed")
+        "nexx replay: 76 cassettes, 8,812 requests replayed, 0 unmatched, 1 unplayed"
+    )
     assert summary_line(Tally(cassettes=2, written=9), recording=True).startswith(
-        "nexx record: 2 cassettes, 9 interactions written")
+        "nexx record: 2 cassettes, 9 interactions written"
+    )
 
 
 # End to end: the plugin in a throwaway `pytest --target replay` run, one test, one cassette
@@ -176,8 +184,9 @@ def replay_run(pytester, more: str, *recorded: tuple[str, str]):
     folder = pytester.path / "cassettes" / "test_flow"
     folder.mkdir(parents=True)
     # Where and how the plugin keeps it: cassettes/<module>/<test>.json (cassettes.SERIALIZER).
-    folder.joinpath("test_flow.json").write_text(json.dumps(
-        {"interactions": [interaction(m, u) for m, u in recorded], "version": 1}))
+    folder.joinpath("test_flow.json").write_text(
+        json.dumps({"interactions": [interaction(m, u) for m, u in recorded], "version": 1})
+    )
     return pytester.runpytest("--target", "replay", "-p", "no:randomly")
 
 
@@ -185,25 +194,36 @@ def test_replay_run_reports_zero_unmatched_zero_unplayed(pytester):
     result = replay_run(pytester, "", ("GET", PROFILE))
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
-        ["nexx replay: 1 cassettes, 1 requests replayed, 0 unmatched, 0 unplayed"])
+        ["nexx replay: 1 cassettes, 1 requests replayed, 0 unmatched, 0 unplayed"]
+    )
 
 
 def test_replay_run_fails_a_test_that_left_an_interaction_unplayed(pytester):
     result = replay_run(pytester, "", ("GET", PROFILE), ("POST", AUTHORIZE))
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines([
-        ("*1 of 2 recorded interaction(s) were never played, the first "
-         "POST http://127.0.0.1:9/v3.1/4711/user/authorize/[*][*][*]*"),
-        "nexx replay: 1 cassettes, 1 requests replayed, 0 unmatched, 1 unplayed"])
+    result.stdout.fnmatch_lines(
+        [
+            (
+                "*1 of 2 recorded interaction(s) were never played, the first "
+                "POST http://127.0.0.1:9/v3.1/4711/user/authorize/[*][*][*]*"
+            ),
+            "nexx replay: 1 cassettes, 1 requests replayed, 0 unmatched, 1 unplayed",
+        ]
+    )
     assert TOKEN not in result.stdout.str()
 
 
 def test_replay_run_fails_an_unrecorded_request_in_one_line(pytester):
     result = replay_run(pytester, f'httpx.post("{AUTHORIZE}")', ("GET", PROFILE))
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        ("*nexx replay: POST http://127.0.0.1:9/v3.1/4711/user/authorize/[*][*][*] is not in the "
-         "cassette cassettes/test_flow/test_flow.json (*"),
-        "nexx replay: 1 cassettes, 1 requests replayed, 1 unmatched, 0 unplayed"])
+    result.stdout.fnmatch_lines(
+        [
+            (
+                "*nexx replay: POST http://127.0.0.1:9/v3.1/4711/user/authorize/[*][*][*] is not in the "
+                "cassette cassettes/test_flow/test_flow.json (*"
+            ),
+            "nexx replay: 1 cassettes, 1 requests replayed, 1 unmatched, 0 unplayed",
+        ]
+    )
     output = result.stdout.str()
     assert TOKEN not in output and "How to fix" not in output

@@ -11,32 +11,45 @@ BASE = "http://replay.invalid/v3.1/4711"
 PORTED = "http://replay.invalid:8080/v3.1/4711"
 
 
-def interaction(method: str, uri: str, body: str | None, status: int, answer: dict,
-                headers: dict | None = None) -> dict:
+def interaction(
+    method: str, uri: str, body: str | None, status: int, answer: dict, headers: dict | None = None
+) -> dict:
     return {
         "request": {"method": method, "uri": uri, "body": body, "headers": {}},
-        "response": {"status": {"code": status, "message": "Whatever"},
-                     "headers": {"content-type": ["application/json"], **(headers or {})},
-                     "body": {"string": json.dumps(answer)}},
+        "response": {
+            "status": {"code": status, "message": "Whatever"},
+            "headers": {"content-type": ["application/json"], **(headers or {})},
+            "body": {"string": json.dumps(answer)},
+        },
     }
 
 
 RECORDED = [
     interaction("POST", f"{BASE}/session/init", None, 201, {"cid": "1"}),
-    interaction("POST", f"{BASE}/user/register", "username=qa_replay_1&cfo=0", 201, {"id": 7},
-                {"set-cookie": ["seen=1; Path=/"], "transfer-encoding": ["chunked"]}),
-    interaction("GET", f"{BASE}/media/byquery/a%20b%C3%A4?limit=2&order=asc", None, 200, {"items": []}),
+    interaction(
+        "POST",
+        f"{BASE}/user/register",
+        "username=qa_replay_1&cfo=0",
+        201,
+        {"id": 7},
+        {"set-cookie": ["seen=1; Path=/"], "transfer-encoding": ["chunked"]},
+    ),
+    interaction(
+        "GET", f"{BASE}/media/byquery/a%20b%C3%A4?limit=2&order=asc", None, 200, {"items": []}
+    ),
     interaction("GET", f"{PORTED}/user/profile", None, 401, {"errorhint": "no session"}),
     interaction("POST", f"{BASE}/session/init", None, 201, {"cid": "2"}),
 ]
 
 
 def send_each(session: requests.Session) -> list[requests.Response]:
-    return [session.post(f"{BASE}/session/init"),
-            session.post(f"{BASE}/user/register", data={"username": "qa_replay_1", "cfo": "0"}),
-            session.get(f"{BASE}/media/byquery/a bä", params={"limit": 2, "order": "asc"}),
-            session.get(f"{PORTED}/user/profile"),
-            session.post(f"{BASE}/session/init")]
+    return [
+        session.post(f"{BASE}/session/init"),
+        session.post(f"{BASE}/user/register", data={"username": "qa_replay_1", "cfo": "0"}),
+        session.get(f"{BASE}/media/byquery/a bä", params={"limit": 2, "order": "asc"}),
+        session.get(f"{PORTED}/user/profile"),
+        session.post(f"{BASE}/session/init"),
+    ]
 
 
 @pytest.fixture
@@ -47,8 +60,9 @@ def cassette_path(tmp_path):
 
 
 def replaying(path: str):
-    return vcr.VCR(serializer="json", record_mode="none",
-                   match_on=["method", "uri", "body"]).use_cassette(path)
+    return vcr.VCR(
+        serializer="json", record_mode="none", match_on=["method", "uri", "body"]
+    ).use_cassette(path)
 
 
 def seen_requests(cassette) -> list:
@@ -65,8 +79,15 @@ def seen_requests(cassette) -> list:
 
 
 def shown(response: requests.Response) -> tuple:
-    return (response.status_code, response.reason, dict(response.headers), response.content,
-            response.url, response.cookies.get_dict(), response.json())
+    return (
+        response.status_code,
+        response.reason,
+        dict(response.headers),
+        response.content,
+        response.url,
+        response.cookies.get_dict(),
+        response.json(),
+    )
 
 
 def test_answers_and_requests_are_those_of_vcrpys_stubs(cassette_path):
@@ -86,8 +107,11 @@ def test_answers_and_requests_are_those_of_vcrpys_stubs(cassette_path):
 
 
 def test_unrecorded_request_is_refused_as_vcrpy_refuses_it(cassette_path):
-    with (replaying(cassette_path) as cassette, answering_from(cassette),
-          pytest.raises(CannotOverwriteExistingCassetteException) as refused):
+    with (
+        replaying(cassette_path) as cassette,
+        answering_from(cassette),
+        pytest.raises(CannotOverwriteExistingCassetteException) as refused,
+    ):
         requests.post(f"{BASE}/user/unknown", data={"a": "1"})
     assert refused.value.failed_request.uri == f"{BASE}/user/unknown"
     assert refused.value.cassette is cassette

@@ -12,8 +12,11 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "writing-scenarios.md"
 
 
 def area_mixins() -> list[type]:
-    return [mixin for mixin in Steps.__mro__[1:]
-            if isinstance(mixin, type) and issubclass(mixin, StepsBase) and mixin is not StepsBase]
+    return [
+        mixin
+        for mixin in Steps.__mro__[1:]
+        if isinstance(mixin, type) and issubclass(mixin, StepsBase) and mixin is not StepsBase
+    ]
 
 
 def test_no_two_areas_define_the_same_step():
@@ -29,12 +32,17 @@ def test_no_two_areas_define_the_same_step():
 
 
 def test_every_step_says_what_it_does():
-    undescribed = [f"{area}.{signature}" for area, rows in areas()
-                   for signature, summary in rows if not summary]
+    undescribed = [
+        f"{area}.{signature}"
+        for area, rows in areas()
+        for signature, summary in rows
+        if not summary
+    ]
     assert not undescribed, f"steps without a docstring: {undescribed}"
 
 
 def test_the_documented_table_is_the_generated_one():
     assert markdown() in DOC.read_text(encoding="utf-8"), (
         "docs/writing-scenarios.md is out of date: paste the output of "
-        "`uv run python -m nexx_conformance.steps --markdown` into its step table")
+        "`uv run python -m nexx_conformance.steps --markdown` into its step table"
+    )

@@ -17,9 +17,12 @@ URI = f"otpauth://totp/nexx:ann?secret={SECRET}&issuer=nexx"
 
 
 def steps_on(target_value: str) -> Steps:
-    target = configured_target(lambda name: {"target": target_value, "domain_secret": "x"}.get(name), {})
-    return Steps(client=None, users=None, domains={}, target=target, mailbox=None, sms_inbox=None,
-                 story=None)
+    target = configured_target(
+        lambda name: {"target": target_value, "domain_secret": "x"}.get(name), {}
+    )
+    return Steps(
+        client=None, users=None, domains={}, target=target, mailbox=None, sms_inbox=None, story=None
+    )
 
 
 def test_a_replay_does_not_wait_for_time_to_pass():
@@ -38,4 +41,6 @@ def test_second_factors_are_stand_ins_in_a_replay_and_real_elsewhere():
     enrolment = AppEnrolment(process=1, secret=SECRET, uri=URI)
     assert isinstance(steps_on("replay").app_from(enrolment), ReplayedAuthenticatorApp)
     app = steps_on("https://staging.example/v3.1").app_from(enrolment)
-    assert isinstance(app, AuthenticatorApp) and app.code_at(7) == pyotp.TOTP(SECRET).generate_otp(7)
+    assert isinstance(app, AuthenticatorApp) and app.code_at(7) == pyotp.TOTP(SECRET).generate_otp(
+        7
+    )

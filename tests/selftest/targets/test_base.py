@@ -19,14 +19,17 @@ BASE = "https://staging.test/v3.1"
 
 
 def init_ok():
-    return httpx.Response(201, json={"metadata": {"status": 201}, "result": {"general": {"cid": "c"}}})
+    return httpx.Response(
+        201, json={"metadata": {"status": 201}, "result": {"general": {"cid": "c"}}}
+    )
 
 
 @respx.mock
 def test_preflight_passes_when_signed_call_is_accepted():
     respx.post(f"{BASE}/4711/session/init").mock(return_value=init_ok())
     keepalive = respx.post(f"{BASE}/4711/session/keepalive").mock(
-        return_value=httpx.Response(200, json={"metadata": {"status": 200}, "result": {}}))
+        return_value=httpx.Response(200, json={"metadata": {"status": 200}, "result": {}})
+    )
     preflight(NexxClient(BASE, 4711, "s"))
     assert keepalive.called
 
@@ -35,7 +38,10 @@ def test_preflight_passes_when_signed_call_is_accepted():
 def test_wrong_secret_is_named_as_such():
     respx.post(f"{BASE}/4711/session/init").mock(return_value=init_ok())
     respx.post(f"{BASE}/4711/session/keepalive").mock(
-        return_value=httpx.Response(401, json={"metadata": {"status": 401, "errorhint": "bad token"}}))
+        return_value=httpx.Response(
+            401, json={"metadata": {"status": 401, "errorhint": "bad token"}}
+        )
+    )
     with pytest.raises(TargetError, match="rejects our signature.*--domain-secret"):
         preflight(NexxClient(BASE, 4711, "wrong"))
 
@@ -65,15 +71,20 @@ def test_live_run_ids_differ_per_run_and_worker_and_fit_the_matcher():
 
 def test_fixed_sink_ports_are_refused_under_xdist():
     target = configured_target(lambda name: {"sms_inbox": "webhook://127.0.0.1:2526"}.get(name), {})
-    with pytest.raises(ConfigError, match="--sms-inbox webhook://127.0.0.1:2526 is a sink on one fixed port"):
+    with pytest.raises(
+        ConfigError, match="--sms-inbox webhook://127.0.0.1:2526 is a sink on one fixed port"
+    ):
         target.check_before_workers()
     configured_target(lambda name: None, {}).check_before_workers()
 
 
-@pytest.mark.parametrize("value, kind", [
-    pytest.param("reference", ReferenceServer, id="reference-keyword"),
-    pytest.param("replay", Replay, id="replay-keyword"),
-    pytest.param("https://staging.example/v3.1", UrlTarget, id="anything-else-is-a-url"),
-])
+@pytest.mark.parametrize(
+    "value, kind",
+    [
+        pytest.param("reference", ReferenceServer, id="reference-keyword"),
+        pytest.param("replay", Replay, id="replay-keyword"),
+        pytest.param("https://staging.example/v3.1", UrlTarget, id="anything-else-is-a-url"),
+    ],
+)
 def test_each_target_value_has_its_kind(value, kind):
     assert kind_of(value) is kind

@@ -22,8 +22,12 @@ def test_the_in_process_target_switches_no_fault_on(monkeypatch: pytest.MonkeyPa
     # Names an earlier design read from the environment: they must change nothing.
     monkeypatch.setenv("NEXX_REFERENCE_FAULTS", "signature-not-checked")
     monkeypatch.setenv("NEXX_REFERENCE_VARIANTS", "gzip")
-    config = SimpleNamespace(domain_id=4711, domain_secret="s3cret", eternal_cid=None,
-                             extra_domains={c.DOMAIN_AUTOAUTHORIZE: 4712, c.DOMAIN_SMS_2FA: 4713})
+    config = SimpleNamespace(
+        domain_id=4711,
+        domain_secret="s3cret",
+        eternal_cid=None,
+        extra_domains={c.DOMAIN_AUTOAUTHORIZE: 4712, c.DOMAIN_SMS_2FA: 4713},
+    )
     assert reference_settings(config, None, None).faults == ()
 
 

@@ -35,7 +35,9 @@ def test_mails_sms_and_app_codes_are_stand_ins():
     target.start()
     first, second = (target.mailbox.wait_for("ann@example.test", "authorize") for _ in range(2))
     assert first.token != second.token and target.sms_inbox.wait_for("+49").code
-    assert isinstance(target.authenticator_app("otpauth://totp/x?secret=ABC"), ReplayedAuthenticatorApp)
+    assert isinstance(
+        target.authenticator_app("otpauth://totp/x?secret=ABC"), ReplayedAuthenticatorApp
+    )
 
 
 def test_a_replay_blocks_the_network_and_cannot_record(pytester):

@@ -11,7 +11,9 @@ URL = "https://staging.example/v3.1"
 
 
 def url_target(**given):
-    return configured_target(lambda name: {"target": URL, "domain_secret": "x", **given}.get(name), {})
+    return configured_target(
+        lambda name: {"target": URL, "domain_secret": "x", **given}.get(name), {}
+    )
 
 
 def test_a_url_target_needs_the_secret():
@@ -36,8 +38,10 @@ def test_a_url_target_retries_congestion():
 
 
 def test_its_special_domains_come_from_the_environment():
-    target = configured_target(lambda name: {"target": URL, "domain_secret": "x"}.get(name),
-                               {"NEXX_DOMAIN_ID_SMS2FA": "12"})
+    target = configured_target(
+        lambda name: {"target": URL, "domain_secret": "x"}.get(name),
+        {"NEXX_DOMAIN_ID_SMS2FA": "12"},
+    )
     assert target.domains == {c.DOMAIN_MAIN: c.DEFAULT_DOMAIN_ID, c.DOMAIN_SMS_2FA: 12}
 
 
