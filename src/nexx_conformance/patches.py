@@ -17,11 +17,13 @@ tests, read the library's changelog for what each patch relies on, then update t
 | `sessions_sending_to` | requests 2.34 | `requests.Session.get_adapter(url)` (public, replaced on the class), asked by `Session.send` for each request |
 | `defer_explicit_cases` | schemathesis 4.32, hypothesis 6.170 | `add_examples(test, ...)` and `add_coverage(test, ...)` of `schemathesis.generation.hypothesis.builder`, looked up in that module by `create_test`, returning the test they added `hypothesis.example`s to; hypothesis reading `hypothesis_explicit_examples` of the test when it runs |
 | `transport_kwargs` | schemathesis 4.32 | `CheckContext.internals.transport_kwargs` (undocumented: "built-in checks only") |
+| `pin_gapped_repeats` | schemathesis 4.32 | `schemathesis.core.jsonschema.patterns._restrict_repeat(value, length, limit)` (sre repeat value in, sre nodes or None out), looked up in its module by `_restrict_node` for `pin_pattern_length`; `_nodes_lengths`, `_restrict_nodes` |
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from unittest import mock
@@ -290,3 +292,70 @@ def defer_explicit_cases(deferring: Callable[[Callable], Callable]) -> Callable[
             setattr(builder, name, original)
 
     return restore
+
+
+# Marks our wrapper of schemathesis' _restrict_repeat: installed in this process.
+PINS_GAPPED_REPEATS = "nexx_pins_gapped_repeats"
+
+
+def pin_gapped_repeats() -> None:
+    """schemathesis finds a string of an exact length for a repeat whose body has gaps in its
+    lengths, such as the `streamtypes` list (each `,item` is 5, 6, 8, 9 or 11 characters).
+
+    The coverage phase wants values of `maxLength` and `maxLength - 1` characters. To get them
+    it rewrites the pattern so that every match has that length (`pin_pattern_length`), but
+    only for repeats whose body can take every length between its shortest and its longest.
+    For any other repeat it drew from the whole pattern and threw away every string of
+    another length: hypothesis' whole budget, 0.9 s for each of the two lengths, and no value.
+    Here the body's lengths are summed with the fewest repetitions (a coin change over the
+    body's lengths), and each repetition is pinned to its share, so the rewritten pattern
+    matches only strings the original matches, of exactly that length. Idempotent.
+    """
+    from schemathesis.core.jsonschema import patterns
+
+    original = patterns._restrict_repeat
+    if getattr(original, PINS_GAPPED_REPEATS, False):
+        return
+
+    @functools.wraps(original)
+    def restrict_repeat(value, length: int, limit: int):
+        pinned = original(value, length, limit)
+        if pinned is not None:
+            return pinned
+        return _pinned_pieces(patterns, value, length, limit)
+
+    setattr(restrict_repeat, PINS_GAPPED_REPEATS, True)
+    patterns._restrict_repeat = restrict_repeat
+
+
+def _pinned_pieces(patterns, value, length: int, limit: int):
+    """The repeat as runs of its body, each run pinned to one length, `length` in all; None
+    when no count the repeat allows adds up to it."""
+    min_repeat, max_repeat, subpattern = value
+    body = list(subpattern)
+    lengths = patterns._nodes_lengths(body, limit)
+    if not lengths or lengths & 1:  # a body that may match nothing: the original's case
+        return None
+    sizes = [size for size in range(lengths.bit_length()) if lengths >> size & 1]
+    fewest: list[int | None] = [0] + [None] * length
+    last_piece = [0] * (length + 1)
+    for total in range(1, length + 1):
+        for size in sizes:
+            before = fewest[total - size] if size <= total else None
+            if before is not None and (fewest[total] is None or before + 1 < fewest[total]):
+                fewest[total], last_piece[total] = before + 1, size
+    count = fewest[length]
+    if count is None or not min_repeat <= count <= max_repeat:
+        return None
+    pieces: dict[int, int] = {}
+    total = length
+    while total:
+        pieces[last_piece[total]] = pieces.get(last_piece[total], 0) + 1
+        total -= last_piece[total]
+    runs = []
+    for size, times in sorted(pieces.items()):
+        piece = patterns._restrict_nodes(body, size, limit)
+        if piece is None:
+            return None
+        runs.append((patterns.sre.MAX_REPEAT, (times, times, piece)))
+    return runs

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import re
 from importlib.metadata import version
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 import requests
 import schemathesis
 import yaml
+from hypothesis import strategies as hypothesis_strategies
 from hypothesis.internal.conjecture import providers
 from schemathesis.checks import CheckContext
 from vcr import VCR
@@ -389,3 +391,49 @@ def test_sessions_send_through_the_given_adapter_only_while_inside():
         assert requests.Session().get_adapter(BASE) is adapter
         assert requests.Session().get_adapter("HTTPS://replay.invalid/") is adapter
     assert requests.Session().get_adapter(BASE) is not adapter
+
+
+# --- schemathesis: pin_gapped_repeats ---------------------------------------------------
+
+# The contract's `streamtypes` list: each `,item` of the repeat is 5, 6, 8, 9 or 11 characters.
+ITEM = "(video|audio|image|article|playlist|collection|show|event|team|live|radio|rack|file|place|link)"
+STREAMTYPES = f"^{ITEM}(,{ITEM})*$"
+
+
+@pytest.fixture
+def pin_pattern_length():
+    from schemathesis.core.jsonschema import patterns
+
+    patterns.pin_pattern_length.cache_clear()
+    yield patterns.pin_pattern_length
+    patterns.pin_pattern_length.cache_clear()
+
+
+def test_schemathesis_alone_cannot_pin_a_gapped_repeat(monkeypatch, pin_pattern_length):
+    from schemathesis.core.jsonschema import patterns
+
+    installed = patterns._restrict_repeat
+    monkeypatch.setattr(patterns, "_restrict_repeat", getattr(installed, "__wrapped__", installed))
+    # Unchanged: the coverage phase searches the whole pattern for a match of 200 characters.
+    assert pin_pattern_length(STREAMTYPES, 200, 200) == STREAMTYPES
+
+
+@pytest.mark.parametrize("length", [4, 9, 11, 100, 199, 200])
+def test_a_gapped_repeat_is_pinned_to_the_length_asked_for(pin_pattern_length, length):
+    from schemathesis.generation.hypothesis.examples import generate_one
+
+    patches.pin_gapped_repeats()
+    patches.pin_gapped_repeats()  # idempotent
+    pinned = pin_pattern_length(STREAMTYPES, length, length)
+    assert pinned != STREAMTYPES
+    for _ in range(3):
+        value = generate_one(hypothesis_strategies.from_regex(pinned, fullmatch=True))
+        assert len(value) == length
+        assert re.fullmatch(STREAMTYPES, value), value
+
+
+def test_a_length_the_repeat_cannot_reach_leaves_the_pattern_as_it_was(pin_pattern_length):
+    patches.pin_gapped_repeats()
+    at_most_two = "^(ab|abcd)(,(ab|abcd)){0,2}$"
+    assert pin_pattern_length(at_most_two, 100, 100) == at_most_two
+    assert pin_pattern_length(at_most_two, 8, 8) != at_most_two  # ab,ab,ab

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from nexx_conformance.patches import without_source_constants
+from nexx_conformance.patches import pin_gapped_repeats, without_source_constants
 from nexx_conformance.pytest_plugin import findings, html_report, run, selection, summary
 
 pytest_plugins = [
@@ -49,6 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # paths html_report sets.
     run.configure(config)
     without_source_constants()
+    pin_gapped_repeats()
     selection.configure(config)
     findings.configure(config)
     summary.configure(config)
