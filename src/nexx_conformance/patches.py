@@ -14,6 +14,7 @@ tests, read the library's changelog for what each patch relies on, then update t
 | `SendPatch` | requests 2.34 (urllib3 2.8), httpx 0.28, schemathesis 4.32 | `requests.Session.send` and `httpx.Client.send` (public, replaced on the class); schemathesis sending its cases through `requests.Session.send` |
 | `name_with_params` | pytest 9.2 | `Node._id` (a `NodeId`), `NodeId.child(...).with_params(...)` |
 | `vcr_request_uri`, `recorded_response` | urllib3 2.8, vcrpy 9.4 | `urllib3.util.url._encode_target` (the request target urllib3 sends, which vcrpy's stub records); `vcr.stubs.VCRHTTPResponse(recorded, uri)`, its headers made an `HTTPHeaderDict` as `vcr.stubs.urllib3_stubs` does |
+| `filtering_once` | vcrpy 9.4 | `Cassette._before_record_request` (an instance attribute: config's filters on a deep copy, then ours), called by `can_play_response_for`, `filter_request` and `_responses` (ours: `indexed_responses`), which `__contains__` and `play_response` ask |
 | `sessions_sending_to` | requests 2.34 | `requests.Session.get_adapter(url)` (public, replaced on the class), asked by `Session.send` for each request |
 | `defer_explicit_cases` | schemathesis 4.32, hypothesis 6.170 | `add_examples(test, ...)` and `add_coverage(test, ...)` of `schemathesis.generation.hypothesis.builder`, looked up in that module by `create_test`, returning the test they added `hypothesis.example`s to; hypothesis reading `hypothesis_explicit_examples` of the test when it runs |
 | `transport_kwargs` | schemathesis 4.32 | `CheckContext.internals.transport_kwargs` (undocumented: "built-in checks only") |
@@ -235,6 +236,36 @@ def recorded_response(recorded: dict, uri: str):
     raw = VCRHTTPResponse(recorded, uri)
     raw.headers = HTTPHeaderDict(raw.getheaders())  # as vcr.stubs.urllib3_stubs does
     return raw
+
+
+@contextlib.contextmanager
+def filtering_once(cassette, request) -> Iterator[None]:
+    """While inside, `cassette` filters `request` once, however often vcrpy asks.
+
+    To play one request vcrpy filters it three times (`can_play_response_for`, then
+    `request in cassette` with the filtered request, then `play_response`): each a deep copy
+    and our scrubber, about a tenth of the replay (benchmarks/README.md). The first result
+    is kept and given again for the request and for that result itself. vcrpy already
+    needs the filters to give the same request when applied again (its `in` check filters
+    the filtered request, and must find what `play_response` then plays); ours do
+    (recording.scrubbing). Any other request is filtered as before.
+    """
+    original = cassette._before_record_request
+    filtered: list = []
+
+    def before_record_request(asked):
+        if filtered and (asked is request or asked is filtered[0]):
+            return filtered[0]
+        result = original(asked)
+        if asked is request and result is not None:
+            filtered.append(result)
+        return result
+
+    cassette._before_record_request = before_record_request
+    try:
+        yield
+    finally:
+        cassette._before_record_request = original
 
 
 @contextlib.contextmanager

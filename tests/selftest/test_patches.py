@@ -220,6 +220,54 @@ def test_vcrpys_stubs_ask_the_noted_cassette(one_recorded, get):
     assert [request.uri for request in noted] == [NOT_RECORDED]
 
 
+# --- vcrpy: filtering_once -------------------------------------------------------------
+
+
+def counting_filters(cassette) -> list:
+    """The requests the cassette's filters are applied to, in order."""
+    filtered = []
+    original = cassette._before_record_request
+
+    def before_record_request(request):
+        filtered.append(request)
+        return original(request)
+
+    cassette._before_record_request = before_record_request
+    return filtered
+
+
+def test_vcrpy_filters_a_played_request_three_times(one_recorded):
+    with VCR(record_mode="none", match_on=["method", "uri"]).use_cassette(
+        str(one_recorded)
+    ) as cassette:
+        filtered = counting_filters(cassette)
+        asked = Request("GET", PROFILE, None, {})
+        assert cassette.can_play_response_for(asked)
+        cassette.play_response(asked)
+    # The request, the filtered request (`asked in cassette`), the request again.
+    assert len(filtered) == 3
+    assert (filtered[0], filtered[2]) == (asked, asked) and filtered[1] is not asked
+
+
+def test_filtering_once_plays_the_same_answer_with_one_filtering(one_recorded):
+    with VCR(record_mode="none", match_on=["method", "uri"]).use_cassette(
+        str(one_recorded)
+    ) as cassette:
+        filtered = counting_filters(cassette)
+        asked = Request("GET", PROFILE, None, {})
+        with patches.filtering_once(cassette, asked):
+            assert cassette.can_play_response_for(asked)
+            answer = cassette.play_response(asked)
+            other = Request("GET", NOT_RECORDED, None, {})
+            assert not cassette.can_play_response_for(other)
+            during = list(filtered)
+        assert not cassette.can_play_response_for(asked)  # played once, as before
+    assert answer["body"]["string"] == b'{"metadata": {"status": 200}, "result": null}'
+    # Once for the request; any other as before (`other`, then the filtered `other`).
+    assert len(during) == 3
+    assert during[0] is asked and during[1] is other and during[2] is not other
+
+
 # --- requests and httpx: SendPatch ------------------------------------------------------
 
 

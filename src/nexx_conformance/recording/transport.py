@@ -11,14 +11,15 @@ cassette still decides everything, with vcrpy's own objects: the request is the
 `vcr.request.Request` vcrpy's stub would build (method, the URI as the stub writes it,
 body, headers), looked up with `cassette.can_play_response_for` and played with
 `cassette.play_response` (so the scrubber, the matchers, the play counts and the replay
-audit see exactly what they saw before), and the answer is vcrpy's response object of the
+audit see exactly what they saw before; the scrubber runs once per request, not three
+times, `filtering_once`), and the answer is vcrpy's response object of the
 recorded interaction, turned into a `requests.Response` by requests' own
 `build_response`. Nothing is answered that the cassette did not record. A request the
 cassette refuses raises vcrpy's `CannotOverwriteExistingCassetteException`, as its stubs
 do; one the cassette does not handle (a filtered host) takes the usual way down.
 
 What it relies on of requests, urllib3 and vcrpy is in nexx_conformance.patches
-(`vcr_request_uri`, `recorded_response`, `sessions_sending_to`);
+(`vcr_request_uri`, `recorded_response`, `filtering_once`, `sessions_sending_to`);
 tests/selftest/recording/test_transport.py compares requests and answers with the stubs'.
 """
 
@@ -31,7 +32,12 @@ from requests.adapters import HTTPAdapter
 from vcr.errors import CannotOverwriteExistingCassetteException
 from vcr.request import Request
 
-from nexx_conformance.patches import recorded_response, sessions_sending_to, vcr_request_uri
+from nexx_conformance.patches import (
+    filtering_once,
+    recorded_response,
+    sessions_sending_to,
+    vcr_request_uri,
+)
 
 
 class CassetteAdapter(HTTPAdapter):
@@ -50,15 +56,17 @@ class CassetteAdapter(HTTPAdapter):
             body=request.body,
             headers=request.headers or {},
         )
-        if not self.cassette.can_play_response_for(recorded):
-            if self.cassette.write_protected and self.cassette.filter_request(recorded):
+        with filtering_once(self.cassette, recorded):
+            playable = self.cassette.can_play_response_for(recorded)
+            if playable:
+                answer = self.cassette.play_response(recorded)
+            elif self.cassette.write_protected and self.cassette.filter_request(recorded):
                 raise CannotOverwriteExistingCassetteException(
                     cassette=self.cassette, failed_request=recorded
                 )
+        if not playable:
             return super().send(request, stream, timeout, verify, cert, proxies)
-        return self.build_response(
-            request, recorded_response(self.cassette.play_response(recorded), recorded.uri)
-        )
+        return self.build_response(request, recorded_response(answer, recorded.uri))
 
 
 @contextlib.contextmanager

@@ -189,3 +189,22 @@ def test_a_token_echoed_in_the_answer_shows_as_the_placeholder_it_was_sent_as():
         json.loads(stored["body"]["string"])["metadata"]["calledwith"]
         == "/4711/user/authorize/***token-1***"
     )
+
+
+def test_a_scrubbed_request_scrubbed_again_stays_as_it_is():
+    # vcrpy filters the filtered request again (`request in cassette`), and the replay
+    # transport gives the first result for both (nexx_conformance.patches.filtering_once).
+    scrubber = Scrubber([SECRET])
+    live = request(
+        f"http://127.0.0.1:1/v3.1/4711/user/authorize/{TOKEN}?code=123456",
+        b"username=qa_ab12_1&password=Secret123&token=%7B%22sig%22%7D",
+        {"X-Request-Token": "md5sig", "X-Request-CID": "cid-1"},
+    )
+    once = scrubber.before_record_request(live)
+    twice = scrubber.before_record_request(once)
+    assert (twice.method, twice.uri, twice.body, dict(twice.headers)) == (
+        once.method,
+        once.uri,
+        once.body,
+        dict(once.headers),
+    )
