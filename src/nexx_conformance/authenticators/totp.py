@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pyotp
 
-from nexx_conformance import stand_ins
+from nexx_conformance.stand_ins import StandIns
 
 # A code of the step after the current one is accepted: servers allow one step of clock
 # drift either side (RFC 6238 6; pyotp's valid_window=1, the reference server's VALID_WINDOW).
@@ -97,5 +97,8 @@ class ReplayedAuthenticatorApp:
 
     account = "replay"
 
+    def __init__(self, stand_ins: StandIns) -> None:
+        self.stand_ins = stand_ins
+
     def code(self) -> str:
-        return stand_ins.code()
+        return self.stand_ins.code()

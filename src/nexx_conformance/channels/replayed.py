@@ -9,17 +9,18 @@ recording stay distinct, and a token the test reuses is the same placeholder aga
 
 from __future__ import annotations
 
-from nexx_conformance import stand_ins
 from nexx_conformance.channels import Message
+from nexx_conformance.stand_ins import StandIns
 
 
 class ReplayedChannel:
     """Answers every `wait_for` at once with a message holding a new token and a new code."""
 
+    def __init__(self, stand_ins: StandIns) -> None:
+        self.stand_ins = stand_ins
+
     def wait_for(self, recipient: str, kind: str | None = None, timeout: float = 10.0) -> Message:
-        text = (
-            f"https://replay.invalid/authorize/{stand_ins.token()} Your code is {stand_ins.code()}"
-        )
+        text = f"https://replay.invalid/authorize/{self.stand_ins.token()} Your code is {self.stand_ins.code()}"
         return Message(recipient=recipient, kind=kind or "", text=text)
 
     def close(self) -> None:

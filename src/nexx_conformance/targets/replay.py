@@ -15,7 +15,9 @@ from nexx_conformance import constants as c
 from nexx_conformance.authenticators.totp import ReplayedAuthenticatorApp
 from nexx_conformance.authenticators.webauthn import SecurityKey
 from nexx_conformance.channels.replayed import ReplayedChannel
+from nexx_conformance.config import NexxConfig
 from nexx_conformance.guessed_rules import FAIL
+from nexx_conformance.stand_ins import StandIns
 from nexx_conformance.targets.base import Target
 from nexx_conformance.targets.reference import bundled_domains
 
@@ -53,6 +55,11 @@ class Replay(Target):
     def extra_domains(cls, domain_id: int, environ: Mapping[str, str]) -> dict[str, int]:
         return bundled_domains(domain_id)
 
+    def __init__(self, config: NexxConfig) -> None:
+        super().__init__(config)
+        # One source for the channel and the authenticators: every stand-in is new.
+        self.stand_ins = StandIns()
+
     def new_run_id(self, worker: str | None) -> str:
         # Fixed: the cassettes store generated names as a replay generates them.
         return c.REPLAY_RUN_ID
@@ -74,13 +81,13 @@ class Replay(Target):
 
     def start(self) -> None:
         # Mails and SMS are never recorded (they carry tokens and codes): stand-ins arrive.
-        self.mailbox = self.sms_inbox = ReplayedChannel()
+        self.mailbox = self.sms_inbox = ReplayedChannel(self.stand_ins)
         self.started = True
 
     def authenticator_app(self, uri: str) -> ReplayedAuthenticatorApp:
         # The URI's secret was scrubbed from the cassette: each code is a new stand-in, which
         # the cassette's per-value placeholders match in the recorded sequence.
-        return ReplayedAuthenticatorApp()
+        return ReplayedAuthenticatorApp(self.stand_ins)
 
     def security_key(self) -> SecurityKey:
         return SecurityKey(replaying=True)

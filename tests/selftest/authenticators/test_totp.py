@@ -6,6 +6,7 @@ from nexx_conformance.authenticators.totp import (
     EnrolmentError,
     ReplayedAuthenticatorApp,
 )
+from nexx_conformance.stand_ins import StandIns
 
 SECRET = pyotp.random_base32()
 URI = f"otpauth://totp/nexx:ann?secret={SECRET}&issuer=nexx&digits=6&period=30"
@@ -65,7 +66,8 @@ def test_a_code_after_the_window_moved_on_is_of_the_current_step():
 
 
 def test_replayed_apps_hand_out_a_new_code_each_time():
-    one, other = ReplayedAuthenticatorApp(), ReplayedAuthenticatorApp()
+    stand_ins = StandIns()  # one replay's
+    one, other = ReplayedAuthenticatorApp(stand_ins), ReplayedAuthenticatorApp(stand_ins)
     codes = [one.code(), one.code(), other.code()]
     assert len(set(codes)) == 3
     assert all(len(code) == 6 and code.isdigit() for code in codes)

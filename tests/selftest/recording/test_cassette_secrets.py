@@ -22,6 +22,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 from nexx_conformance.channels.replayed import ReplayedChannel
 from nexx_conformance.recording.matchers import MATCH_ON, MATCHERS
 from nexx_conformance.recording.scrubbing import Scrubber
+from nexx_conformance.stand_ins import StandIns
 
 
 class Answer(BaseHTTPRequestHandler):
@@ -140,7 +141,7 @@ def test_mailed_tokens_replay_only_in_the_recorded_sequence(
     with cassette(path, "all"):
         authorize_twice(server, *recorded)
     assert "TokenOf" not in path.read_text()
-    mailbox = ReplayedChannel()
+    mailbox = ReplayedChannel(StandIns())
     first = mailbox.wait_for("qa_replay_1@example.test", "authorize").token
     second = (
         first if replayed_twice else mailbox.wait_for("qa_replay_1@example.test", "authorize").token
