@@ -280,11 +280,8 @@ def sessions_sending_to(adapter) -> Iterator[None]:
             return adapter
         return original(session, url)
 
-    requests.Session.get_adapter = get_adapter
-    try:
+    with mock.patch.object(requests.Session, "get_adapter", get_adapter):
         yield
-    finally:
-        requests.Session.get_adapter = original
 
 
 # --- pytest -----------------------------------------------------------------------------

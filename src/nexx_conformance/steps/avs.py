@@ -7,7 +7,7 @@ reports the provider's result. A verified transaction raises the age class in th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from nexx_conformance.client import Session
 from nexx_conformance.envelope import ApiResponse
@@ -29,6 +29,11 @@ class AvsTransaction:
     url: str
     expires: int
 
+    @classmethod
+    def of(cls, result: dict) -> AvsTransaction:
+        # The fields are named as /prepareavsupdate names them.
+        return cls(*(result[field.name] for field in fields(cls)))
+
 
 @dataclass(frozen=True)
 class AvsOutcome:
@@ -38,6 +43,10 @@ class AvsOutcome:
     transaction: int
     verified: bool
     ageclass: int
+
+    @classmethod
+    def of(cls, result: dict) -> AvsOutcome:
+        return cls(result["transaction"], result["status"] == "verified", result["ageclass"])
 
 
 class Avs(StepsBase):
@@ -57,14 +66,7 @@ class Avs(StepsBase):
             OK,
             rule="prepareavsupdate: a verification for an age class the user lacks starts (200)",
         )
-        result = answer.result
-        return AvsTransaction(
-            result["transaction"],
-            result["provider"],
-            result["ageclass"],
-            result["url"],
-            result["expires"],
-        )
+        return AvsTransaction.of(answer.result)
 
     def report_avs_result(
         self, session: Session, transaction: AvsTransaction | int, *, passed: bool
@@ -86,8 +88,7 @@ class Avs(StepsBase):
             OK,
             rule="finishavsupdate: the user's open transaction is finished once (200)",
         )
-        result = answer.result
-        return AvsOutcome(result["transaction"], result["status"] == "verified", result["ageclass"])
+        return AvsOutcome.of(answer.result)
 
     def age_class(self, session: Session) -> int:
         """The verified age class the profile shows (0 until a verification succeeded)."""

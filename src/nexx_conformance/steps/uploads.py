@@ -63,6 +63,18 @@ class UploadTicket:
     issued: int | None  # the target's clock when it answered (its Date header), if it said
     sample: SampleFile
 
+    @classmethod
+    def of(cls, answer: ApiResponse, sample: SampleFile) -> UploadTicket:
+        result = answer.result
+        return cls(
+            result["file"],
+            result["uploadURL"],
+            result["expires"],
+            result["maxSize"],
+            server_time(answer),
+            sample,
+        )
+
 
 @dataclass(frozen=True)
 class FinishedUpload:
@@ -73,6 +85,16 @@ class FinishedUpload:
     item: int | None
     streamtype: str | None
     for_user_story: bool
+
+    @classmethod
+    def of(cls, result: dict) -> FinishedUpload:
+        return cls(
+            result["file"],
+            result["context"],
+            result["item"],
+            result["streamtype"],
+            result["forUserStory"] == 1,
+        )
 
 
 @dataclass(frozen=True)
@@ -185,15 +207,7 @@ class Uploads(StepsBase):
                 OK,
                 rule="prepareupload: a logged-in user gets an upload ticket (200)",
             )
-            result = answer.result
-            return UploadTicket(
-                result["file"],
-                result["uploadURL"],
-                result["expires"],
-                result["maxSize"],
-                server_time(answer),
-                sample,
-            )
+            return UploadTicket.of(answer, sample)
 
     def put_file(self, url: str, content: bytes) -> ApiResponse:
         """PUT bytes to an upload URL (no session: the URL is the authorization). Asserts nothing."""
@@ -254,14 +268,7 @@ class Uploads(StepsBase):
             OK,
             rule="finishupload: the user's uploaded file is finished once (200)",
         )
-        result = answer.result
-        return FinishedUpload(
-            result["file"],
-            result["context"],
-            result["item"],
-            result["streamtype"],
-            result["forUserStory"] == 1,
-        )
+        return FinishedUpload.of(answer.result)
 
     def upload_file(
         self,

@@ -33,16 +33,8 @@ CREATE TABLE IF NOT EXISTS channel_subscriptions (
 """
 
 JOINED_LIMIT = 25
-OPTIONAL_DETAILS = (
-    "username",
-    "firstname",
-    "lastname",
-    "gender",
-    "birthday",
-    "phone",
-    "language",
-    "country",
-)
+# The details the profile shows only where the user gave them (newsletter is always shown).
+OPTIONAL_DETAILS = ("username", *(name for name in users.DETAIL_FIELDS if name != "newsletter"))
 
 Contributor = Callable[[sqlite3.Connection, int, Mapping[str, Any]], dict[str, Any]]
 
