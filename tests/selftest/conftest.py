@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import respx
+import schemathesis
 
 from nexx_conformance.client import NexxClient
 from nexx_conformance.status import OK
@@ -77,3 +78,42 @@ def loopback() -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+# A contract in miniature for the session and auth selftests: the nexx security schemes,
+# and operations marked with the session kind they need (x-nexx-session).
+PATH_DOMAIN = {
+    "name": "domainid",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+PATH_TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def operation(op_id: str, session: str, **extra) -> dict:
+    return {
+        "operationId": op_id,
+        "x-nexx-session": session,
+        "parameters": [PATH_DOMAIN],
+        "responses": {"200": {"description": "ok"}},
+        **extra,
+    }
+
+
+def signed_schema(title: str, paths: dict):
+    """A schemathesis schema of `paths` whose operations all need the two signature headers."""
+    return schemathesis.openapi.from_dict(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": title, "version": "1"},
+            "components": {
+                "securitySchemes": {
+                    "RequestCID": {"type": "apiKey", "in": "header", "name": "X-Request-CID"},
+                    "RequestToken": {"type": "apiKey", "in": "header", "name": "X-Request-Token"},
+                }
+            },
+            "security": [{"RequestCID": [], "RequestToken": []}],
+            "paths": paths,
+        }
+    )

@@ -2,7 +2,6 @@
 over a SessionBroker, and the pytest suite's provider for drawn cases."""
 
 import pytest
-import schemathesis
 from schemathesis.auths import AuthContext
 
 from nexx_conformance.config import ConfigError
@@ -17,55 +16,23 @@ from nexx_conformance.schemathesis_auth import (
 from nexx_conformance.signing import request_token
 from nexx_conformance.users import User
 
-from .conftest import FAKE_BASE, nexx_answer
+from .conftest import FAKE_BASE, PATH_DOMAIN, PATH_TOKEN, nexx_answer, operation, signed_schema
 
-DOMAIN = {
-    "name": "domainid",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "integer", "minimum": 1},
-}
-
-
-def operation(op_id, session):
-    return {
-        "operationId": op_id,
-        "parameters": [DOMAIN],
-        "x-nexx-session": session,
-        "responses": {"200": {"description": "ok"}},
-    }
-
-
-SCHEMA = schemathesis.openapi.from_dict(
+SCHEMA = signed_schema(
+    "t",
     {
-        "openapi": "3.1.0",
-        "info": {"title": "t", "version": "1"},
-        "components": {
-            "securitySchemes": {
-                "RequestCID": {"type": "apiKey", "in": "header", "name": "X-Request-CID"},
-                "RequestToken": {"type": "apiKey", "in": "header", "name": "X-Request-Token"},
+        "/{domainid}/user/authorize/{token}": {
+            "post": {
+                **operation("authorize", "anonymous"),
+                "parameters": [
+                    PATH_DOMAIN,
+                    PATH_TOKEN,
+                ],
             }
         },
-        "security": [{"RequestCID": [], "RequestToken": []}],
-        "paths": {
-            "/{domainid}/user/authorize/{token}": {
-                "post": {
-                    **operation("authorize", "anonymous"),
-                    "parameters": [
-                        DOMAIN,
-                        {
-                            "name": "token",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        },
-                    ],
-                }
-            },
-            "/{domainid}/user/profile": {"get": operation("profile", "user")},
-            "/{domainid}/session/logout": {"post": operation("logout", "anonymous")},
-        },
-    }
+        "/{domainid}/user/profile": {"get": operation("profile", "user")},
+        "/{domainid}/session/logout": {"post": operation("logout", "anonymous")},
+    },
 )
 
 

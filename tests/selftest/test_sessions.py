@@ -7,7 +7,6 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
-import schemathesis
 from hypothesis import Phase, find, settings
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation import GenerationMode
@@ -17,73 +16,40 @@ from nexx_conformance.sessions import SessionBroker, mark_as_signed, session_key
 from nexx_conformance.signing import request_token
 from nexx_conformance.users import User, UserFactory, UserRegistry
 
-from .conftest import DOMAIN, SECRET, nexx_answer
+from .conftest import DOMAIN, PATH_DOMAIN, PATH_TOKEN, SECRET, nexx_answer, operation, signed_schema
 
 ETERNAL_CID = "eternal-cid-0001"
 FORM = "application/x-www-form-urlencoded"
-PATH_DOMAIN = {
-    "name": "domainid",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "integer", "minimum": 1},
-}
 
 
-def operation(op_id: str, session: str, **extra) -> dict:
-    return {
-        "operationId": op_id,
-        "x-nexx-session": session,
-        "parameters": [PATH_DOMAIN],
-        "responses": {"200": {"description": "ok"}},
-        **extra,
-    }
-
-
-SCHEMA = schemathesis.openapi.from_dict(
+SCHEMA = signed_schema(
+    "broker",
     {
-        "openapi": "3.1.0",
-        "info": {"title": "broker", "version": "1"},
-        "components": {
-            "securitySchemes": {
-                "RequestCID": {"type": "apiKey", "in": "header", "name": "X-Request-CID"},
-                "RequestToken": {"type": "apiKey", "in": "header", "name": "X-Request-Token"},
-            }
+        "/{domainid}/session/init": {"post": operation("init", "none")},
+        "/{domainid}/session/keepalive": {"post": operation("keepalive", "anonymous")},
+        "/{domainid}/session/logout": {"post": operation("logout", "user")},
+        "/{domainid}/user/profile": {"get": operation("profile", "user")},
+        "/{domainid}/user/unregister": {"delete": operation("unregister", "user")},
+        "/{domainid}/user/authorizedevice": {"post": operation("authorizedevice", "pending-login")},
+        "/{domainid}/media/catalogue": {"get": operation("catalogue", "eternal")},
+        "/{domainid}/user/register": {
+            "post": operation(
+                "register",
+                "anonymous",
+                requestBody={"content": {FORM: {"schema": {"type": "object"}}}},
+            )
         },
-        "security": [{"RequestCID": [], "RequestToken": []}],
-        "paths": {
-            "/{domainid}/session/init": {"post": operation("init", "none")},
-            "/{domainid}/session/keepalive": {"post": operation("keepalive", "anonymous")},
-            "/{domainid}/session/logout": {"post": operation("logout", "user")},
-            "/{domainid}/user/profile": {"get": operation("profile", "user")},
-            "/{domainid}/user/unregister": {"delete": operation("unregister", "user")},
-            "/{domainid}/user/authorizedevice": {
-                "post": operation("authorizedevice", "pending-login")
-            },
-            "/{domainid}/media/catalogue": {"get": operation("catalogue", "eternal")},
-            "/{domainid}/user/register": {
-                "post": operation(
-                    "register",
-                    "anonymous",
-                    requestBody={"content": {FORM: {"schema": {"type": "object"}}}},
-                )
-            },
-            "/{domainid}/user/authorize/{token}": {
-                "post": operation(
-                    "authorize",
-                    "anonymous",
-                    parameters=[
-                        PATH_DOMAIN,
-                        {
-                            "name": "token",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        },
-                    ],
-                )
-            },
+        "/{domainid}/user/authorize/{token}": {
+            "post": operation(
+                "authorize",
+                "anonymous",
+                parameters=[
+                    PATH_DOMAIN,
+                    PATH_TOKEN,
+                ],
+            )
         },
-    }
+    },
 )
 INIT = SCHEMA["/{domainid}/session/init"]["POST"]
 KEEPALIVE = SCHEMA["/{domainid}/session/keepalive"]["POST"]
