@@ -117,3 +117,15 @@ def signed_schema(title: str, paths: dict):
             "paths": paths,
         }
     )
+
+
+# The metadata of a documented 200 answer to GET /4711/user/profile (drift, guessed rules).
+PROFILE_METADATA = {
+    "status": 200,
+    "apiversion": "3.1",
+    "verb": "GET",
+    "processingtime": 0.01,
+    "calledwith": "/4711/user/profile",
+    "fordomain": 4711,
+    "fromstage": 0,
+}

@@ -6,17 +6,11 @@ import json
 
 from nexx_conformance.drift import DriftLog
 
+from .conftest import PROFILE_METADATA
+
 BASE = "https://staging.example/v3.1"
 PROFILE_URL = f"{BASE}/4711/user/profile"
-METADATA = {
-    "status": 200,
-    "apiversion": "3.1",
-    "verb": "GET",
-    "processingtime": 0.01,
-    "calledwith": "/4711/user/profile",
-    "fordomain": 4711,
-    "fromstage": 0,
-}
+METADATA = PROFILE_METADATA
 USER = {
     "ID": 1042,
     "email": "alice@example.org",

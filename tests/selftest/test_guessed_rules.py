@@ -12,6 +12,8 @@ import pytest
 
 from nexx_conformance import guessed_rules
 
+from .conftest import PROFILE_METADATA
+
 PROFILE = ("GET", "/{domainid}/user/profile", 200)
 USER = {
     "ID": 1042,
@@ -26,15 +28,7 @@ USER = {
     "channelsubscriptions": [],
 }
 BODY = {
-    "metadata": {
-        "status": 200,
-        "apiversion": "3.1",
-        "verb": "GET",
-        "processingtime": 0.01,
-        "calledwith": "/4711/user/profile",
-        "fordomain": 4711,
-        "fromstage": 0,
-    },
+    "metadata": PROFILE_METADATA,
     "result": USER,
 }
 
