@@ -3,13 +3,13 @@
     uv run python benchmarks/suite_wall_time.py [--repeat 1] [--runs replay,reference]
                                                [-- extra pytest arguments]
 
-Runs `uv run pytest --target replay` and `uv run pytest` (the bundled reference server) one
-after the other, each --repeat times, and prints a table of wall times. `--runs` picks
-among them and `scenarios` (`uv run pytest tests/scenarios`, the hand-written flows alone,
-against the bundled reference server) and `selftest` (`uv run tox -e selftest`). Beside the
-wall time, the CPU time (user + sys of the run and every process it started), which a
-loaded machine changes less. The runs' reports go
-to a temporary directory that is removed afterwards, so the script writes nothing.
+Runs `uv run pytest -n 2 --target replay` and `uv run pytest -n 2` (the bundled reference
+server), as tox.ini runs them, one after the other, each --repeat times, and prints a table
+of wall times (`-- -n 0` measures one process). `--runs` picks among them and `scenarios`
+(`uv run pytest -n 2 tests/scenarios`, the hand-written flows alone, against the bundled
+reference server) and `selftest` (`uv run tox -e selftest`). Beside the wall time, the CPU
+time (user + sys of the run and every process it started), which a loaded machine changes
+less. The runs' reports go to a temporary directory that is removed afterwards, so the script writes nothing.
 Exit status: 0 when every run ran (whatever its tests found), 2 on bad options or when
 `uv` cannot be started.
 """
@@ -30,10 +30,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PYCACHE = str(ROOT / ".tox" / ".pycache")  # tox.ini's {work_dir}/.pycache
+# As tox.ini runs them: two workers.
 RUNS = {
-    "replay": ["uv", "run", "pytest", "--target", "replay"],
-    "reference": ["uv", "run", "pytest"],
-    "scenarios": ["uv", "run", "pytest", "tests/scenarios"],
+    "replay": ["uv", "run", "pytest", "-n", "2", "--target", "replay"],
+    "reference": ["uv", "run", "pytest", "-n", "2"],
+    "scenarios": ["uv", "run", "pytest", "-n", "2", "tests/scenarios"],
     # The unit tests of the engine and of the server, as tox runs them (ruff first).
     "selftest": ["uv", "run", "tox", "-e", "selftest", "--"],
 }
