@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 from schemathesis.core.failures import Failure, Severity
 
 from nexx_conformance import contract_marks as marks
-from nexx_conformance.envelope import envelope_of, metadata_of
+from nexx_conformance.envelope import Paging, envelope_of, metadata_of
 from nexx_conformance.masking import masked_curl
 from nexx_conformance.patches import transport_kwargs
 from nexx_conformance.recording.matchers import normalize
@@ -244,16 +244,14 @@ def paging_on_lists_is_consistent(ctx, response, case):
     if defaults is None or not 200 <= response.status_code < 300:
         return
     envelope = envelope_of(response)
-    paging, result = envelope.get("paging"), envelope.get("result")
+    paging, result = Paging.of(envelope.get("paging")), envelope.get("result")
     rule = "conventions.md#responses: paged lists carry paging {start, limit, resultcount}"
-    if not isinstance(paging, dict) or not all(
-        isinstance(paging.get(key), int) for key in ("start", "limit", "resultcount")
-    ):
+    if paging is None:
         fail(
             InconsistentPaging,
             case,
             response,
-            broke=f"paging is {paging!r}",
+            broke=f"paging is {envelope.get('paging')!r}",
             expected="paging with integer start, limit and resultcount",
             rule=rule,
         )
@@ -270,15 +268,15 @@ def paging_on_lists_is_consistent(ctx, response, case):
     start = sent_integer(query, "start", defaults["start"] if defaults["start"] is not None else 0)
     limit = sent_integer(query, "limit", defaults["limit"])
     problems = []
-    if start is not None and paging["start"] != start:
-        problems.append(f"paging.start {paging['start']} != start sent {start}")
-    if limit is not None and paging["limit"] != limit:
-        problems.append(f"paging.limit {paging['limit']} != limit sent (or default) {limit}")
-    if len(result) > paging["limit"]:
-        problems.append(f"{len(result)} items > paging.limit {paging['limit']}")
-    if len(result) > max(0, paging["resultcount"] - paging["start"]):
+    if start is not None and paging.start != start:
+        problems.append(f"paging.start {paging.start} != start sent {start}")
+    if limit is not None and paging.limit != limit:
+        problems.append(f"paging.limit {paging.limit} != limit sent (or default) {limit}")
+    if len(result) > paging.limit:
+        problems.append(f"{len(result)} items > paging.limit {paging.limit}")
+    if len(result) > max(0, paging.resultcount - paging.start):
         problems.append(
-            f"{len(result)} items > resultcount {paging['resultcount']} - start {paging['start']}"
+            f"{len(result)} items > resultcount {paging.resultcount} - start {paging.start}"
         )
     if problems:
         fail(

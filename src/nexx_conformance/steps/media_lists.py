@@ -17,7 +17,7 @@ import yaml
 
 from nexx_conformance.client import Session
 from nexx_conformance.contract_check import CONTRACT
-from nexx_conformance.envelope import ApiResponse
+from nexx_conformance.envelope import ApiResponse, Paging
 from nexx_conformance.status import OK
 from nexx_conformance.steps.base import StepsBase
 
@@ -187,13 +187,6 @@ class ListedItem:
 
 
 @dataclass(frozen=True)
-class Paging:
-    start: int
-    limit: int
-    resultcount: int
-
-
-@dataclass(frozen=True)
 class ListPage:
     """One page of a media list as the target answered it."""
 
@@ -205,6 +198,11 @@ class ListPage:
     @property
     def keys(self) -> list[tuple[int, str]]:
         return [item.key for item in self.items]
+
+    @classmethod
+    def of(cls, name: str, answer: ApiResponse) -> ListPage:
+        items = [ListedItem.of(entry) for entry in answer.result or []]
+        return cls(name, items, Paging.of(answer.paging), answer)
 
 
 @dataclass(frozen=True)
@@ -360,10 +358,7 @@ class MediaLists(StepsBase):
             OK,
             rule=f"{list_name}: the list of the session's user (200)",
         )
-        paging = Paging(**answer.paging) if isinstance(answer.paging, dict) else None
-        return ListPage(
-            list_name, [ListedItem.of(entry) for entry in answer.result or []], paging, answer
-        )
+        return ListPage.of(list_name, answer)
 
     def history_for_merge(self, session: Session, **params) -> list[MergeEntry]:
         """GET /user/historyformerge: every watched item as ids, never paged."""
@@ -387,7 +382,4 @@ class MediaLists(StepsBase):
             OK,
             rule="byquery: any session may search the published items (200)",
         )
-        paging = Paging(**answer.paging) if isinstance(answer.paging, dict) else None
-        return ListPage(
-            "byquery", [ListedItem.of(entry) for entry in answer.result or []], paging, answer
-        )
+        return ListPage.of("byquery", answer)
