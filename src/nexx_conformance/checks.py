@@ -450,9 +450,9 @@ class SessionProbe:
     failure: type[NexxRuleBroken]  # its check is the one the probe belongs to
     status: int
     call: str  # how the probe differs from the accepted call, as a failure names it
-    rule: str
     # The session headers to send instead (None leaves one out), from the test's facts.
     headers: Callable[[SessionFacts], dict[str, str | None]]
+    rule: str
     # Whether the probe says anything about this operation with these facts.
     applies: Callable[[Any, SessionFacts], bool] = lambda case, facts: True
 
@@ -461,31 +461,23 @@ class SessionProbe:
         return self.failure.checks[0]
 
 
+# The session probes, a table kept in columns (fmt: skip): the failure (named after the
+# check that sends the probe), the refusal expected, how the call differs and the session
+# headers sent instead; below, the contract rule it checks and when it applies.
 MISSING_SESSION_PROBE = SessionProbe(
-    MissingSessionAccepted,
-    UNAUTHORIZED,
-    call="without X-Request-CID",
+    MissingSessionAccepted, UNAUTHORIZED, "without X-Request-CID", lambda facts: {SESSION_HEADER: None},
     rule="security (a session scheme, header X-Request-CID): every operation but init needs a session",
-    headers=lambda facts: {SESSION_HEADER: None},
-)
+)  # fmt: skip
 WRONG_TOKEN_PROBE = SessionProbe(
-    WrongTokenAccepted,
-    UNAUTHORIZED,
-    call="with a wrong X-Request-Token",
+    WrongTokenAccepted, UNAUTHORIZED, "with a wrong X-Request-Token", lambda facts: {TOKEN_HEADER: WRONG_TOKEN},
     rule="security RequestToken: md5(OPERATION + DOMAINID + DOMAINSECRET) is checked",
-    headers=lambda facts: {TOKEN_HEADER: WRONG_TOKEN},
-)
+)  # fmt: skip
 ANONYMOUS_SESSION_PROBE = SessionProbe(
-    AnonymousSessionAccepted,
-    FORBIDDEN,
-    call="with an anonymous session",
+    AnonymousSessionAccepted, FORBIDDEN, "with an anonymous session", lambda facts: {SESSION_HEADER: facts.anonymous_cid},
     rule="x-nexx-session: user - the operation needs a logged-in user",
-    headers=lambda facts: {SESSION_HEADER: facts.anonymous_cid},
     # Outside the suite's tests no anonymous session is known: nothing to probe with.
-    applies=lambda case, facts: (
-        marks.session_kind(case.operation) == marks.USER and facts.anonymous_cid is not None
-    ),
-)
+    applies=lambda case, facts: marks.session_kind(case.operation) == marks.USER and facts.anonymous_cid is not None,
+)  # fmt: skip
 
 
 def send_probe(probe: SessionProbe, ctx: Any, case: Any, response: Any, facts: SessionFacts):
