@@ -18,17 +18,6 @@ from .. import faults
 from ..envelope import ApiError
 from .single_use import still_open
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS avs_transactions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    provider TEXT NOT NULL,
-    ageclass INTEGER NOT NULL,
-    expires REAL NOT NULL,
-    status TEXT
-);
-"""
-
 TRANSACTION_LIFETIME = 30 * 60
 VERIFIED, REJECTED = "verified", "rejected"
 

@@ -15,16 +15,6 @@ import time
 from .. import faults
 from .single_use import still_open
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS mail_tokens (
-    token_hash TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    expires REAL NOT NULL,
-    used REAL
-);
-"""
-
 LIFETIMES = {"authorize": 24 * 3600, "resetpassword": 3600}
 TOKEN_BYTES = 32  # 43 URL-safe characters, within the contract's 20..128
 LONG_TOKEN_BYTES = 96  # 128 characters, the contract's maximum (a benign variant)

@@ -22,22 +22,6 @@ from .. import faults
 from ..envelope import ApiError
 from .single_use import still_open
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS authenticators (
-    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-    secret TEXT NOT NULL,
-    last_step INTEGER,
-    enrolled REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS authenticator_enrolments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    secret TEXT NOT NULL,
-    expires REAL NOT NULL,
-    finished REAL
-);
-"""
-
 ISSUER = "nexx"
 DIGITS = 6
 PERIOD = 30
