@@ -37,6 +37,18 @@ def test_expired_authorize_token_is_404_like_an_unknown_one(
     assert expired.errorhint == unknown.errorhint
 
 
+def test_authorize_token_is_unknown_in_another_domain_and_stays_usable(
+    api: NexxClient, auto_api: NexxClient, mailbox: SmtpSink
+) -> None:
+    account = new_account("reg")
+    api.init().post("user/register", **account)
+    token = mailbox.wait_for(account["email"], "authorize").token
+    foreign = auto_api.init().post(f"user/authorize/{token}")
+    unknown = api.init().post("user/authorize/" + "A" * 43)
+    assert foreign.status == NOT_FOUND and foreign.errorhint == unknown.errorhint
+    assert api.init().post(f"user/authorize/{token}").status == OK
+
+
 def test_extra_registration_fields_are_stored(api: NexxClient, storage: Database) -> None:
     extras = {
         "vouchercode": "V-1",

@@ -20,7 +20,7 @@ import pyotp
 
 from .. import faults
 from ..envelope import ApiError
-from .single_use import still_open
+from .single_use import Refusals, still_open
 
 ISSUER = "nexx"
 DIGITS = 6
@@ -82,13 +82,8 @@ def finish(db: sqlite3.Connection, user_id: int, process: int, code: str | None)
         "SELECT secret, expires, finished FROM authenticator_enrolments WHERE id = ? AND user_id = ?",
         (process, user_id),
     ).fetchone()
-    row = still_open(
-        row,
-        used_column="finished",
-        unknown=f"unknown authenticator enrolment process {process}",
-        used=f"authenticator enrolment process {process} is finished already",
-        expired=f"authenticator enrolment process {process} expired; start a new one",
-    )
+    refusals = Refusals.of_process(f"authenticator enrolment process {process}")
+    row = still_open(row, used_column="finished", refusals=refusals)
     step = None
     if code is not None:
         step = matching_step(row["secret"], code, None)

@@ -40,9 +40,7 @@ async def requestpass(call: Call) -> Reply:
 async def resetpassword(call: Call) -> Reply:
     new_hash = await call.services.passwords.hash(call.params["newpassword"])
     with call.db.write() as db:
-        user_id = mail_tokens.redeem(db, "resetpassword", call.params["token"])
-        if users.by_id(db, call.domain.id, user_id) is None:
-            raise ApiError(HTTPStatus.NOT_FOUND, "unknown or expired password reset token")
+        user_id = mail_tokens.redeem(db, "resetpassword", call.params["token"], call.domain.id)
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (new_hash, user_id))
     return Reply({"ID": user_id, "status": "updated"})
 
