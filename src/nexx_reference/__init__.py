@@ -21,8 +21,8 @@ How to add an area (e.g. media lists):
    removes it), created at start; its rules in `domain/<area>.py`.
    Functions take an open connection: `with call.db.write() as db: ...` (never `await`
    inside that block) and refuse with `ApiError(status, hint)`.
-2. Routes: `routes/<area>.py` with
-   `HANDLERS = {"operationId": handler}`, each `async def handler(call: Call) -> Reply`.
+2. Routes: `routes/<area>.py` with one `async def <operationId>(call: Call) -> Reply`
+   per operation, marked `@handler` (`from . import handler`).
    Every module of `routes/` is found at start; the contract gives the method and path,
    so a handler exists only for an operation the contract has. By the time a handler
    runs, the call is signed, its session is of the declared kind and `call.params`
