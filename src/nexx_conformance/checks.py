@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from schemathesis.core.failures import Failure, Severity
+from schemathesis.specs.openapi.checks import ignored_auth as schemathesis_ignored_auth
 
 from nexx_conformance import contract_marks as marks
 from nexx_conformance.envelope import Paging, envelope_of, metadata_of
@@ -132,6 +133,9 @@ class SessionFacts:
         self.anonymous_cid: str | None = None
         self._owners: dict[str, set[str]] = {}
         self._probed: set[tuple[str, str]] = set()
+        # The operations schemathesis' ignored_auth saw refuse a call without and with a wrong
+        # credential in this test (its CLI keeps one such set per run).
+        self.auth_enforced: set[str] = set()
 
     def add_owner_identities(self, cid: str | None, *identities: str) -> None:
         if cid:
@@ -511,6 +515,21 @@ def anonymous_session_is_rejected_on_user_operations(ctx, response, case, *, fac
     send_probe(ANONYMOUS_SESSION_PROBE, ctx, case, response, facts)
 
 
+def ignored_auth(ctx, response, case, *, facts: SessionFacts):
+    """schemathesis' own `ignored_auth`, convinced once per operation and test.
+
+    After an accepted call it resends the call without credentials and once per credential
+    with a wrong one. Its CLI does so once per operation and run (a set its check context
+    keeps for the run); a pytest test gets a new context for every answer, so the probes went
+    again after every accepted case: a tenth of the replay's time and as many extra calls
+    to a live target, each proving what the first had (benchmarks/README.md). Here the set
+    is the test's, as our own session probes go once per operation and test. The tests run it
+    in place of schemathesis' (tests/conformance/contract.py switches that one off).
+    """
+    ctx.auth_enforced_operations = facts.auth_enforced
+    return schemathesis_ignored_auth(ctx, response, case)
+
+
 # Our checks in the order schemathesis runs them after its own; those in SESSION_CHECKS
 # need the test's SessionFacts.
 RESPONSE_CHECKS = (
@@ -520,6 +539,7 @@ RESPONSE_CHECKS = (
     no_server_error,
 )
 SESSION_CHECKS = (
+    ignored_auth,
     no_secret_in_response,
     missing_session_is_rejected,
     wrong_token_is_rejected,

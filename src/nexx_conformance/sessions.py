@@ -60,6 +60,7 @@ class SessionBroker:
         given_user: User | None = None,
         authenticator_app: Callable[[str], Any] | None = None,
         isolate_session_changes: bool = False,
+        uses_environment_proxies: bool = True,
     ) -> None:
         self.client = client
         self._secret = secret
@@ -80,6 +81,7 @@ class SessionBroker:
         # one per case cost a connect and a close on both sides; benchmarks/README.md).
         # schemathesis' own kind: cookies an answer sets are dropped before the next case.
         self.http = ManagedCookiesSession()
+        self.http.trust_env = uses_environment_proxies
 
     def __repr__(self) -> str:
         return f"SessionBroker(domain={self.client.domain_id}, sessions={sorted(self._cids)})"

@@ -32,34 +32,35 @@ def name_after_operation(item: pytest.Item) -> None:
 
 
 def session_broker(
-    client, user_factory, nexx_config, authenticator_app, *, isolate_session_changes: bool
+    target, client, user_factory, authenticator_app, *, isolate_session_changes: bool
 ) -> SessionBroker:
     return SessionBroker(
         client,
-        nexx_config.domain_secret,
+        target.config.domain_secret,
         user_factory,
-        eternal_cid=nexx_config.eternal_cid,
+        eternal_cid=target.config.eternal_cid,
         authenticator_app=authenticator_app,
         isolate_session_changes=isolate_session_changes,
+        uses_environment_proxies=target.uses_environment_proxies,
     )
 
 
 @pytest.fixture
-def case_sessions(client, user_factory, nexx_config, authenticator_app):
+def case_sessions(target, client, user_factory, authenticator_app):
     """The sessions of this test by kind, opened on first use; its users removed at the end."""
     broker = session_broker(
-        client, user_factory, nexx_config, authenticator_app, isolate_session_changes=False
+        target, client, user_factory, authenticator_app, isolate_session_changes=False
     )
     yield broker
     broker.close()
 
 
 @pytest.fixture
-def linked_sessions(client, user_factory, nexx_config, authenticator_app):
+def linked_sessions(target, client, user_factory, authenticator_app):
     """As case_sessions, for a sequence of linked calls: a call that logs out or in gets a
     session of its own, so it cannot end the one the others use."""
     broker = session_broker(
-        client, user_factory, nexx_config, authenticator_app, isolate_session_changes=True
+        target, client, user_factory, authenticator_app, isolate_session_changes=True
     )
     yield broker
     broker.close()

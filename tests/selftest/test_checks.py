@@ -12,9 +12,13 @@ import schemathesis
 from schemathesis.checks import CheckContext
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.transport import Response
+from schemathesis.openapi.checks import IgnoredAuth
 
 from nexx_conformance import checks
 from nexx_conformance.checks import SessionFacts
+
+from .conftest import operation as operation_of
+from .conftest import signed_schema
 
 BASE = "http://127.0.0.1:9/v3.1"
 CID, ANON_CID, TOKEN = "cid-of-alice-0001", "cid-anonymous-0002", "a" * 32
@@ -148,7 +152,8 @@ def test_each_check_reports_a_failure_kind_of_its_own():
 
 def test_a_test_runs_every_check_of_ours_under_its_own_name():
     names = [check.__name__ for check in checks.checks_for(SessionFacts())]
-    assert sorted(names) == sorted(kind.checks[0] for kind in FAILURE_KINDS)
+    # and schemathesis' ignored_auth, once per operation and test, with its own failure kind
+    assert sorted(names) == sorted([*(kind.checks[0] for kind in FAILURE_KINDS), "ignored_auth"])
 
 
 def test_schemathesis_runs_our_checks_when_a_test_passes_them():
@@ -479,6 +484,31 @@ def test_probes_pass_on_an_enforcing_server_and_fail_on_a_lax_one(server, check,
     else:
         with pytest.raises(failure, match=r"Reproduce: curl .*X-Request-\w+: \*\*\*"):
             run(check, response, case, base_url, facts)
+
+
+SIGNED = signed_schema(
+    "ignored_auth", {"/{domainid}/user/profile": {"get": operation_of("profile", "user")}}
+)
+
+
+def test_schemathesis_ignored_auth_probes_an_operation_once_per_test(server, facts):
+    enforcing, base_url = server
+    case = SIGNED["/{domainid}/user/profile"]["GET"].Case(
+        path_parameters={"domainid": 4711}, headers={"X-Request-CID": CID, "X-Request-Token": TOKEN}
+    )
+    case._has_explicit_auth = True  # as a case our auth provider signed (DrawnCaseAuth)
+    accepted = answer(case, 200, envelope(200, result={}), base_url=base_url)
+    if not enforcing:
+        with pytest.raises(IgnoredAuth, match="API accepts requests without authentication"):
+            run(checks.ignored_auth, accepted, case, base_url, facts)
+        return
+    run(checks.ignored_auth, accepted, case, base_url, facts)
+    assert facts.auth_enforced == {"GET /{domainid}/user/profile"}
+    # Convinced in this test: no probe goes out again (nothing listens at BASE's port 9).
+    run(checks.ignored_auth, accepted, case, BASE, facts)
+    # A new test probes again, and here finds nobody to answer.
+    with pytest.raises(requests.ConnectionError):
+        run(checks.ignored_auth, accepted, case, BASE, SessionFacts())
 
 
 def test_probes_skip_rejected_calls_and_repeat_operations(server, facts):

@@ -59,6 +59,10 @@ class Target:
     issues_real_secrets: ClassVar[bool]
     # A 429 or 503 is congestion to wait out (a shared live system), not an answer under test.
     retries_congestion: ClassVar[bool]
+    # Reached through the proxies the environment names (HTTP_PROXY, NO_PROXY): a system
+    # elsewhere may be; the bundled server and a replay are on this machine, and requests
+    # read the environment's proxy settings again for every request it sends.
+    uses_environment_proxies: ClassVar[bool] = True
     # The users tests register stay there until removed (a replay keeps none).
     keeps_users: ClassVar[bool] = True
     # The record mode its cassettes are held to whatever a marker says (None: the run's own).

@@ -26,6 +26,7 @@ class ReferenceServer(Target):
     issues_real_secrets = True
     # On our server a 429 is an answer under test, not congestion.
     retries_congestion = False
+    uses_environment_proxies = False
 
     @staticmethod
     def base_url_of(value: str) -> str:

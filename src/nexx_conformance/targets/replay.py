@@ -36,6 +36,7 @@ class Replay(Target):
     time_passes = False
     issues_real_secrets = False
     retries_congestion = False
+    uses_environment_proxies = False
     keeps_users = False
     forced_record_mode = PLAY_BACK_ONLY
 
