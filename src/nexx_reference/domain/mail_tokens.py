@@ -29,7 +29,6 @@ class TokenKind:
 
     lifetime: int  # seconds
     label: str  # how the errorhints name the token
-    reusable_fault: str  # the kill matrix's fault that lets a used token work again
 
     @property
     def refusals(self) -> Refusals:
@@ -39,9 +38,11 @@ class TokenKind:
 
 
 KINDS = {
-    "authorize": TokenKind(24 * 3600, "authorization", "authorize-token-reusable"),
-    "resetpassword": TokenKind(3600, "password reset", "reset-token-reusable"),
+    "authorize": TokenKind(24 * 3600, "authorization"),
+    "resetpassword": TokenKind(3600, "password reset"),
 }
+# The kill matrix's faults that let a used token of each kind work again.
+REUSABLE = {"authorize": "authorize-token-reusable", "resetpassword": "reset-token-reusable"}
 
 
 def _digest(token: str) -> str:
@@ -71,7 +72,7 @@ def redeem(db: sqlite3.Connection, kind: str, token: str, domain: int) -> int:
     if users.by_id(db, domain, row["user_id"]) is None:
         # A token of another domain's user: as unknown as any other.
         raise ApiError(HTTPStatus.NOT_FOUND, refusals.unknown)
-    if not faults.active(KINDS[kind].reusable_fault):
+    if not faults.active(REUSABLE[kind]):
         db.execute(
             "UPDATE mail_tokens SET used = ? WHERE token_hash = ?", (time.time(), _digest(token))
         )
