@@ -18,6 +18,6 @@ def test_replay_without_cassette_says_how_to_record(pytester):
         def test_x(anonymous_session):
             pass
     """)
-    result = pytester.runpytest_subprocess("--target", "replay", "-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess("--target", "replay", "-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)  # the session is opened while setting the test up
     result.stdout.fnmatch_lines(["*record it again with --record-mode=rewrite*"])

@@ -58,7 +58,7 @@ def test_reference_target_serves_signed_sessions(pytester):
             assert anonymous_session.keepalive().status == 200
             assert set(domains) == {"main", "autoauthorize", "sms2fa"}
     """)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
 
 
@@ -70,7 +70,7 @@ def test_taken_sink_port_stops_the_run(pytester):
         taken.listen()
         port = taken.getsockname()[1]
         pytester.makepyfile("def test_x(target): pass")
-        result = pytester.runpytest_subprocess("--mailbox", f"smtp://127.0.0.1:{port}")
+        result = pytester.runpytest_inprocess("--mailbox", f"smtp://127.0.0.1:{port}")
     assert result.ret == USAGE_ERROR
     result.stdout.fnmatch_lines([f"*SMTP sink cannot listen on 127.0.0.1:{port}*"])
 

@@ -78,7 +78,7 @@ def test_each_worker_hands_over_one_summary_and_the_run_ends_with_their_sum(pyte
         def test_keepalive(anonymous_session, n):
             assert anonymous_session.keepalive().status == 200
     """)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-n", "2")
     result.assert_outcomes(passed=2)
     for worker in ("gw0", "gw1"):
         assert (pytester.path / f"handed-over-{worker}.json").read_text() == f'["{WORKER_OUTPUT}"]'
@@ -101,7 +101,7 @@ def test_guessed_rule_warnings_of_every_worker_reach_the_report(pytester):
             guessed_warnings.add(f"test_warns[{n}]", "profile", 200,
                                  [Violation("$.result", "maxLength", "too long", "a guess")])
     """)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--report-dir=r")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-n", "2", "--report-dir=r")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["2 responses broke only constraints the contract guessed*"])
     assert (pytester.path / "r" / "guessed-rules.json").read_text().count(

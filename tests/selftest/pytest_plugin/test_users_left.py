@@ -54,7 +54,7 @@ def test_summary_line(reports, expected, warns):
 
 def test_users_the_run_made_are_gone_at_the_end(pytester):
     pytester.makepyfile(TRACKED_USERS)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
     result.stdout.fnmatch_lines(["nexx: users left on the reference server: 0"])
     assert result.ret == pytest.ExitCode.OK
@@ -63,14 +63,14 @@ def test_users_the_run_made_are_gone_at_the_end(pytester):
 
 def test_each_xdist_worker_counts_its_own_server(pytester):
     pytester.makepyfile(TRACKED_USERS)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-n", "2")
     result.assert_outcomes(passed=4)
     result.stdout.fnmatch_lines(["nexx: users left on the reference server: 0 (gw0: 0, gw1: 0)"])
 
 
 def test_a_user_left_on_the_reference_server_fails_the_run_with_its_name(pytester):
     pytester.makepyfile(UNTRACKED_REGISTRATION)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
     line = "nexx: users left on the reference server: 1 - not removed by the cleanup: "
     result.stdout.fnmatch_lines(
@@ -84,7 +84,7 @@ def test_a_user_left_on_the_reference_server_fails_the_run_with_its_name(pyteste
 
 def test_a_user_left_by_an_xdist_worker_fails_the_run(pytester):
     pytester.makepyfile(UNTRACKED_REGISTRATION)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-n", "2")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["nexx: the run fails: the cleanup left 1 test user*"])
     assert result.ret == pytest.ExitCode.TESTS_FAILED
