@@ -10,6 +10,8 @@ and how to reproduce the call (curl, session id, signature and passwords masked)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import partial, update_wrapper
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -18,7 +20,7 @@ from schemathesis.core.failures import Failure, Severity
 from schemathesis.specs.openapi.checks import ignored_auth as schemathesis_ignored_auth
 
 from nexx_conformance import contract_marks as marks
-from nexx_conformance.envelope import envelope_of, metadata_of
+from nexx_conformance.envelope import Paging, envelope_of, metadata_of
 from nexx_conformance.masking import masked_curl
 from nexx_conformance.patches import transport_kwargs
 from nexx_conformance.recording.matchers import normalize
@@ -246,16 +248,14 @@ def paging_on_lists_is_consistent(ctx, response, case):
     if defaults is None or not 200 <= response.status_code < 300:
         return
     envelope = envelope_of(response)
-    paging, result = envelope.get("paging"), envelope.get("result")
+    paging, result = Paging.of(envelope.get("paging")), envelope.get("result")
     rule = "conventions.md#responses: paged lists carry paging {start, limit, resultcount}"
-    if not isinstance(paging, dict) or not all(
-        isinstance(paging.get(key), int) for key in ("start", "limit", "resultcount")
-    ):
+    if paging is None:
         fail(
             InconsistentPaging,
             case,
             response,
-            broke=f"paging is {paging!r}",
+            broke=f"paging is {envelope.get('paging')!r}",
             expected="paging with integer start, limit and resultcount",
             rule=rule,
         )
@@ -272,15 +272,15 @@ def paging_on_lists_is_consistent(ctx, response, case):
     start = sent_integer(query, "start", defaults["start"] if defaults["start"] is not None else 0)
     limit = sent_integer(query, "limit", defaults["limit"])
     problems = []
-    if start is not None and paging["start"] != start:
-        problems.append(f"paging.start {paging['start']} != start sent {start}")
-    if limit is not None and paging["limit"] != limit:
-        problems.append(f"paging.limit {paging['limit']} != limit sent (or default) {limit}")
-    if len(result) > paging["limit"]:
-        problems.append(f"{len(result)} items > paging.limit {paging['limit']}")
-    if len(result) > max(0, paging["resultcount"] - paging["start"]):
+    if start is not None and paging.start != start:
+        problems.append(f"paging.start {paging.start} != start sent {start}")
+    if limit is not None and paging.limit != limit:
+        problems.append(f"paging.limit {paging.limit} != limit sent (or default) {limit}")
+    if len(result) > paging.limit:
+        problems.append(f"{len(result)} items > paging.limit {paging.limit}")
+    if len(result) > max(0, paging.resultcount - paging.start):
         problems.append(
-            f"{len(result)} items > resultcount {paging['resultcount']} - start {paging['start']}"
+            f"{len(result)} items > resultcount {paging.resultcount} - start {paging.start}"
         )
     if problems:
         fail(
@@ -404,10 +404,10 @@ def refuse_leaks(
         )
 
 
-def resend(ctx: Any, case: Any, response: Any, **session_headers: str | None) -> Any:
-    """Send the case again with the session headers changed (None drops one); return the answer."""
+def resend(ctx: Any, case: Any, response: Any, changed: Mapping[str, str | None]) -> Any:
+    """Send the case again with session headers changed (None drops one); return the answer."""
     sent = {name: response.request.headers.get(name) for name in (SESSION_HEADER, TOKEN_HEADER)}
-    sent.update({name.replace("_", "-"): value for name, value in session_headers.items()})
+    sent.update(changed)
     headers = {
         k: v
         for k, v in (case.headers or {}).items()
@@ -447,78 +447,72 @@ def describe(probe: Any) -> str:
     return f"HTTP {probe.status_code}" + (f" ({hint})" if hint else " without errorhint")
 
 
-def probe_rejection(
-    ctx: Any,
-    case: Any,
-    response: Any,
-    facts: SessionFacts,
-    kind: type[NexxRuleBroken],
-    status: int,
-    *,
-    call: str,
-    rule: str,
-    **session_headers: str | None,
-) -> None:
-    """Resend an accepted call with its session headers changed; fail unless it gets `status`."""
-    if not probe_due(case, response, kind.checks[0], facts):
+@dataclass(frozen=True)
+class SessionProbe:
+    """An accepted call sent again with other session headers, and the refusal it must get."""
+
+    failure: type[NexxRuleBroken]  # its check is the one the probe belongs to
+    status: int
+    call: str  # how the probe differs from the accepted call, as a failure names it
+    # The session headers to send instead (None leaves one out), from the test's facts.
+    headers: Callable[[SessionFacts], dict[str, str | None]]
+    rule: str
+    # Whether the probe says anything about this operation with these facts.
+    applies: Callable[[Any, SessionFacts], bool] = lambda case, facts: True
+
+    @property
+    def check(self) -> str:
+        return self.failure.checks[0]
+
+
+# The session probes, a table kept in columns (fmt: skip): the failure (named after the
+# check that sends the probe), the refusal expected, how the call differs and the session
+# headers sent instead; below, the contract rule it checks and when it applies.
+MISSING_SESSION_PROBE = SessionProbe(
+    MissingSessionAccepted, UNAUTHORIZED, "without X-Request-CID", lambda facts: {SESSION_HEADER: None},
+    rule="security (a session scheme, header X-Request-CID): every operation but init needs a session",
+)  # fmt: skip
+WRONG_TOKEN_PROBE = SessionProbe(
+    WrongTokenAccepted, UNAUTHORIZED, "with a wrong X-Request-Token", lambda facts: {TOKEN_HEADER: WRONG_TOKEN},
+    rule="security RequestToken: md5(OPERATION + DOMAINID + DOMAINSECRET) is checked",
+)  # fmt: skip
+ANONYMOUS_SESSION_PROBE = SessionProbe(
+    AnonymousSessionAccepted, FORBIDDEN, "with an anonymous session", lambda facts: {SESSION_HEADER: facts.anonymous_cid},
+    rule="x-nexx-session: user - the operation needs a logged-in user",
+    # Outside the suite's tests no anonymous session is known: nothing to probe with.
+    applies=lambda case, facts: marks.session_kind(case.operation) == marks.USER and facts.anonymous_cid is not None,
+)  # fmt: skip
+
+
+def send_probe(probe: SessionProbe, ctx: Any, case: Any, response: Any, facts: SessionFacts):
+    """Resend an accepted call as the probe says; fail unless it gets the probe's refusal."""
+    if not probe.applies(case, facts) or not probe_due(case, response, probe.check, facts):
         return
-    probe = resend(ctx, case, response, **session_headers)
+    answer = resend(ctx, case, response, probe.headers(facts))
     # A refusal is an answer too: its errorhint must not spell out the secret it checked.
-    refuse_leaks(case, probe, facts)
-    if not rejected_with(probe, status):
+    refuse_leaks(case, answer, facts)
+    if not rejected_with(answer, probe.status):
         fail(
-            kind,
+            probe.failure,
             case,
-            probe,
+            answer,
             severity=Severity.CRITICAL,
-            broke=f"the call {call} got {describe(probe)}",
-            expected=f"{status} with errorhint",
-            rule=rule,
+            broke=f"the call {probe.call} got {describe(answer)}",
+            expected=f"{probe.status} with errorhint",
+            rule=probe.rule,
         )
 
 
 def missing_session_is_rejected(ctx, response, case, *, facts: SessionFacts):
-    probe_rejection(
-        ctx,
-        case,
-        response,
-        facts,
-        MissingSessionAccepted,
-        UNAUTHORIZED,
-        call="without X-Request-CID",
-        X_Request_CID=None,
-        rule="security (a session scheme, header X-Request-CID): every operation but init needs a session",
-    )
+    send_probe(MISSING_SESSION_PROBE, ctx, case, response, facts)
 
 
 def wrong_token_is_rejected(ctx, response, case, *, facts: SessionFacts):
-    probe_rejection(
-        ctx,
-        case,
-        response,
-        facts,
-        WrongTokenAccepted,
-        UNAUTHORIZED,
-        call="with a wrong X-Request-Token",
-        X_Request_Token=WRONG_TOKEN,
-        rule="security RequestToken: md5(OPERATION + DOMAINID + DOMAINSECRET) is checked",
-    )
+    send_probe(WRONG_TOKEN_PROBE, ctx, case, response, facts)
 
 
 def anonymous_session_is_rejected_on_user_operations(ctx, response, case, *, facts: SessionFacts):
-    if marks.session_kind(case.operation) != marks.USER or facts.anonymous_cid is None:
-        return
-    probe_rejection(
-        ctx,
-        case,
-        response,
-        facts,
-        AnonymousSessionAccepted,
-        FORBIDDEN,
-        call="with an anonymous session",
-        X_Request_CID=facts.anonymous_cid,
-        rule="x-nexx-session: user - the operation needs a logged-in user",
-    )
+    send_probe(ANONYMOUS_SESSION_PROBE, ctx, case, response, facts)
 
 
 def ignored_auth(ctx, response, case, *, facts: SessionFacts):

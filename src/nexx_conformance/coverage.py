@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from nexx_conformance.patches import SendPatch
@@ -24,20 +25,29 @@ BUNDLE_PREFIX = "#/x-bundled/"
 
 
 @dataclass(frozen=True)
-class DeclaredOperation:
-    """What the contract declares for one operation."""
+class ContractOperation:
+    """An operation of the contract as a request reaches it: by method and path template."""
 
     operation_id: str
     method: str
     path: str
-    parameters: tuple[str, ...]
-    header_parameters: tuple[str, ...]
-    statuses: tuple[str, ...]
-    pattern: re.Pattern = field(compare=False)
 
     @property
     def key(self) -> str:
         return f"{self.method} {self.path}"
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        return path_pattern(self.path)
+
+
+@dataclass(frozen=True)
+class DeclaredOperation(ContractOperation):
+    """What the contract declares for one operation."""
+
+    parameters: tuple[str, ...]
+    header_parameters: tuple[str, ...]
+    statuses: tuple[str, ...]
 
 
 def path_pattern(template: str) -> re.Pattern:
@@ -45,6 +55,17 @@ def path_pattern(template: str) -> re.Pattern:
     parts = re.split(r"(\{[^}]+\})", template)
     regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts if p)
     return re.compile(f"{regex}/?$")
+
+
+Operation = TypeVar("Operation", bound=ContractOperation)
+
+
+def operation_at(operations: Iterable[Operation], method: str, url_path: str) -> Operation | None:
+    """The operation a request reaches: the first whose method and path template it matches."""
+    return next(
+        (op for op in operations if op.method == method.upper() and op.pattern.search(url_path)),
+        None,
+    )
 
 
 def body_property_names(schema: Any, bundle: dict[str, Any], depth: int = 0) -> set[str]:
@@ -91,7 +112,6 @@ def declared_operations(schema: Any) -> list[DeclaredOperation]:
                 parameters=tuple(sorted(parameters | headers)),
                 header_parameters=tuple(sorted(headers)),
                 statuses=tuple(sorted(str(code) for code in raw.get("responses", {}))),
-                pattern=path_pattern(operation.path),
             )
         )
     return found
@@ -113,12 +133,6 @@ class CoverageLog:
         self.statuses: dict[str, Counter[str]] = {}
         self.unmatched = 0
 
-    def match(self, method: str, url_path: str) -> DeclaredOperation | None:
-        for operation in self.operations:
-            if operation.method == method.upper() and operation.pattern.search(url_path):
-                return operation
-        return None
-
     def record(
         self,
         method: str,
@@ -131,7 +145,7 @@ class CoverageLog:
         if not base_url or not url.startswith(base_url.rstrip("/") + "/"):
             return
         parts = urlsplit(url)
-        operation = self.match(method, parts.path)
+        operation = operation_at(self.operations, method, parts.path)
         if operation is None:
             self.unmatched += 1
             return

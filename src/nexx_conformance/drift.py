@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from nexx_conformance.coverage import path_pattern
+from nexx_conformance.coverage import ContractOperation, operation_at
 from nexx_conformance.guessed_rules import bundle
 from nexx_conformance.patches import SendPatch
 
@@ -32,12 +32,10 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch", "options", "head", "tra
 
 
 @dataclass(frozen=True)
-class DocumentedOperation:
-    operation_id: str
-    method: str
-    path: str
+class DocumentedOperation(ContractOperation):
+    """An operation with the responses the bundle documents for it."""
+
     responses: dict[str, Any]
-    pattern: re.Pattern
 
 
 def documented_operations(document: dict[str, Any]) -> list[DocumentedOperation]:
@@ -46,15 +44,9 @@ def documented_operations(document: dict[str, Any]) -> list[DocumentedOperation]
         for method in HTTP_METHODS:
             operation = item.get(method)
             if isinstance(operation, dict):
-                found.append(
-                    DocumentedOperation(
-                        operation.get("operationId", f"{method} {template}"),
-                        method.upper(),
-                        template,
-                        operation.get("responses") or {},
-                        path_pattern(template),
-                    )
-                )
+                operation_id = operation.get("operationId", f"{method} {template}")
+                responses = operation.get("responses") or {}
+                found.append(DocumentedOperation(operation_id, method.upper(), template, responses))
     return found
 
 
@@ -176,26 +168,16 @@ class DriftLog:
             self._operations = documented_operations(self.document)
         return self._operations
 
-    def match(self, method: str, path: str) -> DocumentedOperation | None:
-        return next(
-            (
-                op
-                for op in self.operations()
-                if op.method == method.upper() and op.pattern.search(path)
-            ),
-            None,
-        )
-
     def record(
         self, method: str, url: str, status: int, content_type: str, body: bytes | None
     ) -> None:
         base_url = self.target_base_url()
         if not base_url or not url.startswith(base_url.rstrip("/") + "/"):
             return
-        operation = self.match(method, urlsplit(url).path)
+        operation = operation_at(self.operations(), method, urlsplit(url).path)
         if operation is None:
             return
-        key = f"{operation.method} {operation.path}"
+        key = operation.key
         self.answers[key] += 1
         response = operation.responses.get(str(status)) or operation.responses.get("default")
         if response is None:
@@ -239,7 +221,7 @@ class DriftLog:
     def summary(self) -> dict[str, Any]:
         operations = []
         for operation in self.operations():
-            key = f"{operation.method} {operation.path}"
+            key = operation.key
             fields, statuses, types = (
                 self.fields.get(key, {}),
                 self.statuses.get(key),

@@ -37,6 +37,23 @@ def result_object_of(envelope: dict[str, Any]) -> dict[str, Any]:
     return result if isinstance(result, dict) else {}
 
 
+@dataclass(frozen=True)
+class Paging:
+    """The `paging` of a paged list: where the page starts, its size and the list's length."""
+
+    start: int
+    limit: int
+    resultcount: int
+
+    @classmethod
+    def of(cls, paging: Any) -> Paging | None:
+        """The paging an envelope holds, or None where it holds no paging of three integers."""
+        values = paging if isinstance(paging, dict) else {}
+        if not all(isinstance(values.get(name), int) for name in ("start", "limit", "resultcount")):
+            return None
+        return cls(values["start"], values["limit"], values["resultcount"])
+
+
 @dataclass
 class ApiResponse:
     """One answer of the API: HTTP status, the envelope's parts and the request that caused it."""

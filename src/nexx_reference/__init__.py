@@ -8,20 +8,21 @@ Layers, each importing only the ones below it:
     context.py           domain (404), signature and session (401), session kind (403)
     validation.py        input rules of the contract (400), read from the contract
     routes/<area>.py     handlers: parse nothing, check nothing the contract says
-    domain/<area>.py     the domain rules and the tables of one area (no HTTP)
-    storage.py           SQLite: one connection per thread, WAL, BEGIN IMMEDIATE
+    domain/<area>.py     the domain rules of one area (no HTTP)
+    storage.py           SQLite: one connection per thread, WAL, BEGIN IMMEDIATE;
+                         schema.sql, every table, created at start
     mail.py, sms.py      out-of-band channels (docs/conventions.md)
 
 How to add an area (e.g. media lists):
 
-1. Tables and rules: `domain/<area>.py` with a `SCHEMA` string
-   (`CREATE TABLE IF NOT EXISTS ...`; a user's data has
+1. Tables and rules: the area's tables in `schema.sql`, in a section named after its
+   module (`CREATE TABLE IF NOT EXISTS ...`; a user's data has
    `user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE`, so /unregister
-   removes it). Every module of `domain/` is found and its SCHEMA created at start.
+   removes it), created at start; its rules in `domain/<area>.py`.
    Functions take an open connection: `with call.db.write() as db: ...` (never `await`
    inside that block) and refuse with `ApiError(status, hint)`.
-2. Routes: `routes/<area>.py` with
-   `HANDLERS = {"operationId": handler}`, each `async def handler(call: Call) -> Reply`.
+2. Routes: `routes/<area>.py` with one `async def <operationId>(call: Call) -> Reply`
+   per operation, marked `@handler` (`from . import handler`).
    Every module of `routes/` is found at start; the contract gives the method and path,
    so a handler exists only for an operation the contract has. By the time a handler
    runs, the call is signed, its session is of the declared kind and `call.params`

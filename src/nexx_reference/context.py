@@ -93,11 +93,6 @@ class Call:
 Handler = Callable[[Call], Awaitable[Reply]]
 
 
-def by_name(*handlers: Handler) -> dict[str, Handler]:
-    """A routes module's `HANDLERS` table: each handler is named after its operationId."""
-    return {handler.__name__: handler for handler in handlers}
-
-
 def resolve_domain(settings: Settings, raw_id: str) -> DomainSettings:
     domain_id = parse_domain_id(raw_id)
     domain = settings.domain(domain_id) if domain_id is not None else None

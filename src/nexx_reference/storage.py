@@ -1,7 +1,7 @@
-"""SQLite storage: one database file, the tables declared by the domain modules.
+"""SQLite storage: one database file, with the tables of `schema.sql`.
 
-Every module in `nexx_reference.domain` may declare `SCHEMA` (SQL, `CREATE TABLE IF
-NOT EXISTS ...`); all are created at start. Tables of a user's data reference
+Every table is in `schema.sql` (`CREATE TABLE IF NOT EXISTS ...`), created at start, each
+beside the name of the domain module whose rules use it. Tables of a user's data reference
 `users(id) ON DELETE CASCADE`, so deleting the user deletes their data.
 
 Concurrency: each thread gets its own connection; the database runs in WAL mode
@@ -12,32 +12,16 @@ transaction must never span an `await`: open it, read and write, leave it.
 
 from __future__ import annotations
 
-import importlib
 import os
-import pkgutil
 import sqlite3
 import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 BUSY_TIMEOUT_MS = 10_000
-
-
-def collect_schemas() -> list[str]:
-    """The `SCHEMA` of every domain module, in module name order (users first)."""
-    from . import domain
-
-    schemas = []
-    names = sorted(m.name for m in pkgutil.iter_modules(domain.__path__))
-    # users holds the table everything else references; create it first for readability.
-    names.sort(key=lambda name: name != "users")
-    for name in names:
-        module = importlib.import_module(f"{domain.__name__}.{name}")
-        schema = getattr(module, "SCHEMA", None)
-        if schema:
-            schemas.append(schema)
-    return schemas
+SCHEMA = Path(__file__).with_name("schema.sql")
 
 
 class Database:
@@ -57,7 +41,7 @@ class Database:
             raise RuntimeError(f"SQLite refused WAL mode for {path} (journal mode {mode})")
         # All tables in one transaction: statement by statement, each was its own commit
         # and fsync, a third of a second for every server start.
-        self._connection().executescript("BEGIN;\n" + "\n".join(collect_schemas()) + "\nCOMMIT;")
+        self._connection().executescript(f"BEGIN;\n{SCHEMA.read_text(encoding='utf-8')}\nCOMMIT;")
 
     def _connection(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)

@@ -20,12 +20,17 @@ from nexx_reference.storage import Database
 from .conftest import ETERNAL_CID, new_account
 
 
+def authorization_token(api: NexxClient, mailbox: SmtpSink) -> str:
+    """Register a new account and return the authorization token its mail carries."""
+    account = new_account("reg")
+    api.init().post("user/register", **account)
+    return mailbox.wait_for(account["email"], "authorize").token
+
+
 def test_expired_authorize_token_is_404_like_an_unknown_one(
     api: NexxClient, mailbox: SmtpSink, storage: Database
 ) -> None:
-    account = new_account("reg")
-    api.init().post("user/register", **account)
-    token = mailbox.wait_for(account["email"], "authorize").token
+    token = authorization_token(api, mailbox)
     with storage.write() as db:  # the storage: a scenario cannot age a token
         db.execute(
             "UPDATE mail_tokens SET expires = expires - 25 * 3600 WHERE token_hash = ?",
@@ -35,6 +40,16 @@ def test_expired_authorize_token_is_404_like_an_unknown_one(
     unknown = api.init().post("user/authorize/" + "A" * 43)
     assert expired.status == unknown.status == NOT_FOUND
     assert expired.errorhint == unknown.errorhint
+
+
+def test_authorize_token_is_unknown_in_another_domain_and_stays_usable(
+    api: NexxClient, auto_api: NexxClient, mailbox: SmtpSink
+) -> None:
+    token = authorization_token(api, mailbox)
+    foreign = auto_api.init().post(f"user/authorize/{token}")
+    unknown = api.init().post("user/authorize/" + "A" * 43)
+    assert foreign.status == NOT_FOUND and foreign.errorhint == unknown.errorhint
+    assert api.init().post(f"user/authorize/{token}").status == OK
 
 
 def test_extra_registration_fields_are_stored(api: NexxClient, storage: Database) -> None:

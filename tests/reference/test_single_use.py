@@ -14,10 +14,10 @@ from http import HTTPStatus
 
 import pytest
 
-from nexx_reference.domain.single_use import has_expired, still_open
+from nexx_reference.domain.single_use import Refusals, has_expired, still_open
 from nexx_reference.envelope import ApiError
 
-HINTS = {"unknown": "unknown token", "used": "token already used", "expired": "token expired"}
+HINTS = Refusals(unknown="unknown token", used="token already used", expired="token expired")
 AN_HOUR = 3600.0
 
 
@@ -43,7 +43,7 @@ def tokens() -> Iterator[sqlite3.Connection]:
 
 def check(db: sqlite3.Connection, token: str) -> sqlite3.Row:
     row = db.execute("SELECT token, expires, used FROM tokens WHERE token = ?", (token,)).fetchone()
-    return still_open(row, used_column="used", **HINTS)
+    return still_open(row, used_column="used", refusals=HINTS)
 
 
 def test_open_record_is_returned(tokens: sqlite3.Connection) -> None:
@@ -54,13 +54,13 @@ def test_open_record_is_returned(tokens: sqlite3.Connection) -> None:
 @pytest.mark.parametrize(
     "token, status, hint",
     [
-        pytest.param("expired", HTTPStatus.NOT_FOUND, HINTS["expired"], id="expired-404"),
-        pytest.param("used", HTTPStatus.CONFLICT, HINTS["used"], id="used-409"),
+        pytest.param("expired", HTTPStatus.NOT_FOUND, HINTS.expired, id="expired-404"),
+        pytest.param("used", HTTPStatus.CONFLICT, HINTS.used, id="used-409"),
         # Used wins over expired: the client learns it was used, not that it came late.
         pytest.param(
-            "used-then-expired", HTTPStatus.CONFLICT, HINTS["used"], id="used-then-expired-409"
+            "used-then-expired", HTTPStatus.CONFLICT, HINTS.used, id="used-then-expired-409"
         ),
-        pytest.param("never-issued", HTTPStatus.NOT_FOUND, HINTS["unknown"], id="unknown-404"),
+        pytest.param("never-issued", HTTPStatus.NOT_FOUND, HINTS.unknown, id="unknown-404"),
     ],
 )
 def test_closed_record_is_refused_with_the_hint_for_its_state(
@@ -81,3 +81,11 @@ def test_closed_record_is_refused_with_the_hint_for_its_state(
 )
 def test_has_expired_compares_with_now(offset: float, expired: bool) -> None:
     assert has_expired(time.time() + offset) is expired
+
+
+def test_a_process_is_named_in_each_of_its_hints() -> None:
+    assert Refusals.of_process("AVS transaction 7") == Refusals(
+        unknown="unknown AVS transaction 7",
+        used="AVS transaction 7 is finished already",
+        expired="AVS transaction 7 expired; start a new one",
+    )

@@ -11,6 +11,7 @@ from itertools import cycle
 
 import pytest
 
+from nexx_conformance.envelope import Paging
 from nexx_conformance.status import BAD_REQUEST, FORBIDDEN, NOT_FOUND
 from nexx_conformance.steps.media_lists import (
     FILLERS,
@@ -19,7 +20,6 @@ from nexx_conformance.steps.media_lists import (
     SEARCH_TERMS,
     STREAMTYPE_FILTERED,
     MediaItem,
-    Paging,
     keys,
 )
 

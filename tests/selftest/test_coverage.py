@@ -11,11 +11,13 @@ import requests
 import schemathesis
 
 from nexx_conformance.coverage import (
+    ContractOperation,
     CoverageLog,
     SendRecorder,
     body_property_names,
     declared_operations,
     format_table,
+    operation_at,
     path_pattern,
     terminal_lines,
 )
@@ -99,6 +101,23 @@ def new_log(base_url: str | None = BASE) -> CoverageLog:
 )
 def test_path_pattern(path, matches):
     assert bool(path_pattern("/{domainid}/user/authorize/{token}").search(path)) is matches
+
+
+@pytest.mark.parametrize(
+    "method, path, found",
+    [
+        pytest.param("post", "/v3.1/4711/user/authorize/abc", "authorize", id="by-template"),
+        pytest.param("POST", "/v3.1/4711/user/authorizedevice", "authorizedevice", id="neighbour"),
+        pytest.param("GET", "/v3.1/4711/user/authorizedevice", None, id="other-method-none"),
+    ],
+)
+def test_operation_at_finds_the_operation_by_method_and_template(method, path, found):
+    operations = [
+        ContractOperation("authorize", "POST", "/{domainid}/user/authorize/{token}"),
+        ContractOperation("authorizedevice", "POST", "/{domainid}/user/authorizedevice"),
+    ]
+    operation = operation_at(operations, method, path)
+    assert (operation.operation_id if operation else None) == found
 
 
 def test_body_property_names_follow_allof_and_bundled_refs():

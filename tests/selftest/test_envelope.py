@@ -1,7 +1,13 @@
 import httpx
 import pytest
 
-from nexx_conformance.envelope import envelope_of, json_body, metadata_of, result_object_of
+from nexx_conformance.envelope import (
+    Paging,
+    envelope_of,
+    json_body,
+    metadata_of,
+    result_object_of,
+)
 from nexx_conformance.signing import request_token
 
 from .conftest import DOMAIN, SECRET, nexx_answer
@@ -71,3 +77,17 @@ def test_metadata_and_result_object_are_dicts_or_empty():
 
 def test_json_body_is_any_json_value_or_none():
     assert json_body("[1]") == [1] and json_body("no json") is None and json_body(None) is None
+
+
+@pytest.mark.parametrize(
+    "paging, read",
+    [
+        pytest.param({"start": 2, "limit": 5, "resultcount": 9}, Paging(2, 5, 9), id="read"),
+        pytest.param(None, None, id="absent-is-none"),
+        pytest.param({"start": 0, "limit": 5}, None, id="without-resultcount-is-none"),
+        pytest.param({"start": "0", "limit": 5, "resultcount": 1}, None, id="string-is-none"),
+        pytest.param([0, 5, 1], None, id="list-is-none"),
+    ],
+)
+def test_paging_is_three_integers_or_none(paging, read):
+    assert Paging.of(paging) == read

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import yaml
 
 from nexx_conformance.client import Session
-from nexx_conformance.envelope import ApiResponse
+from nexx_conformance.contract_check import CONTRACT
+from nexx_conformance.envelope import ApiResponse, Paging
 from nexx_conformance.status import OK
 from nexx_conformance.steps.base import StepsBase
 
@@ -29,24 +31,16 @@ ONE_SECOND = 1.05
 # A purchase whose `expires` is now is expired; a little more keeps clear of rounding.
 EXPIRY_MARGIN = 0.1
 
-# The lists of GET /user/{list} (contracts/paths/medialists.yaml).
-LISTS = (
-    "history",
-    "historyformerge",
-    "searchhistory",
-    "purchaseditems",
-    "favourites",
-    "watchlist",
-    "cart",
-    "itemsininterest",
-    "likes",
-    "ratings",
-    "comments",
-    "clips",
-    "uploads",
-    "teams",
-    "events",
-)
+
+def _contract_lists() -> tuple[str, ...]:
+    """The lists of GET /user/{list}: the operations of contracts/paths/medialists.yaml, in
+    its order (the contract is their one source; the reference server serves the same)."""
+    text = (CONTRACT.parent / "paths" / "medialists.yaml").read_text(encoding="utf-8")
+    # libyaml's loader where PyYAML has it: read at every start-up, 6 ms instead of 47 ms.
+    return tuple(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+
+
+LISTS = _contract_lists()
 # historyformerge alone is all ids at once: no paging, no order, no media data.
 PAGED_LISTS = tuple(name for name in LISTS if name != "historyformerge")
 # The lists that declare the `streamtype` filter.
@@ -193,13 +187,6 @@ class ListedItem:
 
 
 @dataclass(frozen=True)
-class Paging:
-    start: int
-    limit: int
-    resultcount: int
-
-
-@dataclass(frozen=True)
 class ListPage:
     """One page of a media list as the target answered it."""
 
@@ -211,6 +198,11 @@ class ListPage:
     @property
     def keys(self) -> list[tuple[int, str]]:
         return [item.key for item in self.items]
+
+    @classmethod
+    def of(cls, name: str, answer: ApiResponse) -> ListPage:
+        items = [ListedItem.of(entry) for entry in answer.result or []]
+        return cls(name, items, Paging.of(answer.paging), answer)
 
 
 @dataclass(frozen=True)
@@ -366,10 +358,7 @@ class MediaLists(StepsBase):
             OK,
             rule=f"{list_name}: the list of the session's user (200)",
         )
-        paging = Paging(**answer.paging) if isinstance(answer.paging, dict) else None
-        return ListPage(
-            list_name, [ListedItem.of(entry) for entry in answer.result or []], paging, answer
-        )
+        return ListPage.of(list_name, answer)
 
     def history_for_merge(self, session: Session, **params) -> list[MergeEntry]:
         """GET /user/historyformerge: every watched item as ids, never paged."""
@@ -393,7 +382,4 @@ class MediaLists(StepsBase):
             OK,
             rule="byquery: any session may search the published items (200)",
         )
-        paging = Paging(**answer.paging) if isinstance(answer.paging, dict) else None
-        return ListPage(
-            "byquery", [ListedItem.of(entry) for entry in answer.result or []], paging, answer
-        )
+        return ListPage.of("byquery", answer)

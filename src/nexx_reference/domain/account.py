@@ -11,20 +11,6 @@ from typing import Any
 from .. import faults
 from . import registration, users
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS push_devices (
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    device_hash TEXT NOT NULL,
-    token TEXT NOT NULL,
-    PRIMARY KEY (user_id, device_hash)
-);
-CREATE TABLE IF NOT EXISTS takeouts (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    created REAL NOT NULL
-);
-"""
-
 # updatedata may change the details and the email; never username, password or status.
 UPDATABLE_FIELDS = ("email", *users.DETAIL_FIELDS)
 

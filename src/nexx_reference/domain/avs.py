@@ -16,18 +16,7 @@ from typing import Any
 
 from .. import faults
 from ..envelope import ApiError
-from .single_use import still_open
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS avs_transactions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    provider TEXT NOT NULL,
-    ageclass INTEGER NOT NULL,
-    expires REAL NOT NULL,
-    status TEXT
-);
-"""
+from .single_use import Refusals, still_open
 
 TRANSACTION_LIFETIME = 30 * 60
 VERIFIED, REJECTED = "verified", "rejected"
@@ -79,11 +68,7 @@ def finish(
             HTTPStatus.FORBIDDEN, f"AVS transaction {transaction} belongs to another user"
         )
     still_open(
-        row,
-        used_column="status",
-        unknown=f"unknown AVS transaction {transaction}",
-        used=f"AVS transaction {transaction} is finished already",
-        expired=f"AVS transaction {transaction} expired; start a new one",
+        row, used_column="status", refusals=Refusals.of_process(f"AVS transaction {transaction}")
     )
     status = VERIFIED if passed or faults.active("avs-result-ignored") else REJECTED
     db.execute("UPDATE avs_transactions SET status = ? WHERE id = ?", (status, transaction))

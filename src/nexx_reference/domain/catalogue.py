@@ -19,39 +19,6 @@ from typing import Any
 
 from ..envelope import ApiError
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS media_items (
-    gid INTEGER PRIMARY KEY AUTOINCREMENT,
-    domain INTEGER NOT NULL,
-    streamtype TEXT NOT NULL,
-    item_id INTEGER NOT NULL,
-    hash TEXT NOT NULL UNIQUE,
-    title TEXT NOT NULL,
-    subtitle TEXT NOT NULL DEFAULT '',
-    teaser TEXT NOT NULL DEFAULT '',
-    description TEXT NOT NULL DEFAULT '',
-    body TEXT,
-    runtime INTEGER,
-    created REAL NOT NULL,
-    uploaded REAL,
-    published INTEGER NOT NULL,
-    thumb TEXT,
-    owner INTEGER REFERENCES users(id) ON DELETE CASCADE,
-    from_capture INTEGER NOT NULL DEFAULT 0,
-    for_user_story INTEGER NOT NULL DEFAULT 0,
-    lat REAL,
-    lng REAL,
-    UNIQUE (domain, streamtype, item_id)
-);
-CREATE INDEX IF NOT EXISTS media_items_owner ON media_items (owner);
-CREATE TABLE IF NOT EXISTS media_item_ids (
-    domain INTEGER NOT NULL,
-    streamtype TEXT NOT NULL,
-    last INTEGER NOT NULL,
-    PRIMARY KEY (domain, streamtype)
-);
-"""
-
 STREAMTYPES = (
     "video",
     "audio",

@@ -18,31 +18,6 @@ from .. import faults
 from ..envelope import ApiError
 from .catalogue import TIME_BASED
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS interactions (
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    list TEXT NOT NULL,
-    gid INTEGER NOT NULL REFERENCES media_items(gid) ON DELETE CASCADE,
-    added REAL NOT NULL,
-    rating INTEGER,
-    progress INTEGER,
-    completed INTEGER,
-    purchased REAL,
-    expires INTEGER,
-    PRIMARY KEY (user_id, list, gid)
-);
-CREATE INDEX IF NOT EXISTS interactions_gid ON interactions (gid);
-CREATE TABLE IF NOT EXISTS comments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    gid INTEGER NOT NULL REFERENCES media_items(gid) ON DELETE CASCADE,
-    text TEXT NOT NULL,
-    created REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS comments_user ON comments (user_id);
-CREATE INDEX IF NOT EXISTS comments_gid ON comments (gid);
-"""
-
 # The plain add/remove operations: operationId -> (the list it fills, adds?).
 MEMBERSHIP = {
     "addtofavourites": ("favourites", True),

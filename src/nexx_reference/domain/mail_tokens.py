@@ -11,23 +11,37 @@ import hashlib
 import secrets
 import sqlite3
 import time
+from dataclasses import dataclass
+from http import HTTPStatus
 
 from .. import faults
-from .single_use import still_open
+from ..envelope import ApiError
+from . import users
+from .single_use import Refusals, still_open
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS mail_tokens (
-    token_hash TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    expires REAL NOT NULL,
-    used REAL
-);
-"""
-
-LIFETIMES = {"authorize": 24 * 3600, "resetpassword": 3600}
 TOKEN_BYTES = 32  # 43 URL-safe characters, within the contract's 20..128
 LONG_TOKEN_BYTES = 96  # 128 characters, the contract's maximum (a benign variant)
+
+
+@dataclass(frozen=True)
+class TokenKind:
+    """What differs between the kinds of mailed token."""
+
+    lifetime: int  # seconds
+    label: str  # how the errorhints name the token
+
+    @property
+    def refusals(self) -> Refusals:
+        # Unknown and expired alike, as the contract's example hint has it (NotFound).
+        unknown = f"unknown or expired {self.label} token"
+        return Refusals(unknown, used=f"this {self.label} token was already used", expired=unknown)
+
+
+KINDS = {
+    "authorize": TokenKind(24 * 3600, "authorization"),
+    "resetpassword": TokenKind(3600, "password reset"),
+}
+# The kill matrix's faults that let a used token of each kind work again.
 REUSABLE = {"authorize": "authorize-token-reusable", "resetpassword": "reset-token-reusable"}
 
 
@@ -41,25 +55,23 @@ def issue(db: sqlite3.Connection, kind: str, user_id: int) -> str:
     )
     db.execute(
         "INSERT INTO mail_tokens (token_hash, kind, user_id, expires) VALUES (?, ?, ?, ?)",
-        (_digest(token), kind, user_id, time.time() + LIFETIMES[kind]),
+        (_digest(token), kind, user_id, time.time() + KINDS[kind].lifetime),
     )
     return token
 
 
-def redeem(db: sqlite3.Connection, kind: str, token: str) -> int:
-    """Use the token once and return its user; 404 unknown or expired, 409 used."""
+def redeem(db: sqlite3.Connection, kind: str, token: str, domain: int) -> int:
+    """Use the token once and return its user; 404 unknown, expired or a token of another
+    domain's user, 409 used."""
+    refusals = KINDS[kind].refusals
     row = db.execute(
         "SELECT user_id, expires, used FROM mail_tokens WHERE token_hash = ? AND kind = ?",
         (_digest(token), kind),
     ).fetchone()
-    label = "authorization" if kind == "authorize" else "password reset"
-    row = still_open(
-        row,
-        used_column="used",
-        unknown=f"unknown or expired {label} token",
-        used=f"this {label} token was already used",
-        expired=f"unknown or expired {label} token",
-    )
+    row = still_open(row, used_column="used", refusals=refusals)
+    if users.by_id(db, domain, row["user_id"]) is None:
+        # A token of another domain's user: as unknown as any other.
+        raise ApiError(HTTPStatus.NOT_FOUND, refusals.unknown)
     if not faults.active(REUSABLE[kind]):
         db.execute(
             "UPDATE mail_tokens SET used = ? WHERE token_hash = ?", (time.time(), _digest(token))

@@ -22,16 +22,6 @@ from typing import Any
 from .. import faults
 from . import users
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS channel_subscriptions (
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    channel INTEGER NOT NULL,
-    viamail INTEGER NOT NULL,
-    viapush INTEGER NOT NULL,
-    PRIMARY KEY (user_id, channel)
-);
-"""
-
 JOINED_LIMIT = 25
 # The details the profile shows only where the user gave them (newsletter is always shown).
 OPTIONAL_DETAILS = ("username", *(name for name in users.DETAIL_FIELDS if name != "newsletter"))

@@ -168,10 +168,7 @@ def _insert(
 
 
 def authorize(db: sqlite3.Connection, domain: DomainSettings, token: str) -> int:
-    user_id = mail_tokens.redeem(db, "authorize", token)
-    if users.by_id(db, domain.id, user_id) is None:
-        # A token of another domain's user: as unknown as any other.
-        raise ApiError(HTTPStatus.NOT_FOUND, "unknown or expired authorization token")
+    user_id = mail_tokens.redeem(db, "authorize", token, domain.id)
     db.execute("UPDATE users SET authorized = 1 WHERE id = ?", (user_id,))
     return user_id
 

@@ -37,38 +37,6 @@ from ..settings import DomainSettings
 from ..sms import SmsSender
 from . import sessions, throttles, totp, webauthn_devices
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS held_logins (
-    cid TEXT PRIMARY KEY REFERENCES sessions(cid) ON DELETE CASCADE,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    method TEXT NOT NULL,
-    host TEXT,
-    challenge TEXT,
-    expires REAL
-);
-CREATE TABLE IF NOT EXISTS device_codes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    cid TEXT NOT NULL REFERENCES sessions(cid) ON DELETE CASCADE,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    salt TEXT NOT NULL,
-    code_hash TEXT NOT NULL,
-    expires REAL NOT NULL,
-    spent INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS device_codes_by_cid ON device_codes(cid);
-CREATE TABLE IF NOT EXISTS code_throttles (
-    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-    wrong_codes INTEGER NOT NULL DEFAULT 0,
-    throttled_until REAL NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS trusted_devices (
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    device_hash TEXT NOT NULL,
-    passed REAL NOT NULL,
-    PRIMARY KEY (user_id, device_hash)
-);
-"""
-
 NEEDS_CODE, NEEDS_U2F = "needs-device-code", "needs-u2f"
 SMS, APP, U2F = "sms", "app", "u2f"
 CODE_LIFETIME = 10 * 60

@@ -17,28 +17,6 @@ from typing import Any
 from .. import faults
 from . import profile
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    cid TEXT PRIMARY KEY,
-    domain INTEGER NOT NULL,
-    device_hash TEXT NOT NULL,
-    device_name TEXT,
-    persistent INTEGER NOT NULL DEFAULT 0,
-    user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
-    pending_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
-    pending_state TEXT,
-    created REAL NOT NULL,
-    expires REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions(user_id);
-CREATE TABLE IF NOT EXISTS user_devices (
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    device_hash TEXT NOT NULL,
-    first_seen REAL NOT NULL,
-    PRIMARY KEY (user_id, device_hash)
-);
-"""
-
 CID_BYTES = 32  # 43 URL-safe characters
 LONG_ID_BYTES = 96  # 128 characters, the contract's maximum (a benign variant)
 PERSISTENT_TTL = 365 * 86400  # forcePersistantSession=1

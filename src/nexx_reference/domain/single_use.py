@@ -9,23 +9,40 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from dataclasses import dataclass
 from http import HTTPStatus
 
 from ..envelope import ApiError
+
+
+@dataclass(frozen=True)
+class Refusals:
+    """The errorhints of a record that cannot be used: unknown, used already, expired."""
+
+    unknown: str
+    used: str
+    expired: str
+
+    @classmethod
+    def of_process(cls, process: str) -> Refusals:
+        """For a process the client starts and finishes, named in each hint ("AVS transaction 7")."""
+        return cls(
+            unknown=f"unknown {process}",
+            used=f"{process} is finished already",
+            expired=f"{process} expired; start a new one",
+        )
 
 
 def has_expired(expires: float) -> bool:
     return expires < time.time()
 
 
-def still_open(
-    row: sqlite3.Row | None, *, used_column: str, unknown: str, used: str, expired: str
-) -> sqlite3.Row:
+def still_open(row: sqlite3.Row | None, *, used_column: str, refusals: Refusals) -> sqlite3.Row:
     """The record if it can still be used; else ApiError with the hint for its state."""
     if row is None:
-        raise ApiError(HTTPStatus.NOT_FOUND, unknown)
+        raise ApiError(HTTPStatus.NOT_FOUND, refusals.unknown)
     if row[used_column] is not None:
-        raise ApiError(HTTPStatus.CONFLICT, used)
+        raise ApiError(HTTPStatus.CONFLICT, refusals.used)
     if has_expired(row["expires"]):
-        raise ApiError(HTTPStatus.NOT_FOUND, expired)
+        raise ApiError(HTTPStatus.NOT_FOUND, refusals.expired)
     return row

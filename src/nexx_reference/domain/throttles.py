@@ -26,16 +26,6 @@ from http import HTTPStatus
 
 from ..envelope import ApiError
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS throttles (
-    scope TEXT NOT NULL,
-    subject TEXT NOT NULL,
-    attempts INTEGER NOT NULL,
-    window_ends REAL NOT NULL,
-    PRIMARY KEY (scope, subject)
-);
-"""
-
 
 @dataclass(frozen=True)
 class Limit:

@@ -20,23 +20,7 @@ import pyotp
 
 from .. import faults
 from ..envelope import ApiError
-from .single_use import still_open
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS authenticators (
-    user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
-    secret TEXT NOT NULL,
-    last_step INTEGER,
-    enrolled REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS authenticator_enrolments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    secret TEXT NOT NULL,
-    expires REAL NOT NULL,
-    finished REAL
-);
-"""
+from .single_use import Refusals, still_open
 
 ISSUER = "nexx"
 DIGITS = 6
@@ -98,13 +82,8 @@ def finish(db: sqlite3.Connection, user_id: int, process: int, code: str | None)
         "SELECT secret, expires, finished FROM authenticator_enrolments WHERE id = ? AND user_id = ?",
         (process, user_id),
     ).fetchone()
-    row = still_open(
-        row,
-        used_column="finished",
-        unknown=f"unknown authenticator enrolment process {process}",
-        used=f"authenticator enrolment process {process} is finished already",
-        expired=f"authenticator enrolment process {process} expired; start a new one",
-    )
+    refusals = Refusals.of_process(f"authenticator enrolment process {process}")
+    row = still_open(row, used_column="finished", refusals=refusals)
     step = None
     if code is not None:
         step = matching_step(row["secret"], code, None)

@@ -25,31 +25,6 @@ from ..envelope import ApiError
 from ..settings import DomainSettings
 from . import catalogue, ugc
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS uploads (
-    file TEXT PRIMARY KEY,
-    domain INTEGER NOT NULL,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    original TEXT NOT NULL,
-    from_capture INTEGER NOT NULL,
-    for_user_story INTEGER NOT NULL,
-    expires INTEGER NOT NULL,
-    max_size INTEGER NOT NULL,
-    data BLOB,
-    uploaded REAL,
-    finished REAL,
-    context TEXT
-);
-CREATE INDEX IF NOT EXISTS uploads_user ON uploads (user_id);
-CREATE TABLE IF NOT EXISTS profile_images (
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    kind TEXT NOT NULL,
-    file TEXT NOT NULL REFERENCES uploads(file) ON DELETE CASCADE,
-    url TEXT NOT NULL,
-    PRIMARY KEY (user_id, kind)
-);
-"""
-
 UPLOAD_TTL = 15 * 60
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PROFILE_CONTEXTS = ("profilepicture", "profilebackground")

@@ -1,6 +1,6 @@
 """Users of a domain: the table every user-owned table references, and its look-ups.
 
-Other areas keep a user's data in their own tables with
+Other areas keep a user's data in their own tables (schema.sql) with
 `user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE`, so /unregister,
 which deletes the row here, deletes everything of that user.
 """
@@ -8,43 +8,6 @@ which deletes the row here, deletes everything of that user.
 from __future__ import annotations
 
 import sqlite3
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    domain INTEGER NOT NULL,
-    username TEXT COLLATE NOCASE,
-    email TEXT COLLATE NOCASE,
-    password_hash TEXT,
-    firstname TEXT,
-    lastname TEXT,
-    gender TEXT,
-    birthday TEXT,
-    phone TEXT,
-    language TEXT,
-    country TEXT,
-    newsletter INTEGER NOT NULL DEFAULT 0,
-    status TEXT,
-    authorized INTEGER NOT NULL DEFAULT 0,
-    anonymous INTEGER NOT NULL DEFAULT 0,
-    preregistered INTEGER NOT NULL DEFAULT 0,
-    vouchercode TEXT,
-    affiliatepartner TEXT,
-    affiliateparam TEXT,
-    paymentregistrationservice TEXT,
-    connectedform INTEGER,
-    created REAL NOT NULL,
-    UNIQUE (domain, username),
-    UNIQUE (domain, email)
-);
-CREATE TABLE IF NOT EXISTS user_providers (
-    domain INTEGER NOT NULL,
-    provider TEXT NOT NULL,
-    token TEXT NOT NULL,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    PRIMARY KEY (domain, provider, token)
-);
-"""
 
 # The details a user enters (register, registeranonymous, updatedata), as stored.
 DETAIL_FIELDS = (

@@ -36,25 +36,6 @@ from .. import faults
 from ..envelope import ApiError
 from .single_use import has_expired
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS u2f_devices (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    credential_id TEXT NOT NULL UNIQUE,
-    public_key BLOB NOT NULL,
-    sign_count INTEGER NOT NULL,
-    host TEXT NOT NULL,
-    created REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS u2f_registrations (
-    cid TEXT PRIMARY KEY,
-    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    host TEXT NOT NULL,
-    challenge TEXT NOT NULL,
-    expires REAL NOT NULL
-);
-"""
-
 RP_NAME = "nexx"
 CHALLENGE_LIFETIME = 5 * 60
 TIMEOUT_MS = 60_000

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from ..context import Call, by_name
+from ..context import Call
 from ..domain import account, users
 from ..domain import profile as profiles
 from ..envelope import ApiError, Reply
 from ..mail import mail_text
+from . import handler
 
 
+@handler
 async def profile(call: Call) -> Reply:
     with call.db.read() as db:
         view = profiles.user_view_by_id(db, call.domain.id, call.user_id, call.params)
@@ -19,18 +21,21 @@ async def profile(call: Call) -> Reply:
     return Reply(view)
 
 
+@handler
 async def updatedata(call: Call) -> Reply:
     with call.db.write() as db:
         account.update_details(db, call.domain.id, call.user_id, call.params)
     return Reply({"ID": call.user_id, "status": "updated"})
 
 
+@handler
 async def updatestatus(call: Call) -> Reply:
     with call.db.write() as db:
         account.update_status(db, call.user_id, call.params["status"])
     return Reply({"ID": call.user_id, "status": "updated"})
 
 
+@handler
 async def updatechannelsubscriptions(call: Call) -> Reply:
     params = call.params
     with call.db.write() as db:
@@ -40,6 +45,7 @@ async def updatechannelsubscriptions(call: Call) -> Reply:
     return Reply(stored)
 
 
+@handler
 async def registerdeviceforpush(call: Call) -> Reply:
     with call.db.write() as db:
         result = account.register_push_device(
@@ -48,6 +54,7 @@ async def registerdeviceforpush(call: Call) -> Reply:
     return Reply(result)
 
 
+@handler
 async def requesttakeout(call: Call) -> Reply:
     with call.db.write() as db:
         result = account.request_takeout(db, call.user_id)
@@ -57,26 +64,16 @@ async def requesttakeout(call: Call) -> Reply:
     return Reply(result)
 
 
+@handler
 async def unsubscribe(call: Call) -> Reply:
     with call.db.write() as db:
         account.unsubscribe_newsletters(db, call.user_id)
     return Reply({"ID": call.user_id, "status": "unsubscribed"})
 
 
+@handler
 async def unregister(call: Call) -> Reply:
     user_id = call.user_id
     with call.db.write() as db:
         account.unregister(db, user_id)
     return Reply({"ID": user_id, "status": "removed"})
-
-
-HANDLERS = by_name(
-    profile,
-    updatedata,
-    updatestatus,
-    updatechannelsubscriptions,
-    registerdeviceforpush,
-    requesttakeout,
-    unsubscribe,
-    unregister,
-)

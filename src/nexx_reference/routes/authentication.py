@@ -6,16 +6,18 @@ import asyncio
 from http import HTTPStatus
 
 from .. import faults
-from ..context import Call, by_name
+from ..context import Call
 from ..domain import mail_tokens, throttles, users
 from ..envelope import ApiError, Reply
 from ..mail import mail_text
+from . import handler
 
 # Mails of requestpass go out after the answer, so its timing does not tell whether an
 # account was found; the tasks are kept here until done (asyncio holds only weak refs).
 _pending_mails: set[asyncio.Task] = set()
 
 
+@handler
 async def requestpass(call: Call) -> Reply:
     given = call.params["token"]
     with call.db.write() as db:
@@ -37,16 +39,16 @@ async def requestpass(call: Call) -> Reply:
     return Reply({"status": "requested"})
 
 
+@handler
 async def resetpassword(call: Call) -> Reply:
     new_hash = await call.services.passwords.hash(call.params["newpassword"])
     with call.db.write() as db:
-        user_id = mail_tokens.redeem(db, "resetpassword", call.params["token"])
-        if users.by_id(db, call.domain.id, user_id) is None:
-            raise ApiError(HTTPStatus.NOT_FOUND, "unknown or expired password reset token")
+        user_id = mail_tokens.redeem(db, "resetpassword", call.params["token"], call.domain.id)
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (new_hash, user_id))
     return Reply({"ID": user_id, "status": "updated"})
 
 
+@handler
 async def changepassword(call: Call) -> Reply:
     user_id = call.user_id
     with call.db.read() as db:
@@ -75,6 +77,7 @@ async def changepassword(call: Call) -> Reply:
     return Reply({"ID": user_id, "status": "updated"})
 
 
+@handler
 async def verifypassword(call: Call) -> Reply:
     with call.db.read() as db:
         throttles.ensure_allowed(db, "verifypassword", call.user_id)
@@ -87,11 +90,3 @@ async def verifypassword(call: Call) -> Reply:
         else:
             throttles.count(db, "verifypassword", call.user_id)
     return Reply({"matches": int(matches)})
-
-
-HANDLERS = by_name(
-    requestpass,
-    resetpassword,
-    changepassword,
-    verifypassword,
-)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from ..context import Call, by_name
+from ..context import Call
 from ..domain import avs
 from ..envelope import Reply
+from . import handler
 
 
+@handler
 async def prepareavsupdate(call: Call) -> Reply:
     with call.db.write() as db:
         result = avs.prepare(
@@ -19,6 +21,7 @@ async def prepareavsupdate(call: Call) -> Reply:
     return Reply(result)
 
 
+@handler
 async def finishavsupdate(call: Call) -> Reply:
     with call.db.write() as db:
         result = avs.finish(
@@ -29,6 +32,3 @@ async def finishavsupdate(call: Call) -> Reply:
             passed=call.params["transactionresult"] == 1,
         )
     return Reply(result)
-
-
-HANDLERS = by_name(prepareavsupdate, finishavsupdate)

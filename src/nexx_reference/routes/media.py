@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 
-from ..context import Call, by_name
+from ..context import Call
 from ..domain import catalogue, interactions
 from ..domain.media_lists import DEFAULT_LIMIT
 from ..envelope import Reply
+from . import handler
 
 SORT_KEYS = {
     "ID": lambda row: (row["item_id"], row["streamtype"]),
@@ -16,6 +17,7 @@ SORT_KEYS = {
 }
 
 
+@handler
 async def byquery(call: Call) -> Reply:
     params = call.params
     start, limit = params.get("start", 0), params.get("limit", DEFAULT_LIMIT)
@@ -36,6 +38,3 @@ async def byquery(call: Call) -> Reply:
         [catalogue.item_view(row, None, flat) for row in shown],
         paging={"start": start, "limit": limit, "resultcount": len(found)},
     )
-
-
-HANDLERS = by_name(byquery)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from ..context import Call, by_name
+from ..context import Call
 from ..domain import mail_tokens, registration, sessions, users
 from ..envelope import ApiError, Reply
 from ..mail import mail_text
+from . import handler
 
 
+@handler
 async def register(call: Call) -> Reply:
     params = call.params
     password = params.get("password")
@@ -37,6 +39,7 @@ async def register(call: Call) -> Reply:
     return Reply(result, status=HTTPStatus.CREATED)
 
 
+@handler
 async def registeranonymous(call: Call) -> Reply:
     if call.session is None:
         raise ApiError(
@@ -52,11 +55,13 @@ async def registeranonymous(call: Call) -> Reply:
     return Reply(result, status=HTTPStatus.CREATED)
 
 
+@handler
 async def verifyaccountdetailsunique(call: Call) -> Reply:
     with call.db.read() as db:
         return Reply(registration.is_unique(db, call.domain.id, call.params["item"]))
 
 
+@handler
 async def verifytokenunique(call: Call) -> Reply:
     with call.db.read() as db:
         return Reply(
@@ -66,12 +71,14 @@ async def verifytokenunique(call: Call) -> Reply:
         )
 
 
+@handler
 async def authorize(call: Call) -> Reply:
     with call.db.write() as db:
         user_id = registration.authorize(db, call.domain, call.params["token"])
     return Reply({"ID": user_id, "status": "authorized", "authorized": 1})
 
 
+@handler
 async def resendwelcomemail(call: Call) -> Reply:
     user_id = call.params["forUserID"]
     with call.db.write() as db:
@@ -97,13 +104,3 @@ async def _send_registration_mail(
     mail = call.services.mail
     link = mail.link("authorize", token) if token else None
     await mail.send(mail_type, to, mail_text(mail_type, link))
-
-
-HANDLERS = by_name(
-    register,
-    registeranonymous,
-    verifyaccountdetailsunique,
-    verifytokenunique,
-    authorize,
-    resendwelcomemail,
-)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from ..context import Call, by_name
+from ..context import Call
 from ..domain import second_factor, throttles, totp, users, webauthn_devices
 from ..domain.sessions import Session
 from ..envelope import ApiError, Reply
+from . import handler
 
 WRONG_CODE = "wrong or expired code; the login is still waiting for the right one"
 
@@ -22,6 +23,7 @@ def _session(call: Call) -> Session:
     return call.session
 
 
+@handler
 async def authorizedevice(call: Call) -> Reply:
     session = _session(call)
     codetype = call.params.get("type", second_factor.SMS)
@@ -37,6 +39,7 @@ async def authorizedevice(call: Call) -> Reply:
     return Reply(result)
 
 
+@handler
 async def requestkeycode(call: Call) -> Reply:
     session = _session(call)
     with call.db.write() as db:
@@ -45,6 +48,7 @@ async def requestkeycode(call: Call) -> Reply:
     return Reply(result)
 
 
+@handler
 async def authorizelogin(call: Call) -> Reply:
     session = _session(call)
     host = call.params["host"]
@@ -72,6 +76,7 @@ async def authorizelogin(call: Call) -> Reply:
     return Reply(result)
 
 
+@handler
 async def prepareregisteru2fdevice(call: Call) -> Reply:
     with call.db.write() as db:
         user = users.by_id(db, call.domain.id, call.user_id)
@@ -81,6 +86,7 @@ async def prepareregisteru2fdevice(call: Call) -> Reply:
     return Reply(result)
 
 
+@handler
 async def finishregisteru2fdevice(call: Call) -> Reply:
     host, user_id = call.params["host"], call.user_id
     credential = webauthn_devices.parse_registration(call.params["token"])
@@ -95,6 +101,7 @@ async def finishregisteru2fdevice(call: Call) -> Reply:
     return Reply(result)
 
 
+@handler
 async def prepareregisterauthenticator(call: Call) -> Reply:
     with call.db.write() as db:
         user = users.by_id(db, call.domain.id, call.user_id)
@@ -102,6 +109,7 @@ async def prepareregisterauthenticator(call: Call) -> Reply:
     return Reply(result)
 
 
+@handler
 async def finishregisterauthenticator(call: Call) -> Reply:
     process, session = call.params["process"], _session(call)
     with call.db.write() as db:
@@ -110,14 +118,3 @@ async def finishregisterauthenticator(call: Call) -> Reply:
             # The code shows the app works on the device it was set up on.
             second_factor.trust_device(db, call.user_id, session.device_hash)
     return Reply({"process": process, "status": "enrolled"})
-
-
-HANDLERS = by_name(
-    authorizedevice,
-    requestkeycode,
-    authorizelogin,
-    prepareregisteru2fdevice,
-    finishregisteru2fdevice,
-    prepareregisterauthenticator,
-    finishregisterauthenticator,
-)

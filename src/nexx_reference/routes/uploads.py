@@ -18,9 +18,10 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import context, http
-from ..context import Call, Services, by_name
+from ..context import Call, Services
 from ..domain import uploads
 from ..envelope import ApiError, Reply, envelope_response
+from . import handler
 
 UPLOAD_PATH = "/{domainid}/upload/{file}"
 
@@ -55,6 +56,7 @@ def file_url(services: Services, domain: int, file: str) -> str:
     return f"{api_base(services)}/{domain}/upload/{quote(file)}"
 
 
+@handler
 async def prepareupload(call: Call) -> Reply:
     with call.db.write() as db:
         ticket = uploads.prepare(db, call.domain.id, call.user_id, call.params, time.time())
@@ -79,6 +81,7 @@ async def prepareupload(call: Call) -> Reply:
     )
 
 
+@handler
 async def finishupload(call: Call) -> Reply:
     url = file_url(call.services, call.domain.id, call.params["file"])
     with call.db.write() as db:
@@ -145,6 +148,3 @@ def file_routes() -> list[Route]:
         Route(path, receive_upload, methods=["PUT"], name="upload"),
         Route(path, serve_upload, methods=["GET"], name="uploaded-file"),
     ]
-
-
-HANDLERS = by_name(prepareupload, finishupload)
