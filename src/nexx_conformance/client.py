@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+import ssl
 import time
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 import httpx
@@ -28,6 +30,15 @@ def form_value(value: Any) -> str:
 
 def form_fields(fields: Mapping[str, Any] | None) -> dict[str, str]:
     return {k: form_value(v) for k, v in (fields or {}).items() if v is not None}
+
+
+@cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for the clients of a process, as httpx would make it (certifi's CA
+    bundle, SSL_CERT_FILE honoured): httpx makes a new one for every client otherwise,
+    reading the CA bundle again, 20 ms each, and a run opens a client for every domain,
+    user removal and channel (benchmarks/README.md)."""
+    return httpx.create_ssl_context()
 
 
 class NexxClient:
@@ -56,7 +67,7 @@ class NexxClient:
         # a 429 is an answer under test, not congestion.
         self.retry = retry
         self._sleep = sleep
-        self._http = httpx.Client(timeout=timeout, transport=transport)
+        self._http = httpx.Client(timeout=timeout, transport=transport, verify=tls_context())
         self._domain_clients: dict[int, NexxClient] = {}
         # Called with every answer, e.g. the scenarios' contract check; shared with the
         # clients of the other domains, so one hook sees every call of a test.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -117,9 +118,15 @@ class _Resolver:
         return node, target_file, f"{target_file}#{pointer}"
 
 
-def load_operations(path: Path | None = None) -> list[Operation]:
-    """Read every operation of the contract, with all `$ref`s inlined."""
-    root_path = (path or default_contract_path()).resolve()
+def load_operations(path: Path | None = None) -> tuple[Operation, ...]:
+    """Every operation of the contract, with all `$ref`s inlined; read once per file and
+    process (a test run starts a server per test module or run, each reading the same
+    contract: half a second each, benchmarks/README.md). Nobody changes an operation."""
+    return _operations_in((path or default_contract_path()).resolve())
+
+
+@cache
+def _operations_in(root_path: Path) -> tuple[Operation, ...]:
     resolver = _Resolver()
     root = resolver.load(root_path)
     if not isinstance(root, dict) or not isinstance(root.get("paths"), dict):
@@ -136,7 +143,7 @@ def load_operations(path: Path | None = None) -> list[Operation]:
         operations.extend(_operations_of(template, item))
     for reason, count in missing.items():
         log.warning("%d path(s) skipped: %s", count, reason)
-    return operations
+    return tuple(operations)
 
 
 def _operations_of(template: str, item: dict[str, Any]) -> list[Operation]:

@@ -7,6 +7,7 @@ text, so the text is never logged.
 from __future__ import annotations
 
 import logging
+import ssl
 
 import httpx
 
@@ -20,14 +21,19 @@ WEBHOOK_TIMEOUT = 10.0
 class SmsSender:
     def __init__(self, webhook: str | None) -> None:
         self._webhook = webhook
+        # Made on the first message and kept: httpx reads the CA bundle for every client's
+        # own context otherwise, 20 ms a message.
+        self._tls: ssl.SSLContext | None = None
 
     async def send(self, to: str, text: str, domain: int) -> bool:
         """Send one SMS; True when the webhook answered 2xx. Failures are logged, not raised."""
         if self._webhook is None:
             log.info("sms to %s not sent: no --sms-webhook configured", mask_phone(to))
             return False
+        if self._tls is None:
+            self._tls = httpx.create_ssl_context()
         try:
-            async with httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT) as client:
+            async with httpx.AsyncClient(timeout=WEBHOOK_TIMEOUT, verify=self._tls) as client:
                 response = await client.post(
                     self._webhook, json={"to": to, "text": text, "domain": domain}
                 )
