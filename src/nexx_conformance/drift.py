@@ -22,13 +22,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from nexx_conformance.coverage import ContractOperation, operation_at
+from nexx_conformance.coverage import (
+    HTTP_METHODS,
+    MAX_DEPTH,
+    ContractOperation,
+    operation_at,
+    target_of,
+)
 from nexx_conformance.guessed_rules import bundle
 from nexx_conformance.patches import SendPatch
 
 BRANCHES = ("allOf", "anyOf", "oneOf", "then", "else")
-MAX_DEPTH = 32
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "options", "head", "trace")
 
 
 @dataclass(frozen=True)
@@ -76,9 +80,7 @@ class Schemas:
                 and node["$ref"].startswith("#/")
             ):
                 return node
-            target: Any = self.document
-            for part in node["$ref"][2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
+            target = target_of(self.document, node["$ref"])
             siblings = {k: v for k, v in node.items() if k != "$ref"}
             node = {"allOf": [target], **siblings} if siblings else target
         return node

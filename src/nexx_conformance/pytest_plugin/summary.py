@@ -10,12 +10,13 @@ server or an expired deviation fails the run).
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from nexx_conformance.contract_check import contract_schema
 from nexx_conformance.coverage import (
     CoverageLog,
     SendRecorder,
@@ -25,7 +26,7 @@ from nexx_conformance.coverage import (
 )
 from nexx_conformance.deviations import Baseline
 from nexx_conformance.drift import AnswerRecorder, DriftLog
-from nexx_conformance.guessed_rules import GuessedWarnings
+from nexx_conformance.guessed_rules import GuessedWarnings, bundle
 from nexx_conformance.pytest_plugin import findings, users_left
 from nexx_conformance.pytest_plugin.options import report_dir, wants_coverage_table
 from nexx_conformance.pytest_plugin.run import is_worker, run_of
@@ -33,7 +34,9 @@ from nexx_conformance.recording.replay_audit import Tally
 from nexx_conformance.recording.replay_audit import summary_line as cassettes_line
 from nexx_conformance.reporting import COVERAGE_FILE
 
-CONTRACT = Path("contracts") / "nexx-user.openapi.yaml"
+# The contract in one file, every $ref local (scripts/bundle-contract; tests/contract checks
+# it is up to date).
+BUNDLE = Path("contracts") / "bundled" / "nexx-user.openapi.yaml"
 WORKER_OUTPUT = "nexx_run_summary"
 THIS_PROCESS = ""
 
@@ -106,20 +109,26 @@ def configure(config: pytest.Config) -> None:
     config.stash[RECORDERS_KEY] = recorders
 
 
-def contract_operations(config: pytest.Config) -> list:
-    path = Path(config.rootpath) / CONTRACT
-    if not path.is_file():
-        return []
-    try:
-        # The same cached load the scenarios' contract check uses: one parse per run.
-        return declared_operations(contract_schema(path.resolve()))
-    # A broken contract is the contract tests' finding; here it only turns coverage off.
-    except Exception as error:  # noqa: BLE001
-        config.issue_config_time_warning(
-            pytest.PytestWarning(f"contract coverage off: {CONTRACT} does not load ({error})"),
-            stacklevel=2,
-        )
-        return []
+def contract_operations(config: pytest.Config) -> Callable[[], list]:
+    """The contract's operations, read when the first request is counted: a run that fails
+    before (-x) or sends none does not wait for them."""
+    path = Path(config.rootpath) / BUNDLE
+
+    def load() -> list:
+        if not path.is_file():
+            return []
+        try:
+            # The same cached parse the drift report reads.
+            return declared_operations(bundle(path.resolve()))
+        # A broken contract is the contract tests' finding; here it only turns coverage off.
+        except Exception as error:  # noqa: BLE001
+            warnings.warn(
+                pytest.PytestWarning(f"contract coverage off: {BUNDLE} does not load ({error})"),
+                stacklevel=2,
+            )
+            return []
+
+    return load
 
 
 def unconfigure(config: pytest.Config) -> None:

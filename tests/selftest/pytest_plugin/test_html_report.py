@@ -109,7 +109,9 @@ def test_html_report_shows_kill_matrix_and_drift_found_in_the_report_dir(pyteste
 
 
 def test_html_report_shows_the_coverage_grid(pytester):
-    pytester.mkdir("contracts").joinpath("nexx-user.openapi.yaml").write_text(TINY_CONTRACT)
+    bundled = pytester.mkdir("contracts") / "bundled"
+    bundled.mkdir()
+    (bundled / "nexx-user.openapi.yaml").write_text(TINY_CONTRACT)
     pytester.makepyfile(PASSING_AND_FAILING)
     result = pytester.runpytest("--report-dir=r", "-p", "no:cacheprovider")
     html = (pytester.path / "r" / "report.html").read_text()

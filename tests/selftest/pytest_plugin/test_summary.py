@@ -9,7 +9,7 @@ from pathlib import Path
 from nexx_conformance.coverage import CoverageLog, declared_operations
 from nexx_conformance.deviations import Baseline
 from nexx_conformance.drift import DriftLog
-from nexx_conformance.guessed_rules import GuessedWarnings
+from nexx_conformance.guessed_rules import GuessedWarnings, bundle
 from nexx_conformance.pytest_plugin.summary import WORKER_OUTPUT, RunSummary
 from nexx_conformance.recording.replay_audit import Tally
 
@@ -18,11 +18,7 @@ BASE = "http://api.test/v3.1"
 
 
 def empty_summary(deviations: Baseline | None = None) -> RunSummary:
-    from nexx_conformance.contract_check import contract_schema
-
-    operations = declared_operations(
-        contract_schema((CONTRACTS / "nexx-user.openapi.yaml").resolve())
-    )
+    operations = declared_operations(bundle(CONTRACTS / "bundled" / "nexx-user.openapi.yaml"))
     return RunSummary(
         CoverageLog(operations, lambda: BASE),
         DriftLog(target_base_url=lambda: BASE),
