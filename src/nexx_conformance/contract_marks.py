@@ -31,7 +31,12 @@ def raw(operation: Any) -> dict[str, Any]:
 
 
 def session_kind(operation: Any) -> str:
-    return raw(operation).get(SESSION, DEFAULT_SESSION)
+    return session_kind_in(raw(operation))
+
+
+def session_kind_in(definition: dict[str, Any]) -> str:
+    """The session kind of an operation's definition as the contract's YAML has it."""
+    return definition.get(SESSION, DEFAULT_SESSION)
 
 
 def operation_id(operation: Any) -> str:

@@ -18,6 +18,7 @@ tests, read the library's changelog for what each patch relies on, then update t
 | `sessions_sending_to` | requests 2.34 | `requests.Session.get_adapter(url)` (public, replaced on the class), asked by `Session.send` for each request |
 | `defer_explicit_cases` | schemathesis 4.32, hypothesis 6.170 | `add_examples(test, ...)` and `add_coverage(test, ...)` of `schemathesis.generation.hypothesis.builder`, looked up in that module by `create_test`, returning the test they added `hypothesis.example`s to; hypothesis reading `hypothesis_explicit_examples` of the test when it runs |
 | `transport_kwargs` | schemathesis 4.32 | `CheckContext.internals.transport_kwargs` (undocumented: "built-in checks only") |
+| `auth_warnings_alone` | schemathesis 4.32 | `schemathesis.pytest.plugin.emit_openapi_auth_warnings(schema)`, looked up in that module by `SchemathesisCase.collect`, warning of the `UNUSED_OPENAPI_AUTH` kind only, which `specs.openapi.warnings.detect_unused_openapi_auth(schema)` gives |
 | `pin_gapped_repeats` | schemathesis 4.32 | `schemathesis.core.jsonschema.patterns._restrict_repeat(value, length, limit)` (sre repeat value in, sre nodes or None out), looked up in its module by `_restrict_node` for `pin_pattern_length`; `_nodes_lengths`, `_restrict_nodes` |
 """
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from unittest import mock
@@ -324,6 +326,7 @@ def defer_explicit_cases(deferring: Callable[[Callable], Callable]) -> Callable[
 
 # Marks our wrapper of schemathesis' _restrict_repeat: installed in this process.
 PINS_GAPPED_REPEATS = "nexx_pins_gapped_repeats"
+AUTH_WARNINGS_ALONE = "nexx_auth_warnings_alone"
 
 
 def pin_gapped_repeats() -> None:
@@ -387,3 +390,26 @@ def _pinned_pieces(patterns, value, length: int, limit: int):
             return None
         runs.append((patterns.sre.MAX_REPEAT, (times, times, piece)))
     return runs
+
+
+def auth_warnings_alone() -> None:
+    """schemathesis' pytest plugin warns, at each collection of a schema's tests, of the
+    OpenAPI auth schemes its configuration names and the contract lacks. It finds them
+    among every warning it knows for every operation (missing deserializers, unsupported
+    regexes, unresolvable references), which it then drops: 0.15 s a schema, two schemas,
+    before the first test. Here that one kind is computed, with the function schemathesis
+    computes it with, and warned of in schemathesis' words. Idempotent."""
+    from schemathesis.pytest import plugin
+    from schemathesis.specs.openapi.warnings import detect_unused_openapi_auth
+
+    if getattr(plugin.emit_openapi_auth_warnings, AUTH_WARNINGS_ALONE, False):
+        return
+
+    def emit_openapi_auth_warnings(schema) -> None:
+        for warning in detect_unused_openapi_auth(schema):
+            warnings.warn(
+                f"Unused OpenAPI auth configuration: {warning.message}", UserWarning, stacklevel=6
+            )
+
+    setattr(emit_openapi_auth_warnings, AUTH_WARNINGS_ALONE, True)
+    plugin.emit_openapi_auth_warnings = emit_openapi_auth_warnings

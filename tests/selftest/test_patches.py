@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import re
+import warnings
 from importlib.metadata import version
 
 import httpx
@@ -485,3 +486,37 @@ def test_a_length_the_repeat_cannot_reach_leaves_the_pattern_as_it_was(pin_patte
     at_most_two = "^(ab|abcd)(,(ab|abcd)){0,2}$"
     assert pin_pattern_length(at_most_two, 100, 100) == at_most_two
     assert pin_pattern_length(at_most_two, 8, 8) != at_most_two  # ab,ab,ab
+
+
+# --- schemathesis: auth_warnings_alone ------------------------------------------------
+
+
+def warned(emit, schema) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        emit(schema)
+    return [str(warning.message) for warning in caught]
+
+
+def test_auth_warnings_are_schemathesis_own_computed_alone():
+    from schemathesis.config._auth import AuthConfig
+    from schemathesis.pytest import plugin
+    from schemathesis.pytest import warnings as schemathesis_warnings
+
+    schema = schemathesis.openapi.from_dict(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "auth warnings", "version": "1"},
+            "components": {
+                "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "X"}}
+            },
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "ok"}}}}},
+        }
+    )
+    schema.config.auth = AuthConfig(openapi={"ApiKye": {"api_key": "k"}})
+    patches.auth_warnings_alone()
+    patches.auth_warnings_alone()  # idempotent
+    assert plugin.emit_openapi_auth_warnings is not schemathesis_warnings.emit_openapi_auth_warnings
+    ours = warned(plugin.emit_openapi_auth_warnings, schema)
+    assert ours and "ApiKye" in ours[0]
+    assert ours == warned(schemathesis_warnings.emit_openapi_auth_warnings, schema)

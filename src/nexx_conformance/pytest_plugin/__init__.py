@@ -18,7 +18,11 @@ from __future__ import annotations
 
 import pytest
 
-from nexx_conformance.patches import pin_gapped_repeats, without_source_constants
+from nexx_conformance.patches import (
+    auth_warnings_alone,
+    pin_gapped_repeats,
+    without_source_constants,
+)
 from nexx_conformance.pytest_plugin import findings, html_report, run, selection, summary
 
 pytest_plugins = [
@@ -50,6 +54,7 @@ def pytest_configure(config: pytest.Config) -> None:
     run.configure(config)
     without_source_constants()
     pin_gapped_repeats()
+    auth_warnings_alone()
     selection.configure(config)
     findings.configure(config)
     summary.configure(config)
