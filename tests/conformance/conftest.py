@@ -39,7 +39,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def cheapest_examples_first(items: list[pytest.Item]) -> None:
     """The quick pass's operations in the order of what their tests set up first, each kind
     in contract order: with -x, a target broken for everyone fails the run on the operations
-    that need no user, before a user is registered for each of the other 57."""
+    that need no user, before a user is registered or a login held for each of the others."""
     slots = [i for i, item in enumerate(items) if item.nodeid.startswith(EXAMPLES_FILE)]
     # The contract's bundle, parsed in 50 ms (its operations by label in schemathesis' schema
     # are resolved one by one, 0.2 s before the first test).
