@@ -447,6 +447,10 @@ def describe(probe: Any) -> str:
     return f"HTTP {probe.status_code}" + (f" ({hint})" if hint else " without errorhint")
 
 
+# In a probe's headers: the test's anonymous session, known only once the test runs.
+ANONYMOUS_CID = "<the test's anonymous session>"
+
+
 @dataclass(frozen=True)
 class SessionProbe:
     """An accepted call sent again with other session headers, and the refusal it must get."""
@@ -454,8 +458,8 @@ class SessionProbe:
     failure: type[NexxRuleBroken]  # its check is the one the probe belongs to
     status: int
     call: str  # how the probe differs from the accepted call, as a failure names it
-    # The session headers to send instead (None leaves one out), from the test's facts.
-    headers: Callable[[SessionFacts], dict[str, str | None]]
+    # The session headers to send instead (None leaves one out).
+    headers: dict[str, str | None]
     rule: str
     # Whether the probe says anything about this operation with these facts.
     applies: Callable[[Any, SessionFacts], bool] = lambda case, facts: True
@@ -464,23 +468,33 @@ class SessionProbe:
     def check(self) -> str:
         return self.failure.checks[0]
 
+    def headers_for(self, facts: SessionFacts) -> dict[str, str | None]:
+        return {
+            name: facts.anonymous_cid if value == ANONYMOUS_CID else value
+            for name, value in self.headers.items()
+        }
+
+
+def user_operation_with_an_anonymous_session(case: Any, facts: SessionFacts) -> bool:
+    # Outside the suite's tests no anonymous session is known: nothing to probe with.
+    return marks.session_kind(case.operation) == marks.USER and facts.anonymous_cid is not None
+
 
 # The session probes, a table kept in columns (fmt: skip): the failure (named after the
 # check that sends the probe), the refusal expected, how the call differs and the session
 # headers sent instead; below, the contract rule it checks and when it applies.
 MISSING_SESSION_PROBE = SessionProbe(
-    MissingSessionAccepted, UNAUTHORIZED, "without X-Request-CID", lambda facts: {SESSION_HEADER: None},
-    rule="security (a session scheme, header X-Request-CID): every operation but init needs a session",
+    MissingSessionAccepted, UNAUTHORIZED, "without X-Request-CID", {SESSION_HEADER: None},
+    rule="security X-Request-CID (a session scheme): every operation but init needs a session",
 )  # fmt: skip
 WRONG_TOKEN_PROBE = SessionProbe(
-    WrongTokenAccepted, UNAUTHORIZED, "with a wrong X-Request-Token", lambda facts: {TOKEN_HEADER: WRONG_TOKEN},
+    WrongTokenAccepted, UNAUTHORIZED, "with a wrong X-Request-Token", {TOKEN_HEADER: WRONG_TOKEN},
     rule="security RequestToken: md5(OPERATION + DOMAINID + DOMAINSECRET) is checked",
 )  # fmt: skip
 ANONYMOUS_SESSION_PROBE = SessionProbe(
-    AnonymousSessionAccepted, FORBIDDEN, "with an anonymous session", lambda facts: {SESSION_HEADER: facts.anonymous_cid},
+    AnonymousSessionAccepted, FORBIDDEN, "in an anonymous session", {SESSION_HEADER: ANONYMOUS_CID},
     rule="x-nexx-session: user - the operation needs a logged-in user",
-    # Outside the suite's tests no anonymous session is known: nothing to probe with.
-    applies=lambda case, facts: marks.session_kind(case.operation) == marks.USER and facts.anonymous_cid is not None,
+    applies=user_operation_with_an_anonymous_session,
 )  # fmt: skip
 
 
@@ -488,7 +502,7 @@ def send_probe(probe: SessionProbe, ctx: Any, case: Any, response: Any, facts: S
     """Resend an accepted call as the probe says; fail unless it gets the probe's refusal."""
     if not probe.applies(case, facts) or not probe_due(case, response, probe.check, facts):
         return
-    answer = resend(ctx, case, response, probe.headers(facts))
+    answer = resend(ctx, case, response, probe.headers_for(facts))
     # A refusal is an answer too: its errorhint must not spell out the secret it checked.
     refuse_leaks(case, answer, facts)
     if not rejected_with(answer, probe.status):
