@@ -11,7 +11,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,11 +42,16 @@ class ContractOperation:
 
 @dataclass(frozen=True)
 class DeclaredOperation(ContractOperation):
-    """What the contract declares for one operation."""
+    """What the contract declares for one operation: its parameters, and its responses by
+    status as the bundle has them (the drift report reads their schemas)."""
 
     parameters: tuple[str, ...]
     header_parameters: tuple[str, ...]
-    statuses: tuple[str, ...]
+    responses: dict[str, Any] = field(compare=False, repr=False)
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return tuple(sorted(str(code) for code in self.responses))
 
 
 def path_pattern(template: str) -> re.Pattern:
@@ -132,7 +137,7 @@ def declared_operations(document: dict[str, Any]) -> list[DeclaredOperation]:
                     path=template,
                     parameters=tuple(sorted(parameters | headers)),
                     header_parameters=tuple(sorted(headers)),
-                    statuses=tuple(sorted(str(code) for code in operation.get("responses", {}))),
+                    responses=operation.get("responses") or {},
                 )
             )
     return found

@@ -17,15 +17,14 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from nexx_conformance.coverage import (
-    HTTP_METHODS,
     MAX_DEPTH,
-    ContractOperation,
+    DeclaredOperation,
+    declared_operations,
     operation_at,
     target_of,
 )
@@ -33,25 +32,6 @@ from nexx_conformance.guessed_rules import bundle
 from nexx_conformance.patches import SendPatch
 
 BRANCHES = ("allOf", "anyOf", "oneOf", "then", "else")
-
-
-@dataclass(frozen=True)
-class DocumentedOperation(ContractOperation):
-    """An operation with the responses the bundle documents for it."""
-
-    responses: dict[str, Any]
-
-
-def documented_operations(document: dict[str, Any]) -> list[DocumentedOperation]:
-    found = []
-    for template, item in (document.get("paths") or {}).items():
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict):
-                operation_id = operation.get("operationId", f"{method} {template}")
-                responses = operation.get("responses") or {}
-                found.append(DocumentedOperation(operation_id, method.upper(), template, responses))
-    return found
 
 
 def json_type(value: Any) -> str:
@@ -152,22 +132,27 @@ class DriftLog:
         self,
         document: dict[str, Any] | None = None,
         target_base_url: Callable[[], str | None] = lambda: None,
+        operations: Callable[[], list[DeclaredOperation]] | None = None,
     ) -> None:
         self.document = document
+        # The contract's operations, as the run's coverage count reads them (read from the
+        # document when not given).
+        self._read_operations = operations
         self.target_base_url = target_base_url
         self.fields: dict[str, dict[str, Counter]] = {}
         self.statuses: dict[str, Counter] = {}
         self.content_types: dict[str, Counter] = {}
         self.answers: Counter = Counter()
-        self._operations: list[DocumentedOperation] | None = None
+        self._operations: list[DeclaredOperation] | None = None
         self.unreadable = 0
 
-    def operations(self) -> list[DocumentedOperation]:
+    def operations(self) -> list[DeclaredOperation]:
         # Read on first use: a run that never reaches the target never loads the bundle.
         if self.document is None:
             self.document = bundle()
         if self._operations is None:
-            self._operations = documented_operations(self.document)
+            read = self._read_operations or (lambda: declared_operations(self.document))
+            self._operations = read()
         return self._operations
 
     def record(

@@ -46,8 +46,14 @@ class Violation:
         return f"{self.keyword} at {self.at}"
 
 
-@cache
 def bundle(path: Path = BUNDLE) -> dict[str, Any]:
+    """The contract's bundle, parsed once per file and process (however the path is spelled:
+    the quick pass's order, the coverage count and the drift report all read it)."""
+    return _parsed(path.resolve())
+
+
+@cache
+def _parsed(path: Path) -> dict[str, Any]:
     import yaml
 
     # libyaml's loader where PyYAML has it: the bundle is 300 kB and read by every run

@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -96,9 +97,11 @@ def configure(config: pytest.Config) -> None:
         # Only calls to the target count: a selftest's loopback fake is not the API under test.
         return run_of(config).target.base_url or None
 
+    # Read once, when the first request is counted, for the coverage count and the drift.
+    operations = cache(contract_operations(config))
     summary = RunSummary(
-        CoverageLog(contract_operations(config), base_url),
-        DriftLog(target_base_url=base_url),
+        CoverageLog(operations, base_url),
+        DriftLog(target_base_url=base_url, operations=operations),
         GuessedWarnings(),
         deviations=config.stash.get(findings.BASELINE_KEY, None),
     )
@@ -118,7 +121,6 @@ def contract_operations(config: pytest.Config) -> Callable[[], list]:
         if not path.is_file():
             return []
         try:
-            # The same cached parse the drift report reads.
             return declared_operations(bundle(path.resolve()))
         # A broken contract is the contract tests' finding; here it only turns coverage off.
         except Exception as error:  # noqa: BLE001
