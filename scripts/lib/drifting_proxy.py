@@ -13,18 +13,9 @@ import sys
 
 import httpx
 import uvicorn
+from forwarding import passed_on, path_below_base
 from starlette.requests import Request
 from starlette.responses import Response
-
-HOP_BY_HOP = {
-    "connection",
-    "keep-alive",
-    "transfer-encoding",
-    "content-length",
-    "content-encoding",
-    "host",
-}
-BASE_PATH = "/v3.1"
 
 
 def drifted(body: bytes) -> bytes:
@@ -46,18 +37,18 @@ def make_app(upstream_base: str):
         if scope["type"] != "http":
             return
         request = Request(scope, receive)
-        raw = scope.get("raw_path", request.url.path.encode()).decode("latin-1")
-        below = raw[len(BASE_PATH) :] if raw.startswith(BASE_PATH + "/") else raw
-        query = scope.get("query_string", b"").decode("latin-1")
-        url = upstream_base.rstrip("/") + below + (f"?{query}" if query else "")
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         answer = await client.request(
-            request.method, url, content=await request.body(), headers=headers
+            request.method,
+            upstream_base.rstrip("/") + path_below_base(scope),
+            content=await request.body(),
+            headers=passed_on(request.headers),
         )
-        kept = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_BY_HOP}
-        await Response(drifted(answer.content), status_code=answer.status_code, headers=kept)(
-            scope, receive, send
+        drifting = Response(
+            drifted(answer.content),
+            status_code=answer.status_code,
+            headers=passed_on(answer.headers),
         )
+        await drifting(scope, receive, send)
 
     return app
 

@@ -20,49 +20,19 @@ the answer, as Prism is no part of the API.
 from __future__ import annotations
 
 import json
-import re
 import sys
+from pathlib import Path
 
 import httpx
 import uvicorn
+from forwarding import passed_on, path_below_base
 from starlette.requests import Request
 from starlette.responses import Response
 
-BASE_PATH = "/v3.1"
-HOP_BY_HOP = {
-    "connection",
-    "keep-alive",
-    "transfer-encoding",
-    "content-length",
-    "content-encoding",
-    "upgrade",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailers",
-}
+from nexx_conformance.coverage import declared_operations, operation_at
+from nexx_conformance.guessed_rules import bundle
+
 VIOLATIONS_HEADER = "sl-violations"
-
-
-def declared(bundle_path: str) -> list[tuple[str, re.Pattern]]:
-    """(METHOD, path pattern) of every operation of the contract."""
-    import yaml
-
-    with open(bundle_path, encoding="utf-8") as file:
-        paths = yaml.safe_load(file)["paths"]
-    found = []
-    for template, item in paths.items():
-        regex = "".join(
-            "[^/]+" if part.startswith("{") else re.escape(part)
-            for part in re.split(r"(\{[^}]+\})", template)
-            if part
-        )
-        found += [
-            (method.upper(), re.compile(f"^{regex}/?$"))
-            for method in item
-            if method in ("get", "put", "post", "delete", "patch", "head", "options", "trace")
-        ]
-    return found
 
 
 def make_app(prism_url: str, upstream_base: str, log_path: str, operations: list):
@@ -70,20 +40,14 @@ def make_app(prism_url: str, upstream_base: str, log_path: str, operations: list
     log = open(log_path, "a", encoding="utf-8")  # noqa: SIM115 - open for the shim's lifetime
 
     async def forward(request: Request) -> Response:
-        # The raw path, still percent-encoded: a decoded one may hold characters (ESC, ...)
-        # that no URL may carry.
-        path = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
-        below = path[len(BASE_PATH) :] if path.startswith(BASE_PATH + "/") else path
+        below = path_below_base(request.scope)
+        path = below.partition("?")[0]
         body = await request.body()
-        around_prism = (request.method in ("GET", "HEAD") and bool(body)) or not any(
-            method == request.method and pattern.match(below) for method, pattern in operations
+        around_prism = (request.method in ("GET", "HEAD") and bool(body)) or not operation_at(
+            operations, request.method, path
         )
-        query = request.scope.get("query_string", b"").decode("latin-1")
-        url = (upstream_base.rstrip("/") if around_prism else prism_url.rstrip("/")) + below
-        url += f"?{query}" if query else ""
-        headers = {
-            k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP | {"host"}
-        }
+        url = (upstream_base if around_prism else prism_url).rstrip("/") + below
+        headers = passed_on(request.headers)
         answer = await client.request(request.method, url, content=body, headers=headers)
         if not around_prism:
             prism_failed = is_prism_failure(answer)
@@ -91,7 +55,7 @@ def make_app(prism_url: str, upstream_base: str, log_path: str, operations: list
                 json.dumps(
                     {
                         "method": request.method,
-                        "path": below,
+                        "path": path,
                         "status": answer.status_code,
                         "prism_failed": prism_failed,
                         "violations": response_violations(answer.headers.get(VIOLATIONS_HEADER)),
@@ -103,12 +67,10 @@ def make_app(prism_url: str, upstream_base: str, log_path: str, operations: list
             if prism_failed:
                 # Prism broke on the request itself (seen: a path with control characters):
                 # the suite gets the server's answer, the summary counts the exchange apart.
-                direct = upstream_base.rstrip("/") + below + (f"?{query}" if query else "")
+                direct = upstream_base.rstrip("/") + below
                 answer = await client.request(request.method, direct, content=body, headers=headers)
         kept = {
-            k: v
-            for k, v in answer.headers.items()
-            if k.lower() not in HOP_BY_HOP and k.lower() != VIOLATIONS_HEADER
+            k: v for k, v in passed_on(answer.headers).items() if k.lower() != VIOLATIONS_HEADER
         }
         return Response(answer.content, status_code=answer.status_code, headers=kept)
 
@@ -152,7 +114,10 @@ def response_violations(header: str | None) -> list[dict]:
 
 def main() -> None:
     port, prism_url, upstream_base, log_path, bundle_path = sys.argv[1:6]
-    app = make_app(prism_url, upstream_base, log_path, declared(bundle_path))
+    # The contract's operations, as the suite's coverage reads them: a request for none of
+    # them goes around Prism.
+    operations = declared_operations(bundle(Path(bundle_path)))
+    app = make_app(prism_url, upstream_base, log_path, operations)
     uvicorn.run(app, host="127.0.0.1", port=int(port), lifespan="off", log_level="warning")
 
 
