@@ -15,7 +15,9 @@ is local, so jsonschema follows them with no loader of ours.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -44,6 +46,38 @@ class Violation:
     @property
     def rule(self) -> str:
         return f"{self.keyword} at {self.at}"
+
+
+# The source the bundle is built from (scripts/bundle-contract hashes the same files).
+SOURCE_ROOT = BUNDLE.parents[1]
+SOURCE_PARTS = ("nexx-user.openapi.yaml", "paths", "components")
+DIGEST_LINE = re.compile(r"^# source sha256: (?P<digest>[0-9a-f]{64})$", re.MULTILINE)
+
+
+def source_digest(root: Path = SOURCE_ROOT) -> str:
+    """sha256 of the contract source's files, in byte order of their paths, as
+    scripts/bundle-contract writes it into the bundle's header."""
+    files = []
+    for part in SOURCE_PARTS:
+        found = root / part
+        files.extend([found] if found.is_file() else found.rglob("*.yaml"))
+    digest = hashlib.sha256()
+    for file in sorted(files, key=lambda file: file.relative_to(root).as_posix()):
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def stale_bundle(path: Path = BUNDLE, root: Path = SOURCE_ROOT) -> str | None:
+    """Why the bundle is not the current source's (the suite loads the bundle), or None."""
+    with path.open(encoding="utf-8") as head:
+        header = "".join(head.readline() for _ in range(5))
+    recorded = DIGEST_LINE.search(header)
+    if recorded is None or recorded.group("digest") != source_digest(root):
+        return (
+            f"{path.relative_to(root.parent)} is not built from the contract source in "
+            f"{root.name}/ (edited since?): run scripts/bundle-contract"
+        )
+    return None
 
 
 def bundle(path: Path = BUNDLE) -> dict[str, Any]:

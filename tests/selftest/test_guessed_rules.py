@@ -193,3 +193,25 @@ def test_an_accepted_request_that_broke_only_guessed_policies_is_a_warning(body,
         )
         is tolerated
     )
+
+
+def test_a_bundle_is_stale_once_its_source_changes(tmp_path):
+    root = tmp_path / "contracts"
+    (root / "paths").mkdir(parents=True)
+    (root / "components").mkdir()
+    (root / "bundled").mkdir()
+    (root / "nexx-user.openapi.yaml").write_text("openapi: 3.1.0\n")
+    (root / "paths" / "session.yaml").write_text("post: {}\n")
+    (root / "components" / "schemas.yaml").write_text("User: {}\n")
+    bundled = root / "bundled" / "nexx-user.openapi.yaml"
+    bundled.write_text(
+        f"# GENERATED\n# source sha256: {guessed_rules.source_digest(root)}\nopenapi: 3.1.0\n"
+    )
+
+    assert guessed_rules.stale_bundle(bundled, root) is None
+    (root / "paths" / "session.yaml").write_text("post: {summary: edited}\n")
+    assert "run scripts/bundle-contract" in guessed_rules.stale_bundle(bundled, root)
+
+
+def test_the_committed_bundle_is_the_sources():
+    assert guessed_rules.stale_bundle() is None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from nexx_conformance.config import ConfigError
+from nexx_conformance.guessed_rules import stale_bundle
 from nexx_conformance.pytest_plugin.options import target_options
 from nexx_conformance.targets import configured_target
 from nexx_conformance.targets.base import Target
@@ -45,6 +46,11 @@ def configure(config: pytest.Config) -> None:
         target = configured_target(target_options(config))
     except ConfigError as error:
         raise pytest.UsageError(str(error)) from None
+    # The suite loads the contract from its bundle: a source edited since the bundle was
+    # built would otherwise be tested as it was.
+    stale = stale_bundle()
+    if stale is not None:
+        raise pytest.UsageError(f"nexx: {stale}")
     target.choose_recording(config)
     worker = getattr(config, "workerinput", {}).get("workerid")
     config.stash[RUN_KEY] = Run(target, target.new_run_id(worker))
