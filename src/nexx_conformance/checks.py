@@ -309,22 +309,23 @@ def no_server_error(ctx, response, case):
         )
 
 
-def sent_fields(case: Any, response: Any) -> dict[str, list[str]]:
-    """Every form and query field as it went over the wire."""
-    fields = parse_qs(urlsplit(str(response.request.url)).query, keep_blank_values=True)
-    body = response.request.body
+def sent_fields(request: Any) -> dict[str, list[str]]:
+    """Every form and query field of a request (requests' or httpx') as it went over the wire."""
+    fields = parse_qs(urlsplit(str(request.url)).query, keep_blank_values=True)
+    body = request.body if hasattr(request, "body") else request.content
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
     if isinstance(body, str) and "x-www-form-urlencoded" in str(
-        response.request.headers.get("Content-Type", "")
+        request.headers.get("Content-Type", "")
     ):
         for name, values in parse_qs(body, keep_blank_values=True).items():
             fields.setdefault(name, []).extend(values)
     return fields
 
 
-def leaked_secrets(case: Any, response: Any, text: str, facts: SessionFacts) -> list[str]:
-    fields = sent_fields(case, response)
+def passwords_in(text: str, fields: dict[str, list[str]]) -> list[str]:
+    """The passwords among the fields sent that the answer's text repeats, and any password
+    hash in it: what no answer may carry, whatever its schema allows."""
     # A value also sent in an ordinary field (username == password) may be echoed as that field.
     ordinary = {
         v for name, values in fields.items() if name.lower() not in PASSWORD_FIELDS for v in values
@@ -338,6 +339,11 @@ def leaked_secrets(case: Any, response: Any, text: str, facts: SessionFacts) -> 
     ]
     if HASH_PATTERN.search(text):
         found.append("a password hash (argon2/bcrypt)")
+    return found
+
+
+def leaked_secrets(response: Any, text: str, facts: SessionFacts) -> list[str]:
+    found = passwords_in(text, sent_fields(response.request))
     token = response.request.headers.get(TOKEN_HEADER)
     # Only a real signature is a secret: a negative case's token ("0", "Inf") and the
     # probes' WRONG_TOKEN may also be in the errorhint or the path the response echoes.
@@ -353,7 +359,7 @@ def foreign_identities(case: Any, response: Any, result: Any, facts: SessionFact
     own = facts.owner_identities(cid)
     if marks.session_kind(case.operation) != marks.USER or own is None:
         return []
-    sent = sent_fields(case, response)
+    sent = sent_fields(response.request)
     if 200 <= response.status_code < 300:
         # updatedata may rename the user: what was accepted is the user's own from now on.
         facts.add_owner_identities(
@@ -389,7 +395,7 @@ def refuse_leaks(
     case: Any, response: Any, facts: SessionFacts, foreign: list[str] | None = None
 ) -> None:
     text = response.content.decode("utf-8", "replace") if response.content else ""
-    found = leaked_secrets(case, response, text, facts) + [
+    found = leaked_secrets(response, text, facts) + [
         f"another user's {item}" for item in foreign or []
     ]
     if found:

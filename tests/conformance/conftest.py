@@ -28,18 +28,23 @@ SESSION_COST = {
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # Every conformance test runs inside its own cassette (recorded with --record-mode,
-    # played back with --target replay, bypassed on a live target otherwise).
+    # played back with --target replay, bypassed on a live target otherwise), and its
+    # client's answers (the sessions' setup) are checked against the contract.
     for item in items:
         if "tests/conformance/" in item.nodeid.replace("\\", "/"):
             item.add_marker(pytest.mark.vcr)
+            item.add_marker(pytest.mark.conformance)
             name_after_operation(item)
     cheapest_examples_first(items)
 
 
 def cheapest_examples_first(items: list[pytest.Item]) -> None:
-    """The quick pass's operations in the order of what their tests set up first, each kind
-    in contract order: with -x, a target broken for everyone fails the run on the operations
-    that need no user, before a user is registered or a login held for each of the others."""
+    """The quick pass's operations by what their tests set up first: one operation of each
+    session kind, cheapest kind first, then the others, cheapest kind first, each kind in
+    contract order. With -x, a target broken for everyone fails the run on an operation
+    that needs no user, and one whose registration or login answers break the contract
+    (the setup's answers are checked) fails it on the first user operation, before the
+    other operations of the cheaper kinds have run."""
     slots = [i for i, item in enumerate(items) if item.nodeid.startswith(EXAMPLES_FILE)]
     # The contract's bundle, parsed in 50 ms (its operations by label in schemathesis' schema
     # are resolved one by one, 0.2 s before the first test).
@@ -50,7 +55,14 @@ def cheapest_examples_first(items: list[pytest.Item]) -> None:
         definition = paths.get(path, {}).get(method.lower(), {})
         return SESSION_COST.get(marks.session_kind_in(definition), 0)
 
-    for slot, item in zip(slots, sorted((items[i] for i in slots), key=cost), strict=True):
+    costs = [cost(items[i]) for i in slots]
+    first_of_kind = {kind: costs.index(kind) for kind in set(costs)}
+
+    def order(position: int) -> tuple[bool, int]:
+        return position != first_of_kind[costs[position]], costs[position]
+
+    ordered = [items[slots[position]] for position in sorted(range(len(slots)), key=order)]
+    for slot, item in zip(slots, ordered, strict=True):
         items[slot] = item
 
 

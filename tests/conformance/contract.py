@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import schemathesis
 from hypothesis import HealthCheck, settings
 
+from nexx_conformance.contract_check import new_contract_schema
 from nexx_conformance.schemathesis_auth import DrawnCaseAuth, keeps_its_meaning
 
-CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "nexx-user.openapi.yaml"
 SEED = 4711
 # Small and derandomized: the same cases on record and on replay, in minutes on 2 cores.
 CONFORMANCE_SETTINGS = settings(
@@ -32,7 +29,7 @@ DEEP_PHASES = ["coverage", "fuzzing", "stateful"]
 
 def load_contract(phases: list[str]):
     """The schema, seeded, signing every case, with session ids masked in its reports."""
-    schema = schemathesis.openapi.from_path(str(CONTRACT))
+    schema = new_contract_schema()
     schema.config.seed = SEED
     schema.config.phases.update(phases=phases)
     # The same cases on every run, seed or not (schemathesis.toml leaves this to the CLI).

@@ -7,7 +7,8 @@ import json
 
 import httpx
 
-from nexx_conformance.contract_check import ContractCheck
+from nexx_conformance import guessed_rules
+from nexx_conformance.contract_check import CONTRACT, ContractCheck, new_contract_schema
 from nexx_conformance.envelope import ApiResponse
 
 BASE_URL = "https://staging.example/v3.1"
@@ -46,3 +47,59 @@ def gzipped_init_answer() -> ApiResponse:
 
 def test_a_gzipped_answer_is_checked_once_decoded() -> None:
     assert ContractCheck(BASE_URL).problems(gzipped_init_answer()) == []
+
+
+def answer_to(path: str, body: dict, fields: dict[str, str] | None = None) -> ApiResponse:
+    def serve(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(201, json=body)
+
+    with httpx.Client(transport=httpx.MockTransport(serve)) as client:
+        return ApiResponse.from_httpx(client.post(f"{BASE_URL}{path}", data=fields))
+
+
+def test_a_password_hash_fails_even_where_the_schema_only_guesses() -> None:
+    # On a URL target a field the contract does not list is a guessed rule, only warned
+    # about; a password hash in it is not.
+    leaking = json.loads(json.dumps(INIT))
+    leaking["result"]["general"]["hash"] = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"
+    check = ContractCheck(BASE_URL, guessed_mode=guessed_rules.WARN)
+
+    problems = check.problems(answer_to("/4711/session/init", leaking))
+
+    assert problems[0] == "the answer contains a password hash (argon2/bcrypt)"
+
+
+def test_a_password_sent_must_not_come_back() -> None:
+    echoing = json.loads(json.dumps(INIT))
+    echoing["result"]["general"]["note"] = "welcome back, your password is Tr0ub4dor-and-3"
+    sent = {"username": "someone@example.com", "password": "Tr0ub4dor-and-3"}
+    check = ContractCheck(BASE_URL, guessed_mode=guessed_rules.WARN)
+
+    problems = check.problems(answer_to("/4711/session/init", echoing, sent))
+
+    assert problems[0] == "the answer contains the password that was sent"
+
+
+def test_an_answer_within_the_contract_has_no_problems() -> None:
+    sent = {"username": "someone@example.com", "password": "Tr0ub4dor-and-3"}
+    assert ContractCheck(BASE_URL).problems(answer_to("/4711/session/init", INIT, sent)) == []
+
+
+def test_the_schema_from_the_bundle_has_the_operations_of_the_source() -> None:
+    # The suite loads the single-file bundle (0.25 s sooner per schema); its operations,
+    # parameters and responses must be the multi-file source's, as schemathesis reads them.
+    import schemathesis
+
+    def shape(schema) -> list[tuple]:
+        return sorted(
+            (
+                op.label,
+                op.definition.raw.get("operationId"),
+                sorted((p.location, p.name, p.is_required) for p in op.iter_parameters()),
+                sorted(op.responses.status_codes),
+            )
+            for op in (result.ok() for result in schema.get_all_operations())
+        )
+
+    source = schemathesis.openapi.from_path(str(CONTRACT))
+    assert shape(new_contract_schema()) == shape(source)

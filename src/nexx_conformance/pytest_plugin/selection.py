@@ -23,6 +23,9 @@ def configure(config: pytest.Config) -> None:
         f"flow(id): the User endpoint flow a scenario covers (one of {', '.join(c.FLOWS)})",
     )
     config.addinivalue_line("markers", "eternal: needs the eternal (backend) session")
+    config.addinivalue_line(
+        "markers", "conformance: a property-based test of the contract's operations"
+    )
 
 
 def flow_of(item: pytest.Item) -> str | None:
