@@ -69,7 +69,11 @@ PYTEST_EXIT = {
     5: "no tests",
 }
 PYCACHE = str(ROOT / ".tox" / ".pycache")
-FIRST_FAILURE = re.compile(r"^(?P<test>\S+::\S+.*?) (?P<verdict>FAILED|ERROR)\b")
+# The first failing test's line, or the preflight's refusal (the run stops before its
+# first test); either is timed when printed, before the run writes its reports.
+FIRST_FAILURE = re.compile(
+    r"^(?P<test>\S+::\S+.*?) (?P<verdict>FAILED|ERROR)\b|nexx: cannot start the run"
+)
 
 
 @dataclass(frozen=True)
@@ -276,7 +280,7 @@ def run_suite(run: Planned, work: Path) -> dict:
     test, check = first_junit_failure(work / "reports" / "junit.xml")
     if code == 4:  # bad configuration: the preflight refused the target before the first test
         test, check = "preflight", stop_reason(work / "output.txt")
-        first = wall
+        first = first if first is not None else wall
     if test is None and line:
         test = FIRST_FAILURE.search(line).group("test")
     return verdict(run, code, wall, first, test, check)

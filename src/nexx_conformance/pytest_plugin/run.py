@@ -63,13 +63,28 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         start_or_exit(session.config, lambda target: target.check_before_workers())
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    # Started when the first test that needs it is collected, not after the whole
+    # collection: a target that cannot be reached or answers the preflight wrongly stops
+    # the run a second sooner. Tests needing no target (the selftests) start nothing.
+    if needs_target(item) and not item.config.option.collectonly:
+        start_once(item.config)
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
-    # Started after collection so that tests needing no target (the selftests) start nothing;
-    # still before the first test, so bad configuration stops the run at once.
-    if not is_xdist_controller(session.config) and any(
-        "target" in getattr(item, "fixturenames", ()) for item in session.items
-    ):
-        start_or_exit(session.config, lambda target: target.start())
+    # Still before the first test, whichever way a test that needs the target was collected.
+    if not session.config.option.collectonly and any(map(needs_target, session.items)):
+        start_once(session.config)
+
+
+def needs_target(item: pytest.Item) -> bool:
+    return "target" in getattr(item, "fixturenames", ())
+
+
+def start_once(config: pytest.Config) -> None:
+    # An xdist controller runs no test: its workers start their own.
+    if not is_xdist_controller(config) and not run_of(config).target.started:
+        start_or_exit(config, lambda target: target.start())
 
 
 def start_or_exit(config: pytest.Config, start) -> None:

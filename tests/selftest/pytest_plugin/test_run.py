@@ -34,6 +34,26 @@ def test_unreachable_target_stops_before_the_first_test(pytester):
     assert "passed" not in output and "failed" not in output
 
 
+def test_collect_only_starts_nothing(pytester):
+    pytester.makepyfile("def test_x(target): pass")
+    result = pytester.runpytest(
+        "--collect-only", "--target", "http://127.0.0.1:9/v3.1", "--domain-secret", "x"
+    )
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["*1 test collected*"])
+
+
+def test_an_unreachable_target_stops_the_collection_at_the_first_test_needing_it(pytester):
+    pytester.makepyfile(
+        test_a="def test_a(target): pass",
+        test_b="import pathlib\npathlib.Path('b-collected').touch()",
+    )
+    result = pytester.runpytest("--target", "http://127.0.0.1:9/v3.1", "--domain-secret", "x")
+    assert result.ret == USAGE_ERROR
+    assert "is not reachable" in result.stdout.str() + result.stderr.str()
+    assert not (pytester.path / "b-collected").exists()
+
+
 def test_tests_without_target_start_nothing(pytester):
     pytester.makepyfile("def test_x(): pass")
     result = pytester.runpytest("--target", "http://127.0.0.1:9/v3.1", "--domain-secret", "x")
