@@ -103,3 +103,14 @@ def test_the_schema_from_the_bundle_has_the_operations_of_the_source() -> None:
 
     source = schemathesis.openapi.from_path(str(CONTRACT))
     assert shape(new_contract_schema()) == shape(source)
+
+
+def test_an_answer_is_held_to_the_schema_of_its_operation() -> None:
+    drifted = json.loads(json.dumps(INIT))
+    drifted["result"]["general"]["expires"] = "2026-11-26T00:00:00Z"
+    check = ContractCheck(BASE_URL)
+
+    problems = check.problems(answer_to("/4711/session/init", drifted))
+
+    assert check.label(answer_to("/4711/session/init", INIT)).startswith("init (POST ")
+    assert problems == ['Response violates schema: "2026-11-26T00:00:00Z" is not of type "integer"']
