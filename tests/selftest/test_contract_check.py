@@ -6,9 +6,15 @@ import gzip
 import json
 
 import httpx
+import pytest
 
 from nexx_conformance import guessed_rules
-from nexx_conformance.contract_check import CONTRACT, ContractCheck, new_contract_schema
+from nexx_conformance.contract_check import (
+    CONTRACT,
+    ContractCheck,
+    ContractViolation,
+    new_contract_schema,
+)
 from nexx_conformance.envelope import ApiResponse
 
 BASE_URL = "https://staging.example/v3.1"
@@ -114,3 +120,30 @@ def test_an_answer_is_held_to_the_schema_of_its_operation() -> None:
 
     assert check.label(answer_to("/4711/session/init", INIT)).startswith("init (POST ")
     assert problems == ['Response violates schema: "2026-11-26T00:00:00Z" is not of type "integer"']
+
+
+def test_a_shared_record_fails_each_violation_once() -> None:
+    drifted = json.loads(json.dumps(INIT))
+    drifted["result"]["general"]["expires"] = "2026-11-26T00:00:00Z"
+    reported: set = set()
+    first, second = (
+        ContractCheck(BASE_URL, reported=reported),
+        ContractCheck(BASE_URL, reported=reported),
+    )
+
+    with pytest.raises(ContractViolation, match="the contract of init"):
+        first(answer_to("/4711/session/init", drifted))
+    second(answer_to("/4711/session/init", drifted))  # the same violation: already failed once
+    with pytest.raises(ContractViolation, match="password hash"):
+        leaking = json.loads(json.dumps(drifted))
+        leaking["result"]["general"]["hash"] = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"
+        second(answer_to("/4711/session/init", leaking))
+
+
+def test_without_a_record_every_violation_fails() -> None:
+    drifted = json.loads(json.dumps(INIT))
+    drifted["result"]["general"]["expires"] = "2026-11-26T00:00:00Z"
+    check = ContractCheck(BASE_URL)
+    for _ in range(2):
+        with pytest.raises(ContractViolation):
+            check(answer_to("/4711/session/init", drifted))
