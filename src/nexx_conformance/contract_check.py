@@ -110,17 +110,19 @@ class ContractCheck:
 
     def __call__(self, answer: ApiResponse) -> None:
         problems = self.problems(answer)
-        if problems and self.reported is not None:
-            violation = (self.label(answer), *(problem.split(":")[0] for problem in problems))
+        if not problems:
+            return
+        label = self.label(answer)
+        if self.reported is not None:
+            violation = (label, *(problem.split(":")[0] for problem in problems))
             if violation in self.reported:
                 return
             self.reported.add(violation)
-        if problems:
-            raise ContractViolation(
-                f"the answer breaks the contract of {self.label(answer)}:\n  "
-                + "\n  ".join(problems)
-                + f"\n  reproduce: {answer.curl()}"
-            )
+        raise ContractViolation(
+            f"the answer breaks the contract of {label}:\n  "
+            + "\n  ".join(problems)
+            + f"\n  reproduce: {answer.curl()}"
+        )
 
     def label(self, answer: ApiResponse) -> str:
         operation = self.operation(answer)

@@ -48,7 +48,7 @@ class Violation:
         return f"{self.keyword} at {self.at}"
 
 
-# The source the bundle is built from (scripts/bundle-contract hashes the same files).
+# The source the bundle is built from (scripts/bundle-contract writes source_digest()).
 SOURCE_ROOT = BUNDLE.parents[1]
 SOURCE_PARTS = ("nexx-user.openapi.yaml", "paths", "components")
 DIGEST_LINE = re.compile(r"^# source sha256: (?P<digest>[0-9a-f]{64})$", re.MULTILINE)
@@ -69,6 +69,8 @@ def source_digest(root: Path = SOURCE_ROOT) -> str:
 
 def stale_bundle(path: Path = BUNDLE, root: Path = SOURCE_ROOT) -> str | None:
     """Why the bundle is not the current source's (the suite loads the bundle), or None."""
+    if not path.is_file():
+        return f"{path.relative_to(root.parent)} is missing: run scripts/bundle-contract"
     with path.open(encoding="utf-8") as head:
         header = "".join(head.readline() for _ in range(5))
     recorded = DIGEST_LINE.search(header)

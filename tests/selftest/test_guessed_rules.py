@@ -215,3 +215,11 @@ def test_a_bundle_is_stale_once_its_source_changes(tmp_path):
 
 def test_the_committed_bundle_is_the_sources():
     assert guessed_rules.stale_bundle() is None
+
+
+def test_a_missing_bundle_says_how_to_build_it(tmp_path):
+    root = tmp_path / "contracts"
+    root.mkdir()
+    assert guessed_rules.stale_bundle(root / "bundled" / "nexx-user.openapi.yaml", root) == (
+        "contracts/bundled/nexx-user.openapi.yaml is missing: run scripts/bundle-contract"
+    )
