@@ -31,10 +31,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from unittest import mock
 
-from vcr import cassette as vcr_cassette
-from vcr import matchers as vcr_matchers
-from vcr import patch as vcr_patch
-
 # The library versions the patches were written for and last checked against.
 WRITTEN_FOR = {
     "hypothesis": "6.170.17",
@@ -72,8 +68,22 @@ def without_source_constants() -> None:
 
 # --- vcrpy ------------------------------------------------------------------------------
 
-ORIGINAL_RESPONSES = vcr_cassette.Cassette._responses
-ORIGINAL_RESET_PATCHERS = vcr_patch.reset_patchers
+
+@functools.cache
+def vcr_originals() -> tuple[Callable, Callable]:
+    """vcrpy's `Cassette._responses` and `vcr.patch.reset_patchers` as vcrpy has them.
+
+    vcrpy is imported here, not with this module: it patches a dozen HTTP libraries as it
+    loads (40 ms), which a run against a URL or the reference server never needs, before
+    its first test (benchmarks/README.md, "Fail fast")."""
+    from vcr import cassette as vcr_cassette
+    from vcr import patch as vcr_patch
+
+    responses = vcr_cassette.Cassette._responses
+    reset_patchers = vcr_patch.reset_patchers
+    assert not getattr(reset_patchers, INSTALLED, False), "vcrpy was patched before"
+    return responses, reset_patchers
+
 
 # Marks our replacement of vcrpy's reset_patchers: the speed-up is installed in this process.
 INSTALLED = "nexx_vcr_speed"
@@ -100,19 +110,27 @@ def install_vcr_speed(lookup_key: LookupKey) -> None:
 
     pytest-recording asks for it again for every test; once installed, it stays.
     """
+    from vcr import cassette as vcr_cassette
+    from vcr import patch as vcr_patch
+
     if getattr(vcr_patch.reset_patchers, INSTALLED, False):
         return
+    vcr_originals()
     vcr_cassette.Cassette._responses = indexed_responses(lookup_key)
     vcr_patch.reset_patchers = cached_reset_patchers(reset_targets())
 
 
 def indexed_responses(lookup_key: LookupKey) -> Callable:
+    from vcr import matchers as vcr_matchers
+
+    original_responses = vcr_originals()[0]
+
     def _responses(self, request):
         """`Cassette._responses` (the matching interactions as (index, response), in
         recorded order) looking only at the interactions that share the request's key."""
         key = lookup_key(self._match_on)
         if key is None:
-            yield from ORIGINAL_RESPONSES(self, request)
+            yield from original_responses(self, request)
             return
         request = self._before_record_request(request)
         if not request:
@@ -140,9 +158,7 @@ def _index(cassette, key: Callable[[Any], tuple]) -> dict[tuple, list[int]]:
 
 def reset_targets() -> list[tuple[object, str, object]]:
     """(target, attribute, replacement) of every patcher vcrpy's `reset_patchers` makes."""
-    return [
-        (patcher.getter(), patcher.attribute, patcher.new) for patcher in ORIGINAL_RESET_PATCHERS()
-    ]
+    return [(patcher.getter(), patcher.attribute, patcher.new) for patcher in vcr_originals()[1]()]
 
 
 def cached_reset_patchers(targets: list[tuple[object, str, object]]) -> Callable:

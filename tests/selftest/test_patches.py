@@ -103,7 +103,7 @@ indexed = patches.indexed_responses(lookup_key)
 def test_indexed_lookup_finds_what_vcrpy_finds_in_the_same_order():
     cassette = cassette_with(RECORDED)
     for request in ASKED:
-        expected = [index for index, _ in patches.ORIGINAL_RESPONSES(cassette, request)]
+        expected = [index for index, _ in patches.vcr_originals()[0](cassette, request)]
         assert [index for index, _ in indexed(cassette, request)] == expected
     # The matches this compares at all: a changed body or method never matches.
     assert [i for i, _ in indexed(cassette, ASKED[1])] == [1, 6]
@@ -142,7 +142,7 @@ def test_cached_reset_patchers_patch_the_same_things():
         return sorted((id(p.getter()), p.attribute, id(p.new)) for p in patchers)
 
     cached = patches.cached_reset_patchers(patches.reset_targets())
-    assert triples(cached()) == triples(patches.ORIGINAL_RESET_PATCHERS())
+    assert triples(cached()) == triples(patches.vcr_originals()[1]())
     # Fresh patcher objects each time: force_reset enters and exits them.
     first, second = (list(itertools.islice(cached(), 1)) for _ in range(2))
     assert first[0] is not second[0]
@@ -162,12 +162,12 @@ def test_vcrpy_resets_connections_through_the_patched_reset_patchers(monkeypatch
 
 
 def test_install_replaces_the_two_vcrpy_functions(monkeypatch):
-    monkeypatch.setattr(Cassette, "_responses", patches.ORIGINAL_RESPONSES)
-    monkeypatch.setattr(vcr_patch, "reset_patchers", patches.ORIGINAL_RESET_PATCHERS)
+    monkeypatch.setattr(Cassette, "_responses", patches.vcr_originals()[0])
+    monkeypatch.setattr(vcr_patch, "reset_patchers", patches.vcr_originals()[1])
     patches.install_vcr_speed(lookup_key)
     installed = Cassette._responses, vcr_patch.reset_patchers
-    assert installed[0] is not patches.ORIGINAL_RESPONSES and installed[0].__name__ == "_responses"
-    assert installed[1] is not patches.ORIGINAL_RESET_PATCHERS
+    assert installed[0] is not patches.vcr_originals()[0] and installed[0].__name__ == "_responses"
+    assert installed[1] is not patches.vcr_originals()[1]
     patches.install_vcr_speed(lookup_key)  # pytest-recording asks again for every test
     assert (Cassette._responses, vcr_patch.reset_patchers) == installed
 

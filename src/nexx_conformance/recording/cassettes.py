@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from nexx_conformance.constants import REPLAY_RUN_ID
 from nexx_conformance.recording.matchers import MATCH_ON
-from nexx_conformance.recording.scrubbing import Scrubber
 
 CASSETTE_ROOT = "cassettes"
 # JSON, not vcrpy's default YAML: a replay loads ~190 cassettes (11,000 interactions), and
@@ -40,6 +39,10 @@ def vcr_settings(target, library_dir: str, name_prefix: str) -> dict:
     # Generated names are stored as a replay would generate them (qa_replay_<n>), so a replayed
     # response shows the replaying test its own user names.
     renames = {name_prefix: f"qa_{REPLAY_RUN_ID}_"}
+    # Imported with the first cassette: scrubbing needs vcrpy, which a run without
+    # cassettes never loads (cassette_dir is asked for by every test).
+    from nexx_conformance.recording.scrubbing import Scrubber
+
     scrubber = Scrubber(
         [config.domain_secret, config.eternal_cid or ""], sink_netlocs(target), renames
     )

@@ -27,8 +27,6 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from vcr import matchers as vcr_matchers
-
 from nexx_conformance.masking import mask_form, mask_path
 
 # Generated names look like qa_<runid>_<n> (users, emails, device hashes).
@@ -127,6 +125,10 @@ def lookup_key(match_on: Sequence[Callable]) -> Callable[[object], tuple] | None
     and path always, the normalized query and body when those matchers are in `match_on`
     too. None without `method` and `nexx_path`. A cassette's lookup is indexed by it
     (nexx_conformance.patches.install_vcr_speed)."""
+    # vcrpy is imported when a cassette is in use, not with this module (its import patches
+    # a dozen HTTP libraries, 40 ms): checks.py reads `normalize` in every run.
+    from vcr import matchers as vcr_matchers
+
     if vcr_matchers.method not in match_on or nexx_path not in match_on:
         return None
     with_query, with_body = nexx_query in match_on, nexx_body in match_on

@@ -15,17 +15,21 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyotp
 
 from nexx_conformance import constants as c
 from nexx_conformance.authenticators.totp import AuthenticatorApp, ReplayedAuthenticatorApp
-from nexx_conformance.authenticators.webauthn import SecurityKey
 from nexx_conformance.client import Session
 from nexx_conformance.envelope import ApiResponse
 from nexx_conformance.status import ACCEPTED, FORBIDDEN, OK, TOO_MANY_REQUESTS
 from nexx_conformance.steps.base import Login, StepsBase, server_time
 from nexx_conformance.users import User
+
+if TYPE_CHECKING:
+    # The key itself comes from the target (Target.security_key), which imports it.
+    from nexx_conformance.authenticators.webauthn import SecurityKey
 
 NEEDS_CODE, NEEDS_KEY, LOGGED_IN = "needs-device-code", "needs-u2f", "logged-in"
 SMS, APP = "sms", "app"

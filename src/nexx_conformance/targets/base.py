@@ -19,7 +19,6 @@ import httpx
 
 from nexx_conformance import constants as c
 from nexx_conformance.authenticators.totp import AuthenticatorApp
-from nexx_conformance.authenticators.webauthn import SecurityKey
 from nexx_conformance.channels import Channel
 from nexx_conformance.channels.mailpit import MailpitMailbox
 from nexx_conformance.channels.sms_webhook import SmsWebhookSink
@@ -31,6 +30,7 @@ from nexx_conformance.status import UNAUTHORIZED
 if TYPE_CHECKING:
     import pytest
 
+    from nexx_conformance.authenticators.webauthn import SecurityKey
     from nexx_conformance.config import NexxConfig
 
 log = logging.getLogger(__name__)
@@ -210,6 +210,10 @@ class Target:
 
     def security_key(self) -> SecurityKey:
         """A software WebAuthn security key with no credentials yet."""
+        # Imported by the first test that asks for a key: fido2 and cryptography are 25 ms
+        # of every run's start-up otherwise.
+        from nexx_conformance.authenticators.webauthn import SecurityKey
+
         return SecurityKey()
 
 

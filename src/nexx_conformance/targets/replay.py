@@ -8,18 +8,21 @@ so only the recording knows which of them were equal.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pytest
 
 from nexx_conformance import constants as c
 from nexx_conformance.authenticators.totp import ReplayedAuthenticatorApp
-from nexx_conformance.authenticators.webauthn import SecurityKey
 from nexx_conformance.channels.replayed import ReplayedChannel
 from nexx_conformance.config import NexxConfig
 from nexx_conformance.guessed_rules import FAIL
 from nexx_conformance.stand_ins import StandIns
 from nexx_conformance.targets.base import Target
 from nexx_conformance.targets.reference import bundled_domains
+
+if TYPE_CHECKING:
+    from nexx_conformance.authenticators.webauthn import SecurityKey
 
 # Never sent to a server: the eternal session only has to be stable.
 REPLAY_ETERNAL_CID = "replay-eternal-session"
@@ -91,4 +94,6 @@ class Replay(Target):
         return ReplayedAuthenticatorApp(self.stand_ins)
 
     def security_key(self) -> SecurityKey:
+        from nexx_conformance.authenticators.webauthn import SecurityKey  # as Target's
+
         return SecurityKey(replaying=True)
