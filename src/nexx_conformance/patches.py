@@ -18,6 +18,7 @@ tests, read the library's changelog for what each patch relies on, then update t
 | `sessions_sending_to` | requests 2.34 | `requests.Session.get_adapter(url)` (public, replaced on the class), asked by `Session.send` for each request |
 | `defer_explicit_cases` | schemathesis 4.32, hypothesis 6.170 | `add_examples(test, ...)` and `add_coverage(test, ...)` of `schemathesis.generation.hypothesis.builder`, looked up in that module by `create_test`, returning the test they added `hypothesis.example`s to; hypothesis reading `hypothesis_explicit_examples` of the test when it runs |
 | `transport_kwargs` | schemathesis 4.32 | `CheckContext.internals.transport_kwargs` (undocumented: "built-in checks only") |
+| `rate_limit_only_when_set` | schemathesis 4.32 | `ratelimit(rate_limiter, base_url)` of `schemathesis.core.rate_limit`, imported by name into `schemathesis.transport.requests` and asked there before each request, a no-op unless `rate_limiter` is a `pyrate_limiter.Limiter` |
 | `auth_warnings_alone` | schemathesis 4.32 | `schemathesis.pytest.plugin.emit_openapi_auth_warnings(schema)`, looked up in that module by `SchemathesisCase.collect`, warning of the `UNUSED_OPENAPI_AUTH` kind only, which `specs.openapi.warnings.detect_unused_openapi_auth(schema)` gives |
 | `pin_gapped_repeats` | schemathesis 4.32 | `schemathesis.core.jsonschema.patterns._restrict_repeat(value, length, limit)` (sre repeat value in, sre nodes or None out), looked up in its module by `_restrict_node` for `pin_pattern_length`; `_nodes_lengths`, `_restrict_nodes` |
 """
@@ -429,3 +430,27 @@ def auth_warnings_alone() -> None:
 
     setattr(emit_openapi_auth_warnings, AUTH_WARNINGS_ALONE, True)
     plugin.emit_openapi_auth_warnings = emit_openapi_auth_warnings
+
+
+RATE_LIMIT_ONLY_WHEN_SET = "nexx_rate_limit_only_when_set"
+
+
+def rate_limit_only_when_set() -> None:
+    """schemathesis asks its rate limiter before each request it sends, and that function
+    imports pyrate_limiter first, which imports multiprocessing: 75 ms inside the first
+    test of every run, although the suite sets no rate limit (benchmarks/README.md, "Fail
+    fast"). Without a limiter, nothing is imported and nothing limited, as before; with
+    one, schemathesis' own function runs. Idempotent."""
+    from schemathesis.transport import requests as transport
+
+    if getattr(transport.ratelimit, RATE_LIMIT_ONLY_WHEN_SET, False):
+        return
+    limited = transport.ratelimit
+
+    def ratelimit(rate_limiter, base_url):
+        if rate_limiter is None:
+            return contextlib.nullcontext()
+        return limited(rate_limiter, base_url)
+
+    setattr(ratelimit, RATE_LIMIT_ONLY_WHEN_SET, True)
+    transport.ratelimit = ratelimit

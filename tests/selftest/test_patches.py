@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import re
+import sys
 import warnings
 from importlib.metadata import version
 
@@ -520,3 +521,36 @@ def test_auth_warnings_are_schemathesis_own_computed_alone():
     ours = warned(plugin.emit_openapi_auth_warnings, schema)
     assert ours and "ApiKye" in ours[0]
     assert ours == warned(schemathesis_warnings.emit_openapi_auth_warnings, schema)
+
+
+# --- schemathesis: rate_limit_only_when_set ---------------------------------------------
+
+
+def test_schemathesis_sends_its_requests_through_the_rate_limiter_it_imported():
+    from schemathesis.core import rate_limit
+    from schemathesis.transport import requests as transport
+
+    source = inspect.getsource(transport.RequestsTransport.send)
+    assert "ratelimit(rate_limit, config.base_url)" in source
+    assert transport.ratelimit is rate_limit.ratelimit or getattr(
+        transport.ratelimit, patches.RATE_LIMIT_ONLY_WHEN_SET, False
+    )
+    assert "from pyrate_limiter import" in inspect.getsource(rate_limit.ratelimit)
+
+
+def test_without_a_rate_limit_nothing_is_imported_and_a_limiter_is_still_asked(monkeypatch):
+    from schemathesis.core.rate_limit import build_limiter
+    from schemathesis.transport import requests as transport
+
+    monkeypatch.setattr(transport, "ratelimit", transport.ratelimit)
+    patches.rate_limit_only_when_set()
+    patches.rate_limit_only_when_set()  # idempotent
+    monkeypatch.setitem(sys.modules, "pyrate_limiter", None)  # an import would raise
+    with transport.ratelimit(None, "http://127.0.0.1:1"):
+        pass
+    monkeypatch.delitem(sys.modules, "pyrate_limiter")
+    limiter = build_limiter("1/s")
+    with transport.ratelimit(limiter, "http://127.0.0.1:1"):
+        pass
+    # The second request within the second is refused: schemathesis' own function ran.
+    assert not limiter.try_acquire("127.0.0.1:1", blocking=False)

@@ -21,8 +21,10 @@ import pytest
 from nexx_conformance.patches import (
     auth_warnings_alone,
     pin_gapped_repeats,
+    rate_limit_only_when_set,
     without_source_constants,
 )
+
 from nexx_conformance.pytest_plugin import findings, html_report, run, selection, summary
 
 pytest_plugins = [
@@ -55,6 +57,7 @@ def pytest_configure(config: pytest.Config) -> None:
     without_source_constants()
     pin_gapped_repeats()
     auth_warnings_alone()
+    rate_limit_only_when_set()
     selection.configure(config)
     findings.configure(config)
     summary.configure(config)
