@@ -11,6 +11,7 @@ Its parts, one job each:
 - findings: known deviations as expected failures; the drift, guessed-rule and deviation
   reports; users_left: the users-left line;
 - html_report: JUnit XML and the HTML report with our sections;
+- collection_gc: the garbage collector paused while pytest collects;
 - fixtures/: the fixtures, one topic per module.
 """
 
@@ -25,9 +26,18 @@ from nexx_conformance.patches import (
     without_source_constants,
 )
 
-from nexx_conformance.pytest_plugin import findings, html_report, run, selection, summary
+# collection_gc first: it pauses the garbage collector as the plugin loads.
+from nexx_conformance.pytest_plugin import (
+    collection_gc,  # noqa: F401
+    findings,
+    html_report,
+    run,
+    selection,
+    summary,
+)
 
 pytest_plugins = [
+    "nexx_conformance.pytest_plugin.collection_gc",
     "nexx_conformance.pytest_plugin.options",
     "nexx_conformance.pytest_plugin.run",
     "nexx_conformance.pytest_plugin.selection",
