@@ -2,14 +2,16 @@
 
 Start-up imports the libraries and collection builds what the whole run keeps (the
 contract's two schemas, 263 tests, their hypothesis tests and fixture closures); almost
-none of it is garbage. The collector still walks all of it on every full pass: between
-the plugin's load and the first test, five passes found 0-238 objects each and took
-155 ms, a quarter of that time (benchmarks/README.md, "Fail fast"). So it is off from
-the moment pytest loads this plugin until the collection is done. Then `gc.freeze()`
-moves what is alive into the permanent generation, which later passes skip, and the
-collector runs again for what the tests make. Objects still free by reference counting
-as before; only cycles among the frozen ones wait until `pytest_unconfigure` puts them
-back (`gc.unfreeze()`), which matters where one process runs pytest many times (pytester).
+none of it is garbage. The collector still walked all of it: between the plugin's load
+and the first test it spent 145 ms, three full passes that found 5-70 objects each among
+it, a quarter of that time (benchmarks/README.md, "Fail fast"). So it is off from the
+moment pytest loads this plugin until the collection is done, and what is alive is
+frozen (`gc.freeze()`): the permanent generation, which no later pass walks, also not
+the `gc.collect()` hypothesis makes once as it seeds its random generator. Then the
+collector runs again for what the tests make: 24 ms before the first test now. Objects
+still free by reference counting as before; only cycles among the frozen ones wait until
+`pytest_unconfigure` gives them back (`gc.unfreeze()`), which matters where one process
+runs pytest many times (pytester).
 """
 
 from __future__ import annotations
@@ -18,24 +20,33 @@ import gc
 
 import pytest
 
-FROZEN_KEY = pytest.StashKey[bool]()
-
 
 class Pause:
-    """Holds the collector off if it was on; gives it back once."""
+    """Holds the collector off if it was on, with what is alive so far frozen; gives it
+    back once, and what was frozen when asked."""
 
     def __init__(self) -> None:
         self.held = False
+        self.froze = False
 
     def hold(self) -> None:
         if not self.held and gc.isenabled():
             gc.disable()
-            self.held = True
+            # Also out of reach of explicit collections: hypothesis calls gc.collect() once
+            # as it seeds its first test's random generator (33 ms over the libraries).
+            gc.freeze()
+            self.held = self.froze = True
 
     def release(self) -> None:
         if self.held:
             self.held = False
+            gc.freeze()
             gc.enable()
+
+    def unfreeze(self) -> None:
+        if self.froze:
+            self.froze = False
+            gc.unfreeze()
 
 
 PAUSE = Pause()
@@ -57,15 +68,10 @@ def pytest_collection(session: pytest.Session):
     try:
         return (yield)
     finally:
-        if PAUSE.held and session.items:
-            gc.freeze()
-            session.config.stash[FROZEN_KEY] = True
         PAUSE.release()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     # Also when the run stopped before its collection ended (a refused preflight).
     PAUSE.release()
-    if config.stash.get(FROZEN_KEY, False):
-        config.stash[FROZEN_KEY] = False
-        gc.unfreeze()
+    PAUSE.unfreeze()
