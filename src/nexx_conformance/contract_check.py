@@ -20,12 +20,7 @@ import httpx
 
 from nexx_conformance import guessed_rules
 from nexx_conformance.checks import passwords_in, sent_fields
-from nexx_conformance.coverage import (
-    HTTP_METHODS,
-    ContractOperation,
-    dereferenced,
-    operation_at,
-)
+from nexx_conformance.coverage import ContractOperation, declared_operations, operation_at
 from nexx_conformance.envelope import ApiResponse, json_body
 
 CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "nexx-user.openapi.yaml"
@@ -61,13 +56,7 @@ def contract_routes() -> tuple[ContractOperation, ...]:
     operation is found among them in microseconds; schemathesis' router compiled every route
     on its first lookup (60 ms of the first test that checks an answer), and compiled from
     several threads at once it raced (CPython 3.11 raised SystemError)."""
-    document = guessed_rules.bundle()
-    return tuple(
-        ContractOperation(definition.get("operationId", ""), method.upper(), template)
-        for template, item in document["paths"].items()
-        for method, definition in dereferenced(item, document).items()
-        if method in HTTP_METHODS
-    )
+    return tuple(declared_operations(guessed_rules.bundle()))
 
 
 def operation_path(request: httpx.Request, base_url: str) -> str:

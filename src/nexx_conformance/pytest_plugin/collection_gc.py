@@ -23,7 +23,7 @@ import pytest
 
 class Pause:
     """Holds the collector off if it was on, with what is alive so far frozen; gives it
-    back once, and what was frozen when asked."""
+    back once (freezing what is alive then, if asked), and what was frozen when asked."""
 
     def __init__(self) -> None:
         self.held = False
@@ -37,10 +37,11 @@ class Pause:
             gc.freeze()
             self.held = self.froze = True
 
-    def release(self) -> None:
+    def release(self, freeze: bool = False) -> None:
         if self.held:
             self.held = False
-            gc.freeze()
+            if freeze:
+                gc.freeze()
             gc.enable()
 
     def unfreeze(self) -> None:
@@ -68,7 +69,8 @@ def pytest_collection(session: pytest.Session):
     try:
         return (yield)
     finally:
-        PAUSE.release()
+        # What collection built is kept for the whole run: out of every later pass.
+        PAUSE.release(freeze=True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
