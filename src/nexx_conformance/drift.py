@@ -14,13 +14,13 @@ The schemas come from the single-file bundle, where every `$ref` is local.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import nexx_patterns
 from nexx_conformance.coverage import (
     MAX_DEPTH,
     DeclaredOperation,
@@ -108,7 +108,7 @@ class Schemas:
                     schema
                     for node in named
                     for pattern, schema in (node.get("patternProperties") or {}).items()
-                    if re.search(pattern, key)
+                    if nexx_patterns.search(pattern, key)
                 ]
                 if children:
                     yield from self.undocumented(member, children, f"{at}.{key}", depth + 1)

@@ -136,10 +136,13 @@ def validator_for(ref: str):
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT202012
 
+    import nexx_patterns
+
     document = bundle()
     registry = Registry().with_resource(BUNDLE_URI, Resource.from_contents(document, DRAFT202012))
-    return Draft202012Validator(
-        {"$ref": ref}, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+    # Patterns (and format: regex) as the contract means them, ECMA-262.
+    return nexx_patterns.validator(
+        {"$ref": ref}, formats=Draft202012Validator.FORMAT_CHECKER, registry=registry
     )
 
 

@@ -21,12 +21,15 @@ tests, read the library's changelog for what each patch relies on, then update t
 | `rate_limit_only_when_set` | schemathesis 4.32 | `ratelimit(rate_limiter, base_url)` of `schemathesis.core.rate_limit`, imported by name into `schemathesis.transport.requests` and asked there before each request, a no-op unless `rate_limiter` is a `pyrate_limiter.Limiter` |
 | `auth_warnings_alone` | schemathesis 4.32 | `schemathesis.pytest.plugin.emit_openapi_auth_warnings(schema)`, looked up in that module by `SchemathesisCase.collect`, warning of the `UNUSED_OPENAPI_AUTH` kind only, which `specs.openapi.warnings.detect_unused_openapi_auth(schema)` gives |
 | `pin_gapped_repeats` | schemathesis 4.32 | `schemathesis.core.jsonschema.patterns._restrict_repeat(value, length, limit)` (sre repeat value in, sre nodes or None out), looked up in its module by `_restrict_node` for `pin_pattern_length`; `_nodes_lengths`, `_restrict_nodes` |
+| `ecma_response_patterns` | schemathesis 4.32 (jsonschema_rs 0.60) | `schemathesis.specs.openapi.adapter.responses._build_response_validator(schema, validator_cls, validate_formats)`, looked up in its module by `ResponseSchemaCache.validator` and `OpenApiResponse._build_validator`, which build every response validator; that module's `FANCY_REGEX_OPTIONS` and `supplemental_formats`; jsonschema_rs' `keywords=` (public) replacing the built-in `pattern` |
+| `generator_pattern_check` | schemathesis 4.32 | `schemathesis.core.jsonschema.matches_pattern(pattern)`, "the validator's own `pattern` check" that generation filters its drawn values with |
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -40,6 +43,7 @@ WRITTEN_FOR = {
     "urllib3": "2.8.0",
     "httpx": "0.28.1",
     "schemathesis": "4.32.5",
+    "jsonschema_rs": "0.60.3",
     "pytest": "9.2.0",
 }
 
@@ -454,3 +458,77 @@ def rate_limit_only_when_set() -> None:
 
     setattr(ratelimit, RATE_LIMIT_ONLY_WHEN_SET, True)
     transport.ratelimit = ratelimit
+
+
+# --- schemathesis (jsonschema_rs): the contract's regex dialect ---------------------------
+
+ECMA_RESPONSE_PATTERNS = "nexx_ecma_response_patterns"
+# The parameters of schemathesis' function that ecma_response_patterns replaces.
+RESPONSE_VALIDATOR_SHAPE = ("schema", "validator_cls", "validate_formats")
+_warned: set[str] = set()
+
+
+def warn_once(patch: str, message: str) -> None:
+    if patch not in _warned:
+        _warned.add(patch)
+        warnings.warn(f"nexx: {patch} is off: {message}", UserWarning, stacklevel=3)
+
+
+def ecma_response_patterns() -> bool:
+    """schemathesis validates every response (response_schema_conformance, and the contract
+    check of scenarios, contract_check) with jsonschema_rs, whose regex engine reads `.`
+    (U+000D, U+2028, U+2029), `\\b` and `\\B` next to non-ASCII letters, and syntax ECMA-262
+    lacks (`(?i)`) otherwise than the contract. jsonschema_rs takes custom keywords (public),
+    but schemathesis builds its response validators in one private function: here it builds
+    them as before plus `nexx_patterns`' `pattern` keyword and `regex` format, both read by
+    the ECMA-262 engine. When that function is gone or has another shape, nothing is patched
+    and a warning says so, once. True when installed. Idempotent."""
+    import nexx_patterns
+
+    try:
+        from schemathesis.specs.openapi.adapter import responses
+    except ImportError:
+        warn_once("ecma_response_patterns", "schemathesis' responses module moved")
+        return False
+    original = getattr(responses, "_build_response_validator", None)
+    if getattr(original, ECMA_RESPONSE_PATTERNS, False):
+        return True
+    if (
+        not callable(original)
+        or tuple(inspect.signature(original).parameters) != RESPONSE_VALIDATOR_SHAPE
+        or not hasattr(responses, "FANCY_REGEX_OPTIONS")
+        or not callable(getattr(responses, "supplemental_formats", None))
+    ):
+        warn_once(
+            "ecma_response_patterns",
+            "schemathesis no longer builds its response validators in "
+            "_build_response_validator(schema, validator_cls, validate_formats): responses "
+            "are checked with its own regex engine (patches.py)",
+        )
+        return False
+
+    @functools.wraps(original)
+    def build_response_validator(schema, validator_cls, validate_formats):
+        formats = {
+            **(responses.supplemental_formats(validator_cls) or {}),
+            **nexx_patterns.RS_FORMATS,
+        }
+        return validator_cls(
+            schema,
+            validate_formats=validate_formats,
+            pattern_options=responses.FANCY_REGEX_OPTIONS,
+            formats=formats,
+            keywords=nexx_patterns.RS_KEYWORDS,
+        )
+
+    setattr(build_response_validator, ECMA_RESPONSE_PATTERNS, True)
+    responses._build_response_validator = build_response_validator
+    return True
+
+
+def generator_pattern_check(pattern: str) -> Callable[[str], bool]:
+    """How schemathesis' generator reads `pattern`: the check it filters drawn values with
+    (its validator's engine, not the contract's ECMA-262)."""
+    from schemathesis.core.jsonschema import matches_pattern
+
+    return matches_pattern(pattern)

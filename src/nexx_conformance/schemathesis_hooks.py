@@ -5,7 +5,10 @@
     uv run schemathesis run contracts/nexx-user.openapi.yaml --url http://127.0.0.1:8080/v3.1
 
 The sessions come from a SessionBroker (nexx_conformance.schemathesis_auth.CliAuth); the
-users it registers (on the AutoAuthorize domain) are unregistered when the run ends.
+users it registers (on the AutoAuthorize domain) are unregistered when the run ends. Cases
+whose values schemathesis' generator and the contract read differently are dropped
+(keeps_its_meaning), and responses are checked with the contract's regex dialect
+(patches.ecma_response_patterns), as in the pytest suite.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import sys
 import schemathesis
 
 from nexx_conformance.config import ConfigError
+from nexx_conformance.patches import ecma_response_patterns
 from nexx_conformance.schemathesis_auth import (
     CliAuth,
     cache_key,
@@ -46,3 +50,5 @@ class NexxAuth(CliAuth):
 
 
 schemathesis.hook("filter_case")(keeps_its_meaning)
+# Responses judged by the contract's regex dialect, ECMA-262, as in the pytest suite.
+ecma_response_patterns()

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+import nexx_patterns
+
 log = logging.getLogger(__name__)
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
@@ -143,7 +145,39 @@ def _operations_in(root_path: Path) -> tuple[Operation, ...]:
         operations.extend(_operations_of(template, item))
     for reason, count in missing.items():
         log.warning("%d path(s) skipped: %s", count, reason)
+    for operation in operations:
+        _check_patterns(operation)
     return tuple(operations)
+
+
+def _check_patterns(operation: Operation) -> None:
+    """A `pattern` the server cannot read as ECMA-262 stops it at start, not at the first
+    request that reaches it (the contract's own tests refuse such a pattern first)."""
+    schemas = [p.schema for p in operation.parameters] + [operation.body_schema]
+    for pattern in _patterns_in(schemas):
+        try:
+            nexx_patterns.compiled(pattern)
+        except nexx_patterns.PatternError as error:
+            raise ContractError(f"{operation.operation_id}: {error}") from None
+
+
+def _patterns_in(node: Any) -> list[str]:
+    """Every `pattern` and `patternProperties` name in the schemas, not in marks or data."""
+    if isinstance(node, list):
+        return [pattern for item in node for pattern in _patterns_in(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+    if isinstance(node.get("patternProperties"), dict):
+        found += list(node["patternProperties"])
+    for key, value in node.items():
+        if not key.startswith("x-") and key not in DATA_KEYWORDS:
+            found += _patterns_in(value)
+    return found
+
+
+# Keywords whose values are instances, not schemas: a string there is never a pattern.
+DATA_KEYWORDS = ("enum", "const", "examples", "example", "default")
 
 
 def _operations_of(template: str, item: dict[str, Any]) -> list[Operation]:

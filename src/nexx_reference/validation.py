@@ -2,8 +2,9 @@
 
 Query, path and form values all arrive as strings; each is coerced to the type its
 schema declares (integer, number) and then validated with jsonschema (formats email,
-date and uri checked). A violation becomes one errorhint naming the parameter and rule,
-and never echoes the value (it may be a password or a token).
+date and uri checked), every `pattern` read as the contract means it, ECMA-262
+(nexx_patterns). A violation becomes one errorhint naming the parameter and rule, and
+never echoes the value (it may be a password or a token).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
+
+import nexx_patterns
 
 from .contract import Operation
 
@@ -160,7 +163,8 @@ def _check(name: str | None, value: Any, schema: dict[str, Any]) -> None:
     if cached is None or cached[0] is not schema:
         cached = _validators[id(schema)] = (
             schema,
-            Draft202012Validator(schema, format_checker=FORMATS),
+            # Python's `re` reads \S, \d, \w and $ otherwise than the contract: ECMA-262.
+            nexx_patterns.validator(schema, formats=FORMATS),
         )
     validator = cached[1]
     errors = sorted(

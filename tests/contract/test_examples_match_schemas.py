@@ -22,6 +22,8 @@ from contract_document import (
 )
 from jsonschema import Draft202012Validator
 
+import nexx_patterns
+
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
 
@@ -81,9 +83,8 @@ def example_problems(operation: Operation) -> list[str]:
     problems = []
     try:
         for where, schema, example, file in example_cases(operation):
-            validator = Draft202012Validator(
-                inline_refs(schema, file), format_checker=FORMAT_CHECKER
-            )
+            # Patterns read as the contract means them, ECMA-262 (not Python's re).
+            validator = nexx_patterns.validator(inline_refs(schema, file), formats=FORMAT_CHECKER)
             for error in validator.iter_errors(example):
                 at = "/".join(str(part) for part in error.absolute_path) or "(whole example)"
                 problems.append(f"{operation.title} {where} at {at}: {error.message}")

@@ -21,6 +21,7 @@ import pytest
 
 from nexx_conformance.patches import (
     auth_warnings_alone,
+    ecma_response_patterns,
     pin_gapped_repeats,
     rate_limit_only_when_set,
     without_source_constants,
@@ -68,6 +69,7 @@ def pytest_configure(config: pytest.Config) -> None:
     pin_gapped_repeats()
     auth_warnings_alone()
     rate_limit_only_when_set()
+    ecma_response_patterns()
     selection.configure(config)
     findings.configure(config)
     summary.configure(config)
