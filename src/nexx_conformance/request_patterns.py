@@ -66,7 +66,7 @@ def properties_under(node: Any, document: dict, depth: int = 0) -> Iterator[tupl
 def patterns_of(method: str, template: str) -> Table:
     """(location, name) -> the patterns that value is held to, for one operation."""
     document = bundle()
-    path_item = (document.get("paths") or {}).get(template) or {}
+    path_item = _resolved((document.get("paths") or {}).get(template) or {}, document)
     operation = path_item.get(method.lower()) or {}
     table: dict[tuple[str, str], set[str]] = {}
     for parameter in [*path_item.get("parameters", []), *operation.get("parameters", [])]:

@@ -554,3 +554,77 @@ def test_without_a_rate_limit_nothing_is_imported_and_a_limiter_is_still_asked(m
         pass
     # The second request within the second is refused: schemathesis' own function ran.
     assert not limiter.try_acquire("127.0.0.1:1", blocking=False)
+
+
+# --- schemathesis: ecma_response_patterns, generator_pattern_check ----------------------
+
+DOT = {"type": "string", "pattern": "^a.b$"}
+
+
+def schemathesis_response_validator(schema: dict):
+    """The validator schemathesis builds for a response schema, the way it builds them all."""
+    import jsonschema_rs
+    from schemathesis.specs.openapi.adapter import responses
+
+    return responses._build_response_validator(schema, jsonschema_rs.Draft202012Validator, True)
+
+
+def test_schemathesis_builds_its_response_validators_in_one_function():
+    from schemathesis.specs.openapi.adapter import responses
+
+    for caller in (responses.ResponseSchemaCache.validator, responses.OpenApiResponse):
+        assert "_build_response_validator(" in inspect.getsource(caller)
+    built = getattr(responses._build_response_validator, "__wrapped__", None)
+    original = built or responses._build_response_validator
+    assert tuple(inspect.signature(original).parameters) == patches.RESPONSE_VALIDATOR_SHAPE
+    source = inspect.getsource(original)
+    assert "pattern_options=FANCY_REGEX_OPTIONS" in source
+    assert "formats=supplemental_formats(validator_cls)" in source
+
+
+def test_response_patterns_are_read_as_ecma_262_once_patched(monkeypatch):
+    from schemathesis.specs.openapi.adapter import responses
+
+    installed = responses._build_response_validator
+    original = getattr(installed, "__wrapped__", installed)
+    monkeypatch.setattr(responses, "_build_response_validator", original)
+    # schemathesis' own engine: `.` takes a carriage return, format regex a script's name
+    # without `Script=`, which ECMA-262 refuses.
+    assert schemathesis_response_validator(DOT).is_valid("a\rb")
+    assert schemathesis_response_validator({"format": "regex"}).is_valid(r"\p{Greek}")
+
+    assert patches.ecma_response_patterns()
+    assert patches.ecma_response_patterns()  # idempotent
+    assert not schemathesis_response_validator(DOT).is_valid("a\rb")
+    assert schemathesis_response_validator(DOT).is_valid("a-b")
+    assert not schemathesis_response_validator({"format": "regex"}).is_valid(r"\p{Greek}")
+    # Everything else is checked as before.
+    assert not schemathesis_response_validator({"type": "integer"}).is_valid("1")
+
+
+def test_a_changed_response_validator_builder_is_left_alone_with_one_warning(monkeypatch):
+    from schemathesis.specs.openapi.adapter import responses
+
+    def changed(schema, validator_cls):
+        raise AssertionError("not called")
+
+    monkeypatch.setattr(responses, "_build_response_validator", changed)
+    monkeypatch.setattr(patches, "_warned", set())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert not patches.ecma_response_patterns()
+        assert not patches.ecma_response_patterns()
+    assert responses._build_response_validator is changed
+    (warning,) = caught
+    assert str(warning.message).startswith("nexx: ecma_response_patterns is off: ")
+
+
+@pytest.mark.parametrize(
+    "pattern, value",
+    [("^a.b$", "a\rb"), (r"\S", "\x1f"), (r"^\d$", "\u0663"), ("\\b\u00e9", "\u00e9")],
+)
+def test_the_generator_pattern_check_is_the_one_generation_filters_with(pattern, value):
+    from schemathesis.core.jsonschema import make_validator_for
+
+    drawn_filter = make_validator_for({"type": "string", "pattern": pattern}).is_valid
+    assert patches.generator_pattern_check(pattern)(value) == drawn_filter(value)
