@@ -29,6 +29,29 @@ class Endpoint:
 
 
 @dataclass(frozen=True)
+class Generation:
+    """How the conformance tests generate their cases: the seed and the examples per
+    operation. The defaults are the seeded run the cassettes are recorded with."""
+
+    seed: int = c.DEFAULT_SEED
+    max_examples: int = c.DEFAULT_MAX_EXAMPLES
+
+    @property
+    def is_recorded(self) -> bool:
+        """The generation of the recorded run (the cassettes, the pull-request pipeline)."""
+        return self == Generation()
+
+    @property
+    def stateful_examples(self) -> int:
+        # The linked sequences are longer than one call: half as many (5 by default).
+        return max(1, self.max_examples // 2)
+
+    def options(self) -> list[str]:
+        """The command-line options that ask for this generation."""
+        return ["--seed", str(self.seed), "--max-examples", str(self.max_examples)]
+
+
+@dataclass(frozen=True)
 class NexxConfig:
     """Where the suite runs and with which credentials (secrets masked in repr)."""
 
@@ -45,6 +68,8 @@ class NexxConfig:
     allow_side_effects: bool = True
     # A response breaking only rules the contract guessed (x-nexx-guessed): warn | fail.
     guessed_rules: str = "fail"
+    # The seed and examples per operation of the conformance tests (--seed, --max-examples).
+    generation: Generation = field(default_factory=Generation)
 
     def __repr__(self) -> str:
         return (
@@ -64,6 +89,7 @@ class TargetKind(Protocol):
     allows_destructive: bool
     allows_side_effects: bool
     guessed_rules: str
+    plays_recorded_cases: bool
 
     def base_url_of(self, value: str) -> str: ...
     def domain_secret(self, given: str | None) -> str | None: ...
@@ -118,6 +144,7 @@ def resolve(
             default=kind.guessed_rules,
             source=f"--guessed-rules / {c.ENV['guessed_rules']}",
         ),
+        generation=parse_generation(pick("seed"), pick("max_examples"), kind),
     )
 
 
@@ -180,6 +207,47 @@ def parse_flag(
     if word in c.FALSE_WORDS:
         return False
     raise ConfigError(f"{c.ENV[name]} must be one of {c.TRUE_WORDS + c.FALSE_WORDS}, not {raw!r}.")
+
+
+def parse_generation(seed: str | None, max_examples: str | None, kind: TargetKind) -> Generation:
+    """The seed and examples per operation given, else the recorded run's; a target that
+    plays recorded cases back (a replay) takes no other."""
+    generation = Generation(
+        seed=parse_whole_number(
+            seed, "seed", default=c.DEFAULT_SEED, minimum=0, maximum=c.MAX_SEED, shown="2**128 - 1"
+        ),
+        max_examples=parse_whole_number(
+            max_examples,
+            "max_examples",
+            default=c.DEFAULT_MAX_EXAMPLES,
+            minimum=1,
+            maximum=c.MAX_EXAMPLES_LIMIT,
+        ),
+    )
+    if kind.plays_recorded_cases and not generation.is_recorded:
+        raise ConfigError(
+            f"a replay plays the recorded cases (--seed {c.DEFAULT_SEED} --max-examples "
+            f"{c.DEFAULT_MAX_EXAMPLES}): another seed or number of examples needs a live "
+            f"target (--target reference, or a URL), never the cassettes: drop --seed and "
+            f"--max-examples ({c.ENV['seed']}, {c.ENV['max_examples']})."
+        )
+    return generation
+
+
+def parse_whole_number(
+    value: str | None, name: str, *, default: int, minimum: int, maximum: int, shown: str = ""
+) -> int:
+    if value is None or value == "":
+        return default
+    text = value.strip()
+    # ASCII digits only: Python's int() also reads "\u0663" (ARABIC-INDIC DIGIT THREE).
+    if not (text.isascii() and text.isdigit()) or not minimum <= int(text) <= maximum:
+        option = "--" + name.replace("_", "-")
+        raise ConfigError(
+            f"{option} / {c.ENV[name]} must be a whole number from {minimum} to "
+            f"{shown or maximum}, not {value!r}."
+        )
+    return int(text)
 
 
 def parse_guessed_rules(

@@ -33,9 +33,19 @@ ENV = {
     "flow": "NEXX_FLOW",
     "report_dir": "NEXX_REPORT_DIR",
     "coverage_table": "NEXX_COVERAGE_TABLE",
+    "seed": "NEXX_SEED",
+    "max_examples": "NEXX_MAX_EXAMPLES",
 }
 ENV_DOMAIN_AUTOAUTHORIZE = "NEXX_DOMAIN_ID_AUTOAUTHORIZE"
 ENV_DOMAIN_SMS_2FA = "NEXX_DOMAIN_ID_SMS2FA"
+
+# How the conformance tests generate their cases by default: the seeded run the cassettes
+# are recorded with and the pull-request pipeline runs (--seed, --max-examples).
+DEFAULT_SEED = 4711
+DEFAULT_MAX_EXAMPLES = 10
+# hypothesis takes seeds of any size; schemathesis draws its own from 128 bits.
+MAX_SEED = 2**128 - 1
+MAX_EXAMPLES_LIMIT = 100_000
 
 MASK = "***"
 # Form fields whose values are secrets or one-time values (scrubbed, masked, normalized).

@@ -5,19 +5,26 @@ from __future__ import annotations
 from hypothesis import HealthCheck, settings
 
 from nexx_conformance.contract_check import new_contract_schema
+from nexx_conformance.pytest_plugin.run import generation
 from nexx_conformance.schemathesis_auth import DrawnCaseAuth, keeps_its_meaning
 
-SEED = 4711
-# Small and derandomized: the same cases on record and on replay, in minutes on 2 cores.
+# The run's --seed and --max-examples (NEXX_SEED, NEXX_MAX_EXAMPLES), read as this module is
+# imported; by default 4711 and 10, the recorded run: the same cases on record and on
+# replay, in minutes on 2 cores. A nightly exploratory run gives a fresh seed and more.
+GENERATION = generation()
+SEED = GENERATION.seed
+# Derandomized: the cases depend on the seed alone.
 CONFORMANCE_SETTINGS = settings(
     derandomize=True,
     database=None,
-    max_examples=10,
+    max_examples=GENERATION.max_examples,
     deadline=None,
     suppress_health_check=list(HealthCheck),
     print_blob=False,
 )
-STATEFUL_SETTINGS = settings(CONFORMANCE_SETTINGS, max_examples=5, stateful_step_count=6)
+STATEFUL_SETTINGS = settings(
+    CONFORMANCE_SETTINGS, max_examples=GENERATION.stateful_examples, stateful_step_count=6
+)
 
 
 # The quick pass sends each operation's examples before anything goes deep, so a broken

@@ -115,3 +115,40 @@ def test_mode_given_beats_the_target_default(value, default, expected):
 def test_an_unknown_mode_is_a_configuration_error():
     with pytest.raises(ConfigError, match="NEXX_GUESSED_RULES"):
         parse_guessed_rules("maybe", default="warn")
+
+
+@pytest.mark.parametrize(
+    "given, env, seed, examples",
+    [
+        pytest.param({}, {}, 4711, 10, id="default-the-recorded-run"),
+        pytest.param({}, {"NEXX_SEED": "17", "NEXX_MAX_EXAMPLES": "50"}, 17, 50, id="environment"),
+        pytest.param({"seed": "3"}, {"NEXX_SEED": "17"}, 3, 10, id="option-beats-environment"),
+        pytest.param({"seed": " 2 "}, {}, 2, 10, id="spaces-around"),
+    ],
+)
+def test_seed_and_examples_command_line_beats_environment_beats_default(given, env, seed, examples):
+    generation = resolve(options(**given), kind_of, env).generation
+    assert (generation.seed, generation.max_examples) == (seed, examples)
+    assert generation.is_recorded is ((seed, examples) == (4711, 10))
+
+
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        pytest.param({"seed": "abc"}, "--seed / NEXX_SEED must be a whole number", id="word"),
+        pytest.param({"seed": "-1"}, "from 0 to 2\\*\\*128 - 1, not '-1'", id="negative"),
+        pytest.param({"seed": "\u0663"}, "NEXX_SEED must be", id="non-ascii-digit"),
+        pytest.param({"seed": str(2**128)}, "NEXX_SEED must be", id="beyond-128-bits"),
+        pytest.param({"max_examples": "0"}, "from 1 to 100000, not '0'", id="no-examples"),
+        pytest.param({"max_examples": "1e3"}, "NEXX_MAX_EXAMPLES must be", id="not-whole"),
+        pytest.param({"target": "replay", "seed": "5"}, "a replay plays", id="replay-seeded"),
+    ],
+)
+def test_a_bad_seed_or_number_of_examples_is_one_clear_error(given, message):
+    with pytest.raises(ConfigError, match=message):
+        resolve(options(**given), kind_of, {})
+
+
+def test_a_replay_takes_the_recorded_generation_stated_outright():
+    config = resolve(options(target="replay", seed="4711", max_examples="10"), kind_of, {})
+    assert config.generation.is_recorded

@@ -78,3 +78,4 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     summary.unconfigure(config)
+    run.unconfigure(config)

@@ -120,6 +120,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         f"{', '.join(c.FLOWS)}",
     )
     add(
+        "--seed",
+        dest="nexx_seed",
+        metavar="N",
+        help=f"the seed the conformance tests generate their cases from (default "
+        f"{c.DEFAULT_SEED}, the recorded run; env {c.ENV['seed']}); another seed needs a live "
+        "target, and a failed run prints the command that reproduces it",
+    )
+    add(
+        "--max-examples",
+        dest="nexx_max_examples",
+        metavar="N",
+        help=f"generated cases per operation and test (default {c.DEFAULT_MAX_EXAMPLES}, the "
+        f"recorded run; the linked sequences run half as many; env {c.ENV['max_examples']})",
+    )
+    add(
         "--report-dir",
         dest="nexx_report_dir",
         metavar="DIR",

@@ -3,11 +3,12 @@ stopped after the last one (and after the session's user cleanup)."""
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
 import pytest
 
-from nexx_conformance.config import ConfigError
+from nexx_conformance.config import ConfigError, Generation
 from nexx_conformance.guessed_rules import stale_bundle
 from nexx_conformance.pytest_plugin.options import target_options
 from nexx_conformance.targets import configured_target
@@ -26,6 +27,10 @@ class Run:
 
 
 RUN_KEY = pytest.StashKey[Run]()
+# The generation of each run configured in this process, the innermost last (a pytester run
+# inside a run): the conformance tests read theirs as they are imported, where no fixture
+# reaches (tests/conformance/contract.py).
+_GENERATIONS: list[Generation] = []
 
 
 def run_of(config: pytest.Config) -> Run:
@@ -44,6 +49,7 @@ def configure(config: pytest.Config) -> None:
     """The run's target from the options (not started yet), its recording mode and run id."""
     try:
         target = configured_target(target_options(config))
+        target.choose_recording(config)
     except ConfigError as error:
         raise pytest.UsageError(str(error)) from None
     # The suite loads the contract from its bundle: a source edited since the bundle was
@@ -51,9 +57,51 @@ def configure(config: pytest.Config) -> None:
     stale = stale_bundle()
     if stale is not None:
         raise pytest.UsageError(f"nexx: {stale}")
-    target.choose_recording(config)
     worker = getattr(config, "workerinput", {}).get("workerid")
     config.stash[RUN_KEY] = Run(target, target.new_run_id(worker))
+    _GENERATIONS.append(target.config.generation)
+
+
+def unconfigure(config: pytest.Config) -> None:
+    if RUN_KEY in config.stash and _GENERATIONS:
+        _GENERATIONS.pop()
+
+
+def generation() -> Generation:
+    """The seed and examples per operation of the run being configured or run in this
+    process (--seed, --max-examples); the recorded run's outside any."""
+    return _GENERATIONS[-1] if _GENERATIONS else Generation()
+
+
+def generation_lines(config: pytest.Config, exitstatus: int) -> list[str]:
+    """What a run with another generation than the recorded one ends with: its seed, and
+    after a failure the one command that reproduces it."""
+    chosen = run_of(config).target.config.generation
+    if chosen.is_recorded:
+        return []
+    seeded = f"seed {chosen.seed}, {chosen.max_examples} examples per operation"
+    lines = [f"nexx generation: {seeded} (not the recorded run: no cassette written or compared)"]
+    if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        lines.append(f"nexx: reproduce with: {reproduce_command(config, chosen)}")
+    return lines
+
+
+# The options a reproducing command states itself (each takes a value).
+GENERATION_OPTIONS = ("--seed", "--max-examples")
+
+
+def reproduce_command(config: pytest.Config, chosen: Generation) -> str:
+    """This run's command line with its seed and examples stated, whatever the environment."""
+    args: list[str] = []
+    skip = False
+    for arg in config.invocation_params.args:
+        if skip:
+            skip = False
+        elif arg in GENERATION_OPTIONS:
+            skip = True
+        elif not arg.startswith(tuple(f"{option}=" for option in GENERATION_OPTIONS)):
+            args.append(arg)
+    return shlex.join(["uv", "run", "pytest", *args, *chosen.options()])
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -107,6 +155,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     run.target.stop()
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def pytest_report_header(config: pytest.Config) -> list[str]:
     run = run_of(config)
-    return f"nexx: {run.target.config!r}, run id {run.run_id}"
+    chosen = run.target.config.generation
+    header = [f"nexx: {run.target.config!r}, run id {run.run_id}"]
+    if not chosen.is_recorded:
+        header.append(f"nexx generation: {' '.join(chosen.options())} (not the recorded run)")
+    return header

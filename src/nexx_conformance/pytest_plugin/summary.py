@@ -30,7 +30,7 @@ from nexx_conformance.drift import AnswerRecorder, DriftLog
 from nexx_conformance.guessed_rules import GuessedWarnings, bundle
 from nexx_conformance.pytest_plugin import findings, users_left
 from nexx_conformance.pytest_plugin.options import report_dir, wants_coverage_table
-from nexx_conformance.pytest_plugin.run import is_worker, run_of
+from nexx_conformance.pytest_plugin.run import generation_lines, is_worker, run_of
 from nexx_conformance.recording.replay_audit import Tally
 from nexx_conformance.recording.replay_audit import summary_line as cassettes_line
 from nexx_conformance.reporting import COVERAGE_FILE
@@ -168,7 +168,7 @@ def pytest_testnodedown(node, error) -> None:
         summary_of(node.config).merge(data, node.gateway.id)
 
 
-def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     """The few lines a run ends with (the verdict follows), and the report files."""
     if is_worker(config):
         return
@@ -186,6 +186,8 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     findings.write_guessed_warnings(terminalreporter, summary.guessed, directory)
     findings.write_deviations(terminalreporter, summary.deviations, directory)
     users_left.write_lines(terminalreporter, summary.users_left)
+    for line in generation_lines(config, exitstatus):
+        terminalreporter.write_line(line)
 
 
 def write_coverage(terminalreporter, log: CoverageLog, directory: Path, *, table: bool) -> None:

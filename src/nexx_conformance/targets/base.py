@@ -46,7 +46,8 @@ class TargetError(RuntimeError):
 
 class Target:
     """What the three kinds share. Each kind states its own policies and capabilities: only
-    the two that one kind alone differs in (`keeps_users`, `forced_record_mode`) have defaults."""
+    those that one kind alone differs in (`keeps_users`, `forced_record_mode`,
+    `plays_recorded_cases`) have defaults."""
 
     # Defaults the user's options override (config.resolve: command line > environment > these).
     allows_destructive: ClassVar[bool]
@@ -67,6 +68,9 @@ class Target:
     keeps_users: ClassVar[bool] = True
     # The record mode its cassettes are held to whatever a marker says (None: the run's own).
     forced_record_mode: ClassVar[str | None] = None
+    # It answers only the cases that were recorded, so it takes no other seed or number of
+    # examples than the recording's (config.parse_generation).
+    plays_recorded_cases: ClassVar[bool] = False
 
     @staticmethod
     def base_url_of(value: str) -> str:
@@ -115,8 +119,16 @@ class Target:
 
     def choose_recording(self, pytest_config: pytest.Config) -> None:
         """A live target is called, not replayed: no cassettes unless --record-mode asks."""
-        if pytest_config.getoption("record_mode", None) is None:
+        record_mode = pytest_config.getoption("record_mode", None)
+        if record_mode is None:
             pytest_config.option.disable_recording = True
+        elif record_mode != "none" and not self.config.generation.is_recorded:
+            # A replay generates the recorded run's cases: cassettes of others never match.
+            raise ConfigError(
+                f"--record-mode={record_mode} records the cassettes, which hold the cases of "
+                f"--seed {c.DEFAULT_SEED} --max-examples {c.DEFAULT_MAX_EXAMPLES}: record "
+                "without --seed and --max-examples (NEXX_SEED, NEXX_MAX_EXAMPLES)."
+            )
 
     def check_before_workers(self) -> None:
         """What the xdist controller checks once for its workers (it runs no test itself)."""

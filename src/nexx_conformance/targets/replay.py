@@ -42,6 +42,7 @@ class Replay(Target):
     uses_environment_proxies = False
     keeps_users = False
     forced_record_mode = PLAY_BACK_ONLY
+    plays_recorded_cases = True
 
     @staticmethod
     def base_url_of(value: str) -> str:
