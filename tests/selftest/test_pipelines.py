@@ -75,7 +75,24 @@ def test_staging_runs_nightly_and_by_hand_with_every_secret():
         assert job["env"].get(name) == f"${{{{ secrets.{name} }}}}", f"{name} not from secrets"
 
 
-@pytest.mark.parametrize("job_name", ["tox", "staging"])
+def test_the_exploratory_run_is_nightly_and_by_hand_with_a_fresh_seed_and_no_secret():
+    job = workflow()["jobs"]["explore"]
+    assert "schedule" in job["if"] and "workflow_dispatch" in job["if"]
+    assert "uv run tox -e explore" in runs(job)
+    assert job["env"][c.ENV["seed"]] == "${{ github.event.inputs.seed }}"
+    assert int(job["env"][c.ENV["max_examples"]]) > c.DEFAULT_MAX_EXAMPLES
+    assert "secrets." not in yaml.safe_dump(job)
+    assert "seed" in triggers()["workflow_dispatch"]["inputs"]
+
+
+def test_pull_requests_stay_seeded():
+    # The pull-request run is the recorded generation: nothing sets a seed or examples there.
+    job = workflow()["jobs"]["tox"]
+    assert not {c.ENV["seed"], c.ENV["max_examples"]} & set(job.get("env", {}))
+    assert all("--seed" not in command for command in runs(job))
+
+
+@pytest.mark.parametrize("job_name", ["tox", "staging", "explore"])
 def test_reports_are_uploaded_also_after_a_failure(job_name):
     (upload,) = uploads(workflow()["jobs"][job_name])
     assert upload["with"]["path"] == "reports/"
@@ -86,7 +103,9 @@ def test_gitlab_example_runs_the_same_commands_and_keeps_reports():
     example = gitlab_example()
     assert "uv run tox" in example["tests"]["script"]
     assert "uv run tox -e staging" in example["staging"]["script"]
-    for job in ("tests", "staging"):
+    assert "uv run tox -e explore" in example["explore"]["script"]
+    assert int(example["explore"]["variables"][c.ENV["max_examples"]]) > c.DEFAULT_MAX_EXAMPLES
+    for job in ("tests", "staging", "explore"):
         assert example[job]["artifacts"]["when"] == "always"
         assert example[job]["artifacts"]["paths"] == ["reports/"]
 
