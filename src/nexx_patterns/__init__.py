@@ -4,11 +4,11 @@ JSON Schema `pattern` (and `patternProperties`, `format: regex`) is an ECMA-262 
 expression, with Unicode semantics (the `u` flag, as JSON Schema 2020-12 asks). Python's
 `re` reads the same text otherwise: `\\S` refuses U+001C to U+001F (Python counts them as
 whitespace), `\\d` and `\\w` take any Unicode digit or letter, `$` matches before a final
-newline; so does the Rust engine schemathesis validates with, for `.` (it takes U+000D,
-U+2028, U+2029) and `\\b` next to non-ASCII letters. Every place that evaluates a contract
-pattern (the suite's checks, its generation filter, the reference server's input checks,
-the contract's own tests) goes through this module, which reads them with `regress`, the
-Rust ECMA-262 engine: one dialect, one place.
+newline. The Rust engine schemathesis validates with does too, in fewer places: its `.`
+takes U+000D, U+2028 and U+2029, its `\\b` sees non-ASCII letters. Every place that
+evaluates a contract pattern (the suite's checks, its generation filter, the reference
+server's input checks, the contract's own tests) goes through this module, which reads
+them with `regress`, the Rust ECMA-262 engine: one dialect, one place.
 
 A package of its own, beside `nexx_reference` and `nexx_conformance`, because both need it
 and neither may import the other (ARCHITECTURE.md); it imports only regress and jsonschema.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import regress
@@ -38,7 +38,8 @@ class PatternError(ValueError):
 LONE_SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
 
 
-@cache
+# Bounded: `format: regex` compiles whatever string a body holds there.
+@lru_cache(maxsize=4096)
 def compiled(pattern: str) -> regress.Regex:
     """The pattern compiled by the ECMA-262 engine; PatternError when it is not one."""
     try:
