@@ -42,9 +42,12 @@ class Generation:
         return self == Generation()
 
     @property
-    def stateful_examples(self) -> int:
-        # The linked sequences are longer than one call: half as many (5 by default).
-        return max(1, self.max_examples // 2)
+    def stateful_runs(self) -> int:
+        """How many runs of the linked sequences (5 each): one per 10 examples. Not one longer
+        run: hypothesis wants a replayed prefix of a sequence to draw the same again, which
+        the live server's state breaks once one run explores many sequences (at 25, seeds 2
+        and 8 stopped with FlakyStrategyDefinition; at 5, 16 seeds of 16 passed)."""
+        return max(1, self.max_examples // c.DEFAULT_MAX_EXAMPLES)
 
     def options(self) -> list[str]:
         """The command-line options that ask for this generation."""

@@ -22,9 +22,8 @@ CONFORMANCE_SETTINGS = settings(
     suppress_health_check=list(HealthCheck),
     print_blob=False,
 )
-STATEFUL_SETTINGS = settings(
-    CONFORMANCE_SETTINGS, max_examples=GENERATION.stateful_examples, stateful_step_count=6
-)
+# Each run of the linked sequences, GENERATION.stateful_runs of them (test_stateful.py).
+STATEFUL_SETTINGS = settings(CONFORMANCE_SETTINGS, max_examples=5, stateful_step_count=6)
 
 
 # The quick pass sends each operation's examples before anything goes deep, so a broken

@@ -1,7 +1,7 @@
 import pytest
 
 from nexx_conformance import constants as c
-from nexx_conformance.config import ConfigError, parse_guessed_rules, resolve
+from nexx_conformance.config import ConfigError, Generation, parse_guessed_rules, resolve
 from nexx_conformance.targets import kind_of
 from nexx_conformance.targets.reference import ReferenceServer
 
@@ -152,3 +152,15 @@ def test_a_bad_seed_or_number_of_examples_is_one_clear_error(given, message):
 def test_a_replay_takes_the_recorded_generation_stated_outright():
     config = resolve(options(target="replay", seed="4711", max_examples="10"), kind_of, {})
     assert config.generation.is_recorded
+
+
+@pytest.mark.parametrize(
+    "examples, runs",
+    [
+        pytest.param(10, 1, id="recorded-run-one-run"),
+        pytest.param(9, 1, id="fewer-still-one"),
+        pytest.param(50, 5, id="one-run-per-ten"),
+    ],
+)
+def test_more_examples_run_more_short_runs_of_linked_sequences(examples, runs):
+    assert Generation(max_examples=examples).stateful_runs == runs

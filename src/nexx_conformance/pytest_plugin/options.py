@@ -132,7 +132,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="nexx_max_examples",
         metavar="N",
         help=f"generated cases per operation and test (default {c.DEFAULT_MAX_EXAMPLES}, the "
-        f"recorded run; the linked sequences run half as many; env {c.ENV['max_examples']})",
+        f"recorded run; the linked sequences run 5 at a time, one run per 10; env "
+        f"{c.ENV['max_examples']})",
     )
     add(
         "--report-dir",
