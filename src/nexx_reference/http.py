@@ -40,9 +40,10 @@ def call_facts(
     domain_id = context.parse_domain_id(raw_domain)
     return CallFacts(
         verb=request.method,
-        calledwith=below,
+        # Below the domain id, as a real nexx system echoes it ("/session/init").
+        calledwith="/" + below.lstrip("/").partition("/")[2],
         # An unparsable domain id has no number to echo; 0 marks "no domain".
-        fordomain=domain_id if domain_id is not None else 0,
+        forclient=domain_id if domain_id is not None else 0,
         calledfor=calledfor,
         started=started if started is not None else time.perf_counter(),
     )
@@ -81,10 +82,10 @@ async def read_form(request: Request) -> dict[str, str]:
 
 
 def echoed_path(operation: Operation, path_values: dict[str, str]) -> str:
-    """`metadata.calledwith`: the path called, but a secret path parameter (its schema is
-    `writeOnly`: a mailed token, a connector token) as its name in braces, so no answer
-    echoes it (contract: envelope.yaml#/Metadata)."""
-    path = operation.path
+    """`metadata.calledwith`: the path called below the domain id, but a secret path
+    parameter (its schema is `writeOnly`: a mailed token, a connector token) as its name in
+    braces, so no answer echoes it (contract: envelope.yaml#/Metadata)."""
+    path = "/" + operation.path.lstrip("/").partition("/")[2]
     for parameter in operation.parameters:
         if (
             parameter.location == "path"

@@ -268,7 +268,7 @@ def test_a_gzip_variant_still_answers_the_same_json() -> None:
         finally:
             client.close()
     assert response.headers["content-encoding"] == "gzip"
-    assert response.result["device"]["hash"] == DEVICE["nxp_devh"]
+    assert response.result["device"]["id"] == DEVICE["nxp_devh"]
 
 
 def nexx_reference(*args: str) -> subprocess.CompletedProcess[str]:
