@@ -121,8 +121,10 @@ class NexxClient:
             in_query = {**form_fields(fields), **in_query}
         else:
             in_form = {**form_fields(fields), **in_form}
+        # None, not {}: empty params would drop a query written into `path` (e.g. a PUT
+        # "user/updatechannelsubscriptions?channel=5").
         request = self._http.build_request(
-            method, url, params=in_query, data=in_form or None, headers=sent_headers
+            method, url, params=in_query or None, data=in_form or None, headers=sent_headers
         )
         answer = ApiResponse.from_httpx(self._send(request))
         for observe in list(self.observers):
