@@ -55,7 +55,7 @@ def routes(operation: Operation, handler: Handler, declared: set[tuple[str, str]
 
     yt-dlp POSTs its form to a media operation the docs list as GET (yt_dlp/extractor/
     nexx.py, `_call_api`), and nexx answers such a POST like the GET, with "verb":"POST"
-    in its metadata (a captured 2022 answer, ../shared/nexx-evidence.md). The POST route
+    in its metadata (a captured 2022 answer; docs/conventions.md, Requests). The POST route
     comes second: a 405 takes its Allow header from the first route of the path, so Allow
     keeps naming the contract's methods; POST is tolerated, not advertised.
     """
@@ -70,9 +70,9 @@ def routes(operation: Operation, handler: Handler, declared: set[tuple[str, str]
 def sent_parameters(query: dict[str, str], form: dict[str, str]) -> dict[str, str]:
     """The parameters of a call, wherever the client put them: nexx's own clients send
     GET parameters in the query and the others in a form body, the Go client (gomnia)
-    everything in the query, omniapy everything in a form body, GET included
-    (../shared/nexx-evidence.md). A name in both: the body's value wins, as in PHP's
-    $_REQUEST with its default request_order "GP" (docs/conventions.md, Requests)."""
+    everything in the query, omniapy everything in a form body, GET included. A name in
+    both: the body's value wins, as in PHP's $_REQUEST with its default request_order
+    "GP", a decision (docs/conventions.md, Requests, names the sources)."""
     return {**query, **form}
 
 
