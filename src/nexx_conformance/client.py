@@ -106,17 +106,26 @@ class NexxClient:
         fields: Mapping[str, Any] | None = None,
         signed: bool = True,
         headers: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
+        form: Mapping[str, Any] | None = None,
     ) -> ApiResponse:
-        """Call `path` below the domain ("user/register"); GET fields go to the query string."""
+        """Call `path` below the domain ("user/register"). `fields` go where the contract
+        puts them: the query string on GET, a form body otherwise. `query` and `form` go
+        there whatever the verb, as some clients of nexx send them."""
         url = f"{self.base_url}/{self.domain_id}/{path.lstrip('/')}"
         sent_headers = dict(headers or {})
         if signed:
             sent_headers.update(signed_headers(path, self.domain_id, self._secret, cid))
-        encoded = form_fields(fields)
+        in_query, in_form = form_fields(query), form_fields(form)
         if method.upper() == "GET":
-            request = self._http.build_request(method, url, params=encoded, headers=sent_headers)
+            in_query = {**form_fields(fields), **in_query}
         else:
-            request = self._http.build_request(method, url, data=encoded, headers=sent_headers)
+            in_form = {**form_fields(fields), **in_form}
+        # None, not {}: empty params would drop a query written into `path` (e.g. a PUT
+        # "user/updatechannelsubscriptions?channel=5").
+        request = self._http.build_request(
+            method, url, params=in_query or None, data=in_form or None, headers=sent_headers
+        )
         answer = ApiResponse.from_httpx(self._send(request))
         for observe in list(self.observers):
             observe(answer)

@@ -21,6 +21,7 @@ from nexx_conformance.schemathesis_auth import (
     cache_key,
     from_environment,
     keeps_its_meaning,
+    leaves_post_on_get_unjudged,
 )
 
 
@@ -46,3 +47,4 @@ class NexxAuth(CliAuth):
 
 
 schemathesis.hook("filter_case")(keeps_its_meaning)
+schemathesis.hook("filter_case")(leaves_post_on_get_unjudged)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, settings
 
 from nexx_conformance.contract_check import new_contract_schema
-from nexx_conformance.schemathesis_auth import DrawnCaseAuth, keeps_its_meaning
+from nexx_conformance.schemathesis_auth import (
+    DrawnCaseAuth,
+    keeps_its_meaning,
+    leaves_post_on_get_unjudged,
+)
 
 SEED = 4711
 # Small and derandomized: the same cases on record and on replay, in minutes on 2 cores.
@@ -44,6 +48,7 @@ def load_contract(phases: list[str]):
     # Each test signs its cases with its own sessions (SessionBroker.give_session).
     schema.auth(refresh_interval=None)(DrawnCaseAuth)
     schema.hook("filter_case")(keeps_its_meaning)
+    schema.hook("filter_case")(leaves_post_on_get_unjudged)
     return schema
 
 

@@ -125,4 +125,4 @@ def test_cfo_is_echoed_as_calledfor(api: NexxClient) -> None:
     assert answer.status == CREATED
     assert answer.metadata["calledfor"] == "web"
     assert answer.metadata["calledwith"] == "/session/init"
-    assert answer.metadata["apiversion"] == "3.1" and answer.metadata["verb"] == "POST"
+    assert answer.metadata["apiversion"] == "3.1.30" and answer.metadata["verb"] == "POST"
