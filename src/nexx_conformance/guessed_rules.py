@@ -134,6 +134,13 @@ def violations(method: str, template: str, status: int, body: Any) -> list[Viola
     return list(flatten(validator_for(ref).iter_errors(body)))
 
 
+def component_violations(name: str, instance: Any) -> list[Violation]:
+    """Every constraint of the shared schema `name` (components/schemas) the instance breaks:
+    a media item or the metadata on their own, where no operation's answer frames them."""
+    ref = f"{BUNDLE_URI}#/" + pointer("components", "schemas", name)
+    return list(flatten(validator_for(ref).iter_errors(instance)))
+
+
 def flatten(errors: Iterable[Any]) -> Iterator[Violation]:
     for error in errors:
         if error.validator in BRANCHING and error.context:
