@@ -194,6 +194,13 @@ class EvidenceBook:
         """Why `operation_id` answers `status` (a documented status)."""
         return self._status_entry(operation_id, str(status))
 
+    def documented_statuses(self, operation_id: str) -> tuple[str, ...]:
+        """The statuses the contract documents for `operation_id` ("201", "4XX", ...)."""
+        for prefix, found in self.operations.items():
+            if found == operation_id:
+                return tuple(resolve(self.document, prefix).get("responses") or ())
+        return ()
+
     def complete_statuses(self, operation_id: str) -> Evidence:
         """Why `operation_id` answers no status but those it documents."""
         return self._status_entry(operation_id, COMPLETE)
