@@ -29,8 +29,8 @@ from forwarding import passed_on, path_below_base
 from starlette.requests import Request
 from starlette.responses import Response
 
+from nexx_conformance.contract import bundle
 from nexx_conformance.coverage import declared_operations, operation_at
-from nexx_conformance.guessed_rules import bundle
 
 VIOLATIONS_HEADER = "sl-violations"
 

@@ -38,10 +38,12 @@ WRONG_TOKEN = "0" * 32
 
 
 class NexxRuleBroken(Failure):
-    """A response breaks a rule of the nexx contract."""
+    """A response breaks a rule of the nexx contract: `rule` is its id in
+    contracts/evidence.yaml, which says how sure the suite is of it (its grade)."""
 
     code = "NX900"
     kind_title = "nexx contract rule broken"
+    rule = ""
 
     def __init__(
         self,
@@ -57,64 +59,98 @@ class NexxRuleBroken(Failure):
         )
 
 
-def rule_failure(name: str, code: str, check: str, title: str) -> type[NexxRuleBroken]:
-    # A class of its own per check, not one class with a field: schemathesis tells findings
-    # apart (and keeps one per operation) by class, and its reports name the class and code.
-    return type(
-        name,
-        (NexxRuleBroken,),
-        {
-            "code": code,
-            "checks": (check,),
-            "kind_title": title,
-            "__doc__": title,
-            "__module__": __name__,
-        },
-    )
+# A class of its own per check, not one class with a field: schemathesis tells findings
+# apart (and keeps one per operation) by class, and its reports name the class and code.
+class EnvelopeStatusMismatch(NexxRuleBroken):
+    """Envelope status differs from the HTTP status"""
+
+    code = "NX101"
+    checks = ("envelope_status_matches_http_status",)
+    kind_title = __doc__
+    rule = "envelope-status"
 
 
-EnvelopeStatusMismatch = rule_failure(
-    "EnvelopeStatusMismatch",
-    "NX101",
-    "envelope_status_matches_http_status",
-    "Envelope status differs from the HTTP status",
-)
-ErrorWithoutHint = rule_failure(
-    "ErrorWithoutHint",
-    "NX102",
-    "error_has_errorhint",
-    "Error response without errorhint or with a result",
-)
-InconsistentPaging = rule_failure(
-    "InconsistentPaging", "NX103", "paging_on_lists_is_consistent", "List paging is inconsistent"
-)
-ServerErrorAnswered = rule_failure(
-    "ServerErrorAnswered", "NX104", "no_server_error", "Server error or traceback in the response"
-)
-SecretInResponse = rule_failure(
-    "SecretInResponse",
-    "NX105",
-    "no_secret_in_response",
-    "Secret or foreign user data in the response",
-)
-MissingSessionAccepted = rule_failure(
-    "MissingSessionAccepted",
-    "NX106",
-    "missing_session_is_rejected",
-    "Call without X-Request-CID not rejected with 401",
-)
-WrongTokenAccepted = rule_failure(
-    "WrongTokenAccepted",
-    "NX107",
-    "wrong_token_is_rejected",
-    "Call with a wrong X-Request-Token not rejected with 401",
-)
-AnonymousSessionAccepted = rule_failure(
-    "AnonymousSessionAccepted",
-    "NX108",
-    "anonymous_session_is_rejected_on_user_operations",
-    "User operation not rejected with 403 for an anonymous session",
-)
+class ErrorWithoutHint(NexxRuleBroken):
+    """Error response without errorhint"""
+
+    code = "NX102"
+    checks = ("error_has_errorhint",)
+    kind_title = __doc__
+    rule = "error-hint"
+
+
+class ErrorWithResult(NexxRuleBroken):
+    """Error response with a result"""
+
+    code = "NX109"
+    checks = ("error_has_no_result",)
+    kind_title = __doc__
+    rule = "error-result"
+
+
+class InconsistentPaging(NexxRuleBroken):
+    """List paging is inconsistent"""
+
+    code = "NX103"
+    checks = ("paging_on_lists_is_consistent",)
+    kind_title = __doc__
+    rule = "paging"
+
+
+class ServerErrorAnswered(NexxRuleBroken):
+    """Server error or traceback in the response"""
+
+    code = "NX104"
+    checks = ("no_server_error",)
+    kind_title = __doc__
+    rule = "no-server-error"
+
+
+class SecretInResponse(NexxRuleBroken):
+    """Secret or foreign user data in the response"""
+
+    code = "NX105"
+    checks = ("no_secret_in_response",)
+    kind_title = __doc__
+    # Each failure names the rules of what leaked (`rules`: no-password, no-domain-secret,
+    # no-foreign-user-data).
+    rule = ""
+
+
+class MissingSessionAccepted(NexxRuleBroken):
+    """Call without X-Request-CID not rejected with 401"""
+
+    code = "NX106"
+    checks = ("missing_session_is_rejected",)
+    kind_title = __doc__
+    rule = "session-required"
+
+
+class WrongTokenAccepted(NexxRuleBroken):
+    """Call with a wrong X-Request-Token not rejected with 401"""
+
+    code = "NX107"
+    checks = ("wrong_token_is_rejected",)
+    kind_title = __doc__
+    rule = "signature-checked"
+
+
+class RefusedOtherwise(NexxRuleBroken):
+    """Call refused for its session with another status than the contract's"""
+
+    code = "NX110"
+    checks = ("refused_session_status",)
+    kind_title = __doc__
+    rule = "refused-session-status"
+
+
+class AnonymousSessionAccepted(NexxRuleBroken):
+    """User operation not rejected with 403 for an anonymous session"""
+
+    code = "NX108"
+    checks = ("anonymous_session_is_rejected_on_user_operations",)
+    kind_title = __doc__
+    rule = "user-session-required"
 
 
 class SessionFacts:
@@ -175,14 +211,18 @@ def fail(
     case: Any,
     response: Any,
     severity: Severity = Severity.HIGH,
+    rules: tuple[str, ...] = (),
     **parts: str,
 ) -> None:
-    raise kind(
+    failure = kind(
         operation=case.operation.label,
         message=explain(case, response, **parts),
         case_id=case.id,
         severity=severity,
     )
+    if rules:  # the rules of contracts/evidence.yaml it breaks, where not the class's one
+        failure.rules = rules
+    raise failure
 
 
 def envelope_status_matches_http_status(ctx, response, case):
@@ -201,8 +241,7 @@ def envelope_status_matches_http_status(ctx, response, case):
 def error_has_errorhint(ctx, response, case):
     if response.status_code < CLIENT_ERROR:
         return
-    envelope = envelope_of(response)
-    hint = metadata_of(envelope).get("errorhint")
+    hint = metadata_of(envelope_of(response)).get("errorhint")
     if not isinstance(hint, str) or not hint.strip():
         fail(
             ErrorWithoutHint,
@@ -212,16 +251,21 @@ def error_has_errorhint(ctx, response, case):
             expected="a non-empty metadata.errorhint saying why the call failed",
             rule="ErrorEnvelope: errorhint is required on every error",
         )
-    if "result" not in envelope or envelope["result"] is not None:
+
+
+def error_has_no_result(ctx, response, case):
+    if response.status_code < CLIENT_ERROR:
+        return
+    envelope = envelope_of(response)
+    if envelope.get("result") is not None:
         fail(
-            ErrorWithoutHint,
+            ErrorWithResult,
             case,
             response,
-            broke=f"HTTP {response.status_code} with result {envelope.get('result', '<absent>')!r}",
-            expected="result: null on every error",
-            rule="ErrorEnvelope: on errors result is null",
+            broke=f"HTTP {response.status_code} with result {envelope['result']!r}",
+            expected="no result on an error (absent or null)",
+            rule="ErrorEnvelope: a result only on success",
         )
-    return
 
 
 def paging_defaults(case: Any) -> dict[str, Any] | None:
@@ -342,15 +386,24 @@ def passwords_in(text: str, fields: dict[str, list[str]]) -> list[str]:
     return found
 
 
-def leaked_secrets(response: Any, text: str, facts: SessionFacts) -> list[str]:
-    found = passwords_in(text, sent_fields(response.request))
+# What leaked, by the rule it breaks (contracts/evidence.yaml).
+NO_PASSWORD, NO_DOMAIN_SECRET, NO_FOREIGN_DATA = (
+    "no-password",
+    "no-domain-secret",
+    "no-foreign-user-data",
+)
+
+
+def leaked_secrets(response: Any, text: str, facts: SessionFacts) -> list[tuple[str, str]]:
+    """What secret the answer holds, each with the rule it breaks."""
+    found = [(item, NO_PASSWORD) for item in passwords_in(text, sent_fields(response.request))]
     token = response.request.headers.get(TOKEN_HEADER)
     # Only a real signature is a secret: a negative case's token ("0", "Inf") and the
     # probes' WRONG_TOKEN may also be in the errorhint or the path the response echoes.
     if token and token != WRONG_TOKEN and SIGNATURE_PATTERN.fullmatch(token) and token in text:
-        found.append("the X-Request-Token value")
+        found.append(("the X-Request-Token value", NO_DOMAIN_SECRET))
     if any(secret in text for secret in facts.secrets):
-        found.append("the domain secret")
+        found.append(("the domain secret", NO_DOMAIN_SECRET))
     return found
 
 
@@ -396,7 +449,7 @@ def refuse_leaks(
 ) -> None:
     text = response.content.decode("utf-8", "replace") if response.content else ""
     found = leaked_secrets(response, text, facts) + [
-        f"another user's {item}" for item in foreign or []
+        (f"another user's {item}", NO_FOREIGN_DATA) for item in foreign or []
     ]
     if found:
         fail(
@@ -404,9 +457,10 @@ def refuse_leaks(
             case,
             response,
             severity=Severity.CRITICAL,
-            broke="the response contains " + ", ".join(found),
+            rules=tuple(dict.fromkeys(rule for _, rule in found)),
+            broke="the response contains " + ", ".join(item for item, _ in found),
             expected="no password, hash, signature, domain secret or other user's data",
-            rule="conventions.md#responses: result objects are closed; secrets never leave",
+            rule="conventions.md#responses: secrets never leave",
         )
 
 
@@ -511,16 +565,24 @@ def send_probe(probe: SessionProbe, ctx: Any, case: Any, response: Any, facts: S
     answer = resend(ctx, case, response, probe.headers_for(facts))
     # A refusal is an answer too: its errorhint must not spell out the secret it checked.
     refuse_leaks(case, answer, facts)
-    if not rejected_with(answer, probe.status):
-        fail(
-            probe.failure,
-            case,
-            answer,
-            severity=Severity.CRITICAL,
-            broke=f"the call {probe.call} got {describe(answer)}",
-            expected=f"{probe.status} with errorhint",
-            rule=probe.rule,
-        )
+    if rejected_with(answer, probe.status):
+        return
+    # Accepted: the rule the probe checks is broken. Refused some other way: only the status
+    # or the errorhint the contract expects of the refusal.
+    refused = answer.status_code >= CLIENT_ERROR
+    hint = metadata_of(envelope_of(answer)).get("errorhint")
+    kind = probe.failure
+    if refused:
+        kind = RefusedOtherwise if isinstance(hint, str) and hint.strip() else ErrorWithoutHint
+    fail(
+        kind,
+        case,
+        answer,
+        severity=Severity.CRITICAL if not refused else Severity.MEDIUM,
+        broke=f"the call {probe.call} got {describe(answer)}",
+        expected=f"{probe.status} with errorhint",
+        rule=probe.rule,
+    )
 
 
 def missing_session_is_rejected(ctx, response, case, *, facts: SessionFacts):
@@ -555,6 +617,7 @@ def ignored_auth(ctx, response, case, *, facts: SessionFacts):
 RESPONSE_CHECKS = (
     envelope_status_matches_http_status,
     error_has_errorhint,
+    error_has_no_result,
     paging_on_lists_is_consistent,
     no_server_error,
 )

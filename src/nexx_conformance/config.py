@@ -69,7 +69,7 @@ class NexxConfig:
     extra_domains: Mapping[str, int]
     # Operations that mail or text (x-nexx-side-effects) run on a URL target only when allowed.
     allow_side_effects: bool = True
-    # A response breaking only rules the contract guessed (x-nexx-guessed): warn | fail.
+    # A failure breaking only rules the contract guessed (contracts/evidence.yaml): warn | fail.
     guessed_rules: str = "fail"
     # The seed and examples per operation of the conformance tests (--seed, --max-examples).
     generation: Generation = field(default_factory=Generation)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime
 import os
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,8 +21,10 @@ import httpx
 
 from nexx_conformance import guessed_rules
 from nexx_conformance.checks import passwords_in, sent_fields
+from nexx_conformance.contract import bundle
 from nexx_conformance.coverage import ContractOperation, declared_operations, operation_at
 from nexx_conformance.envelope import ApiResponse, json_body
+from nexx_conformance.evidence import book
 
 CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "nexx-user.openapi.yaml"
 # What a failure shows of schemathesis' explanation: its first line says what broke.
@@ -34,14 +37,14 @@ class ContractViolation(AssertionError):
 
 def new_contract_schema():
     """A schemathesis schema of its own over the contract's single-file bundle, which is
-    parsed once per process (guessed_rules.bundle) and copied for each schema (schemathesis
+    parsed once per process (contract.bundle) and copied for each schema (schemathesis
     writes into the document it is given). From the bundle, where every `$ref` is local,
     schemathesis resolves the 73 operations in 10 ms; from the multi-file source, reading
     and resolving its 14 files took 0.25 s per schema, before the first test of every run.
     The bundle is the source's (`scripts/bundle-contract --check`, in `tox -e lint`)."""
     import schemathesis
 
-    return schemathesis.openapi.from_dict(copy.deepcopy(guessed_rules.bundle()))
+    return schemathesis.openapi.from_dict(copy.deepcopy(bundle()))
 
 
 @cache
@@ -56,7 +59,7 @@ def contract_routes() -> tuple[ContractOperation, ...]:
     operation is found among them in microseconds; schemathesis' router compiled every route
     on its first lookup (60 ms of the first test that checks an answer), and compiled from
     several threads at once it raced (CPython 3.11 raised SystemError)."""
-    return tuple(declared_operations(guessed_rules.bundle()))
+    return tuple(declared_operations(bundle()))
 
 
 def operation_path(request: httpx.Request, base_url: str) -> str:
@@ -64,6 +67,18 @@ def operation_path(request: httpx.Request, base_url: str) -> str:
     base_path = urlsplit(base_url).path.rstrip("/")
     path = request.url.path
     return path[len(base_path) :] if base_path and path.startswith(base_path) else path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One way an answer breaks the contract, and the rules it breaks (None: not graded)."""
+
+    text: str
+    rules: tuple[guessed_rules.BrokenRule, ...] | None
+
+    @property
+    def guessed(self) -> bool:
+        return bool(self.rules) and guessed_rules.only_guessed(self.rules)
 
 
 class ContractCheck:
@@ -85,8 +100,8 @@ class ContractCheck:
         # fails the first test that logs in, not every user operation's test, and with a
         # --deviations entry for it the other tests still send and check their own cases.
         self.reported = reported
-        # warn: a body breaking only rules the contract guessed is a warning (a URL target),
-        # recorded in `warnings` (the run summary's, in a pytest run).
+        # warn: an answer breaking only rules the contract guessed is a warning (a URL
+        # target), recorded in `warnings` (the run summary's, in a pytest run).
         self.guessed_mode = guessed_mode
         self.warnings = warnings if warnings is not None else guessed_rules.GuessedWarnings()
 
@@ -101,17 +116,59 @@ class ContractCheck:
         problems = self.problems(answer)
         if not problems:
             return
+        operation = self.operation(answer)
+        if self.guessed_mode == guessed_rules.WARN and all(p.guessed for p in problems):
+            test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
+            self.warnings.add(
+                test,
+                self.operation_id(operation, answer),
+                answer.status,
+                [rule for problem in problems for rule in problem.rules or ()],
+            )
+            return
         label = self.label(answer)
         if self.reported is not None:
-            violation = (label, *(problem.split(":")[0] for problem in problems))
+            violation = (label, *(problem.text.split(":")[0] for problem in problems))
             if violation in self.reported:
                 return
             self.reported.add(violation)
+        graded = [rule for problem in problems for rule in problem.rules or ()]
         raise ContractViolation(
             f"the answer breaks the contract of {label}:\n  "
-            + "\n  ".join(problems)
+            + "\n  ".join(problem.text for problem in problems)
             + f"\n  reproduce: {answer.curl()}"
+            + ("\n" + guessed_rules.graded_note(graded) if graded else "")
         )
+
+    def tolerates_status(self, answer: ApiResponse, expected: tuple[int, ...]) -> bool:
+        """In warn mode, for a step that expected one of `expected`: True, with a warning
+        recorded, when the answer's status is of the same class (a success, a refusal) as
+        an expected one and every such expected status of its operation is only guessed.
+        The flow's rule (it succeeded, it was refused) held; only our status was a guess."""
+        if self.guessed_mode != guessed_rules.WARN:
+            return False
+        operation = self.operation(answer)
+        same_class = [status for status in expected if status // 100 == answer.status // 100]
+        if operation is None or not same_class:
+            return False
+        operation_id = self.operation_id(operation, answer)
+        rules = [
+            guessed_rules.BrokenRule(
+                f"{operation_id} answers {status}", book().status(operation_id, status)
+            )
+            for status in same_class
+        ]
+        if not guessed_rules.only_guessed(rules):
+            return False
+        test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
+        self.warnings.add(test, operation_id, answer.status, rules)
+        return True
+
+    @staticmethod
+    def operation_id(operation, answer: ApiResponse) -> str:
+        if operation is None:
+            return f"{answer.request.method} {answer.request.url.path}"
+        return operation.definition.raw.get("operationId", operation.label)
 
     def label(self, answer: ApiResponse) -> str:
         operation = self.operation(answer)
@@ -127,49 +184,60 @@ class ContractCheck:
         )
         return None if route is None else self.schema[route.path][route.method]
 
-    def problems(self, answer: ApiResponse) -> list[str]:
+    def problems(self, answer: ApiResponse) -> list[Problem]:
         operation = self.operation(answer)
         if operation is None:
             # Not a contract operation (an upload URL, a sink): nothing to hold it to.
             return []
+        exchange = guessed_rules.Exchange(
+            self.operation_id(operation, answer),
+            answer.request.method,
+            operation.path,
+            answer.status,
+            json_body(answer.text),
+        )
+        grades = book()
         # A password sent, or any password hash, is never part of an answer (a critical
         # rule, conventions.md#responses), whatever the schema allows or guesses.
         leaks = passwords_in(answer.text, sent_fields(answer.request))
-        problems = [f"the answer contains {', '.join(leaks)}"] if leaks else []
+        problems = []
+        if leaks:
+            secret = grades.rule("no-password")
+            problems.append(
+                Problem(
+                    f"the answer contains {', '.join(leaks)}",
+                    (guessed_rules.BrokenRule(secret.title, secret.evidence),),
+                )
+            )
         if operation.responses.find_by_status_code(answer.status) is None:
             documented = ", ".join(sorted(str(code) for code in operation.responses.status_codes))
             return [
                 *problems,
-                f"status {answer.status} is not documented (documented: {documented})",
+                Problem(
+                    f"status {answer.status} is not documented (documented: {documented})",
+                    tuple(
+                        guessed_rules.undocumented_status_rules(exchange.operation, answer.status)
+                    ),
+                ),
             ]
         if answer.metadata.get("status") != answer.status:
+            rule = grades.rule("envelope-status")
             problems.append(
-                f"metadata.status is {answer.metadata.get('status')!r}, "
-                f"the HTTP status {answer.status}"
+                Problem(
+                    f"metadata.status is {answer.metadata.get('status')!r}, "
+                    f"the HTTP status {answer.status}",
+                    (guessed_rules.BrokenRule(rule.title, rule.evidence),),
+                )
             )
-        broken = schema_problems(operation, answer)
-        if broken and not problems and self.only_guessed(operation, answer):
-            return []
-        problems.extend(broken)
+        for failure in schema_failures(operation, answer):
+            found = guessed_rules.rules_of(failure, exchange)
+            problems.append(Problem(shown(failure), None if found is None else tuple(found)))
         return problems
 
-    def only_guessed(self, operation, answer: ApiResponse) -> bool:
-        """In warn mode: the body breaks only guessed rules; the warning is then recorded."""
-        if self.guessed_mode != guessed_rules.WARN:
-            return False
-        found = guessed_rules.violations(
-            answer.request.method, operation.path, answer.status, json_body(answer.text)
-        )
-        if not guessed_rules.only_guessed(found):
-            return False
-        test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
-        self.warnings.add(
-            test, operation.definition.raw.get("operationId", operation.label), answer.status, found
-        )
-        return True
 
-
-def schema_problems(operation, answer: ApiResponse) -> list[str]:
+def schema_failures(operation, answer: ApiResponse) -> list[BaseException]:
+    """schemathesis' failures of the answer against its operation's response (schema,
+    content type, headers)."""
     from schemathesis.core.failures import FailureGroup
 
     # answer.text is decoded already: with the original Content-Encoding (a staging system
@@ -186,9 +254,9 @@ def schema_problems(operation, answer: ApiResponse) -> list[str]:
     try:
         operation.validate_response(response)
     except FailureGroup as group:
-        return [shown(failure) for failure in group.exceptions]
+        return list(group.exceptions)
     except AssertionError as failure:
-        return [shown(failure)]
+        return [failure]
     return []
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import nexx_patterns
+from nexx_conformance.contract import bundle
 from nexx_conformance.coverage import (
     MAX_DEPTH,
     DeclaredOperation,
@@ -28,7 +29,6 @@ from nexx_conformance.coverage import (
     operation_at,
     target_of,
 )
-from nexx_conformance.guessed_rules import bundle
 from nexx_conformance.patches import SendPatch
 
 BRANCHES = ("allOf", "anyOf", "oneOf", "then", "else")

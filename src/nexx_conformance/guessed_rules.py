@@ -1,23 +1,26 @@
-"""Guessed rules: the constraints the contract chose where the published page is silent.
+"""Guessed rules: a failure whose every broken rule is only our guess.
 
-Each is marked in the contract on its schema node, `x-nexx-guessed: {keyword: reason}` (a
-plain string marks every keyword of the node but `type`). A response that breaks only such
-constraints did not break the API as published, only our reading of it:
+Every rule the suite asserts has a grade (nexx_conformance.evidence, contracts/evidence.yaml):
+stated by a page, observed on a real system or in an official client, or guessed. For a
+failure, `broken_rules` finds the rules it breaks, each with its evidence:
+  - a body against its schema: each keyword it breaks (jsonschema over the bundle);
+  - an invalid request accepted: each constraint of the request it broke, together with
+    the rule that invalid input is refused, as strong as the weaker of the two;
+  - an undocumented status: that the operation answers no other status;
+  - a missing response header: that header's declaration;
+  - any other check (ours or schemathesis'): the rule of its failure code (RULE_OF_CODE).
+Then, when every broken rule is `guessed`:
   - on the reference and replay targets it fails as any other violation (our own server
     must keep our own rules);
   - on a URL target it is a warning naming each rule and its reason, unless the run asks
     for failures (`--guessed-rules=fail`, NEXX_GUESSED_RULES=fail).
-A response that breaks a rule the page does state fails everywhere.
-
-The schemas are read from the single-file bundle (contracts/bundled/), where every `$ref`
-is local, so jsonschema follows them with no loader of ours.
+A failure that breaks a `stated` or `observed` rule fails everywhere; in strict mode a
+failure names every rule it breaks with its grade.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -25,81 +28,67 @@ from pathlib import Path
 from typing import Any
 
 from nexx_conformance import constants as c
-from nexx_conformance.contract_marks import guessed_reason
+from nexx_conformance.contract import bundle, pointer, resolve_local
+from nexx_conformance.evidence import Evidence, book, weakest
 
-BUNDLE = Path(__file__).resolve().parents[2] / "contracts" / "bundled" / "nexx-user.openapi.yaml"
 BUNDLE_URI = "urn:nexx:bundle"
 WARN, FAIL = c.GUESSED_RULES_WARN, c.GUESSED_RULES_FAIL
 BRANCHING = ("anyOf", "oneOf")
 FORM = "application/x-www-form-urlencoded"
 
+# The rule each failure of schemathesis' checks and of ours breaks, by failure code
+# (contracts/evidence.yaml, `rules`). Not here: the schema (ST108), an invalid request
+# accepted (ST201), an undocumented status (ST103) and a missing header (ST107), which
+# break rules of the schema or the operation (`broken_rules`).
+RULE_OF_CODE = {
+    "ST101": "no-server-error",
+    "ST102": "no-server-error",
+    "ST104": "content-type",
+    "ST105": "content-type",
+    "ST106": "content-type",
+    "ST109": "json-body",
+    "ST110": "json-body",
+    "ST111": "json-body",
+    "ST112": "response-time",
+    "ST202": "valid-input-accepted",
+    "ST203": "missing-header-refused",
+    "ST204": "undeclared-verb-refused",
+    "ST205": "allow-header",
+    "ST301": "deleted-stays-deleted",
+    "ST302": "created-is-available",
+    "ST401": "credentials-checked",
+    "ST402": "object-level-authorization",
+}
+INVALID_INPUT_REFUSED = "invalid-input-refused"
+
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken constraint of a response body."""
+    """One broken constraint of a body or a request, with the evidence behind it."""
 
     at: str  # JSON path in the body, e.g. $.result.user.gender
     keyword: str  # the JSON Schema keyword that failed, e.g. additionalProperties
     message: str
-    guessed: str | None  # the contract's reason when the constraint is a guess, else None
+    evidence: Evidence
 
     @property
     def rule(self) -> str:
         return f"{self.keyword} at {self.at}"
 
-
-# The source the bundle is built from (scripts/bundle-contract writes source_digest()).
-SOURCE_ROOT = BUNDLE.parents[1]
-SOURCE_PARTS = ("nexx-user.openapi.yaml", "paths", "components")
-DIGEST_LINE = re.compile(r"^# source sha256: (?P<digest>[0-9a-f]{64})$", re.MULTILINE)
+    @property
+    def guessed(self) -> bool:
+        return self.evidence.guessed
 
 
-def source_digest(root: Path = SOURCE_ROOT) -> str:
-    """sha256 of the contract source's files, in byte order of their paths, as
-    scripts/bundle-contract writes it into the bundle's header."""
-    files = []
-    for part in SOURCE_PARTS:
-        found = root / part
-        files.extend([found] if found.is_file() else found.rglob("*.yaml"))
-    digest = hashlib.sha256()
-    for file in sorted(files, key=lambda file: file.relative_to(root).as_posix()):
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
+@dataclass(frozen=True)
+class BrokenRule:
+    """A rule a failure breaks, in words, and why the suite holds it."""
 
+    rule: str
+    evidence: Evidence
 
-def stale_bundle(path: Path = BUNDLE, root: Path = SOURCE_ROOT) -> str | None:
-    """Why the bundle is not the current source's (the suite loads the bundle), or None."""
-    if not path.is_file():
-        return f"{path.relative_to(root.parent)} is missing: run scripts/bundle-contract"
-    with path.open(encoding="utf-8") as head:
-        header = "".join(head.readline() for _ in range(5))
-    recorded = DIGEST_LINE.search(header)
-    if recorded is None or recorded.group("digest") != source_digest(root):
-        return (
-            f"{path.relative_to(root.parent)} is not built from the contract source in "
-            f"{root.name}/ (edited since?): run scripts/bundle-contract"
-        )
-    return None
-
-
-def bundle(path: Path = BUNDLE) -> dict[str, Any]:
-    """The contract's bundle, parsed once per file and process (however the path is spelled:
-    the quick pass's order, the coverage count and the drift report all read it)."""
-    return _parsed(path.resolve())
-
-
-@cache
-def _parsed(path: Path) -> dict[str, Any]:
-    import yaml
-
-    # libyaml's loader where PyYAML has it: the bundle is 300 kB and read by every run
-    # (drift report), 0.35 s with the pure-Python loader, 0.05 s with this one.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-
-
-def pointer(*parts: str) -> str:
-    return "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+    def line(self) -> str:
+        return f"{self.rule} ({self.evidence.line()})"
 
 
 def response_schema(
@@ -121,13 +110,6 @@ def response_schema(
     if "schema" not in ((response.get("content") or {}).get("application/json") or {}):
         return None
     return f"{BUNDLE_URI}{where}/" + pointer("content", "application/json", "schema")
-
-
-def resolve_local(document: dict, ref: str) -> Any:
-    node: Any = document
-    for part in ref.lstrip("#/").split("/"):
-        node = node[part.replace("~1", "/").replace("~0", "~")]
-    return node
 
 
 @cache
@@ -155,12 +137,19 @@ def violations(method: str, template: str, status: int, body: Any) -> list[Viola
     return list(flatten(validator_for(ref).iter_errors(body)))
 
 
+def component_violations(name: str, instance: Any) -> list[Violation]:
+    """Every constraint of the shared schema `name` (components/schemas) the instance breaks:
+    a media item or the metadata on their own, where no operation's answer frames them."""
+    ref = f"{BUNDLE_URI}#/" + pointer("components", "schemas", name)
+    return list(flatten(validator_for(ref).iter_errors(instance)))
+
+
 def flatten(errors: Iterable[Any]) -> Iterator[Violation]:
     for error in errors:
         if error.validator in BRANCHING and error.context:
             yield from branch_violations(error)
         else:
-            yield Violation(json_path(error), str(error.validator), error.message, reason_of(error))
+            yield Violation(json_path(error), str(error.validator), error.message, graded(error))
 
 
 def branch_violations(error: Any) -> Iterator[Violation]:
@@ -175,12 +164,16 @@ def branch_violations(error: Any) -> Iterator[Violation]:
             yield from found
             return
     yield Violation(
-        json_path(error), str(error.validator), error.message.splitlines()[0][:300], None
+        json_path(error), str(error.validator), error.message.splitlines()[0][:300], graded(error)
     )
 
 
-def reason_of(error: Any) -> str | None:
-    return guessed_reason(error.schema, str(error.validator))
+def graded(error: Any) -> Evidence:
+    """The evidence of the keyword a jsonschema error broke, where it broke it."""
+    field = None
+    if error.validator == "required" and error.message.startswith("'"):
+        field = error.message.split("'")[1]
+    return book().keyword(error.schema, str(error.validator), field)
 
 
 def json_path(error: Any) -> str:
@@ -189,53 +182,9 @@ def json_path(error: Any) -> str:
     )
 
 
-def only_guessed(found: list[Violation]) -> bool:
-    return bool(found) and all(v.guessed for v in found)
-
-
-@dataclass(frozen=True)
-class GuessedWarning:
-    """A response that broke only guessed rules, on a target where that is a warning."""
-
-    test: str
-    operation: str
-    status: int
-    rules: tuple[tuple[str, str], ...]  # (rule, reason)
-
-    def line(self) -> str:
-        rules = "; ".join(f"{rule} (guessed: {reason})" for rule, reason in self.rules)
-        return f"{self.operation} {self.status}: {rules} [{self.test}]"
-
-
-class GuessedWarnings:
-    """The warnings of one process; merged across xdist workers like the coverage."""
-
-    def __init__(self) -> None:
-        self.items: list[GuessedWarning] = []
-
-    def add(self, test: str, operation: str, status: int, found: list[Violation]) -> GuessedWarning:
-        warning = GuessedWarning(
-            test, operation, status, tuple(sorted({(v.rule, v.guessed or "") for v in found}))
-        )
-        self.items.append(warning)
-        return warning
-
-    def as_data(self) -> list[dict[str, Any]]:
-        return [asdict(item) for item in self.items]
-
-    def merge(self, data: list[dict[str, Any]]) -> None:
-        for item in data:
-            self.items.append(
-                GuessedWarning(
-                    item["test"],
-                    item["operation"],
-                    item["status"],
-                    tuple(tuple(rule) for rule in item["rules"]),
-                )
-            )
-
-    def write(self, path: Path) -> None:
-        path.write_text(json.dumps({"warnings": self.as_data()}, indent=2) + "\n", encoding="utf-8")
+def only_guessed(found: Iterable[Violation | BrokenRule]) -> bool:
+    found = list(found)
+    return bool(found) and all(item.evidence.guessed for item in found)
 
 
 def request_violations(
@@ -259,7 +208,7 @@ def request_violations(
                     f"{parameter['in']} parameter {parameter['name']}",
                     v.keyword,
                     v.message,
-                    v.guessed,
+                    v.evidence,
                 )
                 for v in flatten(
                     validator_for(f"{BUNDLE_URI}{ref}/schema").iter_errors(
@@ -271,10 +220,22 @@ def request_violations(
     if isinstance(body, dict) and form and "schema" in form:
         schema = f"{BUNDLE_URI}{where}/" + pointer("requestBody", "content", FORM, "schema")
         found += [
-            Violation(f"body{v.at[1:]}", v.keyword, v.message, v.guessed)
+            Violation(f"body{v.at[1:]}", v.keyword, v.message, v.evidence)
             for v in flatten(validator_for(schema).iter_errors(body))
         ]
     return found
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """What a failure is graded against: the operation, the answer and the case sent."""
+
+    operation: str  # the operationId
+    method: str
+    template: str  # the path template, /{domainid}/user/profile
+    status: int
+    body: Any  # the answer's JSON, or None
+    case: Any = None  # schemathesis' case, when there is one
 
 
 def failures_of(failure: BaseException) -> tuple[BaseException, ...]:
@@ -283,54 +244,167 @@ def failures_of(failure: BaseException) -> tuple[BaseException, ...]:
     return failure.exceptions if isinstance(failure, FailureGroup) else (failure,)
 
 
-def guessed_part(
-    failure: BaseException, method: str, template: str, status: int, body: Any, case: Any
-) -> list[Violation] | None:
-    """The violations that explain `failure` when they are all guessed, else None.
+def broken_rules(failure: BaseException, exchange: Exchange) -> list[BrokenRule] | None:
+    """Every rule `failure` breaks, with its evidence; None when the failure is none the
+    suite can grade (it then fails, whatever the mode)."""
+    found: list[BrokenRule] = []
+    for item in failures_of(failure):
+        part = rules_of(item, exchange)
+        if part is None:
+            return None
+        found += part
+    return found
 
-    - "Response violates schema": the body breaks only guessed constraints;
-    - "Schema-violating request accepted": the case broke only guessed constraints, so the
-      server accepting it contradicts nothing the page states.
-    """
-    from schemathesis.core.failures import AcceptedNegativeData
-    from schemathesis.openapi.checks import JsonSchemaError
 
-    if isinstance(failure, JsonSchemaError):
-        found = violations(method, template, status, body)
-    elif isinstance(failure, AcceptedNegativeData) and case is not None:
-        found = request_violations(method, template, case.path_parameters, case.query, case.body)
-    else:
+def rules_of(failure: BaseException, exchange: Exchange) -> list[BrokenRule] | None:
+    evidence = book()
+    code = getattr(failure, "code", None)
+    # One of our checks names its rules (a class's one, or those an instance broke).
+    rule_ids = getattr(failure, "rules", None) or (
+        (getattr(failure, "rule", None) or RULE_OF_CODE.get(code)),
+    )
+    if code == "ST108":  # the body against its schema
+        found = violations(exchange.method, exchange.template, exchange.status, exchange.body)
+        return [BrokenRule(v.rule, v.evidence) for v in found] or None
+    if code == "ST201" and exchange.case is not None:  # an invalid request accepted
+        refusal = evidence.rule(INVALID_INPUT_REFUSED)
+        case = exchange.case
+        found = request_violations(
+            exchange.method, exchange.template, case.path_parameters, case.query, case.body
+        )
+        if not found:
+            # What was invalid is not in a parameter or the form (a header, the body's type):
+            # the refusal is then as strong as its own rule alone says.
+            return (
+                [BrokenRule(refusal.title, refusal.evidence)] if refusal.evidence.guessed else None
+            )
+        return [
+            BrokenRule(f"{refusal.title}: {v.rule}", weakest(refusal.evidence, v.evidence))
+            for v in found
+        ]
+    if code == "ST103":  # an undocumented status
+        return undocumented_status_rules(exchange.operation, exchange.status)
+    if code == "ST107":  # a documented response header missing
+        missing = getattr(failure, "missing_headers", None) or []
+        return [
+            BrokenRule(f"header {name} on {exchange.status}", header_evidence(exchange, name))
+            for name in missing
+        ] or None
+    if None in rule_ids:
         return None
-    return found if only_guessed(found) else None
+    return [BrokenRule(rule.title, rule.evidence) for rule in map(evidence.rule, rule_ids)]
+
+
+def undocumented_status_rules(operation: str, status: int) -> list[BrokenRule]:
+    """The rules an undocumented status breaks: that the operation answers no other, and
+    each documented status of the same class it answered instead of (a 200 where the
+    contract documents 201 breaks "answers 201", as sure as that is)."""
+    evidence = book()
+    found = [
+        BrokenRule(
+            f"{operation} answers no status but those it documents ({status} is not one)",
+            evidence.complete_statuses(operation),
+        )
+    ]
+    for documented in evidence.documented_statuses(operation):
+        if documented[:1] == str(status)[:1] and documented.isdigit():
+            found.append(
+                BrokenRule(
+                    f"{operation} answers {documented}", evidence.status(operation, documented)
+                )
+            )
+    return found
+
+
+def header_evidence(exchange: Exchange, name: str) -> Evidence:
+    """The evidence of a response header's declaration, else of the rule for headers."""
+    document = bundle()
+    where = "#/" + pointer("paths", exchange.template, exchange.method.lower(), "responses")
+    responses = resolve_local(document, where)
+    code = str(exchange.status)
+    response, at = responses.get(code), f"{where}/{code}"
+    if isinstance(response, dict) and "$ref" in response:
+        at, response = response["$ref"], resolve_local(document, response["$ref"])
+    headers = (response or {}).get("headers") or {}
+    for declared in headers:
+        if declared.lower() == name.lower():
+            return book().keyword_at(f"{at}/headers/{pointer(declared)}", "required")
+    return book().rule("response-headers").evidence
+
+
+@dataclass(frozen=True)
+class GuessedWarning:
+    """A response that broke only guessed rules, on a target where that is a warning."""
+
+    test: str
+    operation: str
+    status: int
+    rules: tuple[tuple[str, str], ...]  # (rule, why it is a guess)
+
+    def line(self) -> str:
+        rules = "; ".join(f"{rule} (guessed: {reason})" for rule, reason in self.rules)
+        return f"{self.operation} {self.status}: {rules} [{self.test}]"
+
+
+class GuessedWarnings:
+    """The warnings of one process; merged across xdist workers like the coverage."""
+
+    def __init__(self) -> None:
+        self.items: list[GuessedWarning] = []
+
+    def add(
+        self, test: str, operation: str, status: int, found: Iterable[Violation | BrokenRule]
+    ) -> GuessedWarning:
+        warning = GuessedWarning(
+            test, operation, status, tuple(sorted({(v.rule, v.evidence.detail) for v in found}))
+        )
+        self.items.append(warning)
+        return warning
+
+    def as_data(self) -> list[dict[str, Any]]:
+        return [asdict(item) for item in self.items]
+
+    def merge(self, data: list[dict[str, Any]]) -> None:
+        for item in data:
+            self.items.append(
+                GuessedWarning(
+                    item["test"],
+                    item["operation"],
+                    item["status"],
+                    tuple(tuple(rule) for rule in item["rules"]),
+                )
+            )
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps({"warnings": self.as_data()}, indent=2) + "\n", encoding="utf-8")
 
 
 def tolerate(
     failure: BaseException,
+    exchange: Exchange,
     *,
-    method: str,
-    template: str,
-    status: int,
-    body: Any,
     mode: str,
     warnings: GuessedWarnings,
     test: str,
-    operation: str,
     node: Any = None,
-    case: Any = None,
 ) -> bool:
-    """True when every failure of `failure` is explained by guessed constraints alone (a
-    response breaking them, or a request breaking only them being accepted) and `mode` is warn:
-    the warning is then recorded in `warnings` (the run summary: terminal, reports/guessed-rules.json)
-    and the test's JUnit properties instead of the failure. Anything else, or any doubt, stays a failure."""
-    if mode != WARN:
-        return False
-    found: list[Violation] = []
-    for item in failures_of(failure):
-        part = guessed_part(item, method, template, status, body, case)
-        if part is None:
-            return False
-        found += part
-    warning = warnings.add(test, operation, status, found)
-    if node is not None:
-        node.user_properties.append(("nexx-guessed-rule-warning", warning.line()))
-    return True
+    """True when every rule `failure` breaks is `guessed` and `mode` is warn: the warning is
+    then recorded in `warnings` (the run summary: terminal, reports/guessed-rules.json) and
+    the test's JUnit properties instead of the failure. Otherwise the failure stands, and
+    it is annotated with every rule it breaks and the grade of each."""
+    found = broken_rules(failure, exchange)
+    if found and mode == WARN and only_guessed(found):
+        warning = warnings.add(test, exchange.operation, exchange.status, found)
+        if node is not None:
+            node.user_properties.append(("nexx-guessed-rule-warning", warning.line()))
+        return True
+    if found:
+        failure.add_note(graded_note(found))
+    return False
+
+
+def graded_note(found: Iterable[BrokenRule]) -> str:
+    """The rules a failure breaks, one a line, each with its grade and source."""
+    return "Rules broken, by their evidence (contracts/evidence.yaml):\n" + "\n".join(
+        f"  - {item.line()}" for item in dict.fromkeys(found)
+    )

@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 import nexx_patterns
-from nexx_conformance.guessed_rules import bundle, resolve_local
+from nexx_conformance.contract import bundle, resolve_local
 from nexx_conformance.patches import generator_pattern_check
 
 # Keywords whose values are instances or marks, not schemas: a string there is no pattern.

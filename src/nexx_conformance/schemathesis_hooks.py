@@ -25,6 +25,7 @@ from nexx_conformance.schemathesis_auth import (
     cache_key,
     from_environment,
     keeps_its_meaning,
+    leaves_post_on_get_unjudged,
 )
 
 
@@ -50,5 +51,6 @@ class NexxAuth(CliAuth):
 
 
 schemathesis.hook("filter_case")(keeps_its_meaning)
+schemathesis.hook("filter_case")(leaves_post_on_get_unjudged)
 # Responses judged by the contract's regex dialect, ECMA-262, as in the pytest suite.
 ecma_response_patterns()

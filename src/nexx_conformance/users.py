@@ -227,8 +227,10 @@ def registered_user_id(result: dict[str, Any]) -> int | None:
 
 
 def domain_of(case, metadata: dict[str, Any]) -> int | None:
-    # The case's path names the domain it was sent to; `fordomain` is the server's word.
-    for value in ((case.path_parameters or {}).get("domainid"), metadata.get("fordomain")):
+    # The case's path names the domain it was sent to; `forclient` (a real nexx system's
+    # name) or `fordomain` (the docs') is the server's word.
+    path_domain = (case.path_parameters or {}).get("domainid")
+    for value in (path_domain, metadata.get("forclient"), metadata.get("fordomain")):
         if isinstance(value, int) and not isinstance(value, bool):
             return value
         if isinstance(value, str) and value.isdigit():

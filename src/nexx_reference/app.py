@@ -13,7 +13,6 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.routing import Route
 
 from . import faults, http
 from .context import Services
@@ -43,20 +42,14 @@ def create_services(settings: Settings) -> Services:
 def create_app(settings: Settings, contract_path: Path | None = None) -> Starlette:
     operations = load_operations(contract_path)
     handlers = collect_handlers()
+    declared = {(operation.method, operation.path) for operation in operations}
     routes = []
     for operation in operations:
         handler = handlers.pop(operation.operation_id, None)
         if handler is None:
             log.info("operation %s has no handler yet", operation.operation_id)
             continue
-        routes.append(
-            Route(
-                http.API_PREFIX + operation.path,
-                http.endpoint(operation, handler),
-                methods=[operation.method],
-                name=operation.operation_id,
-            )
-        )
+        routes.extend(http.routes(operation, handler, declared))
     for operation_id in handlers:
         log.warning("handler %s has no operation in the contract; not routed", operation_id)
     # The signed upload URL of /user/prepareupload is not a contract operation (it is opaque there).

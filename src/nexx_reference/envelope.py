@@ -8,7 +8,8 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-API_VERSION = "3.1"
+# As a real nexx system names its version (a captured answer of 2022 says "3.1.30").
+API_VERSION = "3.1.30"
 
 
 class ApiError(Exception):
@@ -36,8 +37,8 @@ class CallFacts:
     """What the metadata echoes about the call itself."""
 
     verb: str
-    calledwith: str
-    fordomain: int
+    calledwith: str  # the path below the domain id, as a real nexx system echoes it
+    forclient: int
     calledfor: str | None
     started: float
 
@@ -58,17 +59,20 @@ def envelope_response(
         "verb": facts.verb,
         "processingtime": round(max(now - facts.started, 0.0), 6),
         "calledwith": facts.calledwith,
-        "fordomain": facts.fordomain,
-        "fromstage": 0,
+        # A real nexx system names the domain `forclient` and sends no `fromstage`, where
+        # the docs list `fordomain` and `fromstage` (contracts/evidence.yaml).
+        "forclient": facts.forclient,
     }
     if facts.calledfor is not None:
         metadata["calledfor"] = facts.calledfor
     if notice:
         metadata["notice"] = notice
-    body: dict[str, Any] = {"metadata": metadata, "result": result}
+    body: dict[str, Any] = {"metadata": metadata}
     if errorhint is not None:
+        # The docs promise a result on success only: a refusal carries none.
         metadata["errorhint"] = errorhint
-        body["result"] = None
-    elif paging is not None:
-        body["paging"] = paging
+    else:
+        body["result"] = result
+        if paging is not None:
+            body["paging"] = paging
     return JSONResponse(body, status_code=int(status), headers=headers)

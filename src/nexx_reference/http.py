@@ -17,6 +17,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from . import context
 from .context import Call, Handler, Services
@@ -40,18 +41,45 @@ def call_facts(
     domain_id = context.parse_domain_id(raw_domain)
     return CallFacts(
         verb=request.method,
-        calledwith=below,
+        # Below the domain id, as a real nexx system echoes it ("/session/init").
+        calledwith="/" + below.lstrip("/").partition("/")[2],
         # An unparsable domain id has no number to echo; 0 marks "no domain".
-        fordomain=domain_id if domain_id is not None else 0,
+        forclient=domain_id if domain_id is not None else 0,
         calledfor=calledfor,
         started=started if started is not None else time.perf_counter(),
     )
 
 
+def routes(operation: Operation, handler: Handler, declared: set[tuple[str, str]]) -> list[Route]:
+    """The routes of one contract operation: its method, and POST too on a GET operation
+    whose path declares no POST.
+
+    yt-dlp POSTs its form to a media operation the docs list as GET (yt_dlp/extractor/
+    nexx.py, `_call_api`), and nexx answers such a POST like the GET, with "verb":"POST"
+    in its metadata (a captured 2022 answer; docs/conventions.md, Requests). The POST route
+    comes second: a 405 takes its Allow header from the first route of the path, so Allow
+    keeps naming the contract's methods; POST is tolerated, not advertised.
+    """
+    handle = endpoint(operation, handler)
+    path = API_PREFIX + operation.path
+    found = [Route(path, handle, methods=[operation.method], name=operation.operation_id)]
+    if operation.method == "GET" and ("POST", operation.path) not in declared:
+        found.append(Route(path, handle, methods=["POST"], include_in_schema=False))
+    return found
+
+
+def sent_parameters(query: dict[str, str], form: dict[str, str]) -> dict[str, str]:
+    """The parameters of a call, wherever the client put them: nexx's own clients send
+    GET parameters in the query and the others in a form body, the Go client (gomnia)
+    everything in the query, omniapy everything in a form body, GET included. A name in
+    both: the body's value wins, as in PHP's $_REQUEST with its default request_order
+    "GP", a decision (docs/conventions.md, Requests, names the sources)."""
+    return {**query, **form}
+
+
 async def read_form(request: Request) -> dict[str, str]:
-    """The form fields of the body (first value of each), or InputError for other bodies."""
-    if request.method == "GET":
-        return {}
+    """The form fields of the body (first value of each) on any verb, or InputError for
+    other bodies."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         try:
@@ -81,10 +109,10 @@ async def read_form(request: Request) -> dict[str, str]:
 
 
 def echoed_path(operation: Operation, path_values: dict[str, str]) -> str:
-    """`metadata.calledwith`: the path called, but a secret path parameter (its schema is
-    `writeOnly`: a mailed token, a connector token) as its name in braces, so no answer
-    echoes it (contract: envelope.yaml#/Metadata)."""
-    path = operation.path
+    """`metadata.calledwith`: the path called below the domain id, but a secret path
+    parameter (its schema is `writeOnly`: a mailed token, a connector token) as its name in
+    braces, so no answer echoes it (contract: envelope.yaml#/Metadata)."""
+    path = "/" + operation.path.lstrip("/").partition("/")[2]
     for parameter in operation.parameters:
         if (
             parameter.location == "path"
@@ -107,8 +135,9 @@ def endpoint(operation: Operation, handler: Handler):
             form = await read_form(request)
         except InputError as exc:
             form, form_error = {}, exc
+        sent = sent_parameters(query, form)
         facts = replace(
-            call_facts(request, calledfor=query.get("cfo", form.get("cfo")), started=started),
+            call_facts(request, calledfor=sent.get("cfo"), started=started),
             calledwith=echoed_path(operation, request.path_params),
         )
         try:
@@ -117,7 +146,7 @@ def endpoint(operation: Operation, handler: Handler):
             if form_error is not None:
                 raise form_error
             path_values = {k: v for k, v in request.path_params.items()}
-            params = validate_request(operation, path_values, query, form)
+            params = validate_request(operation, path_values, sent)
             context.check_session_kind(operation, caller, params)
             reply = await handler(Call(operation, domain, caller, params, services))
         except InputError as exc:

@@ -119,18 +119,21 @@ def coerce(value: str, schema: dict[str, Any]) -> Any:
 
 
 def validate_request(
-    operation: Operation,
-    path_values: dict[str, str],
-    query: dict[str, str],
-    form: dict[str, str],
+    operation: Operation, path_values: dict[str, str], sent: dict[str, str]
 ) -> dict[str, Any]:
-    """The validated parameters of one call (path, query and form merged), or InputError."""
+    """The validated parameters of one call, or InputError. `sent` holds the query and
+    form values merged (http.sent_parameters): a parameter the contract declares in the
+    query may come in the body and a body property in the query, as nexx's clients send
+    them; each is held to the rule the contract gives it."""
     values: dict[str, Any] = {}
-    declared_locations = {"path": path_values, "query": query}
+    declared_locations = {"path": path_values, "query": sent}
+    in_query: set[str] = set()
     for param in operation.parameters:
         source = declared_locations.get(param.location)
         if source is None:
             continue
+        if param.location == "query":
+            in_query.add(param.name)
         if param.name not in source:
             if param.required:
                 raise InputError(f"parameter '{param.name}' is required")
@@ -138,14 +141,14 @@ def validate_request(
         value = coerce(source[param.name], param.schema)
         _check(param.name, value, param.schema)
         values[param.name] = value
-    # Undeclared query parameters (noc, cfo, ...) are accepted as nexx does, as strings.
-    for name, raw in query.items():
-        values.setdefault(name, raw)
-    values.update(_validate_form(operation, form))
+    body = {name: raw for name, raw in sent.items() if name not in in_query}
+    values.update(_validate_form(operation, body))
     return values
 
 
 def _validate_form(operation: Operation, form: dict[str, str]) -> dict[str, Any]:
+    # Without a body schema (GET operations) the undeclared values (noc, cfo, ...) are
+    # accepted as nexx does, as strings.
     schema = operation.body_schema
     if schema is None:
         return dict(form)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from nexx_conformance import contract_marks as marks
-from nexx_conformance.guessed_rules import bundle
+from nexx_conformance.contract import bundle
 from nexx_conformance.patches import name_with_params
 from nexx_conformance.sessions import SessionBroker
 

@@ -6,7 +6,11 @@ from hypothesis import HealthCheck, settings
 
 from nexx_conformance.contract_check import new_contract_schema
 from nexx_conformance.pytest_plugin.run import generation
-from nexx_conformance.schemathesis_auth import DrawnCaseAuth, keeps_its_meaning
+from nexx_conformance.schemathesis_auth import (
+    DrawnCaseAuth,
+    keeps_its_meaning,
+    leaves_post_on_get_unjudged,
+)
 
 # The run's --seed and --max-examples (NEXX_SEED, NEXX_MAX_EXAMPLES), read as this module is
 # imported; by default 4711 and 10, the recorded run: the same cases on record and on
@@ -50,6 +54,7 @@ def load_contract(phases: list[str]):
     # Each test signs its cases with its own sessions (SessionBroker.give_session).
     schema.auth(refresh_interval=None)(DrawnCaseAuth)
     schema.hook("filter_case")(keeps_its_meaning)
+    schema.hook("filter_case")(leaves_post_on_get_unjudged)
     return schema
 
 

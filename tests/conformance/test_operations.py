@@ -58,21 +58,24 @@ def call_and_check(case, sessions, base_url: str, config, warnings, node=None) -
             response, transport_kwargs={"base_url": base_url}, additional_checks=sessions.checks()
         )
     except (AssertionError, FailureGroup) as failure:
-        # On a URL target a body that breaks only constraints the contract guessed, or a
-        # request breaking only them being accepted, is a warning naming them
-        # (--guessed-rules); anything else fails as it is.
+        # On a URL target a failure whose every broken rule the contract only guessed
+        # (contracts/evidence.yaml) is a warning naming them (--guessed-rules); anything
+        # else fails, naming every rule it breaks and the grade of each.
+        exchange = guessed_rules.Exchange(
+            operation_id(case.operation),
+            case.method,
+            case.operation.path,
+            response.status_code,
+            json_body(response.content),
+            case,
+        )
         if not guessed_rules.tolerate(
             failure,
-            method=case.method,
-            template=case.operation.path,
-            status=response.status_code,
-            body=json_body(response.content),
+            exchange,
             mode=config.guessed_rules,
             warnings=warnings,
             test=node.nodeid if node else "",
-            operation=operation_id(case.operation),
             node=node,
-            case=case,
         ):
             raise
     if kind == PENDING_LOGIN and operation_id(case.operation) in SECOND_FACTOR_PROOFS:

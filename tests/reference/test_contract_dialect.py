@@ -52,15 +52,14 @@ def accepted(schema: dict, data) -> bool:
     to `schema`, an object as the form body held to it."""
     if isinstance(data, dict):
         operation = Operation("check", "POST", "/{domainid}/check/it", "none", body_schema=schema)
-        sent = {"query": {}, "form": data}
     else:
         parameter = Parameter("value", "query", True, schema)
         operation = Operation(
             "check", "GET", "/{domainid}/check/it", "none", (), False, (parameter,)
         )
-        sent = {"query": {"value": data}, "form": {}}
+        data = {"value": data}
     try:
-        validate_request(operation, {}, **sent)
+        validate_request(operation, {}, data)
     except InputError:
         return False
     return True

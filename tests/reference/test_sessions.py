@@ -23,7 +23,7 @@ def test_init_creates_an_anonymous_session_for_the_device(api: NexxClient) -> No
     result = answer.result
     assert result["general"]["isNewSession"] == 1
     assert len(result["general"]["cid"]) >= 32
-    assert result["device"] == {"hash": "device-hash-01", "name": "Firefox on Linux"}
+    assert result["device"] == {"id": "device-hash-01", "name": "Firefox on Linux"}
     assert result["loginstate"] == "anonymous" and result["user"] is None
 
 

@@ -19,7 +19,7 @@ from .conftest import ETERNAL_CID, SECRET
 def test_unknown_domain_is_404_before_anything_else(api: NexxClient) -> None:
     answer = api.for_domain(999).call("POST", "session/keepalive", cid="no-such-session")
     assert answer.status == NOT_FOUND
-    assert answer.metadata["fordomain"] == 999
+    assert answer.metadata["forclient"] == 999
     assert "unknown domain" in answer.errorhint
 
 
@@ -124,5 +124,5 @@ def test_cfo_is_echoed_as_calledfor(api: NexxClient) -> None:
     )
     assert answer.status == CREATED
     assert answer.metadata["calledfor"] == "web"
-    assert answer.metadata["calledwith"] == f"/{api.domain_id}/session/init"
-    assert answer.metadata["apiversion"] == "3.1" and answer.metadata["verb"] == "POST"
+    assert answer.metadata["calledwith"] == "/session/init"
+    assert answer.metadata["apiversion"] == "3.1.30" and answer.metadata["verb"] == "POST"

@@ -129,6 +129,7 @@ UPDATEDATA = ("/{domainid}/user/updatedata", "POST")
 FAILURE_KINDS = [
     checks.EnvelopeStatusMismatch,
     checks.ErrorWithoutHint,
+    checks.ErrorWithResult,
     checks.InconsistentPaging,
     checks.ServerErrorAnswered,
     checks.SecretInResponse,
@@ -148,6 +149,28 @@ def test_each_check_reports_a_failure_kind_of_its_own():
         failure = kind(operation="GET /{domainid}/user/profile", message="what broke")
         assert isinstance(failure, checks.NexxRuleBroken) and failure.title == kind.kind_title
         assert failure.asdict()["type"] == kind.__name__ and failure.asdict()["code"] == kind.code
+
+
+@pytest.mark.parametrize(
+    "result, passes",
+    [
+        pytest.param(None, True, id="no-result-passes"),
+        pytest.param({"user": 1}, False, id="a-result-fails"),
+    ],
+)
+def test_error_has_no_result(result, passes):
+    case = make_case(*PROFILE)
+    body = envelope(403, errorhint="not allowed")
+    if result is not None:
+        body["result"] = result
+    else:
+        del body["result"]
+    response = answer(case, 403, body)
+    if passes:
+        run(checks.error_has_no_result, response, case)
+    else:
+        with pytest.raises(checks.ErrorWithResult, match="Rule: profile"):
+            run(checks.error_has_no_result, response, case)
 
 
 def test_a_test_runs_every_check_of_ours_under_its_own_name():
@@ -196,7 +219,7 @@ def test_envelope_status_matches_http_status(http, envelope_status):
         pytest.param(200, None, {"ok": 1}, True, id="200-needs-no-hint-passes"),
         pytest.param(401, None, None, False, id="401-without-hint-fails"),
         pytest.param(400, "  ", None, False, id="400-with-blank-hint-fails"),
-        pytest.param(403, "not allowed", {"user": 1}, False, id="403-with-result-fails"),
+        pytest.param(403, "not allowed", {"user": 1}, True, id="403-with-result-has-its-hint"),
     ],
 )
 def test_error_has_errorhint(status, hint, result, passes):
@@ -420,15 +443,16 @@ def test_another_tests_sessions_are_unknown_to_this_test(facts):
 # --- the checks that re-send the call: a real server on loopback, behaving well or badly ---
 
 
-def nexx_like_server(enforce: bool, hint: str = "rejected"):
-    """A handler that answers like nexx: 401 without session or with a bad token, 403 for anon."""
+def nexx_like_server(enforce: bool, hint: str = "rejected", refusal: int = 401):
+    """A handler that answers like nexx: 401 (`refusal`) without session or with a bad
+    token, 403 for anon."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             cid, token = self.headers.get("X-Request-CID"), self.headers.get("X-Request-Token")
             status = 200
             if enforce and (cid is None or token != TOKEN):
-                status = 401
+                status = refusal
             elif enforce and cid == ANON_CID:
                 status = 403
             body = envelope(
@@ -484,6 +508,24 @@ def test_probes_pass_on_an_enforcing_server_and_fail_on_a_lax_one(server, check,
     else:
         with pytest.raises(failure, match=r"Reproduce: curl .*X-Request-\w+: \*\*\*"):
             run(check, response, case, base_url, facts)
+
+
+def test_a_probe_refused_with_another_status_breaks_only_the_status_rule(facts):
+    # The refusal is what the docs state; which status it has is the contract's guess.
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), nexx_like_server(enforce=True, refusal=403))
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        base_url = f"http://127.0.0.1:{httpd.server_port}/v3.1"
+        case = make_case(*PROFILE)
+        response = answer(case, 200, envelope(200, result={}), base_url=base_url)
+        with pytest.raises(checks.RefusedOtherwise, match="got HTTP 403") as raised:
+            run(checks.missing_session_is_rejected, response, case, base_url, facts)
+        assert raised.value.rule == "refused-session-status"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
 
 
 SIGNED = signed_schema(

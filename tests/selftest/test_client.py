@@ -27,6 +27,33 @@ def test_post_is_signed_form_encoded_with_flags_as_digits(fake_nexx, client):
 
 
 @pytest.mark.parametrize(
+    ("method", "query", "form", "url_query", "body"),
+    [
+        pytest.param(
+            "POST", {"limit": 5}, None, "limit=5", b"", id="post-with-query-sends-no-body"
+        ),
+        pytest.param("GET", None, {"limit": 5}, "", b"limit=5", id="get-with-form-sends-a-body"),
+        pytest.param("PUT", {"a": 1}, {"a": 2}, "a=1", b"a=2", id="both-places-kept-apart"),
+    ],
+)
+def test_query_and_form_go_where_the_test_says_whatever_the_verb(
+    fake_nexx, client, method, query, form, url_query, body
+):
+    route = fake_nexx.route(method=method, path="/4711/user/x").mock(
+        return_value=nexx_answer(200, {})
+    )
+    client.call(method, "user/x", cid="c1", query=query, form=form)
+    request = route.calls.last.request
+    assert (request.url.query.decode(), request.content) == (url_query, body)
+
+
+def test_a_query_written_into_the_path_is_kept(fake_nexx, client):
+    route = fake_nexx.put("/4711/user/x").mock(return_value=nexx_answer(200, {}))
+    client.session("c1").put("user/x?channel=5")
+    assert route.calls.last.request.url.query == b"channel=5"
+
+
+@pytest.mark.parametrize(
     "retry, calls",
     [pytest.param(True, 3, id="live-retries"), pytest.param(False, 1, id="reference-does-not")],
 )

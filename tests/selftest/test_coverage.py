@@ -11,6 +11,7 @@ import pytest
 import requests
 import schemathesis
 
+from nexx_conformance.contract import bundle
 from nexx_conformance.coverage import (
     ContractOperation,
     CoverageLog,
@@ -22,7 +23,6 @@ from nexx_conformance.coverage import (
     path_pattern,
     terminal_lines,
 )
-from nexx_conformance.guessed_rules import bundle
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 FORM = "application/x-www-form-urlencoded"

@@ -1,7 +1,8 @@
-"""Guessed rules: a body that breaks only constraints marked x-nexx-guessed is told apart.
+"""Guessed rules: a failure whose every broken rule the contract only guessed is told apart.
 
 The bodies are the contract's own profile answer with one thing changed each time, checked
-against the real bundle.
+against the real bundle and its evidence (contracts/evidence.yaml); each kind of rule - a
+schema keyword, a status, one of our checks, an invalid request accepted - is graded.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import copy
 import pytest
 
 from nexx_conformance import guessed_rules
+from nexx_conformance.checks import EnvelopeStatusMismatch, ErrorWithResult, SecretInResponse
 
 from .conftest import PROFILE_METADATA
 
@@ -43,6 +45,10 @@ def found(body) -> list[guessed_rules.Violation]:
     return guessed_rules.violations(*PROFILE[:2], PROFILE[2], body)
 
 
+def exchange(body, status: int = 200, case=None, operation: str = "profile", path=PROFILE[1]):
+    return guessed_rules.Exchange(operation, "GET", path, status, body, case)
+
+
 def test_the_contract_example_breaks_nothing():
     assert found(BODY) == []
 
@@ -51,7 +57,7 @@ def test_an_undocumented_field_breaks_only_the_guessed_closed_object():
     violations = found(profile(loyaltyPoints=12))
     assert [(v.keyword, v.at) for v in violations] == [("additionalProperties", "$.result")]
     assert guessed_rules.only_guessed(violations)
-    assert "page lists no complete set of fields" in violations[0].guessed
+    assert "page lists no complete set of fields" in violations[0].evidence.detail
 
 
 def test_a_gender_the_page_never_listed_is_a_guess():
@@ -60,15 +66,34 @@ def test_a_gender_the_page_never_listed_is_a_guess():
     assert guessed_rules.only_guessed(violations)
 
 
-def test_a_wrong_type_or_a_missing_field_is_not_a_guess():
-    assert not guessed_rules.only_guessed(found(profile(ID="1042")))
-    body = profile()
-    del body["result"]["email"]
+@pytest.mark.parametrize(
+    "metadata, keyword, grade",
+    [
+        pytest.param({"apiversion": 3.1}, "type", "stated", id="apiversion-not-a-string-stated"),
+        pytest.param({"apiversion": "3.0.11"}, "pattern", "observed", id="apiversion-3.0-observed"),
+        pytest.param({"fromstage": 2}, "enum", "stated", id="fromstage-2-stated"),
+        pytest.param({"processingtime": -1}, "minimum", "guessed", id="negative-time-guessed"),
+    ],
+)
+def test_a_metadata_break_is_graded_by_its_source(metadata, keyword, grade):
+    body = copy.deepcopy(BODY)
+    body["metadata"].update(metadata)
+    violations = found(body)
+    assert [(v.keyword, v.evidence.grade) for v in violations] == [(keyword, grade)]
+
+
+def test_a_missing_required_field_is_graded_by_that_field():
+    body = copy.deepcopy(BODY)
+    del body["metadata"]["verb"]
+    (violation,) = found(body)
+    assert (violation.keyword, violation.evidence.grade) == ("required", "observed")
+    assert violation.evidence.source.id == "capture-2022-init"
+
+
+def test_a_guess_beside_a_stated_break_is_not_tolerated():
+    body = profile(gender="nonbinary")
+    body["metadata"]["fromstage"] = 7
     assert not guessed_rules.only_guessed(found(body))
-
-
-def test_a_guess_beside_a_real_break_is_not_tolerated():
-    assert not guessed_rules.only_guessed(found(profile(gender="nonbinary", newsletter=7)))
 
 
 def test_a_branch_that_fails_only_by_guesses_is_reported_by_its_guesses():
@@ -84,48 +109,108 @@ def test_a_branch_that_fails_only_by_guesses_is_reported_by_its_guesses():
 
 def test_a_shared_error_response_is_checked_where_it_is_defined():
     # verifypassword's 429 is `$ref: components/responses/TooManyRequests`.
-    body = {
-        "metadata": {**BODY["metadata"], "status": 429, "errorhint": "wait"},
-        "result": None,
-        "x": 1,
-    }
+    body = {"metadata": {**BODY["metadata"], "status": 429, "errorhint": "wait"}, "x": 1}
     violations = guessed_rules.violations("POST", "/{domainid}/user/verifypassword", 429, body)
     assert [(v.keyword, v.at) for v in violations] == [("additionalProperties", "$")]
     assert guessed_rules.only_guessed(violations)
 
 
-class SchemaFailure(AssertionError):
-    pass
+def test_a_refusal_without_result_breaks_nothing_and_with_null_too():
+    body = {"metadata": {**BODY["metadata"], "status": 403, "errorhint": "no"}}
+    assert guessed_rules.violations(*PROFILE[:2], 403, body) == []
+    assert guessed_rules.violations(*PROFILE[:2], 403, {**body, "result": None}) == []
+
+
+def failure_of(kind, **fields):
+    failure = kind.__new__(kind)
+    failure.__dict__.update(fields)
+    return failure
+
+
+def schema_failure():
+    from schemathesis.openapi.checks import JsonSchemaError
+
+    return JsonSchemaError.__new__(JsonSchemaError)
+
+
+@pytest.mark.parametrize(
+    "failure, grade",
+    [
+        pytest.param(failure_of(EnvelopeStatusMismatch), "stated", id="envelope-status-stated"),
+        pytest.param(failure_of(ErrorWithResult), "guessed", id="result-on-error-guessed"),
+        pytest.param(
+            failure_of(SecretInResponse, rules=("no-domain-secret",)), "stated", id="secret-stated"
+        ),
+        pytest.param(
+            failure_of(SecretInResponse, rules=("no-password",)), "guessed", id="password-guessed"
+        ),
+    ],
+)
+def test_our_checks_break_the_rule_their_failure_names(failure, grade):
+    (rule,) = guessed_rules.broken_rules(failure, exchange(BODY))
+    assert rule.evidence.grade == grade
+
+
+@pytest.mark.parametrize(
+    "code, rule",
+    [
+        pytest.param("ST204", "405 with Allow", id="undeclared-verb-guessed"),
+        pytest.param("ST101", "5xx", id="server-error-stated"),
+        pytest.param("ST401", "refused", id="ignored-auth-stated"),
+    ],
+)
+def test_schemathesis_checks_break_the_rule_of_their_code(code, rule):
+    from schemathesis.core.failures import Failure
+
+    failure = Failure.__new__(Failure)
+    failure.__dict__["code"] = code
+    (broken,) = guessed_rules.broken_rules(failure, exchange(BODY))
+    assert rule in broken.rule
+    assert broken.evidence.guessed is (code == "ST204")
+
+
+def test_an_undocumented_status_breaks_the_operations_status_list():
+    from schemathesis.openapi.checks import UndefinedStatusCode
+
+    failure = failure_of(UndefinedStatusCode, code="ST103")
+    (rule,) = guessed_rules.broken_rules(failure, exchange(BODY, status=302))  # no 3xx at all
+    assert "answers no status but those it documents (302" in rule.rule
+    assert rule.evidence.guessed
+
+
+def test_a_failure_the_suite_cannot_grade_is_no_warning():
+    assert guessed_rules.broken_rules(AssertionError("other"), exchange(BODY)) is None
 
 
 def test_tolerate_records_a_warning_only_in_warn_mode():
-    from schemathesis.openapi.checks import JsonSchemaError
-
-    failure = JsonSchemaError.__new__(JsonSchemaError)
     log = guessed_rules.GuessedWarnings()
-    given = {
-        "method": "GET",
-        "template": PROFILE[1],
-        "status": 200,
-        "body": profile(extra=1),
-        "test": "t",
-        "operation": "profile",
-        "warnings": log,
-    }
-    assert not guessed_rules.tolerate(failure, mode="fail", **given)
-    assert not guessed_rules.tolerate(SchemaFailure("other"), mode="warn", **given)
-    assert guessed_rules.tolerate(failure, mode="warn", **given)
+    given = {"warnings": log, "test": "t"}
+    extra = exchange(profile(extra=1))
+    assert not guessed_rules.tolerate(schema_failure(), extra, mode="fail", **given)
+    assert not guessed_rules.tolerate(AssertionError("other"), extra, mode="warn", **given)
+    assert guessed_rules.tolerate(schema_failure(), extra, mode="warn", **given)
     assert [item.operation for item in log.items] == ["profile"]
     assert "additionalProperties at $.result (guessed:" in log.items[0].line()
 
 
-def answer_of(body: dict):
+def test_in_strict_mode_a_failure_names_every_rule_it_breaks_with_its_grade():
+    failure = schema_failure()
+    body = profile(gender="nonbinary")
+    body["metadata"]["fromstage"] = 7
+    log = guessed_rules.GuessedWarnings()
+    assert not guessed_rules.tolerate(failure, exchange(body), mode="fail", warnings=log, test="t")
+    (note,) = failure.__notes__
+    assert "enum at $.result.gender (guessed:" in note
+    assert "enum at $.metadata.fromstage (stated: the docs' response object page" in note
+
+
+def answer_of(body: dict, status: int = 200):
     import httpx
 
     from nexx_conformance.envelope import ApiResponse
 
     request = httpx.Request("GET", "https://staging.example/v3.1/4711/user/profile")
-    return ApiResponse.from_httpx(httpx.Response(200, json=body, request=request))
+    return ApiResponse.from_httpx(httpx.Response(status, json=body, request=request))
 
 
 @pytest.mark.parametrize("mode", ["warn", "fail"])
@@ -136,16 +221,50 @@ def test_a_scenario_answer_with_a_guessed_break_warns_or_fails_by_mode(mode):
     check = ContractCheck("https://staging.example/v3.1", guessed_mode=mode, warnings=log)
     answer = answer_of(profile(loyaltyPoints=12, gender="nonbinary"))
     if mode == "fail":
-        with pytest.raises(ContractViolation):
+        with pytest.raises(ContractViolation, match=r"enum at \$.result.gender \(guessed"):
             check(answer)
         assert log.items == []
     else:
         check(answer)
         rules = dict(log.items[0].rules)
         assert set(rules) == {"additionalProperties at $.result", "enum at $.result.gender"}
-    # A real break fails in either mode.
-    with pytest.raises(ContractViolation):
-        check(answer_of(profile(ID="not a number")))
+    # A stated rule broken fails in either mode.
+    body = profile()
+    body["metadata"]["fromstage"] = 7
+    with pytest.raises(ContractViolation, match="stated"):
+        check(answer_of(body))
+
+
+@pytest.mark.parametrize(
+    "status, tolerated",
+    [
+        pytest.param(418, True, id="undocumented-status-warns"),
+        pytest.param(200, False, id="metadata-status-mismatch-fails"),
+    ],
+)
+def test_a_scenario_answer_with_a_guessed_status_warns(status, tolerated):
+    from nexx_conformance.contract_check import ContractCheck, ContractViolation
+
+    body = copy.deepcopy(BODY)
+    body["metadata"]["status"] = 418 if tolerated else 201
+    check = ContractCheck("https://staging.example/v3.1", guessed_mode="warn")
+    if tolerated:
+        check(answer_of(body, status))
+        assert check.warnings.items
+    else:
+        with pytest.raises(ContractViolation, match="metadata.status is 201"):
+            check(answer_of(body, status))
+
+
+def test_a_step_expecting_a_guessed_status_passes_on_one_of_its_class():
+    from nexx_conformance.contract_check import ContractCheck
+
+    check = ContractCheck("https://staging.example/v3.1", guessed_mode="warn")
+    answer = answer_of({"metadata": {**BODY["metadata"], "status": 422, "errorhint": "no"}}, 422)
+    assert check.tolerates_status(answer, (400,))
+    assert not check.tolerates_status(answer, (200,))
+    strict = ContractCheck("https://staging.example/v3.1", guessed_mode="fail")
+    assert not strict.tolerates_status(answer, (400,))
 
 
 class FakeCase:
@@ -154,72 +273,48 @@ class FakeCase:
 
 
 @pytest.mark.parametrize(
-    "body, tolerated",
+    "body",
     [
-        ({"username": "ab", "email": "ab@example.org", "password": "correct-horse-7"}, True),
-        ({"username": "alice_90", "email": "ab@example.org", "password": "short"}, True),
-        ({"username": "alice_90", "email": "not an address", "password": "correct-horse-7"}, False),
-        (
-            {
-                "username": "alice_90",
-                "email": "ab@example.org",
-                "password": "correct-horse-7",
-                "newsletter": 7,
-            },
-            False,
+        pytest.param(
+            {"username": "ab", "email": "ab@example.org", "password": "correct-horse-7"},
+            id="short-username",
+        ),
+        pytest.param(
+            {"username": "alice_90", "email": "ab@example.org", "password": "short"},
+            id="short-password",
+        ),
+        pytest.param(
+            {"username": "alice_90", "email": "not an address", "password": "correct-horse-7"},
+            id="bad-email",
         ),
     ],
 )
-def test_an_accepted_request_that_broke_only_guessed_policies_is_a_warning(body, tolerated):
+def test_an_accepted_invalid_request_is_only_as_sure_as_the_refusal_rule(body):
+    # No page says nexx refuses what the contract calls invalid: every accepted invalid
+    # request warns, naming the constraint it broke.
     from schemathesis.core.failures import AcceptedNegativeData
 
-    failure = AcceptedNegativeData.__new__(AcceptedNegativeData)
+    failure = failure_of(AcceptedNegativeData, code="ST201")
     answer = {
         "metadata": {**BODY["metadata"], "status": 201, "verb": "POST"},
         "result": {"ID": 7, "status": "registered", "authorized": 0},
     }
-    assert (
-        guessed_rules.tolerate(
-            failure,
-            method="POST",
-            template="/{domainid}/user/register",
-            status=201,
-            body=answer,
-            mode="warn",
-            warnings=guessed_rules.GuessedWarnings(),
-            test="t",
-            operation="register",
-            case=FakeCase(body),
-        )
-        is tolerated
+    done = guessed_rules.Exchange(
+        "register", "POST", "/{domainid}/user/register", 201, answer, FakeCase(body)
     )
+    rules = guessed_rules.broken_rules(failure, done)
+    assert rules and guessed_rules.only_guessed(rules)
+    assert all(rule.rule.startswith("a request that breaks the contract") for rule in rules)
 
 
-def test_a_bundle_is_stale_once_its_source_changes(tmp_path):
-    root = tmp_path / "contracts"
-    (root / "paths").mkdir(parents=True)
-    (root / "components").mkdir()
-    (root / "bundled").mkdir()
-    (root / "nexx-user.openapi.yaml").write_text("openapi: 3.1.0\n")
-    (root / "paths" / "session.yaml").write_text("post: {}\n")
-    (root / "components" / "schemas.yaml").write_text("User: {}\n")
-    bundled = root / "bundled" / "nexx-user.openapi.yaml"
-    bundled.write_text(
-        f"# GENERATED\n# source sha256: {guessed_rules.source_digest(root)}\nopenapi: 3.1.0\n"
-    )
+def test_an_undocumented_success_status_breaks_the_documented_one_as_sure_as_it_is():
+    # init's 201 is observed (a captured answer): a 200 there fails in any mode; register's
+    # 201 is the contract's guess: a 200 there only warns.
+    from schemathesis.openapi.checks import UndefinedStatusCode
 
-    assert guessed_rules.stale_bundle(bundled, root) is None
-    (root / "paths" / "session.yaml").write_text("post: {summary: edited}\n")
-    assert "run scripts/bundle-contract" in guessed_rules.stale_bundle(bundled, root)
-
-
-def test_the_committed_bundle_is_the_sources():
-    assert guessed_rules.stale_bundle() is None
-
-
-def test_a_missing_bundle_says_how_to_build_it(tmp_path):
-    root = tmp_path / "contracts"
-    root.mkdir()
-    assert guessed_rules.stale_bundle(root / "bundled" / "nexx-user.openapi.yaml", root) == (
-        "contracts/bundled/nexx-user.openapi.yaml is missing: run scripts/bundle-contract"
-    )
+    failure = failure_of(UndefinedStatusCode, code="ST103")
+    init = guessed_rules.broken_rules(failure, exchange(BODY, 200, operation="init"))
+    assert "init answers 201" in {rule.rule for rule in init}
+    assert not guessed_rules.only_guessed(init)
+    register = guessed_rules.broken_rules(failure, exchange(BODY, 200, operation="register"))
+    assert guessed_rules.only_guessed(register)

@@ -12,6 +12,7 @@ from nexx_conformance.schemathesis_auth import (
     cache_key,
     from_environment,
     keeps_its_meaning,
+    leaves_post_on_get_unjudged,
 )
 from nexx_conformance.signing import request_token
 from nexx_conformance.users import User
@@ -228,3 +229,44 @@ def test_a_negative_path_value_with_percent_is_dropped():
     assert not keeps_its_meaning(None, drawn_case("path", has_percent))
     assert keeps_its_meaning(None, drawn_case("path", lambda case: not has_percent(case)))
     assert keeps_its_meaning(None, drawn_case(None))
+
+
+def method_probe(path: str, declared: str, sent: str):
+    """A coverage case of `declared` at `path` sent with the undeclared method `sent`, as
+    schemathesis' unspecified-method probe borrows an operation."""
+    from hypothesis import Phase, find, settings
+    from schemathesis.generation.meta import (
+        CoveragePhaseData,
+        CoverageScenario,
+        PhaseInfo,
+        TestPhase,
+    )
+
+    case = find(
+        SCHEMA[path][declared].as_strategy(),
+        lambda case: True,
+        settings=settings(database=None, phases=[Phase.generate]),
+    )
+    scenario = CoverageScenario.UNSPECIFIED_HTTP_METHOD
+    data = CoveragePhaseData(scenario, f"Unspecified HTTP method: {sent}", None, None, None)
+    case.meta.phase = PhaseInfo(name=TestPhase.COVERAGE, data=data)
+    case.method = sent
+    return case
+
+
+@pytest.mark.parametrize(
+    ("path", "declared", "sent", "kept"),
+    [
+        pytest.param("/{domainid}/user/profile", "GET", "POST", False, id="post-on-get-dropped"),
+        pytest.param("/{domainid}/user/profile", "GET", "PUT", True, id="put-on-get-probed"),
+        pytest.param("/{domainid}/user/profile", "GET", "DELETE", True, id="delete-on-get-probed"),
+        pytest.param("/{domainid}/session/logout", "POST", "GET", True, id="get-on-post-probed"),
+    ],
+)
+def test_only_the_post_on_a_get_operation_is_left_unjudged(path, declared, sent, kept):
+    assert leaves_post_on_get_unjudged(None, method_probe(path, declared, sent)) is kept
+
+
+def test_cases_that_probe_no_method_are_kept():
+    assert leaves_post_on_get_unjudged(None, drawn_case(None))
+    assert leaves_post_on_get_unjudged(None, drawn_case("path"))

@@ -92,7 +92,7 @@ def write_guessed_warnings(terminalreporter, warnings: GuessedWarnings, director
     terminalreporter.section("nexx guessed rules: warnings, not failures")
     terminalreporter.write_line(
         f"{len(warnings.items)} responses broke only constraints the contract guessed "
-        "(x-nexx-guessed); --guessed-rules=fail makes them failures"
+        "(contracts/evidence.yaml); --guessed-rules=fail makes them failures"
     )
     for warning in warnings.items[:SHOWN_WARNINGS]:
         terminalreporter.write_line(f"  {warning.line()}")

@@ -98,7 +98,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--guessed-rules",
         dest="nexx_guessed_rules",
         choices=c.GUESSED_RULES_MODES,
-        help=f"a response that breaks only constraints the contract guessed (x-nexx-guessed): "
+        help=f"a failure that breaks only rules the contract guessed (contracts/evidence.yaml): "
         f"warn (listed apart from failures) or fail (default: warn on a URL target, fail on "
         f"reference/replay; env {c.ENV['guessed_rules']})",
     )

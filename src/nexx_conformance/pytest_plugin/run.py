@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from nexx_conformance.config import ConfigError, Generation
-from nexx_conformance.guessed_rules import stale_bundle
+from nexx_conformance.contract import stale_bundle
 from nexx_conformance.pytest_plugin.options import target_options
 from nexx_conformance.targets import configured_target
 from nexx_conformance.targets.base import Target

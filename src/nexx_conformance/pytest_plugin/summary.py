@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from nexx_conformance.contract import bundle
 from nexx_conformance.coverage import (
     CoverageLog,
     SendRecorder,
@@ -27,7 +28,7 @@ from nexx_conformance.coverage import (
 )
 from nexx_conformance.deviations import Baseline
 from nexx_conformance.drift import AnswerRecorder, DriftLog
-from nexx_conformance.guessed_rules import GuessedWarnings, bundle
+from nexx_conformance.guessed_rules import GuessedWarnings
 from nexx_conformance.pytest_plugin import findings, users_left
 from nexx_conformance.pytest_plugin.options import report_dir, wants_coverage_table
 from nexx_conformance.pytest_plugin.run import generation_lines, is_worker, run_of

@@ -18,7 +18,7 @@ class Lifecycle(StepsBase):
         answer = self.expect(
             session.keepalive(), OK, rule="keepalive: a session is kept alive (200)"
         )
-        return answer.fields["device"]["hash"]
+        return answer.fields["device"]["id"]
 
     def login_state(self, session: Session) -> str:
         """logged-in or anonymous, as the target says in keepalive."""

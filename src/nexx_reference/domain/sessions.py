@@ -157,24 +157,33 @@ def loginstate(session: Session) -> str:
     return "anonymous"
 
 
-def session_view(db: sqlite3.Connection, session: Session, is_new: bool = False) -> dict[str, Any]:
-    """The contract's `Session` result (the 202 of a held login is the 2FA area's)."""
-    device: dict[str, Any] = {"hash": session.device_hash}
+def session_view(
+    db: sqlite3.Connection, session: Session, is_new: bool = False, with_login: bool = True
+) -> dict[str, Any]:
+    """The contract's `Session` result (the 202 of a held login is the 2FA area's), shaped
+    as a real nexx system answers /session/init: `general`, `device`, `system`. With
+    `with_login`, also who is logged in (`loginstate`, `user`), which init does not say."""
+    device: dict[str, Any] = {"id": session.device_hash}
     if session.device_name:
         device["name"] = session.device_name
     user = None
     if session.user_id is not None:
         user = profile.user_view_by_id(db, session.domain, session.user_id)
-    return {
+    view: dict[str, Any] = {
         "general": {
             "cid": session.cid,
             "isNewSession": int(is_new),
+            "clid": session.domain,
+            "uid": session.user_id if user is not None else 0,
             "persistent": int(session.persistent),
             "expires": int(session.expires),
         },
         "device": device,
-        "loginstate": loginstate(session)
-        if user is not None or session.user_id is None
-        else "anonymous",
-        "user": user,
+        "system": {"clientstatus": "online", "domainstatus": "online", "sdkstatus": 1},
     }
+    if with_login:
+        view["loginstate"] = (
+            loginstate(session) if user is not None or session.user_id is None else "anonymous"
+        )
+        view["user"] = user
+    return view

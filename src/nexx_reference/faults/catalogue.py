@@ -56,7 +56,7 @@ def _server_error_on_unicode(exchange: Exchange) -> None:
     sent = "".join(value for values in exchange.fields.values() for value in values)
     if not sent.isascii():
         exchange.set_status(HTTPStatus.INTERNAL_SERVER_ERROR)
-        exchange.envelope["result"] = None
+        exchange.envelope.pop("result", None)
         exchange.metadata["errorhint"] = (
             "UnicodeEncodeError: 'latin-1' codec can't encode character"
         )

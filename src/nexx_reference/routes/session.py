@@ -20,7 +20,8 @@ async def init(call: Call) -> Reply:
             device_name=params.get("deviceName"),
             persistent=params.get("forcePersistantSession") == 1,
         )
-        result = sessions.session_view(db, session, is_new=True)
+        # As a real nexx system answers init: no word on who is logged in (nobody yet).
+        result = sessions.session_view(db, session, is_new=True, with_login=False)
     return Reply(result, status=HTTPStatus.CREATED)
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from nexx_conformance.contract import bundle
 from nexx_conformance.coverage import CoverageLog, declared_operations
 from nexx_conformance.deviations import Baseline
 from nexx_conformance.drift import DriftLog
-from nexx_conformance.guessed_rules import GuessedWarnings, bundle
+from nexx_conformance.guessed_rules import GuessedWarnings
 from nexx_conformance.pytest_plugin.summary import WORKER_OUTPUT, RunSummary
 from nexx_conformance.recording.replay_audit import Tally
 
@@ -90,12 +91,14 @@ def test_each_worker_hands_over_one_summary_and_the_run_ends_with_their_sum(pyte
 def test_guessed_rule_warnings_of_every_worker_reach_the_report(pytester):
     pytester.makepyfile("""
         import pytest
+        from nexx_conformance.evidence import Evidence
         from nexx_conformance.guessed_rules import Violation
 
         @pytest.mark.parametrize("n", range(2))
         def test_warns(guessed_warnings, n):
+            guess = Evidence("guessed", "a guess")
             guessed_warnings.add(f"test_warns[{n}]", "profile", 200,
-                                 [Violation("$.result", "maxLength", "too long", "a guess")])
+                                 [Violation("$.result", "maxLength", "too long", guess)])
     """)
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-n", "2", "--report-dir=r")
     result.assert_outcomes(passed=2)
