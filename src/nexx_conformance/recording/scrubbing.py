@@ -142,7 +142,9 @@ class Scrubber:
                 # The session is numbered (the matchers compare it); the signature is the
                 # same for every session of an operation, and a secret's hash: masked.
                 value = str(request.headers[name])
-                request.headers[name] = sent(SESSION_KIND, value) if name == SESSION_HEADER else MASK
+                request.headers[name] = (
+                    sent(SESSION_KIND, value) if name == SESSION_HEADER else MASK
+                )
         body = _text(request.body)
         if body:
             request.body = self._rename(mask_body(body, self._secrets, sent))
