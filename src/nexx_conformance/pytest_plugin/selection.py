@@ -1,6 +1,6 @@
 """Which tests run, in which order: the markers, --flow, the quick pass first, then the
-other flow tests, then the deep generation, and the
-skips the target's configuration asks for (destructive, eternal session)."""
+other flow tests, then the deep generation, and the skip the target's configuration asks
+for (no eternal session). The `destructive` marker has a module of its own (destructive)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from nexx_conformance.pytest_plugin.run import run_of
 
 
 def configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "destructive: changes shared state on a live target")
     config.addinivalue_line(
         "markers",
         "quick: part of the quick pass (each operation's examples, "
@@ -77,15 +76,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     quick_pass_first(items)
     settings = run_of(config).target.config
     for item in items:
-        if item.get_closest_marker("destructive") and not settings.allow_destructive:
-            item.add_marker(
-                pytest.mark.skip(
-                    reason=(
-                        f"destructive on {settings.target}: pass --allow-destructive or set "
-                        f"{c.ENV['allow_destructive']}=1 to run it"
-                    )
-                )
-            )
         if item.get_closest_marker("eternal") and not settings.eternal_cid:
             item.add_marker(
                 pytest.mark.skip(

@@ -1,5 +1,5 @@
-"""Which tests run, in which order: --flow and NEXX_FLOW, the quick pass first, the skips
-the configuration asks for (destructive tests on a URL target)."""
+"""Which tests run, in which order: --flow and NEXX_FLOW, the quick pass first (the
+destructive marker: test_destructive.py)."""
 
 import pytest
 
@@ -20,21 +20,6 @@ def test_key():
 def test_no_flow():
     pass
 """
-
-
-def test_destructive_tests_are_skipped_on_url_targets(pytester):
-    pytester.makepyfile("import pytest\n@pytest.mark.destructive\ndef test_x(): pass\n")
-    result = pytester.runpytest("--target", "https://s.example/v3.1", "--domain-secret", "x", "-rs")
-    result.assert_outcomes(skipped=1)
-    result.stdout.fnmatch_lines(["*--allow-destructive*"])
-
-
-def test_allow_destructive_takes_no_value_so_a_path_after_it_stays_a_path(pytester):
-    pytester.makepyfile(test_a="import pytest\n@pytest.mark.destructive\ndef test_x(): pass\n")
-    result = pytester.runpytest("--target", "replay", "--allow-destructive", "test_a.py")
-    result.assert_outcomes(passed=1)
-    result = pytester.runpytest("--target", "replay", "--no-allow-destructive", "test_a.py")
-    result.assert_outcomes(skipped=1)
 
 
 def test_flow_option_keeps_only_that_flow(pytester):
