@@ -117,7 +117,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="ID",
         choices=c.FLOWS,
         help=f"run only the scenarios of this flow (repeatable; env {c.ENV['flow']}, comma-separated): "
-        f"{', '.join(c.FLOWS)}",
+        f"{', '.join(c.FLOWS)} (nexx_conformance.constants.FLOWS)",
     )
     add(
         "--report-dir",
@@ -151,7 +151,8 @@ def selected_flows(config: pytest.Config) -> set[str]:
     unknown = sorted(words - set(c.FLOWS))
     if unknown:
         raise pytest.UsageError(
-            f"{c.ENV['flow']} names unknown flows {', '.join(unknown)}; known: {', '.join(c.FLOWS)}"
+            f"{c.ENV['flow']} names unknown flows {', '.join(unknown)}; known: {', '.join(c.FLOWS)} "
+            "(nexx_conformance.constants.FLOWS, src/nexx_conformance/constants.py)"
         )
     return words
 

@@ -38,10 +38,12 @@ def test_an_unmarked_test_calling_a_destructive_operation_fails_before_sending_i
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "nexx: test_an_unmarked_test_calling_a_destructive_operation_fails_before_sending_it.py"
-            "::test_removes_an_account calls unregister (DELETE /{domainid}/user/unregister), "
-            "which the contract marks x-nexx-destructive *; the call was not sent. Mark the "
-            "test @pytest.mark.destructive*NEXX_ALLOW_DESTRUCTIVE=yes*",
+            (
+                "nexx: test_an_unmarked_test_calling_a_destructive_operation_fails_before_sending_it.py"
+                "::test_removes_an_account calls unregister (DELETE /{domainid}/user/unregister), "
+                "which the contract marks x-nexx-destructive *; the call was not sent. Mark the "
+                "test @pytest.mark.destructive*NEXX_ALLOW_DESTRUCTIVE=yes*"
+            ),
         ]
     )
     assert "Traceback" not in result.stdout.str()
