@@ -33,9 +33,10 @@ def run_secrets(config: pytest.Config) -> list[str]:
 
 
 def scrubber_of(item: pytest.Item):
-    """The test's cassette scrubber (vcr_config's before_record_request), once set up."""
-    settings = getattr(item, "funcargs", {}).get("vcr_config")
-    return settings.get("before_record_request") if isinstance(settings, dict) else None
+    """How the test's cassette stores a request (its filters, the scrubber among them), once
+    the cassette is set up (the cassette_audit fixture keeps it)."""
+    watch = getattr(item, "funcargs", {}).get("cassette_audit")
+    return getattr(watch, "scrub", None)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -103,12 +104,10 @@ def cassette_audit(request: pytest.FixtureRequest, vcr):
     if vcr is None:
         yield None
         return
-    settings = request.getfixturevalue("vcr_config")
+    # The cassette's own filters show a request as it stores it (its numbered session):
+    # pytest-recording hands vcrpy a deep copy of vcr_config, and with it of the scrubber.
     watch = CassetteWatch(
-        vcr,
-        run_secrets(request.config),
-        scrub=settings.get("before_record_request") if isinstance(settings, dict) else None,
-        nodeid=request.node.nodeid,
+        vcr, run_secrets(request.config), scrub=vcr.filter_request, nodeid=request.node.nodeid
     )
     yield watch
     summary_of(request.config).add_cassettes(watch.tally())
