@@ -154,6 +154,7 @@ class StepsBase:
         return self.mailbox.wait_for(recipient, kind, timeout=timeout)
 
     def mailed_token(self, recipient: str, kind: str) -> str:
+        """The token of the link in the next mail of `kind` to `recipient`."""
         message = self.mail(recipient, kind)
         assert message.token, f"the {kind} mail to {recipient} carries no link with a token"
         return message.token

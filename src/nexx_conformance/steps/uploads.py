@@ -182,6 +182,12 @@ TAMPERINGS: dict[str, Callable[[UploadTicket], str]] = {
     "file-name-changed": rename_file,
 }
 
+
+def finishing(file: str, context: str, item: int | None) -> str:
+    """`finish the upload of f.svg as videocover of item 7`: a step's name."""
+    return f"finish the upload of {file} as {context}" + (f" of item {item}" if item else "")
+
+
 # The longest an expired-URL check may wait for a ticket to run out.
 EXPIRY_WAIT_LIMIT = 10
 
@@ -212,22 +218,26 @@ class Uploads(StepsBase):
     def put_file(self, url: str, content: bytes) -> ApiResponse:
         """PUT bytes to an upload URL (no session: the URL is the authorization). Asserts nothing."""
         with self.step(f"PUT {len(content)} bytes to the upload URL"):
-            answer = self.client.transfer("PUT", url, content)
-            problem = envelope_problem(answer)
-            if problem:
-                raise AssertionError(
-                    f"upload URL: the PUT answers with the nexx envelope: {problem}"
-                    f"\n  sent: {answer.curl()}"
-                )
-            return answer
+            return self._put(url, content)
+
+    def _put(self, url: str, content: bytes) -> ApiResponse:
+        answer = self.client.transfer("PUT", url, content)
+        problem = envelope_problem(answer)
+        if problem:
+            raise AssertionError(
+                f"upload URL: the PUT answers with the nexx envelope: {problem}"
+                f"\n  sent: {answer.curl()}"
+            )
+        return answer
 
     def send_file(self, ticket: UploadTicket) -> ApiResponse:
         """PUT the ticket's file to its upload URL, the first time (201)."""
-        return self.expect(
-            self.put_file(ticket.url, ticket.sample.content),
-            CREATED,
-            rule="upload URL: the first PUT of a prepared file stores it (201)",
-        )
+        with self.step(f"PUT {ticket.sample.name} to its upload URL"):
+            return self.expect(
+                self._put(ticket.url, ticket.sample.content),
+                CREATED,
+                rule="upload URL: the first PUT of a prepared file stores it (201)",
+            )
 
     def request_finish_upload(
         self,
@@ -243,32 +253,46 @@ class Uploads(StepsBase):
     ) -> ApiResponse:
         """Say what an uploaded file is for (`ticket` or a bare server file name). Asserts nothing."""
         file = ticket.file if isinstance(ticket, UploadTicket) else ticket
-        lat, lng = position or (None, None)
-        with self.step(
-            f"finish the upload of {file} as {context}" + (f" of item {item}" if item else "")
-        ):
-            return session.post(
-                "user/finishupload",
-                file=file,
-                context=context,
-                item=item,
-                mediaTitle=title,
-                mediaDescription=description,
-                lat=lat,
-                lng=lng,
-                forUserStory=for_user_story,
+        with self.step(f"try to {finishing(file, context, item)}"):
+            return self._send_finish(
+                session, file, context, item, title, description, position, for_user_story
             )
+
+    @staticmethod
+    def _send_finish(
+        session: Session,
+        file: str,
+        context: str,
+        item: int | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        position: Position | None = None,
+        for_user_story: bool | None = None,
+    ) -> ApiResponse:
+        lat, lng = position or (None, None)
+        return session.post(
+            "user/finishupload",
+            file=file,
+            context=context,
+            item=item,
+            mediaTitle=title,
+            mediaDescription=description,
+            lat=lat,
+            lng=lng,
+            forUserStory=for_user_story,
+        )
 
     def finish_upload(
         self, session: Session, ticket: UploadTicket, context: str, **details
     ) -> FinishedUpload:
         """What the uploaded file became; fails unless the target finishes it (200)."""
-        answer = self.expect(
-            self.request_finish_upload(session, ticket, context, **details),
-            OK,
-            rule="finishupload: the user's uploaded file is finished once (200)",
-        )
-        return FinishedUpload.of(answer.result)
+        with self.step(finishing(ticket.file, context, details.get("item"))):
+            answer = self.expect(
+                self._send_finish(session, ticket.file, context, **details),
+                OK,
+                rule="finishupload: the user's uploaded file is finished once (200)",
+            )
+            return FinishedUpload.of(answer.result)
 
     def upload_file(
         self,
