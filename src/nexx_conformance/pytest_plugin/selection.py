@@ -38,6 +38,9 @@ def configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "conformance: a property-based test of the contract's operations"
     )
+    config.addinivalue_line(
+        "markers", "scenario: a hand-written flow test (set by tests/scenarios/conftest.py)"
+    )
 
 
 def unknown_flow(where: str, args: tuple) -> str | None:
