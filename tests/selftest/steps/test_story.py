@@ -69,6 +69,7 @@ CALL_NOTHING = {
     "wait_a_second_since",
     "wait_until_rental_expired",
     "let_time_pass",
+    "put_clock_back",
     "wait_until_url_expired",
 }
 
@@ -123,8 +124,11 @@ class Target:
     def security_key(self) -> Key:
         return Key()
 
-    def turn_clock_forward(self, seconds: float) -> bool:
-        return False
+    def turn_clock_forward(self, seconds: float) -> None:
+        raise AssertionError("the walk's target has no clock to turn")
+
+    def put_clock_back(self) -> None:
+        pass
 
 
 class Channel:
