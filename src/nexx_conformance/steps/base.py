@@ -151,21 +151,28 @@ class StepsBase:
         put back when the test ends); on a live target a wait of up to LONGEST_WAIT
         seconds is waited out; a replay answers with its recording's times."""
         with self.step(f"let {duration(seconds)} pass: {until}"):
+            self.time_can_pass(seconds, until=until)
             if self.target.moves_clock:
                 self.target.turn_clock_forward(seconds)
-            elif self.target.time_passes and seconds <= LONGEST_WAIT:
-                time.sleep(seconds)
             else:
-                why = (
-                    "a replay answers with its recording's times"
-                    if not self.target.time_passes
-                    else f"this target's clock cannot be turned and a test waits {LONGEST_WAIT} s at most"
-                )
-                pytest.skip(
-                    f"{until} needs {duration(seconds)} to pass on the target's clock: {why}; "
-                    "only the bundled reference server's clock can be turned forward (its "
-                    "test-only control), so this is tested with --target reference"
-                )
+                time.sleep(seconds)
+
+    def time_can_pass(self, seconds: float, *, until: str) -> None:
+        """Skips the test where `seconds` cannot pass on the target's clock (see
+        `let_time_pass`): call it first, before the test makes a user or a record that the
+        skip would leave half done."""
+        if self.target.moves_clock or (self.target.time_passes and seconds <= LONGEST_WAIT):
+            return
+        why = (
+            "a replay answers with its recording's times"
+            if not self.target.time_passes
+            else f"this target's clock cannot be turned and a test waits {LONGEST_WAIT} s at most"
+        )
+        pytest.skip(
+            f"{until} needs {duration(seconds)} to pass on the target's clock: {why}; only the "
+            "bundled reference server's clock can be turned forward (its test-only control), "
+            "so this is tested with --target reference"
+        )
 
     def put_clock_back(self) -> None:
         """Put the target's clock back to its own time after `let_time_pass` turned it (the

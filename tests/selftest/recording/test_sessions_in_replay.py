@@ -44,10 +44,12 @@ def test_a_request_sent_from_another_session_than_recorded_fails_the_replay(pyte
     replayed.assert_outcomes(failed=1)
     replayed.stdout.fnmatch_lines(
         [
-            "*nexx replay: GET http://replay.invalid/v3.1/4711/user/profile (session "
-            "[*][*][*]cid-2[*][*][*]) is not in the cassette cassettes/test_devices/"
-            "test_each_device_has_its_own_session.json (the closest recorded request differs "
-            "in nexx_session: session [*][*][*]cid-2[*][*][*] != [*][*][*]cid-3[*][*][*]);*",
+            (
+                "*nexx replay: GET http://replay.invalid/v3.1/4711/user/profile (session "
+                "[*][*][*]cid-2[*][*][*]) is not in the cassette cassettes/test_devices/"
+                "test_each_device_has_its_own_session.json (the closest recorded request differs "
+                "in nexx_session: session [*][*][*]cid-2[*][*][*] != [*][*][*]cid-3[*][*][*]);*"
+            ),
             "nexx replay: 1 cassettes, * requests replayed, 1 unmatched, 1 unplayed",
             "nexx replay: the cassettes of 1 test(s) are probably stale*",
         ]

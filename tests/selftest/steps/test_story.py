@@ -70,6 +70,7 @@ CALL_NOTHING = {
     "wait_until_rental_expired",
     "let_time_pass",
     "put_clock_back",
+    "time_can_pass",
     "wait_until_url_expired",
 }
 
