@@ -5,12 +5,13 @@ an account, buys, makes the backend mail someone): it runs only where destructiv
 allowed (`--allow-destructive`, NEXX_ALLOW_DESTRUCTIVE=yes; the default on the reference
 and replay targets) and is skipped elsewhere with the reason.
 
-The marker cannot be forgotten: while a test runs, every call its client makes is held
-against the contract's operations, and a call of one marked `x-nexx-destructive` from a
-test without the marker is not sent; the test fails, saying to add the marker. On every
-target, so the omission shows on the bundled server before the test reaches a live one.
-Only the test itself is guarded (its call phase): the cleanup that unregisters test users
-after the run, or a fixture's teardown, is the suite's own business.
+The marker cannot be forgotten: while a product test (a scenario, a conformance test) runs,
+every call its client makes is held against the contract's operations, and a call of one
+marked `x-nexx-destructive` from a test without the marker is not sent; the test fails,
+saying to add the marker. On every target, so the omission shows on the bundled server
+before the test reaches a live one. Only the test itself is guarded (its call phase): the
+cleanup that unregisters test users after the run, or a fixture's teardown, is the suite's
+own business, and so are the suite's own unit tests.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from nexx_conformance.coverage import operation_at
 from nexx_conformance.pytest_plugin.run import run_of
 
 MARKER = "destructive"
+# The product's tests (tests/scenarios and tests/conformance mark theirs).
+GUARDED = ("scenario", "conformance")
 
 
 def configure(config: pytest.Config) -> None:
@@ -76,7 +79,8 @@ def pytest_runtest_call(item: pytest.Item):
     # The test's signed client, when it asked for one (the steps, the session fixtures do).
     client = getattr(item, "funcargs", {}).get("client")
     guards = getattr(client, "guards", None)
-    if guards is None or item.get_closest_marker(MARKER):
+    guarded = any(item.get_closest_marker(marker) for marker in GUARDED)
+    if guards is None or not guarded or item.get_closest_marker(MARKER):
         return (yield)
     guard = DestructiveGuard(item.nodeid)
     guards.append(guard)

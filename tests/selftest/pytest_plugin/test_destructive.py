@@ -8,6 +8,7 @@ from __future__ import annotations
 UNREGISTERS = """
 import pytest
 
+@pytest.mark.scenario
 {marker}
 def test_removes_an_account(client):
     try:
@@ -47,6 +48,11 @@ def test_an_unmarked_test_calling_a_destructive_operation_fails_before_sending_i
         ]
     )
     assert "Traceback" not in result.stdout.str()
+
+
+def test_a_test_outside_the_product_is_not_guarded(pytester):
+    pytester.makepyfile(UNREGISTERS.format(marker="").replace("@pytest.mark.scenario", ""))
+    pytester.runpytest("--target", "replay").assert_outcomes(passed=1)
 
 
 def test_a_marked_test_calls_it_where_destructive_tests_are_allowed(pytester):
