@@ -56,6 +56,7 @@ class NexxClient:
         sleep=time.sleep,
         device: str | None = None,
         observers: list | None = None,
+        guards: list | None = None,
     ) -> None:
         # The device hash /session/init needs; one client is one device unless a test says
         # otherwise (init(nxp_devh=...)), as the 2FA "new device" flows do.
@@ -72,6 +73,9 @@ class NexxClient:
         # Called with every answer, e.g. the scenarios' contract check; shared with the
         # clients of the other domains, so one hook sees every call of a test.
         self.observers = observers if observers is not None else []
+        # Called with (method, "/{domainid}/path") before each call is sent, shared likewise;
+        # one raises to stop the call (the destructive guard, pytest_plugin.destructive).
+        self.guards = guards if guards is not None else []
 
     def __repr__(self) -> str:
         return f"NexxClient({self.base_url!r}, domain_id={self.domain_id}, secret='***')"
@@ -94,6 +98,7 @@ class NexxClient:
                 sleep=self._sleep,
                 device=self.device,
                 observers=self.observers,
+                guards=self.guards,
             )
         return self._domain_clients[domain_id]
 
@@ -112,7 +117,10 @@ class NexxClient:
         """Call `path` below the domain ("user/register"). `fields` go where the contract
         puts them: the query string on GET, a form body otherwise. `query` and `form` go
         there whatever the verb, as some clients of nexx send them."""
-        url = f"{self.base_url}/{self.domain_id}/{path.lstrip('/')}"
+        below_base = f"/{self.domain_id}/{path.lstrip('/')}"
+        for guard in list(self.guards):
+            guard(method.upper(), below_base.split("?", 1)[0])
+        url = f"{self.base_url}{below_base}"
         sent_headers = dict(headers or {})
         if signed:
             sent_headers.update(signed_headers(path, self.domain_id, self._secret, cid))

@@ -43,7 +43,12 @@ def operation_id(operation: Any) -> str:
 
 
 def is_destructive(operation: Any) -> bool:
-    return bool(raw(operation).get(DESTRUCTIVE))
+    return is_destructive_in(raw(operation))
+
+
+def is_destructive_in(definition: dict[str, Any]) -> bool:
+    """Whether an operation's definition, as the contract's YAML has it, is destructive."""
+    return bool(definition.get(DESTRUCTIVE))
 
 
 def side_effects(operation: Any) -> list[str]:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
+from .. import clock
 from ..context import Call
 from ..domain import catalogue, interactions
 from ..domain.media_lists import DEFAULT_LIMIT
@@ -31,7 +30,7 @@ async def byquery(call: Call) -> Reply:
     if call.caller.user_id is not None and shown:
         with call.db.write() as db:
             interactions.record_found(
-                db, call.caller.user_id, [row["gid"] for row in shown], time.time()
+                db, call.caller.user_id, [row["gid"] for row in shown], clock.now()
             )
     flat = params.get("mediaDataLevel") == "flat"
     return Reply(
