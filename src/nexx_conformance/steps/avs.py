@@ -66,7 +66,7 @@ class Avs(StepsBase):
             OK,
             rule="prepareavsupdate: a verification for an age class the user lacks starts (200)",
         )
-        return AvsTransaction.of(answer.result)
+        return AvsTransaction.of(answer.fields)
 
     def report_avs_result(
         self, session: Session, transaction: AvsTransaction | int, *, passed: bool
@@ -88,7 +88,7 @@ class Avs(StepsBase):
             OK,
             rule="finishavsupdate: the user's open transaction is finished once (200)",
         )
-        return AvsOutcome.of(answer.result)
+        return AvsOutcome.of(answer.fields)
 
     def age_class(self, session: Session) -> int:
         """The verified age class the profile shows (0 until a verification succeeded)."""
@@ -98,4 +98,4 @@ class Avs(StepsBase):
                 OK,
                 rule="profile: a logged-in user reads the own profile (200)",
             )
-            return answer.result["ageclass"]
+            return answer.fields["ageclass"]

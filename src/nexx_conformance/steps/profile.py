@@ -69,9 +69,7 @@ class Profile(StepsBase):
             OK,
             rule="updatedata: the details sent are stored (200)",
         )
-        assert (answer.result or {}).get("status") == "updated", (
-            f"updatedata: result {answer.result}"
-        )
+        assert answer.fields.get("status") == "updated", f"updatedata: result {answer.result}"
         if "email" in details:
             user.email = details["email"]
         return answer
@@ -87,9 +85,7 @@ class Profile(StepsBase):
             OK,
             rule="updatestatus: the status update is stored (200)",
         )
-        assert (answer.result or {}).get("status") == "updated", (
-            f"updatestatus: result {answer.result}"
-        )
+        assert answer.fields.get("status") == "updated", f"updatestatus: result {answer.result}"
         return answer
 
     def subscribe_channel(
@@ -108,7 +104,7 @@ class Profile(StepsBase):
             OK,
             rule="updatechannelsubscriptions: the subscription is stored (200)",
         )
-        return ChannelSubscription.of(answer.result)
+        return ChannelSubscription.of(answer.fields)
 
     def channel_subscriptions(self, session: Session) -> list[ChannelSubscription]:
         """The channel subscriptions the profile lists."""
