@@ -1,9 +1,15 @@
 """Run the suite (or the schemathesis CLI alone) against the clean reference server, each
 benign variant and each catalogued fault, and write the kill matrix.
 
-    uv run tox -e faults        # the suite:   python scripts/kill_matrix.py
+    uv run tox -e faults        # the suite, both columns:   python scripts/kill_matrix.py
     uv run tox -e faults-cli    # the CLI:     python scripts/kill_matrix.py --runner cli
     python scripts/kill_matrix.py --only clean,user-without-email   # a subset
+    python scripts/kill_matrix.py --runner suite-default            # one column
+
+The suite has two columns, both against a URL target: `suite` holds every rule
+(--guessed-rules=fail, the strict release gate), `suite-default` runs with the URL target's
+defaults, as a team's staging run does (a failure of guessed rules only is a warning): a
+fault it does not kill but warns about is `warned`, with the rules it warned of.
 
 Each run gets a reference server process of its own (`nexx-reference --fault NAME` or
 `--variant NAME`) on free loopback ports, with random secrets and, for the suite, its
@@ -255,7 +261,7 @@ def failure_title(text: str) -> str:
     return lines[0][:300] if lines else ""
 
 
-def run_suite(run: Planned, work: Path) -> dict:
+def run_suite(run: Planned, work: Path, strict: bool = True) -> dict:
     env = base_env(work)
     smtp, sms = free_port(), free_port()
     with Server(run, env, smtp, sms, work / "server.log") as server:
@@ -275,6 +281,8 @@ def run_suite(run: Planned, work: Path) -> dict:
             "-v",
             "-p",
             "no:randomly",
+            # strict: every rule, guessed or not (the release gate); else the URL defaults.
+            *(["--guessed-rules=fail"] if strict else []),
         ]
         code, wall, first, line = streamed(command, env, work / "output.txt", FIRST_FAILURE)
     test, check = first_junit_failure(work / "reports" / "junit.xml")
@@ -283,7 +291,27 @@ def run_suite(run: Planned, work: Path) -> dict:
         first = first if first is not None else wall
     if test is None and line:
         test = FIRST_FAILURE.search(line).group("test")
-    return verdict(run, code, wall, first, test, check)
+    return {
+        **verdict(run, code, wall, first, test, check),
+        **guessed_warnings(work / "reports" / "guessed-rules.json"),
+    }
+
+
+# How many of the rules a run warned of the matrix names.
+SHOWN_WARNED_RULES = 5
+
+
+def guessed_warnings(path: Path) -> dict:
+    """How many answers broke only guessed rules in a run, and which rules (first few)."""
+    if not path.exists():
+        return {"warnings": 0, "warned_rules": []}
+    items = json.loads(path.read_text()).get("warnings", [])
+    rules = dict.fromkeys(
+        f"{item['operation']} {item['status']}: {rule}"
+        for item in items
+        for rule, _ in item["rules"]
+    )
+    return {"warnings": len(items), "warned_rules": list(rules)[:SHOWN_WARNED_RULES]}
 
 
 CLI_FAILURE_HEADER = re.compile(r"^_+ (?P<operation>[A-Z]+ \S+) _+$")
@@ -362,15 +390,19 @@ def verdict(
     }
 
 
-def execute(run: Planned, args: argparse.Namespace, keep: Path | None) -> dict:
+def execute(run: Planned, runner: str, args: argparse.Namespace, keep: Path | None) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"kill-{run.name}-") as tmp:
         work = Path(tmp)
         try:
-            result = (
-                run_suite(run, work)
-                if args.runner == "suite"
-                else run_cli(run, work, args.cli_max_examples, args.cli_phases, args.cli_contract)
-            )
+            if runner == "cli":
+                result = run_cli(
+                    run, work, args.cli_max_examples, args.cli_phases, args.cli_contract
+                )
+            else:
+                result = run_suite(run, work, strict=runner == "suite")
+                if runner == "suite-default" and result["outcome"] == "survived":
+                    # Not killed, but seen: the rules it broke are guesses, warned of.
+                    result["outcome"] = "warned" if result["warnings"] else "survived"
         except Exception as exc:  # noqa: BLE001 - one broken run must not lose the others' results
             result = {
                 "outcome": "error",
@@ -409,9 +441,19 @@ def merged(
     return matrix
 
 
+RUNNERS = ("suite", "suite-default", "cli")
+SUITE_RUNNERS = ("suite", "suite-default")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runner", choices=("suite", "cli"), default="suite")
+    parser.add_argument(
+        "--runner",
+        choices=RUNNERS,
+        action="append",
+        help="a column to make: suite (strict), suite-default (the URL target's defaults), "
+        "cli; repeatable (default: both suite columns)",
+    )
     parser.add_argument("--only", help="comma-separated names (clean, variants, faults) to run")
     parser.add_argument(
         "--jobs", type=int, default=2, help="runs at once, each with its own server (default 2)"
@@ -432,72 +474,84 @@ def main() -> int:
         "--keep-output", action="store_true", help="keep each run's output in REPORT_DIR/kill-runs/"
     )
     args = parser.parse_args()
-
+    runners = args.runner or list(SUITE_RUNNERS)
     runs = plan(set(args.only.split(",")) if args.only else None)
     args.report_dir.mkdir(parents=True, exist_ok=True)
-    keep = args.report_dir / "kill-runs" / args.runner if args.keep_output else None
-    print(f"kill-matrix: {len(runs)} runs of the {args.runner}, {args.jobs} at once", flush=True)
+    return max(column_of(runner, runs, args) for runner in runners)
+
+
+SETTINGS = {
+    "suite": "pytest -x -v --guessed-rules=fail against a URL target with its own sinks",
+    "suite-default": "pytest -x -v against a URL target with its own sinks and its defaults "
+    "(a failure of guessed rules only is a warning)",
+}
+COMMANDS = {"suite": "uv run tox -e faults", "suite-default": "uv run tox -e faults"}
+
+
+def column_of(runner: str, runs: list[Planned], args: argparse.Namespace) -> int:
+    """Run every planned server for one column; write the matrix; 1 if the column fails."""
+    keep = args.report_dir / "kill-runs" / runner if args.keep_output else None
+    print(f"kill-matrix: {len(runs)} runs of the {runner}, {args.jobs} at once", flush=True)
     results: dict[str, dict] = {}
     started = time.monotonic()
     lock = threading.Lock()
 
     def one(run: Planned) -> None:
-        result = execute(run, args, keep)
+        result = execute(run, runner, args, keep)
         with lock:
             results[run.name] = result
             where = " ".join(part for part in (result.get("test"), result.get("check")) if part)
             timing = f" in {result['seconds']} s" if result.get("seconds") is not None else ""
+            warned = (
+                f" ({result['warnings']} guessed-rule warnings)" if result.get("warnings") else ""
+            )
             print(
                 f"[{len(results)}/{len(runs)}, {len(runs) - len(results)} left] {run.kind} {run.name}: "
-                f"{result['outcome']}{timing}" + (f" - {where}" if where else ""),
+                f"{result['outcome']}{timing}{warned}" + (f" - {where}" if where else ""),
                 flush=True,
             )
 
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         list(pool.map(one, runs))
     wall = time.monotonic() - started
-    settings = (
-        "pytest -x -v against a URL target with its own sinks"
-        if args.runner == "suite"
-        else f"schemathesis run {args.cli_contract.resolve().relative_to(ROOT)} --seed 42 "
+    settings = SETTINGS.get(runner) or (
+        f"schemathesis run {args.cli_contract.resolve().relative_to(ROOT)} --seed 42 "
         f"--max-examples {args.cli_max_examples} --phases {args.cli_phases} --max-failures 1, "
         "hooks nexx_conformance.schemathesis_hooks, every phase and check of schemathesis.toml"
     )
-    command = "uv run tox -e faults" if args.runner == "suite" else "uv run tox -e faults-cli"
     column = {
-        "command": command,
+        "command": COMMANDS.get(runner, "uv run tox -e faults-cli"),
         "settings": settings,
         "wall_seconds": round(wall, 1),
         "jobs": args.jobs,
         "runs": len(runs),
     }
     path = args.report_dir / "kill-matrix.json"
-    matrix = merged(path, args.runner, runs, results, column)
+    matrix = merged(path, runner, runs, results, column)
     path.write_text(json.dumps(matrix, indent=2) + "\n")
     (args.report_dir / "kill-matrix.html").write_text(render_page(matrix))
 
+    # Every column fails on a false alarm, a failing clean run or an error; the strict suite
+    # also on a surviving fault (the default column shows what a staging run would miss).
     bad = [
         run.name
         for run in runs
         if results[run.name]["outcome"] in ("false-alarm", "failed", "error")
-        or (args.runner == "suite" and results[run.name]["outcome"] == "survived")
+        or (runner == "suite" and results[run.name]["outcome"] == "survived")
     ]
-    print(
-        f"kill-matrix: {args.runner} done in {wall / 60:.1f} min; {path} and kill-matrix.html written"
-    )
+    print(f"kill-matrix: {runner} done in {wall / 60:.1f} min; {path} and kill-matrix.html written")
     s = summary(
         {
             "runs": [
-                {**r, args.runner: results[r["name"]]}
-                for r in matrix["runs"]
-                if r["name"] in results
+                {**r, runner: results[r["name"]]} for r in matrix["runs"] if r["name"] in results
             ]
         },
-        args.runner,
+        runner,
     )
     print(
-        f"kill-matrix: killed {s['killed']}/{s['faults']}, false alarms {len(s['false_alarms'])}/{s['variants']}, "
-        f"clean {s['clean']}, median time to first failure {s['median_seconds_to_first_failure']} s"
+        f"kill-matrix: killed {s['killed']}/{s['faults']}, warned of {s['warned']}, "
+        f"false alarms {len(s['false_alarms'])}/{s['variants']}, clean {s['clean']}, "
+        f"median time to first failure {s['median_seconds_to_first_failure']} s"
     )
     if bad:
         print(f"kill-matrix: FAILED: {', '.join(bad)}")

@@ -179,7 +179,16 @@ def parse_flag(
         return True
     if word in c.FALSE_WORDS:
         return False
-    raise ConfigError(f"{c.ENV[name]} must be one of {c.TRUE_WORDS + c.FALSE_WORDS}, not {raw!r}.")
+    raise ConfigError(bad_flag(c.ENV[name], raw))
+
+
+def bad_flag(variable: str, raw: object) -> str:
+    """What a flag variable with a value that is neither yes nor no is told."""
+    return (
+        f"{variable} must be {c.YES} or {c.NO} (also read: "
+        f"{', '.join(w for w in c.TRUE_WORDS + c.FALSE_WORDS if w not in (c.YES, c.NO))}), "
+        f"not {raw!r}."
+    )
 
 
 def parse_guessed_rules(

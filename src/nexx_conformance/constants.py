@@ -43,6 +43,8 @@ SECRET_FIELDS = ("password", "newpassword", "currentpassword", "code", "token", 
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
+# How the README, the help and every message write a flag's values (the others are read too).
+YES, NO = "yes", "no"
 
 # The flows of the User endpoint the scenarios cover, one module each in tests/scenarios/
 # (`@pytest.mark.flow("<id>")`; `--flow <id>` runs one).

@@ -215,11 +215,8 @@ class ContractCheck:
                 *problems,
                 Problem(
                     f"status {answer.status} is not documented (documented: {documented})",
-                    (
-                        guessed_rules.BrokenRule(
-                            f"{exchange.operation} answers no status but those it documents",
-                            grades.complete_statuses(exchange.operation),
-                        ),
+                    tuple(
+                        guessed_rules.undocumented_status_rules(exchange.operation, answer.status)
                     ),
                 ),
             ]

@@ -2,8 +2,8 @@
 
 An operation says which session it needs (`x-nexx-session`), whether it changes shared
 state on a live target (`x-nexx-destructive`) and whom it mails or texts
-(`x-nexx-side-effects`); a schema node says which of its constraints are only our guesses
-(`x-nexx-guessed`). `operation` is a schemathesis APIOperation.
+(`x-nexx-side-effects`). How sure the contract is of each rule is nexx_conformance.evidence's.
+`operation` is a schemathesis APIOperation.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 SESSION = "x-nexx-session"
 DESTRUCTIVE = "x-nexx-destructive"
 SIDE_EFFECTS = "x-nexx-side-effects"
-GUESSED = "x-nexx-guessed"
 
 # The session kinds of x-nexx-session.
 NONE = "none"  # no session at all: only /session/init
@@ -44,20 +43,14 @@ def operation_id(operation: Any) -> str:
 
 
 def is_destructive(operation: Any) -> bool:
-    return bool(raw(operation).get(DESTRUCTIVE))
+    return is_destructive_in(raw(operation))
+
+
+def is_destructive_in(definition: dict[str, Any]) -> bool:
+    """Whether an operation's definition, as the contract's YAML has it, is destructive."""
+    return bool(definition.get(DESTRUCTIVE))
 
 
 def side_effects(operation: Any) -> list[str]:
     """The out-of-band channels the operation uses (mail, sms)."""
     return list(raw(operation).get(SIDE_EFFECTS, ()))
-
-
-def guessed_reason(node: Any, keyword: str) -> str | None:
-    """Why the contract guessed the `keyword` constraint of a schema node, or None when the
-    published page states it. A plain string marks every keyword of the node but `type`."""
-    mark = node.get(GUESSED) if isinstance(node, dict) else None
-    if isinstance(mark, str):
-        return mark if keyword != "type" else None
-    if isinstance(mark, dict):
-        return mark.get(keyword)
-    return None

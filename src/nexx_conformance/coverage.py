@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+from nexx_conformance.contract_marks import is_destructive_in
 from nexx_conformance.patches import SendPatch
 
 SIGNATURE_HEADERS = ("x-request-cid", "x-request-token")
@@ -48,6 +49,8 @@ class DeclaredOperation(ContractOperation):
     parameters: tuple[str, ...]
     header_parameters: tuple[str, ...]
     responses: dict[str, Any] = field(compare=False, repr=False)
+    # x-nexx-destructive: it changes shared state on a live target.
+    destructive: bool = False
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -138,6 +141,7 @@ def declared_operations(document: dict[str, Any]) -> list[DeclaredOperation]:
                     parameters=tuple(sorted(parameters | headers)),
                     header_parameters=tuple(sorted(headers)),
                     responses=operation.get("responses") or {},
+                    destructive=is_destructive_in(operation),
                 )
             )
     return found

@@ -194,6 +194,13 @@ class EvidenceBook:
         """Why `operation_id` answers `status` (a documented status)."""
         return self._status_entry(operation_id, str(status))
 
+    def documented_statuses(self, operation_id: str) -> tuple[str, ...]:
+        """The statuses the contract documents for `operation_id` ("201", "4XX", ...)."""
+        for prefix, found in self.operations.items():
+            if found == operation_id:
+                return tuple(resolve(self.document, prefix).get("responses") or ())
+        return ()
+
     def complete_statuses(self, operation_id: str) -> Evidence:
         """Why `operation_id` answers no status but those it documents."""
         return self._status_entry(operation_id, COMPLETE)
@@ -421,7 +428,6 @@ def counts(rules: list[GradedRule]) -> dict[str, int]:
 def markdown(evidence: EvidenceBook) -> str:
     """docs/evidence.md: every rule, its grade and its source, and the counts per grade."""
     rules = list(evidence.graded_rules())
-    total = counts(rules)
     lines = [
         "# Evidence: every rule the suite asserts, its grade and its source",
         "",
@@ -432,10 +438,7 @@ def markdown(evidence: EvidenceBook) -> str:
         "`guessed` (the contract's choice, with the reason). On a URL target a failure whose",
         "every broken rule is `guessed` is a warning (`--guessed-rules=warn`, the default there).",
         "",
-        "| grade | rules |",
-        "|---|---|",
-        *(f"| {grade} | {count} |" for grade, count in total.items()),
-        f"| all | {len(rules)} |",
+        count_table(evidence),
         "",
         "## Sources",
         "",
@@ -466,6 +469,13 @@ def markdown(evidence: EvidenceBook) -> str:
     return "\n".join(lines) + "\n"
 
 
+def count_table(evidence: EvidenceBook) -> str:
+    """The counts per grade as a Markdown table (README.md, between its evidence markers)."""
+    rules = list(evidence.graded_rules())
+    rows = [f"| {grade} | {count} |" for grade, count in counts(rules).items()]
+    return "\n".join(["| grade | rules |", "|---|---|", *rows, f"| all | {len(rules)} |"])
+
+
 def because(evidence: Evidence) -> str:
     if evidence.source is None:
         return evidence.detail
@@ -478,9 +488,12 @@ def cell(text: str) -> str:
 
 
 if __name__ == "__main__":
-    # python -m nexx_conformance.evidence [BUNDLE]: docs/evidence.md on standard output.
+    # python -m nexx_conformance.evidence [--counts] [BUNDLE]: docs/evidence.md (or the
+    # README's counts) on standard output.
     import sys
     from pathlib import Path
 
-    given = sys.argv[1:]
-    sys.stdout.write(markdown(EvidenceBook(bundle(Path(given[0])) if given else bundle())))
+    given = [argument for argument in sys.argv[1:] if argument != "--counts"]
+    evidence = EvidenceBook(bundle(Path(given[0])) if given else bundle())
+    # --counts: only the counts per grade (README.md); else docs/evidence.md.
+    sys.stdout.write(count_table(evidence) + "\n" if "--counts" in sys.argv else markdown(evidence))

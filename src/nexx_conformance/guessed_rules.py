@@ -134,6 +134,13 @@ def violations(method: str, template: str, status: int, body: Any) -> list[Viola
     return list(flatten(validator_for(ref).iter_errors(body)))
 
 
+def component_violations(name: str, instance: Any) -> list[Violation]:
+    """Every constraint of the shared schema `name` (components/schemas) the instance breaks:
+    a media item or the metadata on their own, where no operation's answer frames them."""
+    ref = f"{BUNDLE_URI}#/" + pointer("components", "schemas", name)
+    return list(flatten(validator_for(ref).iter_errors(instance)))
+
+
 def flatten(errors: Iterable[Any]) -> Iterator[Violation]:
     for error in errors:
         if error.validator in BRANCHING and error.context:
@@ -273,13 +280,7 @@ def rules_of(failure: BaseException, exchange: Exchange) -> list[BrokenRule] | N
             for v in found
         ]
     if code == "ST103":  # an undocumented status
-        return [
-            BrokenRule(
-                f"{exchange.operation} answers no status but those it documents "
-                f"({exchange.status} is not one)",
-                evidence.complete_statuses(exchange.operation),
-            )
-        ]
+        return undocumented_status_rules(exchange.operation, exchange.status)
     if code == "ST107":  # a documented response header missing
         missing = getattr(failure, "missing_headers", None) or []
         return [
@@ -289,6 +290,27 @@ def rules_of(failure: BaseException, exchange: Exchange) -> list[BrokenRule] | N
     if None in rule_ids:
         return None
     return [BrokenRule(rule.title, rule.evidence) for rule in map(evidence.rule, rule_ids)]
+
+
+def undocumented_status_rules(operation: str, status: int) -> list[BrokenRule]:
+    """The rules an undocumented status breaks: that the operation answers no other, and
+    each documented status of the same class it answered instead of (a 200 where the
+    contract documents 201 breaks "answers 201", as sure as that is)."""
+    evidence = book()
+    found = [
+        BrokenRule(
+            f"{operation} answers no status but those it documents ({status} is not one)",
+            evidence.complete_statuses(operation),
+        )
+    ]
+    for documented in evidence.documented_statuses(operation):
+        if documented[:1] == str(status)[:1] and documented.isdigit():
+            found.append(
+                BrokenRule(
+                    f"{operation} answers {documented}", evidence.status(operation, documented)
+                )
+            )
+    return found
 
 
 def header_evidence(exchange: Exchange, name: str) -> Evidence:

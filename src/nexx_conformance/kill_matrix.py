@@ -7,8 +7,10 @@ another report can embed; `render_page(matrix)` is the self-contained page.
 
 JSON shape: {"columns": {column: {"command", "settings", "wall_seconds"}},
              "runs": [{"name", "kind", "description", "killer", column: Outcome...}]}
-Outcome: {"outcome": passed|killed|survived|false-alarm|failed|error, "seconds",
-          "test", "check"}; `seconds` is the time to the first failure when there is one.
+Outcome: {"outcome": passed|killed|warned|survived|false-alarm|failed|error, "seconds",
+          "test", "check", "warnings", "warned_rules"}; `seconds` is the time to the first
+          failure when there is one; `warned` (the suite with a URL target's defaults): not
+          killed, but warned of by guessed rules, `warned_rules` naming the first few.
 """
 
 from __future__ import annotations
@@ -20,10 +22,15 @@ from pathlib import Path
 from typing import Any
 
 FILE = "kill-matrix.json"
-COLUMNS = {"suite": "suite (pytest -x)", "cli": "schemathesis CLI alone (--max-failures 1)"}
+COLUMNS = {
+    "suite": "suite, strict (pytest -x --guessed-rules=fail)",
+    "suite-default": "suite, a URL target's defaults (guessed rules warn)",
+    "cli": "schemathesis CLI alone (--max-failures 1)",
+}
 CLEAN, BENIGN = "clean", "benign"
-# What each outcome means for the run's role; `good` decides the colour.
+# What each outcome means for the run's role; it decides the colour.
 GOOD = {"passed", "killed"}
+WARNED = "warned"
 
 
 def load(report_dir: Path) -> dict[str, Any] | None:
@@ -42,6 +49,7 @@ def summary(matrix: dict[str, Any], column: str) -> dict[str, Any]:
     runs = [run for run in matrix.get("runs", []) if column in run]
     faults = [run for run in runs if role(run) == "fault"]
     killed = [run for run in faults if run[column]["outcome"] == "killed"]
+    warned = [run["name"] for run in faults if run[column]["outcome"] == WARNED]
     variants = [run for run in runs if role(run) == BENIGN]
     alarms = [run["name"] for run in variants if run[column]["outcome"] != "passed"]
     clean = [run[column]["outcome"] for run in runs if role(run) == CLEAN]
@@ -51,6 +59,8 @@ def summary(matrix: dict[str, Any], column: str) -> dict[str, Any]:
         "killed": len(killed),
         "kill_rate": round(len(killed) / len(faults), 3) if faults else None,
         "survivors": [run["name"] for run in faults if run[column]["outcome"] != "killed"],
+        "warned": len(warned),
+        "warned_only": warned,
         "variants": len(variants),
         "false_alarms": alarms,
         "clean": clean[0] if clean else None,
@@ -72,8 +82,14 @@ def _cell(outcome: dict[str, Any] | None) -> str:
         else ""
     )
     found = " ".join(part for part in (outcome.get("test"), outcome.get("check")) if part)
-    detail = f'<div class="by">{html.escape(found)}</div>' if found else ""
-    css = "good" if verdict in GOOD else "bad"
+    if outcome.get("warnings"):
+        found += (
+            f" ({outcome['warnings']} guessed-rule warnings: "
+            + "; ".join(outcome.get("warned_rules", []))
+            + ")"
+        )
+    detail = f'<div class="by">{html.escape(found.strip())}</div>' if found else ""
+    css = "good" if verdict in GOOD else "warn" if verdict == WARNED else "bad"
     return f'<td class="{css}"><b>{html.escape(verdict)}</b>{timing}{detail}</td>'
 
 
@@ -128,6 +144,7 @@ body { font-family: sans-serif; margin: 1.5em; }
 table { border-collapse: collapse; margin-bottom: 1.5em; }
 th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; font-size: 90%; }
 td.good { background: #e6f4e6; } td.bad { background: #fbe3e3; } td.none { color: #999; }
+td.warn { background: #fdf1d6; }
 .by { color: #555; font-size: 85%; max-width: 40em; }
 """
 
@@ -153,6 +170,8 @@ def _markdown_cell(outcome: dict[str, Any] | None) -> str:
     seconds = outcome.get("seconds")
     timing = f" {seconds:.0f} s" if seconds is not None else ""
     found = outcome.get("check") or ""
+    if outcome.get("warnings") and not found:
+        found = f"{outcome['warnings']} warnings: " + "; ".join(outcome.get("warned_rules", [])[:2])
     test = outcome.get("test") or ""
     where = (
         test.split("::")[-1].replace("test_operation_conforms_to_the_contract", "").strip("[]")

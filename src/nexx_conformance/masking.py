@@ -19,7 +19,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from nexx_conformance.constants import MASK, SECRET_FIELDS
 
-SIGNATURE_HEADERS = ("X-Request-Token", "X-Request-CID")
+SESSION_HEADER = "X-Request-CID"
+SIGNATURE_HEADERS = ("X-Request-Token", SESSION_HEADER)
+# The kind a session id is numbered as in a cassette (`***cid-1***`).
+SESSION_KIND = "cid"
 MASKED_HEADERS = tuple(name.lower() for name in SIGNATURE_HEADERS)
 # Headers a reader needs to replay the call; the rest (User-Agent, Content-Length, ...) is noise.
 SHOWN_HEADERS = ("content-type", "accept") + MASKED_HEADERS
@@ -31,7 +34,10 @@ SECRET_KEYS = frozenset(SECRET_FIELDS) | {"cid", "sig", "privatekey", "private_k
 OTPAUTH_SECRET = re.compile(r"(otpauth://[^\s\"']*?[?&]secret=)[^&\s\"']+")
 # Placeholders keep the value's shape, so a replayed response still fits the contract's
 # schema (a TOTP secret is base32, a session id matches Cid): "***" would not.
-PLACEHOLDERS = {"cid": "scrubbed-session-id", "secret": "A" * 32}
+PLACEHOLDERS = {SESSION_KIND: "scrubbed-session-id", "secret": "A" * 32}
+# A cassette numbers the session ids in answers, keeping their shape (the Cid pattern), so
+# a replay hands each recorded session its own id: `scrubbed-session-1`, ...
+SHAPED_SESSION = re.compile(r"scrubbed-session-(?:id|\d+)")
 URL_SIGNATURE = re.compile(r"([?&]sig=)([^&\s\"']+)")
 # The kind a placeholder names: what the value is, not which field carried it.
 KIND_OF_FIELD = {name: "password" if name.endswith("password") else name for name in SECRET_FIELDS}
@@ -45,6 +51,16 @@ Mask = Callable[[str, str], str]
 
 def is_placeholder(value: str) -> bool:
     return PLACEHOLDER.fullmatch(value) is not None
+
+
+def is_shaped_placeholder(value: str) -> bool:
+    """A stand-in that keeps a secret's shape: `scrubbed-session-2`, the base32 `AAAA...`."""
+    return SHAPED_SESSION.fullmatch(value) is not None or value in PLACEHOLDERS.values()
+
+
+def shaped(kind: str, value: str) -> str:
+    """The fixed stand-in of a secret whose shape the contract fixes (session id, TOTP secret)."""
+    return PLACEHOLDERS[kind]
 
 
 def masked(kind: str, value: str) -> str:
@@ -87,25 +103,28 @@ def mask_url_signature(text: str, mask: Mask = masked) -> str:
     )
 
 
-def mask_json(value: Any, mask: Mask = masked) -> Any:
+def mask_json(value: Any, mask: Mask = masked, shape: Mask = shaped) -> Any:
+    """`value` with each secret key's value masked: by `mask`, or by `shape` where the
+    contract fixes the value's shape (PLACEHOLDERS)."""
     if isinstance(value, dict):
         return {
-            k: secret_value(k.lower(), v, mask)
+            k: secret_value(k.lower(), v, mask, shape)
             if k.lower() in SECRET_KEYS and v is not None
-            else mask_json(v, mask)
+            else mask_json(v, mask, shape)
             for k, v in value.items()
         }
     if isinstance(value, list):
-        return [mask_json(item, mask) for item in value]
+        return [mask_json(item, mask, shape) for item in value]
     if isinstance(value, str):
         return mask_text(value, mask=mask)
     return value
 
 
-def secret_value(key: str, value: Any, mask: Mask) -> str:
+def secret_value(key: str, value: Any, mask: Mask, shape: Mask = shaped) -> str:
+    text = value if isinstance(value, str) else json.dumps(value)
     if key in PLACEHOLDERS:
-        return PLACEHOLDERS[key]
-    return mask(KIND_OF_FIELD.get(key, key), value if isinstance(value, str) else json.dumps(value))
+        return shape(key, text)
+    return mask(KIND_OF_FIELD.get(key, key), text)
 
 
 def mask_uri(uri: str, mask: Mask = masked) -> str:
@@ -115,10 +134,12 @@ def mask_uri(uri: str, mask: Mask = masked) -> str:
     )
 
 
-def mask_body(text: str, secrets: Iterable[str] = (), mask: Mask = masked) -> str:
+def mask_body(
+    text: str, secrets: Iterable[str] = (), mask: Mask = masked, shape: Mask = shaped
+) -> str:
     """A request or response body of any kind (JSON, form, text) with its secrets masked."""
     try:
-        return mask_text(json.dumps(mask_json(json.loads(text), mask)), secrets, mask)
+        return mask_text(json.dumps(mask_json(json.loads(text), mask, shape)), secrets, mask)
     except ValueError:
         pass
     if "=" in text and "\n" not in text:

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from . import faults
+from . import clock, faults
 from .contract import Operation
 from .domain import sessions
 from .envelope import ApiError, Reply
@@ -152,7 +151,7 @@ def authenticate(
             HTTPStatus.UNAUTHORIZED,
             "unknown session: X-Request-CID is not a session of this domain",
         )
-    if session.expires < time.time():
+    if session.expires < clock.now():
         raise ApiError(
             HTTPStatus.UNAUTHORIZED, "session expired: start a new one with /session/init"
         )

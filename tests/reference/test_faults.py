@@ -44,21 +44,22 @@ USER = {
 def exchange(
     status: int, path: str, result, *, query: str = "", body: str = "", **extra
 ) -> Exchange:
+    # As the reference answers: metadata as a real nexx system sends it, no result on errors.
     envelope = {
         "metadata": {
             "status": status,
-            "apiversion": "3.1",
+            "apiversion": "3.1.30",
             "verb": "POST",
             "processingtime": 0.001,
-            "calledwith": path.removeprefix("/v3.1"),
-            "fordomain": 4711,
-            "fromstage": 0,
+            "calledwith": path.removeprefix("/v3.1").removeprefix("/4711"),
+            "forclient": 4711,
         },
         "result": result,
         **extra,
     }
     if status >= 400:
         envelope["metadata"]["errorhint"] = "refused"
+        del envelope["result"]
     return Exchange(
         method="POST",
         path=path,
@@ -88,9 +89,8 @@ def samples() -> list[Exchange]:
                     "persistent": 0,
                     "expires": 1764000000,
                 },
-                "device": {"hash": "d" * 32},
-                "loginstate": "anonymous",
-                "user": None,
+                "device": {"id": "d" * 32},
+                "system": {"clientstatus": "online"},
             },
         ),
         exchange(

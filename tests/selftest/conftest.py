@@ -16,6 +16,12 @@ import pytest
 import respx
 import schemathesis
 
+# Imported here, in the selftests' own process, and so never by a pytester run inside it:
+# an in-process run drops the modules it imported when it ends, and a PyYAML imported anew
+# beside the loader classes schemathesis and the suite cached from the first one reads no
+# document any more ("could not determine a constructor for the tag None").
+import yaml  # noqa: F401
+
 from nexx_conformance.client import NexxClient
 from nexx_conformance.status import OK
 

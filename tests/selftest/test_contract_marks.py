@@ -51,30 +51,3 @@ def test_destructive_side_effects_and_id():
     assert marks.operation_id(marked) == "profile"
     plain = loaded()
     assert not marks.is_destructive(plain) and marks.side_effects(plain) == []
-
-
-@pytest.mark.parametrize(
-    "node, keyword, reason",
-    [
-        pytest.param(
-            {"x-nexx-guessed": {"maxLength": "page is silent"}},
-            "maxLength",
-            "page is silent",
-            id="keyword-marked",
-        ),
-        pytest.param(
-            {"x-nexx-guessed": {"maxLength": "page is silent"}},
-            "pattern",
-            None,
-            id="other-keyword-stated",
-        ),
-        pytest.param(
-            {"x-nexx-guessed": "all of it"}, "enum", "all of it", id="string-marks-every-keyword"
-        ),
-        pytest.param({"x-nexx-guessed": "all of it"}, "type", None, id="string-leaves-type-stated"),
-        pytest.param({"type": "string"}, "type", None, id="unmarked-node"),
-        pytest.param(True, "type", None, id="boolean-schema"),
-    ],
-)
-def test_guessed_reason(node, keyword, reason):
-    assert marks.guessed_reason(node, keyword) == reason

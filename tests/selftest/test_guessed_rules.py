@@ -173,8 +173,8 @@ def test_an_undocumented_status_breaks_the_operations_status_list():
     from schemathesis.openapi.checks import UndefinedStatusCode
 
     failure = failure_of(UndefinedStatusCode, code="ST103")
-    (rule,) = guessed_rules.broken_rules(failure, exchange(BODY, status=418))
-    assert "answers no status but those it documents (418" in rule.rule
+    (rule,) = guessed_rules.broken_rules(failure, exchange(BODY, status=302))  # no 3xx at all
+    assert "answers no status but those it documents (302" in rule.rule
     assert rule.evidence.guessed
 
 
@@ -305,3 +305,16 @@ def test_an_accepted_invalid_request_is_only_as_sure_as_the_refusal_rule(body):
     rules = guessed_rules.broken_rules(failure, done)
     assert rules and guessed_rules.only_guessed(rules)
     assert all(rule.rule.startswith("a request that breaks the contract") for rule in rules)
+
+
+def test_an_undocumented_success_status_breaks_the_documented_one_as_sure_as_it_is():
+    # init's 201 is observed (a captured answer): a 200 there fails in any mode; register's
+    # 201 is the contract's guess: a 200 there only warns.
+    from schemathesis.openapi.checks import UndefinedStatusCode
+
+    failure = failure_of(UndefinedStatusCode, code="ST103")
+    init = guessed_rules.broken_rules(failure, exchange(BODY, 200, operation="init"))
+    assert "init answers 201" in {rule.rule for rule in init}
+    assert not guessed_rules.only_guessed(init)
+    register = guessed_rules.broken_rules(failure, exchange(BODY, 200, operation="register"))
+    assert guessed_rules.only_guessed(register)

@@ -79,4 +79,31 @@ def test_the_table_names_every_run_and_escapes_what_it_quotes() -> None:
 def test_the_markdown_has_a_row_per_run_and_a_summary_per_column() -> None:
     lines = render_markdown(MATRIX).splitlines()
     assert sum(line.startswith("| `") for line in lines) == len(MATRIX["runs"])
-    assert any(line.startswith("| suite (pytest -x) | 2/3 (67%)") for line in lines)
+    assert any(
+        line.startswith("| suite, strict (pytest -x --guessed-rules=fail) | 2/3 (67%)")
+        for line in lines
+    )
+
+
+def test_a_fault_the_default_column_only_warned_of_is_counted_and_shown() -> None:
+    matrix = {
+        "runs": [
+            {
+                "name": "created-as-200",
+                "kind": "status",
+                "killer": "conformance",
+                "suite": {"outcome": "killed", "seconds": 3.0, "test": "t", "check": "c"},
+                "suite-default": {
+                    "outcome": "warned",
+                    "seconds": None,
+                    "warnings": 4,
+                    "warned_rules": [
+                        "register 200: register answers no status but those it documents"
+                    ],
+                },
+            }
+        ]
+    }
+    assert summary(matrix, "suite-default")["warned_only"] == ["created-as-200"]
+    assert 'class="warn"' in render_table(matrix)
+    assert "4 guessed-rule warnings" in render_table(matrix)

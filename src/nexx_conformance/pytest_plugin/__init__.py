@@ -4,6 +4,8 @@ Its parts, one job each:
 - options: every option in one group, with its environment variable and priority;
 - run: the target of the run (nexx_conformance.targets) started and stopped, the run id;
 - selection: markers, --flow, the quick pass first, the skips the configuration asks for;
+- destructive: the `destructive` marker's skip, and the guard that fails an unmarked test
+  calling an operation the contract marks x-nexx-destructive;
 - replay: cassettes matched and audited, their tally;
 - deferred_cases: schemathesis' explicit cases built before each test runs, not at collection;
 - summary: one summary per process (coverage, cassettes, drift, guessed rules, deviations,
@@ -29,6 +31,7 @@ from nexx_conformance.patches import (
 # collection_gc first: it pauses the garbage collector as the plugin loads.
 from nexx_conformance.pytest_plugin import (
     collection_gc,  # noqa: F401
+    destructive,
     findings,
     html_report,
     run,
@@ -41,6 +44,7 @@ pytest_plugins = [
     "nexx_conformance.pytest_plugin.options",
     "nexx_conformance.pytest_plugin.run",
     "nexx_conformance.pytest_plugin.selection",
+    "nexx_conformance.pytest_plugin.destructive",
     "nexx_conformance.pytest_plugin.replay",
     "nexx_conformance.pytest_plugin.deferred_cases",
     "nexx_conformance.pytest_plugin.summary",
@@ -69,6 +73,7 @@ def pytest_configure(config: pytest.Config) -> None:
     auth_warnings_alone()
     rate_limit_only_when_set()
     selection.configure(config)
+    destructive.configure(config)
     findings.configure(config)
     summary.configure(config)
     html_report.configure(config)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from nexx_conformance import constants as c
-from nexx_conformance.config import Getter
+from nexx_conformance.config import Getter, bad_flag
 from nexx_conformance.reporting import COVERAGE_FILE, DEFAULT_REPORT_DIR
 
 GROUP = "nexx"
@@ -69,7 +69,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_const",
         const="yes",
         help=f"run tests marked destructive (default: yes on reference/replay, no on URLs; "
-        f"env {c.ENV['allow_destructive']})",
+        f"env {c.ENV['allow_destructive']}={c.YES}|{c.NO})",
     )
     add(
         "--no-allow-destructive",
@@ -85,7 +85,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         const="yes",
         help=f"call operations that mail or text (x-nexx-side-effects: register, requestpass, "
         f"requestkeycode, ...) with generated data (default: yes on reference/replay, no on "
-        f"URLs; env {c.ENV['allow_side_effects']})",
+        f"URLs; env {c.ENV['allow_side_effects']}={c.YES}|{c.NO})",
     )
     add(
         "--no-allow-side-effects",
@@ -117,7 +117,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="ID",
         choices=c.FLOWS,
         help=f"run only the scenarios of this flow (repeatable; env {c.ENV['flow']}, comma-separated): "
-        f"{', '.join(c.FLOWS)}",
+        f"{', '.join(c.FLOWS)} (nexx_conformance.constants.FLOWS)",
     )
     add(
         "--report-dir",
@@ -133,7 +133,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_const",
         const="yes",
         help="end the run with the contract coverage table (one row per operation) instead of "
-        f"its one-line summary (env {c.ENV['coverage_table']}=yes)",
+        f"its one-line summary (env {c.ENV['coverage_table']}={c.YES}|{c.NO})",
     )
 
 
@@ -151,7 +151,8 @@ def selected_flows(config: pytest.Config) -> set[str]:
     unknown = sorted(words - set(c.FLOWS))
     if unknown:
         raise pytest.UsageError(
-            f"{c.ENV['flow']} names unknown flows {', '.join(unknown)}; known: {', '.join(c.FLOWS)}"
+            f"{c.ENV['flow']} names unknown flows {', '.join(unknown)}; known: {', '.join(c.FLOWS)} "
+            "(nexx_conformance.constants.FLOWS, src/nexx_conformance/constants.py)"
         )
     return words
 
@@ -174,9 +175,7 @@ def wants_coverage_table(config: pytest.Config) -> bool:
         return False
     if word in c.TRUE_WORDS:
         return True
-    raise pytest.UsageError(
-        f"{c.ENV['coverage_table']} must be one of {', '.join(c.TRUE_WORDS + c.FALSE_WORDS)}, not {raw!r}."
-    )
+    raise pytest.UsageError(bad_flag(c.ENV["coverage_table"], raw))
 
 
 def deviations_file(config: pytest.Config) -> Path | None:

@@ -1,8 +1,13 @@
 """Which tests run, in which order: the markers, --flow, the quick pass first, then the
-other flow tests, then the deep generation, and the
-skips the target's configuration asks for (destructive, eternal session)."""
+other flow tests, then the deep generation, and the skip the target's configuration asks
+for (no eternal session). The `destructive` marker has a module of its own (destructive)."""
 
 from __future__ import annotations
+
+import ast
+import fnmatch
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -10,9 +15,16 @@ from nexx_conformance import constants as c
 from nexx_conformance.pytest_plugin.options import selected_flows
 from nexx_conformance.pytest_plugin.run import run_of
 
+# Where a new flow's id goes, as every message about an unknown one says.
+FLOWS_LIVE_IN = (
+    "The flow ids are nexx_conformance.constants.FLOWS (src/nexx_conformance/constants.py): "
+    'a new flow adds its id there (docs/writing-scenarios.md, "A new flow")'
+)
+
 
 def configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "destructive: changes shared state on a live target")
+    # A NEXX_FLOW naming an unknown flow stops the run before anything is collected.
+    selected_flows(config)
     config.addinivalue_line(
         "markers",
         "quick: part of the quick pass (each operation's examples, "
@@ -26,18 +38,86 @@ def configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "conformance: a property-based test of the contract's operations"
     )
+    config.addinivalue_line(
+        "markers", "scenario: a hand-written flow test (set by tests/scenarios/conftest.py)"
+    )
+
+
+def unknown_flow(where: str, args: tuple) -> str | None:
+    """What is wrong with `@pytest.mark.flow(*args)` at `where`, or None."""
+    if len(args) == 1 and args[0] in c.FLOWS:
+        return None
+    return (
+        f"{where}: @pytest.mark.flow takes one flow id, one of {', '.join(c.FLOWS)}; "
+        f"got {args!r}. {FLOWS_LIVE_IN}"
+    )
 
 
 def flow_of(item: pytest.Item) -> str | None:
     marker = item.get_closest_marker("flow")
     if marker is None:
         return None
-    if len(marker.args) != 1 or marker.args[0] not in c.FLOWS:
-        raise pytest.UsageError(
-            f"{item.nodeid}: @pytest.mark.flow takes one flow id, one of "
-            f"{', '.join(c.FLOWS)}; got {marker.args!r}"
-        )
+    problem = unknown_flow(item.nodeid, marker.args)
+    if problem:
+        raise pytest.UsageError(problem)
     return marker.args[0]
+
+
+# -- flow ids checked before anything is collected ----------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    # Before the collection, so before the target starts (run.pytest_itemcollected starts
+    # it with the first test that needs it, which may be a conformance test collected
+    # before the scenarios): an unknown id written in a test module stops the run first.
+    # Ids given otherwise than as literals are checked as their tests are collected.
+    config = session.config
+    patterns = config.getini("python_files")
+    for path in test_modules(config.args, Path(config.invocation_params.dir), patterns):
+        for line, args in flow_marks_in(path):
+            problem = unknown_flow(f"{shown(path, config.rootpath)}:{line}", args)
+            if problem:
+                raise pytest.UsageError(problem)
+
+
+def shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def test_modules(args: list[str], start: Path, patterns: list[str]) -> Iterator[Path]:
+    """The test module files the run's arguments name or hold (node ids cut to their file)."""
+    for arg in args:
+        path = start / arg.split("::", 1)[0]
+        if path.is_file() and path.suffix == ".py":
+            yield path
+        elif path.is_dir():
+            for found in sorted(path.rglob("*.py")):
+                if any(fnmatch.fnmatch(found.name, pattern) for pattern in patterns):
+                    yield found
+
+
+def flow_marks_in(path: Path) -> Iterator[tuple[int, tuple]]:
+    """(line, literal arguments) of every `mark.flow(...)` a module's source writes."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, SyntaxError, ValueError):
+        return  # pytest reports a module it cannot read or parse itself
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "flow"
+            and isinstance(node.func.value, ast.Attribute)
+            and node.func.value.attr == "mark"
+        ):
+            try:
+                yield node.lineno, tuple(ast.literal_eval(arg) for arg in node.args)
+            except ValueError:
+                continue  # not a literal: checked when its tests are collected
 
 
 def choose_flows(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -77,15 +157,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     quick_pass_first(items)
     settings = run_of(config).target.config
     for item in items:
-        if item.get_closest_marker("destructive") and not settings.allow_destructive:
-            item.add_marker(
-                pytest.mark.skip(
-                    reason=(
-                        f"destructive on {settings.target}: pass --allow-destructive or set "
-                        f"{c.ENV['allow_destructive']}=1 to run it"
-                    )
-                )
-            )
         if item.get_closest_marker("eternal") and not settings.eternal_cid:
             item.add_marker(
                 pytest.mark.skip(

@@ -32,7 +32,7 @@ from nexx_conformance.guessed_rules import GuessedWarnings
 from nexx_conformance.pytest_plugin import findings, users_left
 from nexx_conformance.pytest_plugin.options import report_dir, wants_coverage_table
 from nexx_conformance.pytest_plugin.run import is_worker, run_of
-from nexx_conformance.recording.replay_audit import Tally
+from nexx_conformance.recording.replay_audit import Tally, stale_line
 from nexx_conformance.recording.replay_audit import summary_line as cassettes_line
 from nexx_conformance.reporting import COVERAGE_FILE
 
@@ -180,9 +180,12 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     )
     record_mode = config.getoption("record_mode", None)
     if summary.tally is not None or record_mode == "none":
-        terminalreporter.write_line(
-            cassettes_line(summary.tally or Tally(), recording=record_mode not in (None, "none"))
-        )
+        tally = summary.tally or Tally()
+        recording = record_mode not in (None, "none")
+        terminalreporter.write_line(cassettes_line(tally, recording=recording))
+        stale = None if recording else stale_line(tally)
+        if stale:
+            terminalreporter.write_line(stale)
     findings.write_drift(terminalreporter, summary.drift, directory)
     findings.write_guessed_warnings(terminalreporter, summary.guessed, directory)
     findings.write_deviations(terminalreporter, summary.deviations, directory)

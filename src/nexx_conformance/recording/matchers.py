@@ -4,7 +4,9 @@ Both sides are scrubbed requests: the recorded one as stored, the live one as vc
 `before_record_request` (the test's Scrubber) returns it before any matcher runs. Secrets
 (passwords, codes, tokens, WebAuthn responses) are therefore per-value placeholders on both
 sides (`***password-1***`, see scrubbing.py) and compared as they are: a replay that sends
-another secret than the recorded one does not match. Normalized here: the run id in
+another secret than the recorded one does not match. So is the session a request is sent
+from (`X-Request-CID`, `***cid-1***`, `nexx_session`): a request sent from another session
+than the recorded one does not match either. Normalized here: the run id in
 generated names, timestamps, the device hash. Kept: method, domain id, operation, every
 other field - a changed request must not match. The matchers mask a raw secret they might
 still be given (`***`), so a mismatch message never shows one; the numbering of secrets is
@@ -27,7 +29,7 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from nexx_conformance.masking import mask_form, mask_path
+from nexx_conformance.masking import SESSION_HEADER, SESSION_KIND, mask_form, mask_path, masked
 
 # Generated names look like qa_<runid>_<n> (users, emails, device hashes).
 RUN_ID = re.compile(r"qa_[a-z0-9]+_")
@@ -95,6 +97,15 @@ def body_key(request) -> bytes | str | None:
     return str(body)
 
 
+def session_of(request) -> str:
+    """The session a request is sent from, as the cassette stores it (`***cid-2***`); a raw
+    id masked, `none` without one."""
+    value = request.headers.get(SESSION_HEADER)
+    if value is None:
+        return "none"
+    return masked(SESSION_KIND, str(value))
+
+
 def _compare(name: str, left: Normalized, right: Normalized) -> None:
     if left.value != right.value:
         raise AssertionError(f"{name} {left.shown} != {right.shown}")
@@ -112,8 +123,19 @@ def nexx_body(r1, r2) -> None:
     _compare("body", body_of(body_key(r1)), body_of(body_key(r2)))
 
 
-MATCHERS = {"nexx_path": nexx_path, "nexx_query": nexx_query, "nexx_body": nexx_body}
-MATCH_ON = ("method", "nexx_path", "nexx_query", "nexx_body")
+def nexx_session(r1, r2) -> None:
+    left, right = session_of(r1), session_of(r2)
+    if left != right:
+        raise AssertionError(f"session {left} != {right}")
+
+
+MATCHERS = {
+    "nexx_path": nexx_path,
+    "nexx_query": nexx_query,
+    "nexx_body": nexx_body,
+    "nexx_session": nexx_session,
+}
+MATCH_ON = ("method", "nexx_path", "nexx_query", "nexx_body", "nexx_session")
 
 
 def _hashable(value):
@@ -122,8 +144,8 @@ def _hashable(value):
 
 def lookup_key(match_on: Sequence[Callable]) -> Callable[[object], tuple] | None:
     """The values every match under `match_on` shares, as a function of a request: method
-    and path always, the normalized query and body when those matchers are in `match_on`
-    too. None without `method` and `nexx_path`. A cassette's lookup is indexed by it
+    and path always, the normalized query, body and session when those matchers are in
+    `match_on` too. None without `method` and `nexx_path`. A cassette's lookup is indexed by it
     (nexx_conformance.patches.install_vcr_speed)."""
     # vcrpy is imported when a cassette is in use, not with this module (its import patches
     # a dozen HTTP libraries, 40 ms): checks.py reads `normalize` in every run.
@@ -132,6 +154,7 @@ def lookup_key(match_on: Sequence[Callable]) -> Callable[[object], tuple] | None
     if vcr_matchers.method not in match_on or nexx_path not in match_on:
         return None
     with_query, with_body = nexx_query in match_on, nexx_body in match_on
+    with_session = nexx_session in match_on
 
     def key(request) -> tuple:
         values = [request.method, path_of(request.uri).value]
@@ -139,6 +162,8 @@ def lookup_key(match_on: Sequence[Callable]) -> Callable[[object], tuple] | None
             values.append(_hashable(query_of(request.uri).value))
         if with_body:
             values.append(_hashable(body_of(body_key(request)).value))
+        if with_session:
+            values.append(session_of(request))
         return tuple(values)
 
     return key

@@ -10,11 +10,19 @@ test that sends the same sequence of distinct values gets the same placeholders,
 the values are (in replay the channels and authenticators hand out distinct stand-ins,
 nexx_conformance.stand_ins).
 
+Sessions are numbered the same way: the `X-Request-CID` a test sends first is stored as
+`***cid-1***`, the next session's as `***cid-2***` (the matchers compare it), so a request
+sent from another session than the recorded one does not match. In an answer a session id
+keeps the shape the contract gives it (the Cid pattern), numbered per value apart from what
+the test sends: `scrubbed-session-1`, `scrubbed-session-2`. A replay hands each recorded
+session its own id that way, and the test sends that id back, which is numbered by first
+sight as the real one was.
+
 Values the target hands out and the test sends back (the signature of an upload URL) are
 numbered apart, `***sig-answered-1***`: responses are scrubbed only while recording, so
 they must not move the numbers of what the test sends; in replay the test sends the stored
-placeholder back, which a placeholder maps to itself. Where the contract needs a shape (a
-session id, a base32 TOTP secret), a response keeps a fixed placeholder of that shape.
+placeholder back, which a placeholder maps to itself. Where the contract needs a shape and
+the value is never sent back (a base32 TOTP secret), a response keeps a fixed placeholder.
 
 Which values are secrets is nexx_conformance.masking's to say, for cassettes and failure
 messages alike; a Scrubber only chooses what each one is stored as.
@@ -32,11 +40,15 @@ from vcr.request import Request
 
 from nexx_conformance.constants import MASK
 from nexx_conformance.masking import (
+    SESSION_HEADER,
+    SESSION_KIND,
     SIGNATURE_HEADERS,
     is_placeholder,
+    is_shaped_placeholder,
     mask_body,
     mask_text,
     mask_uri,
+    shaped,
 )
 
 ANSWERED = "-answered"
@@ -48,6 +60,7 @@ class Placeholders:
     def __init__(self) -> None:
         self._of: dict[str, str] = {}
         self._counts: Counter[str] = Counter()
+        self._shaped: dict[str, str] = {}
 
     def sent(self, kind: str, value: str) -> str:
         """What a secret the test sends is stored as."""
@@ -57,6 +70,23 @@ class Placeholders:
         """What a secret in the target's answer is stored as: the placeholder of a value the
         test sent already (a token echoed in `calledwith`), else one numbered apart."""
         return self._placeholder(kind + ANSWERED, value)
+
+    def session_answered(self, value: str) -> str:
+        """What a session id in an answer's header is stored as: the placeholder of the
+        session the test sent it from, else its shaped stand-in. Never a new number: the
+        test may send that session later, and must get the number a replay gives it."""
+        return self._of.get(value) or self.shaped(SESSION_KIND, value)
+
+    def shaped(self, kind: str, value: str) -> str:
+        """What a secret in an answer whose shape the contract fixes is stored as: a session
+        id as `scrubbed-session-<n>`, numbered per value; any other kind as its fixed stand-in."""
+        if kind != SESSION_KIND:
+            return shaped(kind, value)
+        if is_shaped_placeholder(value):
+            return value
+        if value not in self._shaped:
+            self._shaped[value] = f"scrubbed-session-{len(self._shaped) + 1}"
+        return self._shaped[value]
 
     def _placeholder(self, kind: str, value: str) -> str:
         if is_placeholder(value):
@@ -109,7 +139,12 @@ class Scrubber:
         request.uri = self._rename(mask_text(mask_uri(request.uri, sent), self._secrets, sent))
         for name in SIGNATURE_HEADERS:
             if name in request.headers:
-                request.headers[name] = MASK
+                # The session is numbered (the matchers compare it); the signature is the
+                # same for every session of an operation, and a secret's hash: masked.
+                value = str(request.headers[name])
+                request.headers[name] = (
+                    sent(SESSION_KIND, value) if name == SESSION_HEADER else MASK
+                )
         body = _text(request.body)
         if body:
             request.body = self._rename(mask_body(body, self._secrets, sent))
@@ -120,7 +155,8 @@ class Scrubber:
         body = response.get("body", {}).get("string")
         text = _text(body)
         if text:
-            scrubbed = mask_body(text, self._secrets, self.placeholders.answered)
+            placeholders = self.placeholders
+            scrubbed = mask_body(text, self._secrets, placeholders.answered, placeholders.shaped)
             response["body"]["string"] = self._rename(scrubbed).encode()
         headers = response.get("headers", {})
         for name in list(headers):
@@ -128,6 +164,8 @@ class Scrubber:
                 # The masked body is shorter than the one the server sent.
                 headers[name] = [str(len(response["body"]["string"]))]
         for name in list(headers):
-            if name.lower() in ("set-cookie", "x-request-cid"):
+            if name.lower() == "set-cookie":
                 headers[name] = [MASK]
+            elif name.lower() == SESSION_HEADER.lower():
+                headers[name] = [self.placeholders.session_answered(str(v)) for v in headers[name]]
         return response

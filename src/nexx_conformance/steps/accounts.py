@@ -74,7 +74,8 @@ class Accounts(StepsBase):
     def attempt_registration(self, user: User, **details) -> ApiResponse:
         """Send POST /user/register for `user`; asserts nothing (the caller expects a
         refusal), but a user the target created all the same is tracked for the cleanup."""
-        return self._sent(user, "user/register", user.form(**details)).answer
+        with self.step(f"try to register {user.name} on domain {user.domain_id}"):
+            return self._sent(user, "user/register", user.form(**details)).answer
 
     def register_with_provider(
         self, provider: str, token: str | None = None, *, domain: str = c.DOMAIN_MAIN
@@ -94,7 +95,8 @@ class Accounts(StepsBase):
     def attempt_registration_with_provider(self, provider: str, token: str) -> ApiResponse:
         """Send a social registration of a fresh user with `token`; asserts nothing."""
         user = self.social_details(provider, token, self.domain())
-        return self._sent(user, "user/register", self._social_form(user)).answer
+        with self.step(f"try to register {user.name} through {provider}"):
+            return self._sent(user, "user/register", self._social_form(user)).answer
 
     def social_details(self, provider: str, token: str | None, domain_id: int) -> User:
         """A fresh identity of a social login: provider and connector token, no password."""
@@ -139,7 +141,10 @@ class Accounts(StepsBase):
 
     def attempt_anonymous_registration(self, user: User, **details) -> ApiResponse:
         """Send POST /user/registeranonymous with the user's email; asserts nothing."""
-        return self._sent(user, "user/registeranonymous", {"email": user.email, **details}).answer
+        with self.step(f"try to register {user.email} anonymously"):
+            return self._sent(
+                user, "user/registeranonymous", {"email": user.email, **details}
+            ).answer
 
     def _sent(self, user: User, path: str, fields: dict) -> Registration:
         session = self.session(user.domain_id, user.device)
@@ -159,13 +164,18 @@ class Accounts(StepsBase):
     def authorize_by_mail(self, user: User, session: Session | None = None) -> ApiResponse:
         """Open the link of the user's authorization mail."""
         with self.step(f"authorize {user.name} with the token from the mail"):
-            return self.authorize_account(user, self.mailed_token(user.email, "authorize"), session)
+            return self._authorized(user, self.mailed_token(user.email, "authorize"), session)
 
     def authorize_account(
         self, user: User, token: str, session: Session | None = None
     ) -> ApiResponse:
         """Authorize `user` with `token`: it must work, and for this user's account."""
-        answer = self.authorize(token, session or self.session(user.domain_id, user.device))
+        with self.step(f"authorize {user.name} with a token"):
+            return self._authorized(user, token, session)
+
+    def _authorized(self, user: User, token: str, session: Session | None) -> ApiResponse:
+        session = session or self.session(user.domain_id, user.device)
+        answer = self._send_authorize(token, session)
         self.expect(answer, OK, rule="authorize: the mailed token authorizes its account (200)")
         authorized = answer.fields.get("ID")
         if user.user_id is not None and authorized != user.user_id:
@@ -178,6 +188,10 @@ class Accounts(StepsBase):
 
     def authorize(self, token: str, session: Session | None = None) -> ApiResponse:
         """Send /user/authorize/{token}; asserts nothing."""
+        with self.step("send a token to /user/authorize"):
+            return self._send_authorize(token, session)
+
+    def _send_authorize(self, token: str, session: Session | None) -> ApiResponse:
         return (session or self.session()).post(f"user/authorize/{token}")
 
     @staticmethod
@@ -187,24 +201,26 @@ class Accounts(StepsBase):
 
     def verify_account_details_unique(self, item: str, domain_id: int | None = None) -> Uniqueness:
         """Whether a username or email address is still free (verifyaccountdetailsunique)."""
-        answer = self.session(domain_id).post(
-            f"user/verifyaccountdetailsunique/{quote(item, safe='@')}"
-        )
-        return self._uniqueness(
-            answer,
-            "verifyaccountdetailsunique: a free or taken value is answered with `unique` (200)",
-        )
+        with self.step(f"is {item} free? (verifyaccountdetailsunique)"):
+            answer = self.session(domain_id).post(
+                f"user/verifyaccountdetailsunique/{quote(item, safe='@')}"
+            )
+            return self._uniqueness(
+                answer,
+                "verifyaccountdetailsunique: a free or taken value is answered with `unique` (200)",
+            )
 
     def verify_token_unique(
         self, token: str, provider: str, domain_id: int | None = None
     ) -> Uniqueness:
         """Whether a connector token of `provider` is still free (verifytokenunique)."""
-        answer = self.session(domain_id).post(
-            f"user/verifytokenunique/{quote(token, safe='')}", provider=provider
-        )
-        return self._uniqueness(
-            answer, "verifytokenunique: a free or taken token is answered with `unique` (200)"
-        )
+        with self.step(f"is the {provider} token free? (verifytokenunique)"):
+            answer = self.session(domain_id).post(
+                f"user/verifytokenunique/{quote(token, safe='')}", provider=provider
+            )
+            return self._uniqueness(
+                answer, "verifytokenunique: a free or taken token is answered with `unique` (200)"
+            )
 
     def _uniqueness(self, answer: ApiResponse, rule: str) -> Uniqueness:
         self.expect(answer, OK, rule=rule)
@@ -233,20 +249,34 @@ class Accounts(StepsBase):
 
         Asserts nothing: the caller says what it expects (logged in, held, refused)."""
         with self.step(f"log in as {user.name}" + (" from a new device" if device else "")):
-            session = self.session(user.domain_id, device or user.device)
-            answer = session.login(user.username or user.email, password or user.password)
-            return Login(session, answer)
+            return self._log_in(user, device, password)
+
+    def _log_in(self, user: User, device: str | None, password: str | None = None) -> Login:
+        session = self.session(user.domain_id, device or user.device)
+        answer = session.login(user.username or user.email, password or user.password)
+        return Login(session, answer)
 
     def logged_in(self, user: User | None = None, **details) -> Session:
         """A session logged in as `user` (a new registered user by default) on its own device."""
         user = user or self.registered_user(**details)
-        login = self.log_in(user)
-        self.expect(login.answer, OK, rule="login: the right password logs in (200)")
-        return login.session
+        with self.step(f"log in as {user.name}"):
+            login = self._log_in(user, None)
+            self.expect(login.answer, OK, rule="login: the right password logs in (200)")
+            return login.session
 
     def log_in_from_new_device(self, user: User) -> Login:
         """A login from a device the user never used: held where a second factor is due."""
         return self.log_in(user, device=self.new_device())
+
+    def logged_in_on_new_device(self, user: User) -> Session:
+        """A new session of `user`, logged in from a device the user never used (a second
+        phone or laptop); fails where the login is held for a second factor."""
+        with self.step(f"log in as {user.name} on a new device"):
+            login = self._log_in(user, self.new_device())
+            self.expect(
+                login.answer, OK, rule="login: the right password logs in on a new device (200)"
+            )
+            return login.session
 
     def log_out(self, session: Session) -> ApiResponse:
         """Log the session out (POST /session/logout)."""

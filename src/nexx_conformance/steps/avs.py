@@ -61,34 +61,38 @@ class Avs(StepsBase):
         self, session: Session, ageclass: int, *, provider: str = AVS_PROVIDER
     ) -> AvsTransaction:
         """A started age verification for `ageclass`; fails unless the target starts it."""
-        answer = self.expect(
-            self.request_age_verification(session, ageclass, provider=provider),
-            OK,
-            rule="prepareavsupdate: a verification for an age class the user lacks starts (200)",
-        )
-        return AvsTransaction.of(answer.fields)
+        with self.step(f"start an age verification by {provider} for age class {ageclass}"):
+            answer = self.expect(
+                session.post("user/prepareavsupdate", provider=provider, ageclass=ageclass),
+                OK,
+                rule="prepareavsupdate: a verification for an age class the user lacks starts (200)",
+            )
+            return AvsTransaction.of(answer.fields)
 
     def report_avs_result(
         self, session: Session, transaction: AvsTransaction | int, *, passed: bool
     ) -> ApiResponse:
         """Report the provider's result for a transaction. Asserts nothing."""
         number = transaction.transaction if isinstance(transaction, AvsTransaction) else transaction
-        outcome = "passed" if passed else "failed"
-        with self.step(f"report that AVS transaction {number} {outcome}"):
-            return session.post(
-                "user/finishavsupdate", transaction=number, transactionresult=passed
-            )
+        with self.step(f"report that AVS transaction {number} {'passed' if passed else 'failed'}"):
+            return self._send_avs_result(session, number, passed)
+
+    @staticmethod
+    def _send_avs_result(session: Session, number: int, passed: bool) -> ApiResponse:
+        return session.post("user/finishavsupdate", transaction=number, transactionresult=passed)
 
     def finish_age_verification(
         self, session: Session, transaction: AvsTransaction, *, passed: bool
     ) -> AvsOutcome:
         """The outcome of reporting the provider's result; fails unless the target accepts it."""
-        answer = self.expect(
-            self.report_avs_result(session, transaction, passed=passed),
-            OK,
-            rule="finishavsupdate: the user's open transaction is finished once (200)",
-        )
-        return AvsOutcome.of(answer.fields)
+        number = transaction.transaction
+        with self.step(f"finish AVS transaction {number}: {'passed' if passed else 'failed'}"):
+            answer = self.expect(
+                self._send_avs_result(session, number, passed),
+                OK,
+                rule="finishavsupdate: the user's open transaction is finished once (200)",
+            )
+            return AvsOutcome.of(answer.fields)
 
     def age_class(self, session: Session) -> int:
         """The verified age class the profile shows (0 until a verification succeeded)."""

@@ -10,6 +10,7 @@ step 3 'authorize with the token from the mail' failed: <rule>: expected ..., go
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -30,6 +31,16 @@ if TYPE_CHECKING:
 
 # How much of an unexpected answer a failure shows (masked): enough to read the hint.
 SHOWN_BODY = 600
+# The longest a step waits for time to pass on a target whose clock cannot be turned.
+LONGEST_WAIT = 10
+
+
+def duration(seconds: float) -> str:
+    """`90 s`, `2 h`, `30 days`: how a step's name tells a span of time."""
+    for unit, size in (("days", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size:g} {unit}"
+    return f"{seconds:g} s"
 
 
 @dataclass
@@ -143,6 +154,46 @@ class StepsBase:
         client = self.client.for_domain(domain_id or self.client.domain_id)
         return client.init(nxp_devh=device or self.new_device())
 
+    # -- time ------------------------------------------------------------------------------
+
+    def let_time_pass(self, seconds: float, *, until: str) -> None:
+        """Let `seconds` pass on the target's clock, `until` what must have run out (say
+        "the mailed token has expired"); skips the test where time cannot pass that fast.
+
+        On the bundled server its clock is turned forward at once (a test-only control,
+        put back when the test ends); on a live target a wait of up to LONGEST_WAIT
+        seconds is waited out; a replay answers with its recording's times."""
+        with self.step(f"let {duration(seconds)} pass: {until}"):
+            self.time_can_pass(seconds, until=until)
+            if self.target.moves_clock:
+                self.target.turn_clock_forward(seconds)
+            else:
+                time.sleep(seconds)
+
+    def time_can_pass(self, seconds: float, *, until: str) -> None:
+        """Skips the test where `seconds` cannot pass on the target's clock (see
+        `let_time_pass`): call it first, before the test makes a user or a record that the
+        skip would leave half done."""
+        if self.target.moves_clock or (self.target.time_passes and seconds <= LONGEST_WAIT):
+            return
+        why = (
+            "a replay answers with its recording's times"
+            if not self.target.time_passes
+            else f"this target's clock cannot be turned and a test waits {LONGEST_WAIT} s at most"
+        )
+        pytest.skip(
+            f"{until} needs {duration(seconds)} to pass on the target's clock: {why}; only the "
+            "bundled reference server's clock can be turned forward (its test-only control), "
+            "so this is tested with --target reference"
+        )
+
+    def put_clock_back(self) -> None:
+        """Put the target's clock back to its own time after `let_time_pass` turned it (the
+        end of the test does too): what expired by the clock alone is valid again."""
+        if self.target.moves_clock:
+            with self.step("put the target's clock back to its own time"):
+                self.target.put_clock_back()
+
     # -- out-of-band channels ------------------------------------------------------------
 
     @property
@@ -167,6 +218,7 @@ class StepsBase:
         return self.mailbox.wait_for(recipient, kind, timeout=timeout)
 
     def mailed_token(self, recipient: str, kind: str) -> str:
+        """The token of the link in the next mail of `kind` to `recipient`."""
         message = self.mail(recipient, kind)
         assert message.token, f"the {kind} mail to {recipient} carries no link with a token"
         return message.token

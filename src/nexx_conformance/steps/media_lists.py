@@ -233,6 +233,11 @@ class MergeEntry:
         return self.id, self.streamtype
 
 
+def shown_params(params: dict) -> str:
+    """` (limit=2, order=title)` for a step's name; nothing without parameters."""
+    return f" ({', '.join(f'{k}={v}' for k, v in params.items())})" if params else ""
+
+
 def keys(items) -> list[tuple[int, str]]:
     """(id, streamtype) of media items, interactions or list entries, in their order."""
     return [item.item.key if isinstance(item, Interacted) else item.key for item in items]
@@ -302,6 +307,12 @@ class MediaLists(StepsBase):
         """Send /interactions/{action} for the item with its verb; asserts nothing (for refusals).
 
         The verb is the contract's: POST, DELETE for the removals the docs list."""
+        with self.step(f"try {action} on {item.streamtype} {item.id}"):
+            return self._send_interaction(session, action, item, fields)
+
+    def _send_interaction(
+        self, session: Session, action: str, item: MediaItem, fields: dict
+    ) -> ApiResponse:
         return session.call(
             method_of(action),
             f"interactions/{action}",
@@ -312,37 +323,44 @@ class MediaLists(StepsBase):
 
     def interact(self, session: Session, action: str, item: MediaItem, **fields) -> Interacted:
         """Send an interaction (addlike, addtowatchlist, ...) and expect it to be taken (200)."""
-        answer = self.try_interact(session, action, item, **fields)
-        self.expect(
-            answer, OK, rule=f"{action}: a logged-in user interacts with a visible item (200)"
-        )
-        result = answer.fields
-        echoed = (result.get("action"), result.get("item"), result.get("streamtype"))
-        assert echoed == (action, item.id, item.streamtype), (
-            f"{action}: the result names {echoed}, not the interaction sent {(action, *item.key)}"
-        )
-        return Interacted(item, result)
+        with self.step(f"{action} {item.streamtype} {item.id}"):
+            answer = self._send_interaction(session, action, item, fields)
+            self.expect(
+                answer, OK, rule=f"{action}: a logged-in user interacts with a visible item (200)"
+            )
+            result = answer.fields
+            echoed = (result.get("action"), result.get("item"), result.get("streamtype"))
+            assert echoed == (action, item.id, item.streamtype), (
+                f"{action}: the result names {echoed}, not the interaction sent "
+                f"{(action, *item.key)}"
+            )
+            return Interacted(item, result)
 
     def try_remove_comment(self, session: Session, comment: Comment | int) -> ApiResponse:
         """Send /interactions/removecomment for a comment (its id as `item`); asserts nothing.
 
         The docs: "this Method needs the Comment ID as item"."""
         number = comment.id if isinstance(comment, Comment) else comment
+        with self.step(f"try removecomment on comment {number}"):
+            return self._send_remove_comment(session, number)
+
+    def _send_remove_comment(self, session: Session, number: int) -> ApiResponse:
         return session.call(method_of("removecomment"), "interactions/removecomment", item=number)
 
     def remove_comment(self, session: Session, item: MediaItem, comment: Comment) -> Interacted:
         """Remove one of the user's comments on `item` (200), named by the item in the result."""
-        answer = self.expect(
-            self.try_remove_comment(session, comment),
-            OK,
-            rule="removecomment: the author removes a comment by its id (200)",
-        )
-        result = answer.fields
-        named = (result.get("item"), result.get("streamtype"))
-        assert named == item.key, (
-            f"removecomment: the result names item {named}, not the one commented {item.key}"
-        )
-        return Interacted(item, result)
+        with self.step(f"removecomment {comment.id} on {item.streamtype} {item.id}"):
+            answer = self.expect(
+                self._send_remove_comment(session, comment.id),
+                OK,
+                rule="removecomment: the author removes a comment by its id (200)",
+            )
+            result = answer.fields
+            named = (result.get("item"), result.get("streamtype"))
+            assert named == item.key, (
+                f"removecomment: the result names item {named}, not the one commented {item.key}"
+            )
+            return Interacted(item, result)
 
     def add_to(self, session: Session, list_name: str, item: MediaItem, **fields) -> Interacted:
         """The interaction that puts `item` in `list_name` (addtofavourites for favourites, ...)."""
@@ -391,37 +409,41 @@ class MediaLists(StepsBase):
 
     def try_read_list(self, session: Session, list_name: str, **params) -> ApiResponse:
         """GET /user/{list_name}; asserts nothing (for refusals)."""
-        return session.get(f"user/{list_name}", **params)
+        with self.step(f"try to read /user/{list_name}" + shown_params(params)):
+            return session.get(f"user/{list_name}", **params)
 
     def read_list(self, session: Session, list_name: str, **params) -> ListPage:
         """Read one of the user's media lists (200), with its paging."""
-        answer = self.expect(
-            self.try_read_list(session, list_name, **params),
-            OK,
-            rule=f"{list_name}: the list of the session's user (200)",
-        )
-        return ListPage.of(list_name, answer, params.get("streamtype"))
+        with self.step(f"read /user/{list_name}" + shown_params(params)):
+            answer = self.expect(
+                session.get(f"user/{list_name}", **params),
+                OK,
+                rule=f"{list_name}: the list of the session's user (200)",
+            )
+            return ListPage.of(list_name, answer, params.get("streamtype"))
 
     def history_for_merge(self, session: Session, **params) -> list[MergeEntry]:
         """GET /user/historyformerge: every watched item as ids, never paged."""
-        answer = self.expect(
-            self.try_read_list(session, "historyformerge", **params),
-            OK,
-            rule="historyformerge: the whole history as ids (200)",
-        )
-        assert answer.paging is None, (
-            f"historyformerge: answered with paging {answer.paging}; it is never paged"
-        )
-        return [
-            MergeEntry(entry["ID"], entry["streamtype"], entry.get("progress"))
-            for entry in answer.result or []
-        ]
+        with self.step("read /user/historyformerge" + shown_params(params)):
+            answer = self.expect(
+                session.get("user/historyformerge", **params),
+                OK,
+                rule="historyformerge: the whole history as ids (200)",
+            )
+            assert answer.paging is None, (
+                f"historyformerge: answered with paging {answer.paging}; it is never paged"
+            )
+            return [
+                MergeEntry(entry["ID"], entry["streamtype"], entry.get("progress"))
+                for entry in answer.result or []
+            ]
 
     def search(self, session: Session, query: str, **params) -> ListPage:
         """GET /media/byquery/{query}; a logged-in user's search fills the search history."""
-        answer = self.expect(
-            session.get(f"media/byquery/{query}", **params),
-            OK,
-            rule="byquery: any session may search the published items (200)",
-        )
-        return ListPage.of("byquery", answer, params.get("streamtype"))
+        with self.step(f"search for {query!r}" + shown_params(params)):
+            answer = self.expect(
+                session.get(f"media/byquery/{query}", **params),
+                OK,
+                rule="byquery: any session may search the published items (200)",
+            )
+            return ListPage.of("byquery", answer, params.get("streamtype"))

@@ -17,10 +17,14 @@ class Passwords(StepsBase):
     def request_password_reset(self, user: User, known_as: str) -> ApiResponse:
         """Ask for a reset mail for the account known as `known_as` (email, username or phone)."""
         with self.step(f"request a password reset for {user.name}"):
-            return self.ask_for_reset_mail(known_as, user.domain_id)
+            return self._reset_mail_asked(known_as, user.domain_id)
 
     def ask_for_reset_mail(self, known_as: str, domain_id: int | None = None) -> ApiResponse:
         """GET /user/requestpass: the same answer whether or not an account is known as that."""
+        with self.step(f"ask for a password reset mail for {known_as}"):
+            return self._reset_mail_asked(known_as, domain_id)
+
+    def _reset_mail_asked(self, known_as: str, domain_id: int | None) -> ApiResponse:
         answer = self.session(domain_id).get("user/requestpass", token=known_as)
         self.expect(answer, OK, rule="requestpass: the request is taken (200), account or not")
         result = answer.fields
@@ -38,7 +42,7 @@ class Passwords(StepsBase):
     def reset_password(self, user: User, token: str) -> str:
         """Set a new password with the reset link's `token`; returns the password it replaced."""
         with self.step(f"set a new password for {user.name} with the reset link"):
-            old, answer = user.password, self.try_reset(user, token)
+            old, answer = user.password, self._send_reset(user, token, None)
             self.expect(
                 answer, OK, rule="resetpassword: the mailed token sets the new password (200)"
             )
@@ -53,6 +57,10 @@ class Passwords(StepsBase):
     def try_reset(self, user: User, token: str, password: str | None = None) -> ApiResponse:
         """Send /user/resetpassword/{token} with `password` (a fresh one by default); asserts
         nothing. If the target accepts it, it is the user's password from now on."""
+        with self.step(f"send a new password for {user.name} with a reset token"):
+            return self._send_reset(user, token, password)
+
+    def _send_reset(self, user: User, token: str, password: str | None) -> ApiResponse:
         password = password or new_password()
         answer = self.session(user.domain_id).post(
             f"user/resetpassword/{token}", newpassword=password
@@ -65,10 +73,7 @@ class Passwords(StepsBase):
         """Change the password of the logged-in `user` (knowing the current one); returns the
         password it replaced."""
         with self.step(f"change {user.name}'s password"):
-            old, answer = (
-                user.password,
-                self.try_password_change(user, session, current=user.password),
-            )
+            old, answer = user.password, self._send_password_change(user, session, user.password)
             self.expect(
                 answer, OK, rule="changepassword: the current password allows a new one (200)"
             )
@@ -77,6 +82,10 @@ class Passwords(StepsBase):
     def try_password_change(self, user: User, session: Session, *, current: str) -> ApiResponse:
         """Send /user/changepassword from `current` to a fresh password; asserts nothing. If the
         target accepts it, it is the user's password from now on."""
+        with self.step(f"try to change {user.name}'s password"):
+            return self._send_password_change(user, session, current)
+
+    def _send_password_change(self, user: User, session: Session, current: str) -> ApiResponse:
         password = new_password()
         answer = session.put("user/changepassword", currentpassword=current, newpassword=password)
         if answer.status == OK:
@@ -85,12 +94,13 @@ class Passwords(StepsBase):
 
     def verify_password(self, session: Session, password: str) -> bool:
         """Whether `password` is the logged-in user's (verifypassword)."""
-        answer = session.post("user/verifypassword", password=password)
-        self.expect(answer, OK, rule="verifypassword: a match or a mismatch is answered (200)")
-        matches = answer.fields.get("matches")
-        if matches not in (0, 1):
-            raise AssertionError(f"verifypassword: `matches` is {matches!r}, not 0 or 1")
-        return matches == 1
+        with self.step("is this the user's password? (verifypassword)"):
+            answer = session.post("user/verifypassword", password=password)
+            self.expect(answer, OK, rule="verifypassword: a match or a mismatch is answered (200)")
+            matches = answer.fields.get("matches")
+            if matches not in (0, 1):
+                raise AssertionError(f"verifypassword: `matches` is {matches!r}, not 0 or 1")
+            return matches == 1
 
     def only_the_new_password_logs_in(self, user: User, old_password: str) -> None:
         """The user's current password logs in, `old_password` is refused."""

@@ -51,42 +51,47 @@ def joined_items(entries) -> list[JoinedItem] | None:
 class Profile(StepsBase):
     def try_profile(self, session: Session, **fields) -> ApiResponse:
         """GET /user/profile; asserts nothing (for refusals)."""
-        return session.get("user/profile", **fields)
+        with self.step("try to read the profile"):
+            return session.get("user/profile", **fields)
 
     def try_update_details(
         self, session: Session, *, connected_form=None, **details
     ) -> ApiResponse:
         """PUT /user/updatedata with `details` (lastname=..., country=...) and the id of the
         nexxOMNIA form that validates them; asserts nothing (for refusals)."""
-        return session.put("user/updatedata", connectedForm=connected_form, **details)
+        with self.step(f"try to update {', '.join(details) or 'nothing'}"):
+            return session.put("user/updatedata", connectedForm=connected_form, **details)
 
     def update_details(
         self, session: Session, user: User, *, connected_form=None, **details
     ) -> ApiResponse:
         """Change the user's details; a new email address is kept for the cleanup."""
-        answer = self.expect(
-            self.try_update_details(session, connected_form=connected_form, **details),
-            OK,
-            rule="updatedata: the details sent are stored (200)",
-        )
-        assert answer.fields.get("status") == "updated", f"updatedata: result {answer.result}"
-        if "email" in details:
-            user.email = details["email"]
-        return answer
+        with self.step(f"update {', '.join(details) or 'nothing'}"):
+            answer = self.expect(
+                session.put("user/updatedata", connectedForm=connected_form, **details),
+                OK,
+                rule="updatedata: the details sent are stored (200)",
+            )
+            assert answer.fields.get("status") == "updated", f"updatedata: result {answer.result}"
+            if "email" in details:
+                user.email = details["email"]
+            return answer
 
     def try_update_status(self, session: Session, status: str) -> ApiResponse:
         """Send PUT /user/updatestatus; asserts nothing."""
-        return session.put("user/updatestatus", status=status)
+        with self.step(f"try to set the status update to {status!r}"):
+            return session.put("user/updatestatus", status=status)
 
     def update_status(self, session: Session, status: str) -> ApiResponse:
         """Set the status update shown with the profile ("" clears it)."""
-        answer = self.expect(
-            self.try_update_status(session, status),
-            OK,
-            rule="updatestatus: the status update is stored (200)",
-        )
-        assert answer.fields.get("status") == "updated", f"updatestatus: result {answer.result}"
-        return answer
+        with self.step(f"set the status update to {status!r}"):
+            answer = self.expect(
+                session.put("user/updatestatus", status=status),
+                OK,
+                rule="updatestatus: the status update is stored (200)",
+            )
+            assert answer.fields.get("status") == "updated", f"updatestatus: result {answer.result}"
+            return answer
 
     def subscribe_channel(
         self,
@@ -99,12 +104,13 @@ class Profile(StepsBase):
         """Tell the target how the user wants to hear of a channel; a flag not given is not sent."""
         # The contract takes these as query parameters, even on a PUT.
         query = urlencode(form_fields({"channel": channel, "viamail": by_mail, "viapush": by_push}))
-        answer = self.expect(
-            session.put(f"user/updatechannelsubscriptions?{query}"),
-            OK,
-            rule="updatechannelsubscriptions: the subscription is stored (200)",
-        )
-        return ChannelSubscription.of(answer.fields)
+        with self.step(f"subscribe to channel {channel} ({query})"):
+            answer = self.expect(
+                session.put(f"user/updatechannelsubscriptions?{query}"),
+                OK,
+                rule="updatechannelsubscriptions: the subscription is stored (200)",
+            )
+            return ChannelSubscription.of(answer.fields)
 
     def channel_subscriptions(self, session: Session) -> list[ChannelSubscription]:
         """The channel subscriptions the profile lists."""

@@ -114,11 +114,17 @@ class SecondFactors(StepsBase):
         self, held: Login | Session, code: str, codetype: str = SMS
     ) -> ApiResponse:
         """Send a device code for a held login (/user/authorizedevice); asserts nothing."""
+        with self.step(f"send a code of type {codetype} for the held login"):
+            return self._send_device_code(held, code, codetype)
+
+    @staticmethod
+    def _send_device_code(held: Login | Session, code: str, codetype: str) -> ApiResponse:
         return session_of(held).post("user/authorizedevice", code=code, type=codetype)
 
     def ask_for_key_code(self, held: Login | Session) -> ApiResponse:
         """Ask for a new SMS code (/user/requestkeycode); asserts nothing."""
-        return session_of(held).get("user/requestkeycode")
+        with self.step("ask for a new SMS code"):
+            return session_of(held).get("user/requestkeycode")
 
     # -- SMS -------------------------------------------------------------------------------
 
@@ -159,7 +165,7 @@ class SecondFactors(StepsBase):
         with self.step("finish the held login with the code from the SMS"):
             code = code or self.texted_code(user.phone)
             return self.expect_logged_in(
-                self.authorize_device(login, code, SMS),
+                self._send_device_code(login, code, SMS),
                 user,
                 rule="authorizedevice: the SMS code finishes the held login (200)",
             )
@@ -168,7 +174,7 @@ class SecondFactors(StepsBase):
         """Ask for a new SMS code for the held login (/user/requestkeycode)."""
         with self.step("request a new SMS code"):
             answer = self.expect(
-                self.ask_for_key_code(login),
+                session_of(login).get("user/requestkeycode"),
                 OK,
                 rule="requestkeycode: a held login gets a new SMS code (200)",
             )
@@ -196,25 +202,26 @@ class SecondFactors(StepsBase):
         with self.step(f"send {times} wrong codes"):
             for _ in range(times):
                 self.refused(
-                    self.authorize_device(login, wrong_code(right)),
+                    self._send_device_code(login, wrong_code(right), SMS),
                     rule="authorizedevice: a wrong code is refused (403)",
                     statuses=(FORBIDDEN,),
                 )
 
     def expect_throttled(self, login: Login, code: str) -> int:
         """The SMS code is refused 429 with Retry-After; the seconds to wait."""
-        with self._no_retries(login.session):
-            answer = self.authorize_device(login, code, SMS)
-        rule = (
-            f"authorizedevice: after {WRONG_CODES_BEFORE_THROTTLE} wrong codes every code answers 429"
-            " with Retry-After"
-        )
-        self.refused(answer, rule=rule, statuses=(TOO_MANY_REQUESTS,))
-        retry_after = answer.headers.get("Retry-After", "")
-        assert retry_after.isdigit() and int(retry_after) >= 1, (
-            f"{rule}: Retry-After is {retry_after!r}, expected a number of seconds >= 1"
-        )
-        return int(retry_after)
+        with self.step("the code is refused: the held login is throttled (429)"):
+            with self._no_retries(login.session):
+                answer = self._send_device_code(login, code, SMS)
+            rule = (
+                f"authorizedevice: after {WRONG_CODES_BEFORE_THROTTLE} wrong codes every code "
+                "answers 429 with Retry-After"
+            )
+            self.refused(answer, rule=rule, statuses=(TOO_MANY_REQUESTS,))
+            retry_after = answer.headers.get("Retry-After", "")
+            assert retry_after.isdigit() and int(retry_after) >= 1, (
+                f"{rule}: Retry-After is {retry_after!r}, expected a number of seconds >= 1"
+            )
+            return int(retry_after)
 
     @staticmethod
     @contextmanager
@@ -249,6 +256,11 @@ class SecondFactors(StepsBase):
 
     def finish_app_enrolment(self, session: Session, process: int, code: str | None) -> ApiResponse:
         """/user/finishregisterauthenticator for `process` (with the app's `code`); asserts nothing."""
+        with self.step(f"try to finish the enrolment of process {process}"):
+            return self._send_app_enrolment(session, process, code)
+
+    @staticmethod
+    def _send_app_enrolment(session: Session, process: int, code: str | None) -> ApiResponse:
         fields = {"process": process} if code is None else {"process": process, "code": code}
         return session.post("user/finishregisterauthenticator", **fields)
 
@@ -265,7 +277,7 @@ class SecondFactors(StepsBase):
             "finish the enrolment" + (" with a code of the app" if code else " without a code")
         ):
             answer = self.expect(
-                self.finish_app_enrolment(session, enrolment.process, code),
+                self._send_app_enrolment(session, enrolment.process, code),
                 OK,
                 rule="finishregisterauthenticator: the user's open process enrols the app (200)",
             )
@@ -290,7 +302,7 @@ class SecondFactors(StepsBase):
     ) -> ApiResponse:
         """Finish a held login with a code of the app (type=app)."""
         with self.step("finish the held login with a code of the authenticator app"):
-            answer = self.authorize_device(login, code or app.code(), APP)
+            answer = self._send_device_code(login, code or app.code(), APP)
             return self.expect_logged_in(
                 answer,
                 user,
@@ -327,6 +339,11 @@ class SecondFactors(StepsBase):
         self, session: Session, attestation: dict | str, host: str = KEY_HOST
     ) -> ApiResponse:
         """/user/finishregisteru2fdevice with the key's attestation; asserts nothing."""
+        with self.step(f"try to finish the registration of a security key for {host}"):
+            return self._send_attestation(session, attestation, host)
+
+    @staticmethod
+    def _send_attestation(session: Session, attestation: dict | str, host: str) -> ApiResponse:
         token = attestation if isinstance(attestation, str) else json.dumps(attestation)
         return session.post("user/finishregisteru2fdevice", token=token, host=host)
 
@@ -341,7 +358,7 @@ class SecondFactors(StepsBase):
         """Finish the registration with the key's `attestation`: the key is the user's."""
         with self.step("finish the registration with the key's attestation"):
             answer = self.expect(
-                self.finish_key_registration(session, attestation, host),
+                self._send_attestation(session, attestation, host),
                 OK,
                 rule="finishregisteru2fdevice: a verified attestation registers the key (200)",
             )
@@ -372,6 +389,11 @@ class SecondFactors(StepsBase):
         self, login: Login, assertion: dict | str, host: str | None = None
     ) -> ApiResponse:
         """Send an assertion for a held login (/user/authorizelogin); asserts nothing."""
+        with self.step("send a security key's assertion for the held login"):
+            return self._send_assertion(login, assertion, host)
+
+    @staticmethod
+    def _send_assertion(login: Login, assertion: dict | str, host: str | None) -> ApiResponse:
         token = assertion if isinstance(assertion, str) else json.dumps(assertion)
         return login.session.post(
             "user/authorizelogin", token=token, host=host or login.result["webauthn"]["rpId"]
@@ -382,7 +404,7 @@ class SecondFactors(StepsBase):
     ) -> ApiResponse:
         """Finish a held login with a fresh assertion of the key."""
         with self.step("finish the held login with the security key"):
-            answer = self.authorize_login(login, self.assertion(login, key))
+            answer = self._send_assertion(login, self.assertion(login, key), None)
             return self.expect_logged_in(
                 answer, user, rule="authorizelogin: a valid assertion finishes the held login (200)"
             )

@@ -23,12 +23,15 @@ class CreatedItem:
     published: bool
 
 
+def adding(streamtype: str, fields: dict) -> str:
+    """`add a playlist titled 'x'`: a step's name."""
+    return f"add a {streamtype}" + (f" titled {fields['title']!r}" if fields.get("title") else "")
+
+
 class Ugc(StepsBase):
     def request_new_item(self, session: Session, streamtype: str, **fields) -> ApiResponse:
         """Ask to create an article, playlist or collection from raw form `fields`. Asserts nothing."""
-        with self.step(
-            f"add a {streamtype}" + (f" titled {fields['title']!r}" if fields.get("title") else "")
-        ):
+        with self.step(f"try to {adding(streamtype, fields)}"):
             return session.post(f"user/{ADD_OPERATION[streamtype]}", **fields)
 
     def add_item(
@@ -42,15 +45,15 @@ class Ugc(StepsBase):
     ) -> CreatedItem:
         """A new article, playlist or collection (`details`: subtitle, teaser, text, description);
         `auto_publish` None sends no autoPublish at all."""
-        answer = self.expect(
-            self.request_new_item(
-                session, streamtype, title=title, autoPublish=auto_publish, **details
-            ),
-            CREATED,
-            rule=f"{ADD_OPERATION[streamtype]}: a logged-in user creates a {streamtype} (201)",
-        )
-        result = answer.fields
-        return CreatedItem(result["ID"], result["streamtype"], result["isPublished"] == 1)
+        fields = {"title": title, "autoPublish": auto_publish, **details}
+        with self.step(adding(streamtype, fields)):
+            answer = self.expect(
+                session.post(f"user/{ADD_OPERATION[streamtype]}", **fields),
+                CREATED,
+                rule=f"{ADD_OPERATION[streamtype]}: a logged-in user creates a {streamtype} (201)",
+            )
+            result = answer.fields
+            return CreatedItem(result["ID"], result["streamtype"], result["isPublished"] == 1)
 
     def found_by_search(self, session: Session, query: str) -> list[int]:
         """The ids of the items /media/byquery finds for `query` (published ones only)."""

@@ -8,7 +8,6 @@ becomes (docs/conventions.md, "Upload URL").
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -184,8 +183,10 @@ TAMPERINGS: dict[str, Callable[[UploadTicket], str]] = {
     "file-name-changed": rename_file,
 }
 
-# The longest an expired-URL check may wait for a ticket to run out.
-EXPIRY_WAIT_LIMIT = 10
+
+def finishing(file: str, context: str, item: int | None) -> str:
+    """`finish the upload of f.svg as videocover of item 7`: a step's name."""
+    return f"finish the upload of {file} as {context}" + (f" of item {item}" if item else "")
 
 
 class Uploads(StepsBase):
@@ -214,22 +215,26 @@ class Uploads(StepsBase):
     def put_file(self, url: str, content: bytes) -> ApiResponse:
         """PUT bytes to an upload URL (no session: the URL is the authorization). Asserts nothing."""
         with self.step(f"PUT {len(content)} bytes to the upload URL"):
-            answer = self.client.transfer("PUT", url, content)
-            problem = envelope_problem(answer)
-            if problem:
-                raise AssertionError(
-                    f"upload URL: the PUT answers with the nexx envelope: {problem}"
-                    f"\n  sent: {answer.curl()}"
-                )
-            return answer
+            return self._put(url, content)
+
+    def _put(self, url: str, content: bytes) -> ApiResponse:
+        answer = self.client.transfer("PUT", url, content)
+        problem = envelope_problem(answer)
+        if problem:
+            raise AssertionError(
+                f"upload URL: the PUT answers with the nexx envelope: {problem}"
+                f"\n  sent: {answer.curl()}"
+            )
+        return answer
 
     def send_file(self, ticket: UploadTicket) -> ApiResponse:
         """PUT the ticket's file to its upload URL, the first time (201)."""
-        return self.expect(
-            self.put_file(ticket.url, ticket.sample.content),
-            CREATED,
-            rule="upload URL: the first PUT of a prepared file stores it (201)",
-        )
+        with self.step(f"PUT {ticket.sample.name} to its upload URL"):
+            return self.expect(
+                self._put(ticket.url, ticket.sample.content),
+                CREATED,
+                rule="upload URL: the first PUT of a prepared file stores it (201)",
+            )
 
     def request_finish_upload(
         self,
@@ -245,32 +250,46 @@ class Uploads(StepsBase):
     ) -> ApiResponse:
         """Say what an uploaded file is for (`ticket` or a bare server file name). Asserts nothing."""
         file = ticket.file if isinstance(ticket, UploadTicket) else ticket
-        lat, lng = position or (None, None)
-        with self.step(
-            f"finish the upload of {file} as {context}" + (f" of item {item}" if item else "")
-        ):
-            return session.post(
-                "user/finishupload",
-                file=file,
-                context=context,
-                item=item,
-                mediaTitle=title,
-                mediaDescription=description,
-                lat=lat,
-                lng=lng,
-                forUserStory=for_user_story,
+        with self.step(f"try to {finishing(file, context, item)}"):
+            return self._send_finish(
+                session, file, context, item, title, description, position, for_user_story
             )
+
+    @staticmethod
+    def _send_finish(
+        session: Session,
+        file: str,
+        context: str,
+        item: int | None = None,
+        title: str | None = None,
+        description: str | None = None,
+        position: Position | None = None,
+        for_user_story: bool | None = None,
+    ) -> ApiResponse:
+        lat, lng = position or (None, None)
+        return session.post(
+            "user/finishupload",
+            file=file,
+            context=context,
+            item=item,
+            mediaTitle=title,
+            mediaDescription=description,
+            lat=lat,
+            lng=lng,
+            forUserStory=for_user_story,
+        )
 
     def finish_upload(
         self, session: Session, ticket: UploadTicket, context: str, **details
     ) -> FinishedUpload:
         """What the uploaded file became; fails unless the target finishes it (200)."""
-        answer = self.expect(
-            self.request_finish_upload(session, ticket, context, **details),
-            OK,
-            rule="finishupload: the user's uploaded file is finished once (200)",
-        )
-        return FinishedUpload.of(answer.fields)
+        with self.step(finishing(ticket.file, context, details.get("item"))):
+            answer = self.expect(
+                self._send_finish(session, ticket.file, context, **details),
+                OK,
+                rule="finishupload: the user's uploaded file is finished once (200)",
+            )
+            return FinishedUpload.of(answer.fields)
 
     def upload_file(
         self,
@@ -311,15 +330,12 @@ class Uploads(StepsBase):
         return TAMPERINGS[tampering](ticket)
 
     def wait_until_url_expired(self, ticket: UploadTicket) -> None:
-        """Wait until the ticket's URL has run out, if that is soon; skip the test otherwise."""
-        lifetime = ticket.expires - ticket.issued if ticket.issued is not None else None
-        if lifetime is None or lifetime > EXPIRY_WAIT_LIMIT:
-            shown = "an unknown time (no Date header)" if lifetime is None else f"{lifetime:g} s"
+        """Let the ticket's URL run out on the target's clock (its lifetime and a second);
+        skips the test where time cannot pass that fast (steps.let_time_pass)."""
+        if ticket.issued is None:
             pytest.skip(
-                f"the target's upload URLs live {shown}: /prepareupload has no parameter to ask for a shorter "
-                "lifetime and the expiry is signed into the URL, so an expired URL needs that long a wait; "
-                f"run against a target whose upload URLs expire within {EXPIRY_WAIT_LIMIT} s "
-                "(the bundled server's expiry is tested in tests/reference/test_uploads.py)"
+                "the target's upload URLs live an unknown time: its answer to /prepareupload "
+                "has no Date header to read `expires` against"
             )
-        with self.step(f"wait {lifetime + 1:g} s until the upload URL has expired"):
-            time.sleep(lifetime + 1)
+        lifetime = ticket.expires - ticket.issued
+        self.let_time_pass(lifetime + 1, until="the upload URL has expired")

@@ -2,7 +2,8 @@
 
 A kind of target is a class (`ReferenceServer`, `Replay`, `UrlTarget`): it decides what the
 user did not set (the secret, the defaults of the allow-options, the guessed-rules mode)
-and what the suite may rely on (does time pass, are codes real, are 429s congestion). The
+and what the suite may rely on (does time pass, can its clock be turned forward, are codes
+real, are 429s congestion). The
 instance is the target one run points at: it opens its channels, starts, is checked, gives
 signed clients and software second factors, and stops. No other module asks which kind it
 is: it asks the target.
@@ -54,6 +55,9 @@ class Target:
     guessed_rules: ClassVar[str]
     # Waiting changes what the target answers (a replay answers with the recorded times).
     time_passes: ClassVar[bool]
+    # The suite can turn the target's clock forward (turn_clock_forward): the bundled
+    # server's test-only control; nothing else's clock can be moved from outside.
+    moves_clock: ClassVar[bool] = False
     # Its tokens, codes and key credentials are the ones it issued, so two of them can be
     # compared (a replay's are stand-ins: the recording decided which were equal).
     issues_real_secrets: ClassVar[bool]
@@ -194,6 +198,13 @@ class Target:
             client.close()
 
     # -- what the tests get --------------------------------------------------------------
+
+    def turn_clock_forward(self, seconds: float) -> None:
+        """Let `seconds` pass on the target's clock at once (only where `moves_clock`)."""
+        raise TargetError(f"the clock of {self!r} cannot be turned forward")
+
+    def put_clock_back(self) -> None:
+        """The target's clock shows its own time again (nothing to do where it never moved)."""
 
     def client(self) -> NexxClient:
         """A signed client on the main domain of the target."""

@@ -23,6 +23,8 @@ class ReferenceServer(Target):
     # Our own server must keep our own rules, guessed or not.
     guessed_rules = FAIL
     time_passes = True
+    # Its test-only clock control (nexx_reference.clock), reached in this process only.
+    moves_clock = True
     issues_real_secrets = True
     # On our server a 429 is an answer under test, not congestion.
     retries_congestion = False
@@ -79,6 +81,16 @@ class ReferenceServer(Target):
         self.users = running.users
         self.preflight()
         self.started = True
+
+    def turn_clock_forward(self, seconds: float) -> None:
+        from nexx_reference import clock
+
+        clock.turn_forward(seconds)
+
+    def put_clock_back(self) -> None:
+        from nexx_reference import clock
+
+        clock.put_back()
 
 
 def bundled_domains(domain_id: int) -> dict[str, int]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import time
 from collections.abc import Mapping
 from typing import Any
 
-from .. import faults
+from .. import clock, faults
 from . import registration, users
 
 # updatedata may change the details and the email; never username, password or status.
@@ -75,7 +74,7 @@ def register_push_device(
 
 
 def request_takeout(db: sqlite3.Connection, user_id: int) -> dict[str, Any]:
-    now = time.time()
+    now = clock.now()
     cursor = db.execute("INSERT INTO takeouts (user_id, created) VALUES (?, ?)", (user_id, now))
     return {"takeout": int(cursor.lastrowid), "status": "requested", "created": int(now)}
 

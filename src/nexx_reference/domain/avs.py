@@ -9,12 +9,11 @@ verification of a lower class never lowers it.
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from .. import faults
+from .. import clock, faults
 from ..envelope import ApiError
 from .single_use import Refusals, still_open
 
@@ -35,7 +34,7 @@ def prepare(
 ) -> dict[str, Any]:
     if ageclass(db, user_id) >= wanted:
         raise ApiError(HTTPStatus.CONFLICT, f"the user's age class is {wanted} or higher already")
-    expires = time.time() + TRANSACTION_LIFETIME
+    expires = clock.now() + TRANSACTION_LIFETIME
     cursor = db.execute(
         "INSERT INTO avs_transactions (user_id, provider, ageclass, expires) VALUES (?, ?, ?, ?)",
         (user_id, provider, wanted, expires),

@@ -10,11 +10,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-import time
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from .. import faults
+from .. import clock, faults
 from ..envelope import ApiError
 from . import users
 from .single_use import Refusals, still_open
@@ -55,7 +54,7 @@ def issue(db: sqlite3.Connection, kind: str, user_id: int) -> str:
     )
     db.execute(
         "INSERT INTO mail_tokens (token_hash, kind, user_id, expires) VALUES (?, ?, ?, ?)",
-        (_digest(token), kind, user_id, time.time() + KINDS[kind].lifetime),
+        (_digest(token), kind, user_id, clock.now() + KINDS[kind].lifetime),
     )
     return token
 
@@ -74,6 +73,6 @@ def redeem(db: sqlite3.Connection, kind: str, token: str, domain: int) -> int:
         raise ApiError(HTTPStatus.NOT_FOUND, refusals.unknown)
     if not faults.active(REUSABLE[kind]):
         db.execute(
-            "UPDATE mail_tokens SET used = ? WHERE token_hash = ?", (time.time(), _digest(token))
+            "UPDATE mail_tokens SET used = ? WHERE token_hash = ?", (clock.now(), _digest(token))
         )
     return row["user_id"]

@@ -9,12 +9,11 @@ the user's other relations to each item (history, rating, purchase), because an 
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .. import faults
+from .. import clock, faults
 from . import catalogue, interactions
 from .interactions import comment_view
 
@@ -128,7 +127,7 @@ def page(
     db: sqlite3.Connection, query: ListQuery, now: float | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     """One page of the list and the size of the whole (filtered) list."""
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     source, added, args = _source(query, now)
     total = db.execute(f"SELECT COUNT(*) {source}", args).fetchone()[0]
     comment_columns = (
@@ -193,7 +192,7 @@ def history_for_merge(
     db: sqlite3.Connection, user_id: int, params: Mapping[str, Any], now: float | None = None
 ) -> list[dict[str, Any]]:
     """Every watched item as {ID, streamtype, progress?}, last watched first, unpaged."""
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     sql = (
         "SELECT m.item_id, m.streamtype, entry.progress FROM interactions AS entry"
         " JOIN media_items AS m ON m.gid = entry.gid WHERE entry.user_id = ? AND entry.list = 'history'"

@@ -8,13 +8,12 @@ constraints of the users table are the last line should a check ever be missed.
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from .. import faults
+from .. import clock, faults
 from ..envelope import ApiError
 from ..settings import DomainSettings
 from . import mail_tokens, users
@@ -139,7 +138,7 @@ def _insert(
         "authorized": int(authorized),
         "anonymous": int(anonymous),
         "preregistered": int(preregistered),
-        "created": time.time(),
+        "created": clock.now(),
     }
     for name in users.DETAIL_FIELDS:
         if name in params:

@@ -25,12 +25,11 @@ import hmac
 import math
 import secrets
 import sqlite3
-import time
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
-from .. import faults
+from .. import clock, faults
 from ..envelope import ApiError
 from ..masking import mask_phone
 from ..settings import DomainSettings
@@ -96,7 +95,7 @@ def hold_for_login(
             NEEDS_U2F,
             challenge.host,
             challenge.challenge,
-            time.time() + webauthn_devices.CHALLENGE_LIFETIME,
+            clock.now() + webauthn_devices.CHALLENGE_LIFETIME,
         )
         return Held({"general": general, "loginstate": NEEDS_U2F, "webauthn": challenge.options})
     if is_trusted(db, user_id, session.device_hash):
@@ -157,7 +156,7 @@ def issue_code(db: sqlite3.Connection, cid: str, user_id: int, secret: str) -> t
     """A new 6-digit code for the held login `cid`; every earlier code of it is void."""
     code = f"{secrets.randbelow(10**6):06d}"
     salt = secrets.token_hex(16)
-    expires = time.time() + CODE_LIFETIME
+    expires = clock.now() + CODE_LIFETIME
     if not faults.active("stale-sms-code-accepted"):
         db.execute("UPDATE device_codes SET spent = 1 WHERE cid = ?", (cid,))
     db.execute(
@@ -197,7 +196,7 @@ def ensure_not_throttled(db: sqlite3.Connection, user_id: int) -> None:
     row = db.execute(
         "SELECT throttled_until FROM code_throttles WHERE user_id = ?", (user_id,)
     ).fetchone()
-    wait = (row["throttled_until"] - time.time()) if row else 0
+    wait = (row["throttled_until"] - clock.now()) if row else 0
     if wait > 0:
         raise ApiError(
             HTTPStatus.TOO_MANY_REQUESTS,
@@ -213,7 +212,7 @@ def count_wrong_code(db: sqlite3.Connection, user_id: int) -> None:
     )
     db.execute(
         "UPDATE code_throttles SET wrong_codes = 0, throttled_until = ? WHERE user_id = ? AND wrong_codes >= ?",
-        (time.time() + THROTTLE_SECONDS, user_id, MAX_WRONG_CODES),
+        (clock.now() + THROTTLE_SECONDS, user_id, MAX_WRONG_CODES),
     )
 
 
@@ -223,7 +222,7 @@ def _sms_code_matches(
     rows = db.execute(
         "SELECT id, salt, code_hash FROM device_codes"
         " WHERE cid = ? AND user_id = ? AND spent = 0 AND expires > ?",
-        (cid, user_id, time.time()),
+        (cid, user_id, clock.now()),
     ).fetchall()
     matched = [
         row["id"]
@@ -267,7 +266,7 @@ def u2f_challenge(db: sqlite3.Connection, session: sessions.Session) -> HeldLogi
         raise ApiError(
             HTTPStatus.FORBIDDEN, "this session's login is not waiting for a U2F assertion"
         )
-    if held.expires is None or held.expires < time.time():
+    if held.expires is None or held.expires < clock.now():
         raise ApiError(
             HTTPStatus.FORBIDDEN, "the U2F challenge of this login expired; log in again"
         )
@@ -277,7 +276,7 @@ def u2f_challenge(db: sqlite3.Connection, session: sessions.Session) -> HeldLogi
 def trust_device(db: sqlite3.Connection, user_id: int, device_hash: str) -> None:
     db.execute(
         "INSERT OR IGNORE INTO trusted_devices (user_id, device_hash, passed) VALUES (?, ?, ?)",
-        (user_id, device_hash, time.time()),
+        (user_id, device_hash, clock.now()),
     )
 
 

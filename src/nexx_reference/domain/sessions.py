@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .. import faults
+from .. import clock, faults
 from . import profile
 
 CID_BYTES = 32  # 43 URL-safe characters
@@ -71,7 +70,7 @@ def create(
     device_name: str | None = None,
     persistent: bool = False,
 ) -> Session:
-    now = time.time()
+    now = clock.now()
     cid = secrets.token_urlsafe(LONG_ID_BYTES if faults.active("long-identifiers") else CID_BYTES)
     device = device_hash or secrets.token_hex(16)
     expires = now + lifetime(ttl, persistent)
@@ -84,7 +83,7 @@ def create(
 
 
 def needs_extension(session: Session, ttl: int) -> bool:
-    return session.expires < time.time() + lifetime(ttl, session.persistent) - EXTEND_GRANULARITY
+    return session.expires < clock.now() + lifetime(ttl, session.persistent) - EXTEND_GRANULARITY
 
 
 def find(db: sqlite3.Connection, domain: int, cid: str) -> Session | None:
@@ -97,7 +96,7 @@ def find(db: sqlite3.Connection, domain: int, cid: str) -> Session | None:
 
 def log_in(db: sqlite3.Connection, session: Session, user_id: int, ttl: int) -> None:
     """Finish a login (direct, or after its second factor): the device becomes known."""
-    now = time.time()
+    now = clock.now()
     db.execute(
         "UPDATE sessions SET user_id = ?, pending_user_id = NULL, pending_state = NULL, expires = ?"
         " WHERE cid = ?",
@@ -128,7 +127,7 @@ def log_out(db: sqlite3.Connection, session: Session) -> None:
 
 
 def keep_alive(db: sqlite3.Connection, session: Session, ttl: int) -> float:
-    expires = time.time() + lifetime(ttl, session.persistent)
+    expires = clock.now() + lifetime(ttl, session.persistent)
     db.execute(
         "UPDATE sessions SET expires = MAX(expires, ?) WHERE cid = ?", (expires, session.cid)
     )

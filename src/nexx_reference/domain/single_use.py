@@ -8,10 +8,10 @@ No tables of its own; each area keeps its record with an `expires` column (epoch
 from __future__ import annotations
 
 import sqlite3
-import time
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from .. import clock
 from ..envelope import ApiError
 
 
@@ -34,7 +34,7 @@ class Refusals:
 
 
 def has_expired(expires: float) -> bool:
-    return expires < time.time()
+    return expires < clock.now()
 
 
 def still_open(row: sqlite3.Row | None, *, used_column: str, refusals: Refusals) -> sqlite3.Row:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import math
 import sqlite3
-import time
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from .. import clock
 from ..envelope import ApiError
 
 
@@ -50,7 +50,7 @@ def ensure_allowed(db: sqlite3.Connection, scope: str, subject: str | int) -> No
         "SELECT attempts, window_ends FROM throttles WHERE scope = ? AND subject = ?",
         (scope, str(subject)),
     ).fetchone()
-    wait = row["window_ends"] - time.time() if row else 0
+    wait = row["window_ends"] - clock.now() if row else 0
     if wait > 0 and row["attempts"] >= limit.attempts:
         seconds = max(1, math.ceil(wait))
         raise ApiError(
@@ -63,7 +63,7 @@ def ensure_allowed(db: sqlite3.Connection, scope: str, subject: str | int) -> No
 
 def count(db: sqlite3.Connection, scope: str, subject: str | int) -> None:
     """Count one attempt; the first one after a window ended opens a new window."""
-    now = time.time()
+    now = clock.now()
     db.execute(
         "INSERT INTO throttles (scope, subject, attempts, window_ends) VALUES (?, ?, 1, ?)"
         " ON CONFLICT (scope, subject) DO UPDATE SET"

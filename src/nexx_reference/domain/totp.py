@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 import sqlite3
-import time
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -18,7 +17,7 @@ from urllib.parse import quote
 
 import pyotp
 
-from .. import faults
+from .. import clock, faults
 from ..envelope import ApiError
 from .single_use import Refusals, still_open
 
@@ -36,7 +35,7 @@ def _totp(secret: str) -> pyotp.TOTP:
 def matching_step(secret: str, code: str, after_step: int | None) -> int | None:
     """The time step within the window whose code is `code` and which is later than
     `after_step`, or None. Every candidate is compared, in constant time each."""
-    now_step = int(time.time()) // PERIOD
+    now_step = int(clock.now()) // PERIOD
     found = None
     for step in range(now_step - VALID_WINDOW, now_step + VALID_WINDOW + 1):
         if after_step is not None and step <= after_step:
@@ -63,7 +62,7 @@ def prepare(db: sqlite3.Connection, user: sqlite3.Row) -> dict[str, Any]:
     secret = pyotp.random_base32()
     cursor = db.execute(
         "INSERT INTO authenticator_enrolments (user_id, secret, expires) VALUES (?, ?, ?)",
-        (user["id"], secret, time.time() + ENROLMENT_LIFETIME),
+        (user["id"], secret, clock.now() + ENROLMENT_LIFETIME),
     )
     return {
         "process": int(cursor.lastrowid),
@@ -92,7 +91,7 @@ def finish(db: sqlite3.Connection, user_id: int, process: int, code: str | None)
                 HTTPStatus.FORBIDDEN,
                 "the code does not match the process's secret; check the app's clock",
             )
-    now = time.time()
+    now = clock.now()
     db.execute("UPDATE authenticator_enrolments SET finished = ? WHERE id = ?", (now, process))
     # The enrolment code's step counts as used: it cannot also finish a held login.
     db.execute(

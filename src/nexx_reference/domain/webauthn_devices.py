@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -32,7 +31,7 @@ from webauthn.helpers.structs import (
 )
 from webauthn.registration.verify_registration_response import VerifiedRegistration
 
-from .. import faults
+from .. import clock, faults
 from ..envelope import ApiError
 from .single_use import has_expired
 
@@ -94,7 +93,7 @@ def prepare_registration(
             user["id"],
             host,
             bytes_to_base64url(options.challenge),
-            time.time() + CHALLENGE_LIFETIME,
+            clock.now() + CHALLENGE_LIFETIME,
         ),
     )
     return {"host": host, "webauthn": options_to_json_dict(options)}
@@ -160,7 +159,7 @@ def add_device(
     credential_id = bytes_to_base64url(verified.credential_id)
     if db.execute("SELECT 1 FROM u2f_devices WHERE credential_id = ?", (credential_id,)).fetchone():
         raise ApiError(HTTPStatus.CONFLICT, "this U2F device is registered already")
-    now = time.time()
+    now = clock.now()
     cursor = db.execute(
         "INSERT INTO u2f_devices (user_id, credential_id, public_key, sign_count, host, created)"
         " VALUES (?, ?, ?, ?, ?, ?)",

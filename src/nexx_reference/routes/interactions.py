@@ -4,10 +4,10 @@ otherwise), removecomment its comment; each answers what it did as an itemupdate
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Callable
 from typing import Any
 
+from .. import clock
 from ..context import Call, Handler
 from ..domain import catalogue, interactions
 from ..envelope import Reply, itemupdate
@@ -18,7 +18,7 @@ Action = Callable[[sqlite3.Connection, int, sqlite3.Row, Call, float], dict[str,
 
 def interaction(action: Action) -> Handler:
     async def handler(call: Call) -> Reply:
-        params, now = call.params, time.time()
+        params, now = call.params, clock.now()
         with call.db.write() as db:
             item = catalogue.visible_item(
                 db, call.domain.id, call.user_id, params["streamtype"], params["item"]

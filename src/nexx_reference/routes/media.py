@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
+from .. import clock
 from ..context import Call
 from ..domain import catalogue, interactions
 from ..domain.media_lists import DEFAULT_LIMIT
@@ -31,7 +30,7 @@ async def byquery(call: Call) -> Reply:
     # Only a logged-in user has a search history; the eternal and anonymous sessions search without one.
     if call.caller.user_id is not None and shown:
         with call.db.write() as db:
-            interactions.record_found(db, call.caller.user_id, gids, time.time())
+            interactions.record_found(db, call.caller.user_id, gids, clock.now())
     flat = params.get("mediaDataLevel") == "flat"
     counted = {}
     if not flat:

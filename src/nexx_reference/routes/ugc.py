@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from http import HTTPStatus
 
+from .. import clock
 from ..context import Call, Handler
 from ..domain import catalogue, ugc
 from ..envelope import Reply, itemupdate
@@ -13,7 +13,7 @@ from ..envelope import Reply, itemupdate
 def creates(streamtype: str) -> Handler:
     async def handler(call: Call) -> Reply:
         with call.db.write() as db:
-            row = ugc.create(db, call.domain, call.user_id, streamtype, call.params, time.time())
+            row = ugc.create(db, call.domain, call.user_id, streamtype, call.params, clock.now())
         return itemupdate(catalogue.created_item_view(row), status=HTTPStatus.CREATED)
 
     return handler

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .. import context, http
+from .. import clock, context, http
 from ..context import Call, Services
 from ..domain import uploads
 from ..envelope import ApiError, Reply, envelope_response, itemupdate
@@ -59,7 +59,7 @@ def file_url(services: Services, domain: int, file: str) -> str:
 @handler
 async def prepareupload(call: Call) -> Reply:
     with call.db.write() as db:
-        ticket = uploads.prepare(db, call.domain.id, call.user_id, call.params, time.time())
+        ticket = uploads.prepare(db, call.domain.id, call.user_id, call.params, clock.now())
     sig = uploads.signature(
         uploads.upload_key(call.settings.secret, call.domain.id),
         ticket.file,
@@ -85,7 +85,7 @@ async def prepareupload(call: Call) -> Reply:
 async def finishupload(call: Call) -> Reply:
     url = file_url(call.services, call.domain.id, call.params["file"])
     with call.db.write() as db:
-        finished = uploads.finish(db, call.domain, call.user_id, call.params, url, time.time())
+        finished = uploads.finish(db, call.domain, call.user_id, call.params, url, clock.now())
     return itemupdate(finished)
 
 
@@ -114,11 +114,11 @@ async def receive_upload(request: Request) -> Response:
         domain = context.resolve_domain(services.settings, request.path_params["domainid"])
         file = request.path_params["file"]
         ticket = uploads.check_upload_url(
-            services.settings.secret, domain.id, file, request.query_params, time.time()
+            services.settings.secret, domain.id, file, request.query_params, clock.now()
         )
         data = await read_limited(request, ticket.max_size)
         with services.db.write() as db:
-            first = uploads.store(db, domain.id, ticket, data, time.time())
+            first = uploads.store(db, domain.id, ticket, data, clock.now())
     except ApiError as exc:
         return http.error_response(facts, exc.status, exc.hint, exc.headers)
     status = HTTPStatus.CREATED if first else HTTPStatus.OK

@@ -20,4 +20,6 @@ def test_replay_without_cassette_says_how_to_record(pytester):
     """)
     result = pytester.runpytest_inprocess("--target", "replay", "-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)  # the session is opened while setting the test up
-    result.stdout.fnmatch_lines(["*record it again with --record-mode=rewrite*"])
+    result.stdout.fnmatch_lines(
+        ["*(the cassette does not exist): record it: scripts/record-cassettes *::test_x*"]
+    )

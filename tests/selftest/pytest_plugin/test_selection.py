@@ -1,5 +1,5 @@
-"""Which tests run, in which order: --flow and NEXX_FLOW, the quick pass first, the skips
-the configuration asks for (destructive tests on a URL target)."""
+"""Which tests run, in which order: --flow and NEXX_FLOW, the quick pass first (the
+destructive marker: test_destructive.py)."""
 
 import pytest
 
@@ -22,21 +22,6 @@ def test_no_flow():
 """
 
 
-def test_destructive_tests_are_skipped_on_url_targets(pytester):
-    pytester.makepyfile("import pytest\n@pytest.mark.destructive\ndef test_x(): pass\n")
-    result = pytester.runpytest("--target", "https://s.example/v3.1", "--domain-secret", "x", "-rs")
-    result.assert_outcomes(skipped=1)
-    result.stdout.fnmatch_lines(["*--allow-destructive*"])
-
-
-def test_allow_destructive_takes_no_value_so_a_path_after_it_stays_a_path(pytester):
-    pytester.makepyfile(test_a="import pytest\n@pytest.mark.destructive\ndef test_x(): pass\n")
-    result = pytester.runpytest("--target", "replay", "--allow-destructive", "test_a.py")
-    result.assert_outcomes(passed=1)
-    result = pytester.runpytest("--target", "replay", "--no-allow-destructive", "test_a.py")
-    result.assert_outcomes(skipped=1)
-
-
 def test_flow_option_keeps_only_that_flow(pytester):
     pytester.makepyfile(FLOWS)
     result = pytester.runpytest("--flow", "u2f", "-v")
@@ -56,7 +41,29 @@ def test_an_unknown_flow_in_the_environment_is_a_usage_error(pytester, monkeypat
     monkeypatch.setenv("NEXX_FLOW", "2fa-fax")
     result = pytester.runpytest()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*NEXX_FLOW names unknown flows 2fa-fax*"])
+    result.stderr.fnmatch_lines(
+        ["*NEXX_FLOW names unknown flows 2fa-fax; known: *(nexx_conformance.constants.FLOWS*"]
+    )
+
+
+def test_an_unknown_flow_id_stops_the_run_before_any_target_starts(pytester):
+    # A conformance-like test that needs the target comes first: the check is before it.
+    pytester.makepyfile(
+        test_a_first="def test_needs_the_target(target):\n    pass\n",
+        test_b_flow='import pytest\n\n@pytest.mark.flow("each-device")\ndef test_x(): pass\n',
+    )
+    result = pytester.runpytest("--target", "http://127.0.0.1:9/v3.1", "--domain-secret", "x")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            (
+                "*test_b_flow.py:3: @pytest.mark.flow takes one flow id, one of register-authorize-"
+                "login, *; got ('each-device',). The flow ids are nexx_conformance.constants.FLOWS "
+                "(src/nexx_conformance/constants.py): a new flow adds its id there*"
+            )
+        ]
+    )
+    assert "cannot start the run" not in result.stdout.str() + result.stderr.str()
 
 
 def test_the_quick_pass_runs_first(pytester):

@@ -3,9 +3,11 @@ from vcr.request import Request
 
 from nexx_conformance.recording.matchers import (
     body_of,
+    lookup_key,
     nexx_body,
     nexx_path,
     nexx_query,
+    nexx_session,
     normalized_form,
 )
 from nexx_conformance.recording.scrubbing import Scrubber
@@ -170,3 +172,36 @@ def test_a_mismatch_names_both_normalized_sides():
         AssertionError, match=r"body \[\('type', 'sms'\)\] != \[\('type', 'app'\)\]"
     ):
         nexx_body(req("http://h/", b"type=sms"), req("http://h/", b"type=app"))
+
+
+def from_session(cid, scrubber):
+    live = Request("GET", "http://h/v3.1/4711/user/profile", b"", {"X-Request-CID": cid})
+    return stored(live, scrubber)
+
+
+def test_a_request_from_another_session_than_the_recorded_one_does_not_match():
+    recording, replay = Scrubber([]), Scrubber([])
+    laptop, phone = (from_session(cid, recording) for cid in ("laptop-0a1b2c", "phone-9z8y7x"))
+    replayed_laptop = from_session("scrubbed-session-1", replay)
+    replayed_phone = from_session("scrubbed-session-2", replay)
+    nexx_session(replayed_laptop, laptop)
+    nexx_session(replayed_phone, phone)
+    with pytest.raises(AssertionError, match=r"session \*\*\*cid-1\*\*\* != \*\*\*cid-2\*\*\*"):
+        nexx_session(replayed_laptop, phone)
+
+
+def test_a_raw_session_id_is_masked_in_a_mismatch_message():
+    raw = Request("GET", "http://h/v3.1/4711/user/profile", b"", {"X-Request-CID": "raw-cid-123"})
+    with pytest.raises(AssertionError) as raised:
+        nexx_session(raw, from_session("phone-9z8y7x", Scrubber([])))
+    assert "raw-cid-123" not in str(raised.value) and "***" in str(raised.value)
+
+
+def test_the_lookup_key_tells_sessions_apart():
+    from vcr import matchers as vcr_matchers
+
+    key = lookup_key([vcr_matchers.method, nexx_path, nexx_session])
+    scrubber = Scrubber([])
+    laptop, phone = (from_session(cid, scrubber) for cid in ("laptop-0a1b2c", "phone-9z8y7x"))
+    assert key(laptop) != key(phone)
+    assert key(laptop) == key(from_session("laptop-0a1b2c", scrubber))

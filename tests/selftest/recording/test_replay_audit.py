@@ -15,8 +15,12 @@ import yaml
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from nexx_conformance.recording.replay_audit import (
+    FAILED,
+    PASSED,
+    SKIPPED,
     CassetteWatch,
     Tally,
+    stale_line,
     summary_line,
     unmatched_message,
 )
@@ -62,29 +66,58 @@ def test_every_interaction_played_is_no_problem(two_recorded):
         watch = CassetteWatch(cassette)
         httpx.get(PROFILE)
         httpx.post(AUTHORIZE)
-        assert watch.problem(test_completed=True) is None
-        assert watch.tally(test_completed=True) == Tally(cassettes=1, replayed=2)
+        assert watch.problem(PASSED) is None
+        assert watch.tally() == Tally(cassettes=1, replayed=2)
 
 
 def test_unplayed_interaction_fails_naming_it_with_the_token_masked(two_recorded):
     with replaying(two_recorded) as cassette:
-        watch = CassetteWatch(cassette)
+        watch = CassetteWatch(cassette, nodeid="tests/scenarios/test_a.py::test_b")
         httpx.get(PROFILE)
-        problem = watch.problem(test_completed=True)
-        tally = watch.tally(test_completed=True)
+        problem = watch.problem(PASSED)
+        tally = watch.tally()
     assert problem is not None
     assert "1 of 2 recorded interaction(s) were never played" in problem
     assert "POST http://127.0.0.1:9/v3.1/4711/user/authorize/***" in problem
+    assert "scripts/record-cassettes tests/scenarios/test_a.py::test_b" in problem
     assert TOKEN not in problem
-    assert tally == Tally(cassettes=1, replayed=1, unplayed=1)
+    assert tally == Tally(
+        cassettes=1, replayed=1, unplayed=1, stale=["tests/scenarios/test_a.py::test_b"]
+    )
 
 
-def test_unfinished_test_is_not_blamed_for_what_it_did_not_reach(two_recorded):
+def test_a_failed_test_counts_what_it_left_unplayed_and_hears_its_cassette_is_stale(
+    two_recorded,
+):
+    with replaying(two_recorded) as cassette:
+        watch = CassetteWatch(cassette, nodeid="tests/scenarios/test_a.py::test_b")
+        httpx.get(PROFILE)
+        problem = watch.problem(FAILED)
+        assert watch.tally().unplayed == 1
+    assert problem is not None
+    assert problem.startswith(
+        "nexx replay: the test's failure coincides with 1 of 2 recorded interaction(s) never "
+        "played (the first POST http://127.0.0.1:9/v3.1/4711/user/authorize/***)"
+    )
+    assert "the cassette is probably stale" in problem
+    assert "scripts/record-cassettes tests/scenarios/test_a.py::test_b" in problem
+
+
+def test_a_test_failing_where_its_recording_failed_is_not_blamed(two_recorded):
     with replaying(two_recorded) as cassette:
         watch = CassetteWatch(cassette)
         httpx.get(PROFILE)
-        assert watch.problem(test_completed=False) is None
-        assert watch.tally(test_completed=False).unplayed == 0
+        httpx.post(AUTHORIZE)
+        assert watch.problem(FAILED) is None
+        assert watch.tally() == Tally(cassettes=1, replayed=2)
+
+
+def test_a_skipped_test_is_not_failed_but_its_unplayed_interactions_count(two_recorded):
+    with replaying(two_recorded) as cassette:
+        watch = CassetteWatch(cassette, nodeid="t.py::test_x")
+        httpx.get(PROFILE)
+        assert watch.problem(SKIPPED) is None
+        assert watch.tally().unplayed == 1
 
 
 def test_unmatched_request_is_refused_and_counted(two_recorded):
@@ -92,7 +125,7 @@ def test_unmatched_request_is_refused_and_counted(two_recorded):
         watch = CassetteWatch(cassette)
         with pytest.raises(CannotOverwriteExistingCassetteException):
             httpx.get(f"{BASE}/user/watchlist")
-    assert watch.tally(test_completed=False).unmatched == 1
+    assert watch.tally().unmatched == 1
 
 
 def test_swallowed_unmatched_request_still_fails_the_test(two_recorded):
@@ -104,7 +137,7 @@ def test_swallowed_unmatched_request_still_fails_the_test(two_recorded):
             httpx.get(f"{BASE}/user/watchlist")
         except CannotOverwriteExistingCassetteException:
             pass  # code under test that hides errors must not hide this one
-        problem = watch.problem(test_completed=True)
+        problem = watch.problem(PASSED)
     assert problem is not None
     assert "1 request(s) not in the cassette, the first GET " in problem
     assert "/4711/user/watchlist" in problem
@@ -146,7 +179,7 @@ def test_recording_counts_the_interactions_written(tmp_path, loopback):
         httpx.get(f"{tiny_server}/user/profile")
         httpx.get(f"{tiny_server}/user/likes")
         httpx.get(f"{tiny_server}/user/cart")
-        tally = watch.tally(test_completed=True)
+        tally = watch.tally()
     assert tally == Tally(cassettes=1, replayed=1, written=2)
     assert len(yaml.safe_load(path.read_text())["interactions"]) == 3
 
@@ -164,6 +197,21 @@ def test_tallies_add_up_across_workers():
     )
     assert summary_line(Tally(cassettes=2, written=9), recording=True).startswith(
         "nexx record: 2 cassettes, 9 interactions written"
+    )
+
+
+def test_the_stale_cassettes_of_every_worker_are_named_with_the_command_to_record_them():
+    total = Tally()
+    for worker in (
+        Tally(unplayed=2, stale=["t/a.py::test_x"]),
+        Tally(stale=["t/b.py::test_y[p q]"]),
+    ):
+        total.add(Tally.from_dict(worker.as_dict()))
+    assert stale_line(Tally()) is None
+    assert stale_line(total) == (
+        "nexx replay: the cassettes of 2 test(s) are probably stale (a request not in them, or "
+        "one recorded and not played); record it again: scripts/record-cassettes t/a.py::test_x "
+        "'t/b.py::test_y[p q]' (the whole suite: uv run tox -e record)"
     )
 
 
@@ -227,3 +275,27 @@ def test_replay_run_fails_an_unrecorded_request_in_one_line(pytester):
     )
     output = result.stdout.str()
     assert TOKEN not in output and "How to fix" not in output
+
+
+def test_replay_run_counts_what_a_failed_test_left_unplayed_and_calls_its_cassette_stale(
+    pytester,
+):
+    result = replay_run(
+        pytester, 'assert False, "expected 200 OK, got 403"', ("GET", PROFILE), ("POST", AUTHORIZE)
+    )
+    result.assert_outcomes(failed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*ERROR at teardown of test_flow*",
+            (
+                "nexx replay: the test's failure coincides with 1 of 2 recorded interaction(s) "
+                "never played (the first POST http://127.0.0.1:9/v3.1/4711/user/authorize/"
+                "[*][*][*]token-1[*][*][*]): the cassette is probably stale*record it again: "
+                "scripts/record-cassettes "
+                "test_flow.py::test_flow*"
+            ),
+            "*expected 200 OK, got 403*",
+            "nexx replay: 1 cassettes, 1 requests replayed, 0 unmatched, 1 unplayed",
+            "nexx replay: the cassettes of 1 test(s) are probably stale*test_flow.py::test_flow*",
+        ]
+    )

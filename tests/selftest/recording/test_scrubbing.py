@@ -17,7 +17,7 @@ def test_request_keeps_no_secret():
         f"http://127.0.0.1:1/v3.1/4711/user/authorize/{TOKEN}?code=123456",
         b"username=qa_ab12_1&password=Secret123&newpassword=N3wSecret&currentpassword=Old1pass"
         b"&token=%7B%22sig%22%7D&code=654321",
-        {"X-Request-Token": "md5sig", "X-Request-CID": "cid-1"},
+        {"X-Request-Token": "md5sig", "X-Request-CID": "live-session-4f2a"},
     )
     stored = Scrubber([SECRET]).before_record_request(live)
     text = stored.uri + stored.body.decode() + json.dumps(dict(stored.headers))
@@ -29,19 +29,19 @@ def test_request_keeps_no_secret():
         "Old1pass",
         "654321",
         "md5sig",
-        "cid-1",
+        "live-session-4f2a",
         "sig",
     ):
         assert secret not in text
     assert "username=qa_ab12_1" in stored.body.decode()
-    assert live.headers["X-Request-CID"] == "cid-1", "the live request is not modified"
+    assert live.headers["X-Request-CID"] == "live-session-4f2a", "the live request is not modified"
 
 
 def test_response_keeps_no_secret():
     body = {
         "metadata": {"calledwith": f"/4711/user/authorize/{TOKEN}", "status": 201},
         "result": {
-            "general": {"cid": "cid-1"},
+            "general": {"cid": "live-session-4f2a"},
             "otp": "otpauth://totp/nexx:ann?secret=JBSWY3DPEHPK3PXP&issuer=nexx",
             "upload": "http://h/4711/upload/f?user=1&expires=2&max=3&sig=abcdef",
             "echo": f"the secret is {SECRET}",
@@ -54,7 +54,7 @@ def test_response_keeps_no_secret():
     }
     stored = Scrubber([SECRET]).before_record_response(response)
     text = stored["body"]["string"].decode() + json.dumps(stored["headers"])
-    for secret in ("cid-1", "JBSWY3DPEHPK3PXP", "abcdef", SECRET, "s=1", TOKEN):
+    for secret in ("live-session-4f2a", "JBSWY3DPEHPK3PXP", "abcdef", SECRET, "s=1", TOKEN):
         assert secret not in text
     kept = json.loads(stored["body"]["string"])
     assert kept["metadata"] == {
@@ -198,7 +198,7 @@ def test_a_scrubbed_request_scrubbed_again_stays_as_it_is():
     live = request(
         f"http://127.0.0.1:1/v3.1/4711/user/authorize/{TOKEN}?code=123456",
         b"username=qa_ab12_1&password=Secret123&token=%7B%22sig%22%7D",
-        {"X-Request-Token": "md5sig", "X-Request-CID": "cid-1"},
+        {"X-Request-Token": "md5sig", "X-Request-CID": "live-session-4f2a"},
     )
     once = scrubber.before_record_request(live)
     twice = scrubber.before_record_request(once)
@@ -208,3 +208,48 @@ def test_a_scrubbed_request_scrubbed_again_stays_as_it_is():
         once.body,
         dict(once.headers),
     )
+
+
+def signed(scrubber, path, cid):
+    live = Request("POST", f"http://h/v3.1/4711/{path}", b"", {"X-Request-CID": cid})
+    return scrubber.before_record_request(live).headers["X-Request-CID"]
+
+
+def test_each_session_gets_its_own_placeholder_in_order_of_first_sight():
+    scrubber = Scrubber([])
+    sessions = [
+        signed(scrubber, "session/login", "laptop-session-0a1b"),
+        signed(scrubber, "session/login", "phone-session-9z8y"),
+        signed(scrubber, "user/profile", "laptop-session-0a1b"),
+        signed(scrubber, "user/profile", "phone-session-9z8y"),
+    ]
+    assert sessions == ["***cid-1***", "***cid-2***", "***cid-1***", "***cid-2***"]
+    # In replay the test sends the ids the stored answers gave it: numbered alike.
+    replay = Scrubber([])
+    assert [
+        signed(replay, "session/login", "scrubbed-session-2"),
+        signed(replay, "session/login", "scrubbed-session-1"),
+    ] == ["***cid-1***", "***cid-2***"]
+
+
+def test_a_session_id_in_an_answer_keeps_its_shape_and_a_number_of_its_own():
+    scrubber = Scrubber([])
+    signed(scrubber, "session/keepalive", "laptop-session-0a1b")
+
+    def answered(cid):
+        body = {"result": {"general": {"cid": cid}}}
+        stored = scrubber.before_record_response(
+            {
+                "status": {"code": 201},
+                "headers": {"X-Request-CID": [cid]},
+                "body": {"string": json.dumps(body).encode()},
+            }
+        )
+        kept = json.loads(stored["body"]["string"])["result"]["general"]["cid"]
+        return kept, stored["headers"]["X-Request-CID"]
+
+    assert answered("phone-session-9z8y") == ("scrubbed-session-1", ["scrubbed-session-1"])
+    assert answered("laptop-session-0a1b") == ("scrubbed-session-2", ["***cid-1***"])
+    assert answered("phone-session-9z8y") == ("scrubbed-session-1", ["scrubbed-session-1"])
+    # The answers moved no number of what the test sends.
+    assert signed(scrubber, "user/profile", "phone-session-9z8y") == "***cid-2***"

@@ -65,6 +65,8 @@ def test_scan_finds_a_leak(leak, rule):
             id="masked-field-and-fuzzed-name",
         ),
         pytest.param('{"general": {"cid": "scrubbed-session-id"}}', id="placeholder-session-id"),
+        pytest.param('{"general": {"cid": "scrubbed-session-12"}}', id="numbered-session-id"),
+        pytest.param("      X-Request-CID:\n      - '***cid-2***'\n", id="numbered-session-header"),
         pytest.param(
             "otpauth://totp/nexx:ann?secret=" + "A" * 32 + "&issuer=nexx",
             id="placeholder-totp-secret",
@@ -100,6 +102,11 @@ def test_scan_passes_masks_and_placeholders(clean):
 )
 def test_scan_finds_a_secret_that_only_resembles_a_placeholder(leak):
     assert [rule for rule, _ in findings(leak)] == ["secret form field"]
+
+
+def test_scan_finds_a_session_id_that_only_resembles_a_numbered_one():
+    leak = '{"general": {"cid": "scrubbed-session-x1"}}'
+    assert [rule for rule, _ in findings(leak)] == ["secret JSON value"]
 
 
 def json_cassette(tmp_path: Path, token_header: str, calledwith: str) -> Path:
