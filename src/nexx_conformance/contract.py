@@ -83,3 +83,17 @@ def resolve_local(document: dict, ref: str) -> Any:
     for part in ref.lstrip("#/").split("/"):
         node = node[int(part)] if isinstance(node, list) else node[unescape(part)]
     return node
+
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+
+
+@cache
+def method_of(operation_id: str) -> str:
+    """The HTTP method (upper case) the contract gives an operation: a step sends a call
+    with the verb the contract names (DELETE for /interactions/removelike, ...)."""
+    for item in (bundle().get("paths") or {}).values():
+        for method in HTTP_METHODS:
+            if (item or {}).get(method, {}).get("operationId") == operation_id:
+                return method.upper()
+    raise KeyError(f"no operation {operation_id!r} in the contract")

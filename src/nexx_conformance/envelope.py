@@ -31,10 +31,28 @@ def metadata_of(envelope: dict[str, Any]) -> dict[str, Any]:
     return metadata if isinstance(metadata, dict) else {}
 
 
+ITEMUPDATE = "itemupdate"
+
+
 def result_object_of(envelope: dict[str, Any]) -> dict[str, Any]:
-    """The result when it is one object (an item, an itemupdate), else an empty dict."""
-    result = envelope.get("result")
-    return result if isinstance(result, dict) else {}
+    """The result's fields when it is one object (a session, an item, an operation's
+    result), else an empty dict: see `fields_of`."""
+    return fields_of(envelope.get("result"))
+
+
+def fields_of(result: Any) -> dict[str, Any]:
+    """The fields of an object result as nexx's official clients read them: a name at the
+    top level of `result`, else in `result.itemupdate`, where an operation call (one that
+    creates, changes or removes something) answers its details (Node:
+    src/result/resultobject.js, PHP: src/result/resultobject.php). So a target that
+    answers an operation's details at the top level reads the same as one that nests them.
+    Not an object: {}."""
+    if not isinstance(result, dict):
+        return {}
+    details = result.get(ITEMUPDATE)
+    if not isinstance(details, dict):
+        return result
+    return {**details, **result}
 
 
 @dataclass(frozen=True)
@@ -72,8 +90,9 @@ class ApiResponse:
 
     @property
     def fields(self) -> dict[str, Any]:
-        """The result when it is one object (an item, an itemupdate), else an empty dict."""
-        return self.result if isinstance(self.result, dict) else {}
+        """The result's fields, a name at the top level else in `itemupdate` (`fields_of`);
+        {} when the result is no object. Every step reads a result through this."""
+        return fields_of(self.result)
 
     @property
     def ok(self) -> bool:

@@ -169,11 +169,11 @@ class SessionBroker:
         require(enrolment.login(user.username, user.password), f"logging in {user.username}")
         started = enrolment.post("user/prepareregisterauthenticator")
         require(started, f"starting the authenticator enrolment of {user.username}")
-        app = self.authenticator_app(started.result["uri"])
+        app = self.authenticator_app(started.fields["uri"])
         require(
             enrolment.post(
                 "user/finishregisterauthenticator",
-                process=started.result["process"],
+                process=started.fields["process"],
                 code=app.code(),
             ),
             f"finishing the authenticator enrolment of {user.username}",

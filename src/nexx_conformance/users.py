@@ -204,7 +204,7 @@ def created_user(case, response, default_domain: int) -> User | None:
     form = case.body if isinstance(case.body, dict) else {}
     envelope = envelope_of(response)
     result = result_object_of(envelope)
-    logged_in = "loginstate" in result
+    logged_in = is_session(result)
     return User(
         username=text(form.get("username")),
         email=text(form.get("email")),
@@ -219,11 +219,22 @@ def created_user(case, response, default_domain: int) -> User | None:
     )
 
 
+def is_session(result: dict[str, Any]) -> bool:
+    """Whether a registration's result is the session it logged in (its `general`), not the
+    itemupdate of a user registered without a login (the User page: "Instead, the API
+    will return an itemupdate Object")."""
+    return isinstance(result.get("general"), dict)
+
+
 def registered_user_id(result: dict[str, Any]) -> int | None:
-    """The new user's id in a registration's result: under `user` when it logged the
-    session in (a `loginstate` is given), else at the top."""
-    user_id = (result.get("user") or {}).get("ID") if "loginstate" in result else result.get("ID")
-    return user_id if isinstance(user_id, int) else None
+    """The new user's id in a registration's result (its fields, `fields_of`): the session's
+    `user.ID` (the contract's), else its `general.uid` (a real session's) when it logged the
+    session in; else the itemupdate's `ID`."""
+    if is_session(result):
+        user_id = (result.get("user") or {}).get("ID") or result["general"].get("uid")
+    else:
+        user_id = result.get("ID")
+    return user_id if isinstance(user_id, int) and user_id > 0 else None
 
 
 def domain_of(case, metadata: dict[str, Any]) -> int | None:

@@ -32,6 +32,13 @@ class Reply:
     notice: str | None = None
 
 
+def itemupdate(details: dict[str, Any], status: int = HTTPStatus.OK) -> Reply:
+    """The answer of an operation call (a call that creates, changes or removes something):
+    its details in `result.itemupdate`, where nexx's official clients read them
+    (contracts/components/schemas.yaml, OperationResult)."""
+    return Reply({"itemupdate": details}, status=status)
+
+
 @dataclass(frozen=True)
 class CallFacts:
     """What the metadata echoes about the call itself."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from nexx_conformance.client import NexxClient, Session
+from nexx_conformance.contract import method_of
 from nexx_conformance.envelope import ApiResponse
 from nexx_conformance.status import OK
 
@@ -21,12 +22,17 @@ BOATS_IMAGE = (1, "image")
 def interact(
     account: Account, operation: str, item: tuple[int, str], expect: int = OK, **fields: Any
 ) -> dict[str, Any] | None:
-    """POST /interactions/{operation} for the item; the result (None for an expected refusal)."""
-    answer = account.session.post(
-        f"interactions/{operation}", item=item[0], streamtype=item[1], **fields
+    """/interactions/{operation} for the item, with the contract's verb; the result's fields
+    (None for an expected refusal)."""
+    answer = account.session.call(
+        method_of(operation),
+        f"interactions/{operation}",
+        item=item[0],
+        streamtype=item[1],
+        **fields,
     )
     assert answer.status == expect, answer.describe()
-    return answer.result
+    return answer.fields if answer.ok else None
 
 
 def media_list(session: Session, name: str, expect: int = OK, **params: Any) -> ApiResponse:

@@ -1,5 +1,6 @@
 """Media lists where the rule needs the server's storage or another area: historyformerge's
-maxDays (a backdated watch), unpublished items in a search, and the items of a removed user.
+maxDays (a backdated watch), unpublished items in a search, the items of a removed user, and
+the runtimes of the seeded catalogue.
 
 The list flows (filled by their interactions, filters, flat level, paging, order,
 historyformerge, forUserID, the search history) are a scenario:
@@ -57,7 +58,7 @@ def test_unregister_removes_the_users_items_from_other_lists(
 ) -> None:
     created = logged_in_user.session.post(
         "user/addplaylist", title="Gone soon", autoPublish=1
-    ).result
+    ).fields
     fan = register(auto_api)
     interact(fan, "addtofavourites", (created["ID"], "playlist"))
     assert listed(fan, "favourites") == [(created["ID"], "playlist")]
@@ -65,5 +66,17 @@ def test_unregister_removes_the_users_items_from_other_lists(
     assert listed(fan, "favourites") == []
     assert eternal_list(auto_api, "uploads", forUserID=logged_in_user.user_id).status == NOT_FOUND
     # The removed playlist's id is not given to the next one: a stale reference names nothing.
-    after = fan.session.post("user/addplaylist", title="Mine").result
+    after = fan.session.post("user/addplaylist", title="Mine").fields
     assert after["ID"] > created["ID"]
+
+
+def test_a_runtime_is_hours_minutes_seconds_and_only_time_based_items_have_one(
+    logged_in_user: Account,
+) -> None:
+    for item in (SUNSET_VIDEO, BRIEFING_AUDIO, BOATS_IMAGE):
+        interact(logged_in_user, "addtofavourites", item)
+    runtimes = {
+        entry["general"]["streamtype"]: entry["general"].get("runtime")
+        for entry in media_list(logged_in_user.session, "favourites").result
+    }
+    assert runtimes == {"video": "00:03:03", "audio": "00:21:00", "image": None}

@@ -60,7 +60,7 @@ def test_extra_registration_fields_are_stored(api: NexxClient, storage: Database
         "paymentRegistrationService": "svc",
         "connectedForm": 7,
     }
-    user_id = api.init().post("user/register", **new_account("reg"), **extras).result["ID"]
+    user_id = api.init().post("user/register", **new_account("reg"), **extras).fields["ID"]
     with storage.read() as db:  # the storage, not the API
         row = db.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
     assert (
@@ -77,7 +77,7 @@ def test_resendwelcomemail_resends_a_still_valid_authorize_mail(
     api: NexxClient, mailbox: SmtpSink
 ) -> None:
     account = new_account("reg")
-    user_id = api.init().post("user/register", **account).result["ID"]
+    user_id = api.init().post("user/register", **account).fields["ID"]
     mailbox.wait_for(account["email"], "authorize")
     answer = api.session(ETERNAL_CID).post("user/resendwelcomemail", forUserID=user_id)
     assert answer.status == OK

@@ -24,8 +24,8 @@ def test_init_creates_an_anonymous_session_for_the_device(api: NexxClient) -> No
     assert result["general"]["isNewSession"] == 1
     assert len(result["general"]["cid"]) >= 32
     assert result["device"] == {"id": "device-hash-01", "name": "Firefox on Linux"}
-    # As a real nexx system answers init: it says nothing of a login (there is none yet).
-    assert "loginstate" not in result and "user" not in result
+    # As the captured answer: no `loginstate` or `user`; `uid` 0 says no user is logged in.
+    assert result["general"]["uid"] == 0 and "loginstate" not in result and "user" not in result
 
 
 def test_init_without_device_hash_is_400(api: NexxClient) -> None:
@@ -96,7 +96,7 @@ def test_social_login_with_the_registered_connector_token(auto_api: NexxClient) 
     assert registered.status == CREATED
     answer = session.post("session/login", provider="google", token="ya29.social-token-1")
     assert answer.status == OK
-    assert answer.result["user"]["ID"] == registered.result["ID"]
+    assert answer.result["user"]["ID"] == registered.fields["ID"]
     other = session.post("session/login", provider="facebook", token="ya29.social-token-1")
     assert other.status == FORBIDDEN
 

@@ -14,6 +14,6 @@ from .media_steps import media_list
 def test_a_restricted_domain_ignores_autopublish(api: NexxClient) -> None:
     author = register(api.for_domain(RESTRICTED_DOMAIN))
     answer = author.session.post("user/addarticle", title="Needs review", autoPublish=1)
-    assert answer.status == CREATED and answer.result["isPublished"] == 0
+    assert answer.status == CREATED and answer.fields["isPublished"] == 0
     [entry] = media_list(author.session, "uploads").result
     assert entry["general"]["isPublished"] == 0

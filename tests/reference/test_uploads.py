@@ -25,7 +25,7 @@ PICTURE = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def prepare(account: Account, name: str = "IMG_2041.png", **fields: Any) -> dict[str, Any]:
     answer = account.session.post("user/prepareupload", file=name, **fields)
     assert answer.status == OK, answer.describe()
-    return answer.result
+    return answer.fields
 
 
 def put(api: NexxClient, url: str, content: bytes = PICTURE) -> ApiResponse:
@@ -38,7 +38,7 @@ def put(api: NexxClient, url: str, content: bytes = PICTURE) -> ApiResponse:
 def finish(account: Account, expect: int = OK, **fields: Any) -> dict[str, Any] | None:
     answer = account.session.post("user/finishupload", **fields)
     assert answer.status == expect, answer.describe()
-    return answer.result
+    return answer.fields if answer.ok else None
 
 
 def resigned(ticket: dict[str, Any], domain: int, **changes: int) -> str:

@@ -4,6 +4,7 @@ import pytest
 from nexx_conformance.envelope import (
     Paging,
     envelope_of,
+    fields_of,
     json_body,
     metadata_of,
     result_object_of,
@@ -73,6 +74,24 @@ def test_metadata_and_result_object_are_dicts_or_empty():
     assert result_object_of({"result": [1]}) == {} and result_object_of({"result": {"ID": 7}}) == {
         "ID": 7
     }
+
+
+@pytest.mark.parametrize(
+    "result, fields",
+    [
+        pytest.param({"itemupdate": {"ID": 7}}, {"ID": 7}, id="itemupdate-field-is-read"),
+        pytest.param({"ID": 7}, {"ID": 7}, id="top-level-field-is-read"),
+        pytest.param(
+            {"ID": 8, "itemupdate": {"ID": 7, "GID": 9}}, {"ID": 8, "GID": 9}, id="top-level-wins"
+        ),
+        pytest.param({"itemupdate": None}, {}, id="itemupdate-without-object-adds-nothing"),
+        pytest.param([{"ID": 7}], {}, id="list-has-no-fields"),
+        pytest.param(None, {}, id="no-result-has-no-fields"),
+    ],
+)
+def test_result_fields_are_read_as_the_official_clients_read_them(result, fields):
+    found = fields_of(result)
+    assert {name: value for name, value in found.items() if name != "itemupdate"} == fields
 
 
 def test_json_body_is_any_json_value_or_none():

@@ -235,7 +235,9 @@ def test_a_user_a_case_registered_is_tracked_without_a_request(
         media_type=FORM,
         body={"username": "gen_1", "email": "gen_1@example.test", "password": "Pw1xxxxx"},
     )
-    response = httpx.Response(status, json={"metadata": {"status": status}, "result": {"ID": 9}})
+    response = httpx.Response(
+        status, json={"metadata": {"status": status}, "result": {"itemupdate": {"ID": 9}}}
+    )
     broker(client, users).track_created_user(case, response)
     assert [(user.username, user.user_id) for user in users.registry.users] == (
         [("gen_1", 9)] if tracked else []

@@ -26,6 +26,7 @@ from nexx_conformance.users import (
     UserRegistry,
     count_left,
     new_password,
+    registered_user_id,
     remove_user,
 )
 from nexx_reference.server import start_in_thread
@@ -85,7 +86,7 @@ def registered(client: NexxClient, name: str, **fields) -> User:
     user = User(name, f"{name}@example.test", new_password(), DOMAIN)
     answer = client.init().post("user/register", **user.form(**fields))
     assert answer.status == 201, answer.describe()
-    user.user_id, user.needs_authorization = answer.result["ID"], True
+    user.user_id, user.needs_authorization = answer.fields["ID"], True
     return user
 
 
@@ -160,7 +161,7 @@ def authorized(client: NexxClient, name: str, mailbox) -> User:
     session = client.init(nxp_devh=user.device)
     answer = session.post("user/register", **user.form())
     assert answer.status == 201, answer.describe()
-    user.user_id = answer.result["ID"]
+    user.user_id = answer.fields["ID"]
     token = mailbox.wait_for(user.email, "authorize", timeout=5).token
     assert session.post(f"user/authorize/{token}").ok
     return user
@@ -294,7 +295,7 @@ def test_a_created_user_is_registered_on_a_device_of_its_own_and_tracked():
         return_value=fake_answer(201, {"general": {"cid": "c"}})
     )
     register = respx.post(f"{FAKE}/4711/user/register").mock(
-        return_value=fake_answer(201, {"ID": 7})
+        return_value=fake_answer(201, {"itemupdate": {"ID": 7}})
     )
     registry = UserRegistry()
     factory = UserFactory(NexxClient(FAKE, 4711, "s"), registry, None, "qa_x_", {4711})
@@ -388,3 +389,17 @@ def failing_count():
 )
 def test_count_left(counted, expected):
     assert count_left(counted) == expected
+
+
+@pytest.mark.parametrize(
+    "result, user_id",
+    [
+        pytest.param({"ID": 7, "itemupdate": {"ID": 7}}, 7, id="itemupdate-id"),
+        pytest.param({"general": {"cid": "c", "uid": 0}, "user": {"ID": 8}}, 8, id="session-user"),
+        pytest.param({"general": {"cid": "c", "uid": 9}}, 9, id="session-uid-as-captured"),
+        pytest.param({"general": {"cid": "c", "uid": 0}}, None, id="session-without-user"),
+        pytest.param({"status": "registered"}, None, id="no-id"),
+    ],
+)
+def test_the_registered_users_id_is_read_from_either_answer_of_register(result, user_id):
+    assert registered_user_id(result) == user_id

@@ -12,7 +12,7 @@ from nexx_conformance.client import Session, SessionError
 from nexx_conformance.envelope import ApiResponse
 from nexx_conformance.status import CREATED, OK
 from nexx_conformance.steps.base import Login, StepsBase
-from nexx_conformance.users import User, registered_user_id
+from nexx_conformance.users import User, is_session, registered_user_id
 
 
 @dataclass
@@ -30,7 +30,8 @@ class Registration:
 
     @property
     def logged_in(self) -> bool:
-        return "loginstate" in self.result
+        """The answer is the session, logged in as the new user (else an itemupdate)."""
+        return is_session(self.result)
 
     @property
     def account(self) -> dict:

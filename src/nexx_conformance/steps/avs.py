@@ -67,7 +67,7 @@ class Avs(StepsBase):
                 OK,
                 rule="prepareavsupdate: a verification for an age class the user lacks starts (200)",
             )
-            return AvsTransaction.of(answer.result)
+            return AvsTransaction.of(answer.fields)
 
     def report_avs_result(
         self, session: Session, transaction: AvsTransaction | int, *, passed: bool
@@ -92,7 +92,7 @@ class Avs(StepsBase):
                 OK,
                 rule="finishavsupdate: the user's open transaction is finished once (200)",
             )
-            return AvsOutcome.of(answer.result)
+            return AvsOutcome.of(answer.fields)
 
     def age_class(self, session: Session) -> int:
         """The verified age class the profile shows (0 until a verification succeeded)."""
@@ -102,4 +102,4 @@ class Avs(StepsBase):
                 OK,
                 rule="profile: a logged-in user reads the own profile (200)",
             )
-            return answer.result["ageclass"]
+            return answer.fields["ageclass"]

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from nexx_conformance.client import Session
+from nexx_conformance.contract import method_of
 from nexx_conformance.contract_check import CONTRACT
 from nexx_conformance.envelope import ApiResponse, Paging
 from nexx_conformance.status import OK
@@ -150,6 +151,18 @@ class Interacted:
         return self.result.get("expires")
 
 
+def seconds_of(runtime: Any) -> int | None:
+    """A media item's `runtime` in seconds: nexx writes it "HH:MM:SS" (a captured answer:
+    "00:18:19"); None where there is none or it is unreadable."""
+    if not isinstance(runtime, str):
+        return None
+    parts = runtime.split(":")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return None
+    hours, minutes, seconds = (int(part) for part in parts)
+    return hours * 3600 + minutes * 60 + seconds
+
+
 @dataclass(frozen=True)
 class ListedItem:
     """One entry of a media list: a full item (with the user's relation) or a flat one."""
@@ -171,16 +184,18 @@ class ListedItem:
         return (self.interaction or {}).get("added")
 
     @classmethod
-    def of(cls, entry: dict[str, Any]) -> ListedItem:
+    def of(cls, entry: dict[str, Any], streamtype: str | None = None) -> ListedItem:
+        """The entry; `streamtype` is the list's filter, the item's streamtype where its
+        `general` names none (a captured media item has none: the contract's field)."""
         if "general" in entry:
             general = entry["general"]
             return cls(
                 general["ID"],
-                general["streamtype"],
+                general.get("streamtype", streamtype),
                 general["title"],
                 False,
                 entry.get("interaction"),
-                general["runtime"],
+                seconds_of(general.get("runtime")),
                 general["GID"],
             )
         return cls(entry["ID"], entry["streamtype"], entry["title"], True, gid=entry["GID"])
@@ -200,8 +215,8 @@ class ListPage:
         return [item.key for item in self.items]
 
     @classmethod
-    def of(cls, name: str, answer: ApiResponse) -> ListPage:
-        items = [ListedItem.of(entry) for entry in answer.result or []]
+    def of(cls, name: str, answer: ApiResponse, streamtype: str | None = None) -> ListPage:
+        items = [ListedItem.of(entry, streamtype) for entry in answer.result or []]
         return cls(name, items, Paging.of(answer.paging), answer)
 
 
@@ -289,15 +304,21 @@ class MediaLists(StepsBase):
     # -- interactions --------------------------------------------------------------------
 
     def try_interact(self, session: Session, action: str, item: MediaItem, **fields) -> ApiResponse:
-        """POST /interactions/{action} for the item; asserts nothing (for refusals)."""
+        """Send /interactions/{action} for the item with its verb; asserts nothing (for refusals).
+
+        The verb is the contract's: POST, DELETE for the removals the docs list."""
         with self.step(f"try {action} on {item.streamtype} {item.id}"):
             return self._send_interaction(session, action, item, fields)
 
     def _send_interaction(
         self, session: Session, action: str, item: MediaItem, fields: dict
     ) -> ApiResponse:
-        return session.post(
-            f"interactions/{action}", item=item.id, streamtype=item.streamtype, **fields
+        return session.call(
+            method_of(action),
+            f"interactions/{action}",
+            item=item.id,
+            streamtype=item.streamtype,
+            **fields,
         )
 
     def interact(self, session: Session, action: str, item: MediaItem, **fields) -> Interacted:
@@ -312,6 +333,32 @@ class MediaLists(StepsBase):
             assert echoed == (action, item.id, item.streamtype), (
                 f"{action}: the result names {echoed}, not the interaction sent "
                 f"{(action, *item.key)}"
+            )
+            return Interacted(item, result)
+
+    def try_remove_comment(self, session: Session, comment: Comment | int) -> ApiResponse:
+        """Send /interactions/removecomment for a comment (its id as `item`); asserts nothing.
+
+        The docs: "this Method needs the Comment ID as item"."""
+        number = comment.id if isinstance(comment, Comment) else comment
+        with self.step(f"try removecomment on comment {number}"):
+            return self._send_remove_comment(session, number)
+
+    def _send_remove_comment(self, session: Session, number: int) -> ApiResponse:
+        return session.call(method_of("removecomment"), "interactions/removecomment", item=number)
+
+    def remove_comment(self, session: Session, item: MediaItem, comment: Comment) -> Interacted:
+        """Remove one of the user's comments on `item` (200), named by the item in the result."""
+        with self.step(f"removecomment {comment.id} on {item.streamtype} {item.id}"):
+            answer = self.expect(
+                self._send_remove_comment(session, comment.id),
+                OK,
+                rule="removecomment: the author removes a comment by its id (200)",
+            )
+            result = answer.fields
+            named = (result.get("item"), result.get("streamtype"))
+            assert named == item.key, (
+                f"removecomment: the result names item {named}, not the one commented {item.key}"
             )
             return Interacted(item, result)
 
@@ -373,7 +420,7 @@ class MediaLists(StepsBase):
                 OK,
                 rule=f"{list_name}: the list of the session's user (200)",
             )
-            return ListPage.of(list_name, answer)
+            return ListPage.of(list_name, answer, params.get("streamtype"))
 
     def history_for_merge(self, session: Session, **params) -> list[MergeEntry]:
         """GET /user/historyformerge: every watched item as ids, never paged."""
@@ -399,4 +446,4 @@ class MediaLists(StepsBase):
                 OK,
                 rule="byquery: any session may search the published items (200)",
             )
-            return ListPage.of("byquery", answer)
+            return ListPage.of("byquery", answer, params.get("streamtype"))

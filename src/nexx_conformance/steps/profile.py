@@ -72,9 +72,7 @@ class Profile(StepsBase):
                 OK,
                 rule="updatedata: the details sent are stored (200)",
             )
-            assert (answer.result or {}).get("status") == "updated", (
-                f"updatedata: result {answer.result}"
-            )
+            assert answer.fields.get("status") == "updated", f"updatedata: result {answer.result}"
             if "email" in details:
                 user.email = details["email"]
             return answer
@@ -92,9 +90,7 @@ class Profile(StepsBase):
                 OK,
                 rule="updatestatus: the status update is stored (200)",
             )
-            assert (answer.result or {}).get("status") == "updated", (
-                f"updatestatus: result {answer.result}"
-            )
+            assert answer.fields.get("status") == "updated", f"updatestatus: result {answer.result}"
             return answer
 
     def subscribe_channel(
@@ -114,7 +110,7 @@ class Profile(StepsBase):
                 OK,
                 rule="updatechannelsubscriptions: the subscription is stored (200)",
             )
-            return ChannelSubscription.of(answer.result)
+            return ChannelSubscription.of(answer.fields)
 
     def channel_subscriptions(self, session: Session) -> list[ChannelSubscription]:
         """The channel subscriptions the profile lists."""

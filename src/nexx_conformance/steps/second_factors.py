@@ -179,7 +179,8 @@ class SecondFactors(StepsBase):
                 rule="requestkeycode: a held login gets a new SMS code (200)",
             )
             answered = server_time(answer) or time.time()
-            return KeyCodeSent(answer.result["to"], answer.result["expires"], answered, answer.text)
+            sent = answer.fields
+            return KeyCodeSent(sent["to"], sent["expires"], answered, answer.text)
 
     def next_code(self, user: User, *, unlike: str, login: Login) -> str:
         """The code of the next SMS, asking again in the rare case it repeats `unlike`.
@@ -243,7 +244,7 @@ class SecondFactors(StepsBase):
                 OK,
                 rule="prepareregisterauthenticator: a logged-in user starts an enrolment (200)",
             )
-            result = answer.result
+            result = answer.fields
             assert result["uri"].startswith("otpauth://totp/"), (
                 "the enrolment gives no otpauth://totp/ URI"
             )
@@ -280,8 +281,8 @@ class SecondFactors(StepsBase):
                 OK,
                 rule="finishregisterauthenticator: the user's open process enrols the app (200)",
             )
-            assert answer.result.get("status") == "enrolled", (
-                f"status {answer.result.get('status')!r}"
+            assert answer.fields.get("status") == "enrolled", (
+                f"status {answer.fields.get('status')!r}"
             )
         self._enrolled(user, session, app)
         return app
@@ -332,7 +333,7 @@ class SecondFactors(StepsBase):
                 OK,
                 rule="prepareregisteru2fdevice: a logged-in user gets creation options (200)",
             )
-            return answer.result["webauthn"]
+            return answer.fields["webauthn"]
 
     def finish_key_registration(
         self, session: Session, attestation: dict | str, host: str = KEY_HOST
@@ -361,12 +362,12 @@ class SecondFactors(StepsBase):
                 OK,
                 rule="finishregisteru2fdevice: a verified attestation registers the key (200)",
             )
-            assert answer.result.get("host") == host, (
-                f"registered for host {answer.result.get('host')!r}"
+            assert answer.fields.get("host") == host, (
+                f"registered for host {answer.fields.get('host')!r}"
             )
             # A replaying key made other credentials than the recorded answer names.
             if self.target.issues_real_secrets:
-                assert answer.result.get("credentialid") == attestation["id"], (
+                assert answer.fields.get("credentialid") == attestation["id"], (
                     "another credential was stored"
                 )
         self._enrolled(user, session, key)

@@ -52,7 +52,7 @@ class Ugc(StepsBase):
                 CREATED,
                 rule=f"{ADD_OPERATION[streamtype]}: a logged-in user creates a {streamtype} (201)",
             )
-            result = answer.result
+            result = answer.fields
             return CreatedItem(result["ID"], result["streamtype"], result["isPublished"] == 1)
 
     def found_by_search(self, session: Session, query: str) -> list[int]:

@@ -64,7 +64,7 @@ class UploadTicket:
 
     @classmethod
     def of(cls, answer: ApiResponse, sample: SampleFile) -> UploadTicket:
-        result = answer.result
+        result = answer.fields
         return cls(
             result["file"],
             result["uploadURL"],
@@ -101,7 +101,7 @@ class OwnItem:
     """One of the user's own items, as /user/uploads or /user/clips lists it."""
 
     id: int
-    streamtype: str
+    streamtype: str | None
     title: str
     teaser: str
     description: str
@@ -109,22 +109,24 @@ class OwnItem:
     published: bool
     cover: str | None
     created: int
-    added: int  # when it entered the list: for the user's own items, when it was created
+    added: int | None  # when it entered the list: for the user's own items, when it was created
 
 
 def item_of(entry: dict) -> OwnItem:
+    # What every captured media item has is read as such; `teaser`, `description`,
+    # `streamtype`, `isPublished`, `owner` and `interaction` are the contract's (optional).
     general = entry["general"]
     return OwnItem(
         general["ID"],
-        general["streamtype"],
+        general.get("streamtype"),
         general["title"],
-        general["teaser"],
-        general["description"],
+        general.get("teaser", ""),
+        general.get("description", ""),
         general.get("owner"),
-        general["isPublished"] == 1,
+        general.get("isPublished") == 1,
         entry["imagedata"]["thumb"],
         general["created"],
-        entry["interaction"]["added"],
+        (entry.get("interaction") or {}).get("added"),
     )
 
 
@@ -287,7 +289,7 @@ class Uploads(StepsBase):
                 OK,
                 rule="finishupload: the user's uploaded file is finished once (200)",
             )
-            return FinishedUpload.of(answer.result)
+            return FinishedUpload.of(answer.fields)
 
     def upload_file(
         self,

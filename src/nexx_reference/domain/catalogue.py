@@ -253,7 +253,7 @@ def set_cover(db: sqlite3.Connection, gid: int, thumb: str) -> None:
 
 
 def created_item_view(row: sqlite3.Row) -> dict[str, Any]:
-    """The contract's CreatedItem (what a UGC call answers)."""
+    """The contract's CreatedItem (the `itemupdate` a UGC call answers)."""
     return {
         "ID": row["item_id"],
         "GID": row["gid"],
@@ -274,8 +274,14 @@ def flat_view(row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
+def runtime_text(seconds: int) -> str:
+    """A runtime as a real nexx system writes it: "HH:MM:SS" (a captured answer: "00:18:19")."""
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
 def general_view(row: sqlite3.Row) -> dict[str, Any]:
-    """The contract's MediaGeneral; `owner` only on user generated items."""
+    """The contract's MediaGeneral; `runtime` only on items with a known length, `owner`
+    only on user generated items."""
     general = {
         "ID": row["item_id"],
         "GID": row["gid"],
@@ -285,25 +291,33 @@ def general_view(row: sqlite3.Row) -> dict[str, Any]:
         "teaser": row["teaser"],
         "description": row["description"],
         "streamtype": row["streamtype"],
-        "runtime": row["runtime"],
         "created": int(row["created"]),
         "uploaded": int(row["uploaded"]) if row["uploaded"] is not None else None,
         "isPublished": int(row["published"]),
     }
+    if row["runtime"] is not None:
+        general["runtime"] = runtime_text(row["runtime"])
     if row["owner"] is not None:
         general["owner"] = row["owner"]
     return general
 
 
-def item_view(row: sqlite3.Row, interaction: dict[str, Any] | None, flat: bool) -> dict[str, Any]:
-    """A MediaItem (with the user's relation, or null) or, with flat, a FlatMediaItem."""
+def item_view(
+    row: sqlite3.Row,
+    flat: bool,
+    interactiondata: dict[str, Any] | None = None,
+    interaction: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A MediaItem (with the counts of all users' interactions and, on a user list, the
+    user's relation) or, with flat, a FlatMediaItem."""
     if flat:
         return flat_view(row)
-    return {
-        "general": general_view(row),
-        "imagedata": {"thumb": row["thumb"]},
-        "interaction": interaction,
-    }
+    item: dict[str, Any] = {"general": general_view(row), "imagedata": {"thumb": row["thumb"]}}
+    if interactiondata is not None:
+        item["interactiondata"] = interactiondata
+    if interaction is not None:
+        item["interaction"] = interaction
+    return item
 
 
 def search(

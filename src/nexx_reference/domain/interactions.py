@@ -168,19 +168,66 @@ def add_comment(
         (user_id, gid, text, now),
     )
     row = db.execute("SELECT * FROM comments WHERE id = ?", (cursor.lastrowid,)).fetchone()
-    return {"changed": 1, "added": int(now), "comment": comment_view(row)}
+    # The new comment's id is the call's `ID`, the docs' example of an operation's details.
+    return {"ID": row["id"], "changed": 1, "added": int(now), "comment": comment_view(row)}
 
 
 def remove_comment(
-    db: sqlite3.Connection, user_id: int, gid: int, comment_id: int
+    db: sqlite3.Connection, domain: int, user_id: int, comment_id: int
 ) -> dict[str, Any]:
-    row = db.execute("SELECT * FROM comments WHERE id = ?", (comment_id,)).fetchone()
-    if row is None or row["gid"] != gid:
-        raise ApiError(HTTPStatus.NOT_FOUND, f"no comment {comment_id} on this item")
+    """Remove a comment named by its own id (the docs: "the Comment ID as item"), with the
+    media item it was on."""
+    row = db.execute(
+        "SELECT c.*, m.item_id, m.streamtype FROM comments AS c JOIN media_items AS m"
+        " ON m.gid = c.gid WHERE c.id = ? AND m.domain = ?",
+        (comment_id, domain),
+    ).fetchone()
+    if row is None:
+        raise ApiError(HTTPStatus.NOT_FOUND, f"no comment {comment_id} in this domain")
     if row["user_id"] != user_id:
         raise ApiError(HTTPStatus.FORBIDDEN, f"comment {comment_id} was written by another user")
     db.execute("DELETE FROM comments WHERE id = ?", (comment_id,))
-    return {"changed": 1, "comment": comment_view(row)}
+    return {
+        "ID": comment_id,
+        "item": row["item_id"],
+        "streamtype": row["streamtype"],
+        "changed": 1,
+        "comment": comment_view(row),
+    }
+
+
+def counts(db: sqlite3.Connection, gids: list[int]) -> dict[int, dict[str, Any]]:
+    """What all users did with each item, counted: a media item's `interactiondata`."""
+    if not gids:
+        return {}
+    marks = ", ".join("?" * len(gids))
+    found = {
+        gid: {
+            "ratingavg": 0,
+            "ratingcount": 0,
+            "likecount": 0,
+            "commentcount": 0,
+            "favouritecount": 0,
+        }
+        for gid in gids
+    }
+    for row in db.execute(
+        "SELECT gid, SUM(list = 'likes') AS likes, SUM(list = 'favourites') AS favourites,"
+        " SUM(list = 'ratings') AS ratings, AVG(CASE WHEN list = 'ratings' THEN rating END) AS average"
+        f" FROM interactions WHERE gid IN ({marks}) GROUP BY gid",
+        gids,
+    ):
+        found[row["gid"]].update(
+            likecount=row["likes"],
+            favouritecount=row["favourites"],
+            ratingcount=row["ratings"],
+            ratingavg=round(row["average"], 2) if row["average"] is not None else 0,
+        )
+    for row in db.execute(
+        f"SELECT gid, COUNT(*) AS comments FROM comments WHERE gid IN ({marks}) GROUP BY gid", gids
+    ):
+        found[row["gid"]]["commentcount"] = row["comments"]
+    return found
 
 
 def record_found(db: sqlite3.Connection, user_id: int, gids: Iterable[int], now: float) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import clock, faults
-from . import catalogue
+from . import catalogue, interactions
 from .interactions import comment_view
 
 DEFAULT_LIMIT = 50
@@ -156,8 +156,11 @@ def page(
         },
     ).fetchall()
     flat = query.flat and not faults.active("flat-level-ignored")
+    if flat:
+        return [catalogue.flat_view(row) for row in rows], total
+    counted = interactions.counts(db, [row["gid"] for row in rows])
     return [
-        catalogue.item_view(row, None if flat else _interaction(row, query.list_name), flat)
+        catalogue.item_view(row, False, counted[row["gid"]], _interaction(row, query.list_name))
         for row in rows
     ], total
 

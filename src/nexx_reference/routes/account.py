@@ -7,7 +7,7 @@ from http import HTTPStatus
 from ..context import Call
 from ..domain import account, users
 from ..domain import profile as profiles
-from ..envelope import ApiError, Reply
+from ..envelope import ApiError, Reply, itemupdate
 from ..mail import mail_text
 from . import handler
 
@@ -25,14 +25,14 @@ async def profile(call: Call) -> Reply:
 async def updatedata(call: Call) -> Reply:
     with call.db.write() as db:
         account.update_details(db, call.domain.id, call.user_id, call.params)
-    return Reply({"ID": call.user_id, "status": "updated"})
+    return itemupdate({"ID": call.user_id, "status": "updated"})
 
 
 @handler
 async def updatestatus(call: Call) -> Reply:
     with call.db.write() as db:
         account.update_status(db, call.user_id, call.params["status"])
-    return Reply({"ID": call.user_id, "status": "updated"})
+    return itemupdate({"ID": call.user_id, "status": "updated"})
 
 
 @handler
@@ -42,7 +42,7 @@ async def updatechannelsubscriptions(call: Call) -> Reply:
         stored = account.subscribe_channel(
             db, call.user_id, params["channel"], params.get("viamail", 0), params.get("viapush", 0)
         )
-    return Reply(stored)
+    return itemupdate(stored)
 
 
 @handler
@@ -51,7 +51,7 @@ async def registerdeviceforpush(call: Call) -> Reply:
         result = account.register_push_device(
             db, call.user_id, call.session.device_hash, call.params["token"]
         )
-    return Reply(result)
+    return itemupdate(result)
 
 
 @handler
@@ -61,14 +61,14 @@ async def requesttakeout(call: Call) -> Reply:
         user = users.by_id(db, call.domain.id, call.user_id)
     if user is not None and user["email"]:
         await call.services.mail.send("takeout", user["email"], mail_text("takeout"))
-    return Reply(result)
+    return itemupdate(result)
 
 
 @handler
 async def unsubscribe(call: Call) -> Reply:
     with call.db.write() as db:
         account.unsubscribe_newsletters(db, call.user_id)
-    return Reply({"ID": call.user_id, "status": "unsubscribed"})
+    return itemupdate({"ID": call.user_id, "status": "unsubscribed"})
 
 
 @handler
@@ -76,4 +76,4 @@ async def unregister(call: Call) -> Reply:
     user_id = call.user_id
     with call.db.write() as db:
         account.unregister(db, user_id)
-    return Reply({"ID": user_id, "status": "removed"})
+    return itemupdate({"ID": user_id, "status": "removed"})

@@ -8,7 +8,7 @@ from http import HTTPStatus
 from .. import faults
 from ..context import Call
 from ..domain import mail_tokens, throttles, users
-from ..envelope import ApiError, Reply
+from ..envelope import ApiError, Reply, itemupdate
 from ..mail import mail_text
 from . import handler
 
@@ -45,7 +45,7 @@ async def resetpassword(call: Call) -> Reply:
     with call.db.write() as db:
         user_id = mail_tokens.redeem(db, "resetpassword", call.params["token"], call.domain.id)
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (new_hash, user_id))
-    return Reply({"ID": user_id, "status": "updated"})
+    return itemupdate({"ID": user_id, "status": "updated"})
 
 
 @handler
@@ -74,7 +74,7 @@ async def changepassword(call: Call) -> Reply:
         raise ApiError(
             HTTPStatus.FORBIDDEN, "the current password is wrong; the password was not changed"
         )
-    return Reply({"ID": user_id, "status": "updated"})
+    return itemupdate({"ID": user_id, "status": "updated"})
 
 
 @handler

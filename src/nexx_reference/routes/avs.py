@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..context import Call
 from ..domain import avs
-from ..envelope import Reply
+from ..envelope import Reply, itemupdate
 from . import handler
 
 
@@ -31,4 +31,4 @@ async def finishavsupdate(call: Call) -> Reply:
             call.params["transaction"],
             passed=call.params["transactionresult"] == 1,
         )
-    return Reply(result)
+    return itemupdate(result)

@@ -1,4 +1,5 @@
-"""Routes of /interactions/...: every operation names an item the user can see (404 otherwise)."""
+"""Routes of /interactions/...: every operation names an item the user can see (404
+otherwise), removecomment its comment; each answers what it did as an itemupdate."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from .. import clock
 from ..context import Call, Handler
 from ..domain import catalogue, interactions
-from ..envelope import Reply
+from ..envelope import Reply, itemupdate
 
 # What an interaction does once its item is found: (db, user, item, call, now) -> the result's fields.
 Action = Callable[[sqlite3.Connection, int, sqlite3.Row, Call, float], dict[str, Any]]
@@ -23,7 +24,7 @@ def interaction(action: Action) -> Handler:
                 db, call.domain.id, call.user_id, params["streamtype"], params["item"]
             )
             outcome = action(db, call.user_id, item, call, now)
-        return Reply(
+        return itemupdate(
             {
                 "action": call.operation.operation_id,
                 "item": params["item"],
@@ -47,12 +48,20 @@ def membership(list_name: str, adds: bool) -> Handler:
     )
 
 
+async def removecomment(call: Call) -> Reply:
+    # The docs: "this Method needs the Comment ID as item, not as usual the Media ID".
+    with call.db.write() as db:
+        outcome = interactions.remove_comment(db, call.domain.id, call.user_id, call.params["item"])
+    return itemupdate({"action": "removecomment", **outcome})
+
+
 HANDLERS: dict[str, Handler] = {
     operation_id: membership(list_name, adds)
     for operation_id, (list_name, adds) in interactions.MEMBERSHIP.items()
 }
 HANDLERS.update(
     {
+        "removecomment": removecomment,
         "addrate": interaction(
             lambda db, user, item, call, now: interactions.rate(
                 db, user, item["gid"], call.params["rating"], now
@@ -61,11 +70,6 @@ HANDLERS.update(
         "addcomment": interaction(
             lambda db, user, item, call, now: interactions.add_comment(
                 db, user, item["gid"], call.params["text"], now
-            )
-        ),
-        "removecomment": interaction(
-            lambda db, user, item, call, now: interactions.remove_comment(
-                db, user, item["gid"], call.params["comment"]
             )
         ),
         "purchase": interaction(

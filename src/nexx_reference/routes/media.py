@@ -26,14 +26,18 @@ async def byquery(call: Call) -> Reply:
         key=SORT_KEYS[params.get("orderBy", "ID")], reverse=params.get("orderDir", "ASC") == "DESC"
     )
     shown = found[start : start + limit]
+    gids = [row["gid"] for row in shown]
     # Only a logged-in user has a search history; the eternal and anonymous sessions search without one.
     if call.caller.user_id is not None and shown:
         with call.db.write() as db:
-            interactions.record_found(
-                db, call.caller.user_id, [row["gid"] for row in shown], clock.now()
-            )
+            interactions.record_found(db, call.caller.user_id, gids, clock.now())
     flat = params.get("mediaDataLevel") == "flat"
+    counted = {}
+    if not flat:
+        with call.db.read() as db:
+            counted = interactions.counts(db, gids)
+    # No `interaction`: a search result is not a relation of the user.
     return Reply(
-        [catalogue.item_view(row, None, flat) for row in shown],
+        [catalogue.item_view(row, flat, counted.get(row["gid"])) for row in shown],
         paging={"start": start, "limit": limit, "resultcount": len(found)},
     )

@@ -7,7 +7,7 @@ from http import HTTPStatus
 
 from ..context import Call
 from ..domain import mail_tokens, registration, sessions, users
-from ..envelope import ApiError, Reply
+from ..envelope import ApiError, Reply, itemupdate
 from ..mail import mail_text
 from . import handler
 
@@ -27,16 +27,21 @@ async def register(call: Call) -> Reply:
         new = registration.register(db, call.domain, params, password_hash)
         if logs_in:
             sessions.log_in(db, call.session, new.user_id, call.settings.session_ttl)
-            result = sessions.session_view(db, sessions.find(db, call.domain.id, call.session.cid))
+            session = sessions.session_view(db, sessions.find(db, call.domain.id, call.session.cid))
+            answer = Reply(session, status=HTTPStatus.CREATED)
         else:
-            result = {
-                "ID": new.user_id,
-                "GID": new.user_id,
-                "status": "preregistered" if new.preregistered else "registered",
-                "authorized": int(new.authorized),
-            }
+            # Not logged in: "the API will return an itemupdate Object" (the User page).
+            answer = itemupdate(
+                {
+                    "ID": new.user_id,
+                    "GID": new.user_id,
+                    "status": "preregistered" if new.preregistered else "registered",
+                    "authorized": int(new.authorized),
+                },
+                status=HTTPStatus.CREATED,
+            )
     await _send_registration_mail(call, new.mail_type, new.email, new.authorize_token)
-    return Reply(result, status=HTTPStatus.CREATED)
+    return answer
 
 
 @handler
@@ -75,7 +80,7 @@ async def verifytokenunique(call: Call) -> Reply:
 async def authorize(call: Call) -> Reply:
     with call.db.write() as db:
         user_id = registration.authorize(db, call.domain, call.params["token"])
-    return Reply({"ID": user_id, "status": "authorized", "authorized": 1})
+    return itemupdate({"ID": user_id, "status": "authorized", "authorized": 1})
 
 
 @handler

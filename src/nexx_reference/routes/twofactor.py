@@ -8,7 +8,7 @@ from http import HTTPStatus
 from ..context import Call
 from ..domain import second_factor, throttles, totp, users, webauthn_devices
 from ..domain.sessions import Session
-from ..envelope import ApiError, Reply
+from ..envelope import ApiError, Reply, itemupdate
 from . import handler
 
 WRONG_CODE = "wrong or expired code; the login is still waiting for the right one"
@@ -98,7 +98,7 @@ async def finishregisteru2fdevice(call: Call) -> Reply:
     verified = webauthn_devices.verify_registration(credential, challenge, host)
     with call.db.write() as db:
         result = webauthn_devices.add_device(db, user_id, host, verified)
-    return Reply(result)
+    return itemupdate(result)
 
 
 @handler
@@ -117,4 +117,4 @@ async def finishregisterauthenticator(call: Call) -> Reply:
         if proven:
             # The code shows the app works on the device it was set up on.
             second_factor.trust_device(db, call.user_id, session.device_hash)
-    return Reply({"process": process, "status": "enrolled"})
+    return itemupdate({"process": process, "status": "enrolled"})

@@ -1,4 +1,4 @@
-"""Routes of user generated articles, playlists and collections: 201 with the new item."""
+"""Routes of user generated articles, playlists and collections: 201 with the new item's itemupdate."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from http import HTTPStatus
 from .. import clock
 from ..context import Call, Handler
 from ..domain import catalogue, ugc
-from ..envelope import Reply
+from ..envelope import Reply, itemupdate
 
 
 def creates(streamtype: str) -> Handler:
     async def handler(call: Call) -> Reply:
         with call.db.write() as db:
             row = ugc.create(db, call.domain, call.user_id, streamtype, call.params, clock.now())
-        return Reply(catalogue.created_item_view(row), status=HTTPStatus.CREATED)
+        return itemupdate(catalogue.created_item_view(row), status=HTTPStatus.CREATED)
 
     return handler
 

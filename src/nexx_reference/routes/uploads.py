@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .. import clock, context, http
 from ..context import Call, Services
 from ..domain import uploads
-from ..envelope import ApiError, Reply, envelope_response
+from ..envelope import ApiError, Reply, envelope_response, itemupdate
 from . import handler
 
 UPLOAD_PATH = "/{domainid}/upload/{file}"
@@ -86,7 +86,7 @@ async def finishupload(call: Call) -> Reply:
     url = file_url(call.services, call.domain.id, call.params["file"])
     with call.db.write() as db:
         finished = uploads.finish(db, call.domain, call.user_id, call.params, url, clock.now())
-    return Reply(finished)
+    return itemupdate(finished)
 
 
 async def read_limited(request: Request, max_size: int) -> bytes:

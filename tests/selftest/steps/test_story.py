@@ -26,7 +26,7 @@ from nexx_conformance.envelope import ApiResponse
 from nexx_conformance.steps import Login, Steps
 from nexx_conformance.steps.__main__ import public_steps, signature_of, step_mixins
 from nexx_conformance.steps.avs import AvsTransaction
-from nexx_conformance.steps.media_lists import Interacted, MediaItem
+from nexx_conformance.steps.media_lists import Comment, Interacted, MediaItem
 from nexx_conformance.steps.second_factors import AppEnrolment
 from nexx_conformance.steps.uploads import PICTURE, UploadTicket
 from nexx_conformance.users import User
@@ -36,7 +36,14 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 CODE = "123456"  # the code of every SMS of the walk's channels
 # Values some steps need by their parameter's name: a streamtype or list they know, the
 # code they compare with (so a step that asks for a new code when it repeats does ask).
-BY_NAME = {"streamtype": "article", "list_name": "likes", "right": CODE, "unlike": CODE}
+# `action` names an interaction of the contract: a step sends it with the contract's verb.
+BY_NAME = {
+    "streamtype": "article",
+    "list_name": "likes",
+    "right": CODE,
+    "unlike": CODE,
+    "action": "addlike",
+}
 # What a session init of the walk's fake target answers; every other call gets 200.
 INIT = "/session/init"
 
@@ -183,6 +190,8 @@ def argument(annotation: str, name: str, steps: Steps, user: User):
         return AuthenticatorApp(TOTP_SECRET)
     if "SecurityKey" in annotation:
         return Key()
+    if "Comment" in annotation:
+        return Comment(1, "walk")
     if "Interacted" in annotation:
         return Interacted(MediaItem(1, "video"), {"expires": 2, "purchased": 1})
     if "ApiResponse" in annotation:
