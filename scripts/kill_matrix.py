@@ -91,6 +91,9 @@ class Planned:
     switch: list[str] = field(
         default_factory=list
     )  # nexx-reference options: --fault X / --variant X
+    # A variant that breaks only rules the contract guessed: the strict suite must fail on
+    # guessed rules only (`guesses-refused`), the default suite must pass.
+    breaks_guesses: bool = False
 
     @property
     def role(self) -> str:
@@ -108,7 +111,14 @@ def plan(only: set[str] | None) -> list[Planned]:
     )
     runs = [Planned("clean", "clean", "the reference server as it is", "-")]
     runs += [
-        Planned(v["name"], "benign", v["description"], v["killer"], ["--variant", v["name"]])
+        Planned(
+            v["name"],
+            "benign",
+            v["description"],
+            v["killer"],
+            ["--variant", v["name"]],
+            v.get("breaks_guesses", False),
+        )
         for v in listed["variants"]
     ]
     runs += [
@@ -297,6 +307,15 @@ def run_suite(run: Planned, work: Path, strict: bool = True) -> dict:
     }
 
 
+GRADED_RULE = re.compile(r"^E?\s+- .+ \((?P<grade>stated|observed|guessed): ", re.MULTILINE)
+
+
+def graded_rules(output: Path) -> list[str]:
+    """The grades of the rules a strict run's failure named (its "Rules broken" note)."""
+    text = output.read_text(errors="replace") if output.exists() else ""
+    return [match.group("grade") for match in GRADED_RULE.finditer(text)]
+
+
 # How many of the rules a run warned of the matrix names.
 SHOWN_WARNED_RULES = 5
 
@@ -403,6 +422,11 @@ def execute(run: Planned, runner: str, args: argparse.Namespace, keep: Path | No
                 if runner == "suite-default" and result["outcome"] == "survived":
                     # Not killed, but seen: the rules it broke are guesses, warned of.
                     result["outcome"] = "warned" if result["warnings"] else "survived"
+                if runner == "suite" and run.breaks_guesses and result["outcome"] == "false-alarm":
+                    # The strict gate refusing what only breaks our guesses is what it is for.
+                    grades = graded_rules(work / "output.txt")
+                    if grades and set(grades) == {"guessed"}:
+                        result["outcome"] = "guesses-refused"
         except Exception as exc:  # noqa: BLE001 - one broken run must not lose the others' results
             result = {
                 "outcome": "error",

@@ -7,7 +7,7 @@ another report can embed; `render_page(matrix)` is the self-contained page.
 
 JSON shape: {"columns": {column: {"command", "settings", "wall_seconds"}},
              "runs": [{"name", "kind", "description", "killer", column: Outcome...}]}
-Outcome: {"outcome": passed|killed|warned|survived|false-alarm|failed|error, "seconds",
+Outcome: {"outcome": passed|killed|warned|guesses-refused|survived|false-alarm|failed|error, "seconds",
           "test", "check", "warnings", "warned_rules"}; `seconds` is the time to the first
           failure when there is one; `warned` (the suite with a URL target's defaults): not
           killed, but warned of by guessed rules, `warned_rules` naming the first few.
@@ -29,7 +29,9 @@ COLUMNS = {
 }
 CLEAN, BENIGN = "clean", "benign"
 # What each outcome means for the run's role; it decides the colour.
-GOOD = {"passed", "killed"}
+# `guesses-refused`: the strict suite failed a variant that breaks only guessed rules, on
+# those rules alone (the release gate doing its job, no false alarm).
+GOOD = {"passed", "killed", "guesses-refused"}
 WARNED = "warned"
 
 
@@ -51,7 +53,7 @@ def summary(matrix: dict[str, Any], column: str) -> dict[str, Any]:
     killed = [run for run in faults if run[column]["outcome"] == "killed"]
     warned = [run["name"] for run in faults if run[column]["outcome"] == WARNED]
     variants = [run for run in runs if role(run) == BENIGN]
-    alarms = [run["name"] for run in variants if run[column]["outcome"] != "passed"]
+    alarms = [run["name"] for run in variants if run[column]["outcome"] not in GOOD]
     clean = [run[column]["outcome"] for run in runs if role(run) == CLEAN]
     seconds = [run[column]["seconds"] for run in killed if run[column].get("seconds") is not None]
     return {

@@ -208,13 +208,14 @@ def chosen(names: list[str], catalogue: dict, option: str) -> tuple[str, ...]:
 def catalogue_json() -> str:
     """Every fault and variant as the kill matrix reads them."""
 
-    def described(entry: faults.Entry) -> dict[str, str]:
+    def described(entry: faults.Entry) -> dict[str, object]:
         return {
             "name": entry.name,
             "kind": entry.kind,
             "description": entry.description,
             "killer": entry.killer,
             "mechanism": entry.mechanism,
+            "breaks_guesses": entry.breaks_guesses,
         }
 
     return json.dumps(

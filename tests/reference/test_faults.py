@@ -96,7 +96,7 @@ def samples() -> list[Exchange]:
         exchange(
             HTTPStatus.OK,
             "/v3.1/4711/user/favourites",
-            [{"general": {"ID": 1}}],
+            [{"general": {"ID": 1, "hash": "ABC1"}}],
             query="start=1&limit=5",
             paging={"start": 1, "limit": 5, "resultcount": 3},
         ),

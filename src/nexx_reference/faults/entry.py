@@ -45,6 +45,10 @@ class Entry:
     description: str
     killer: str  # CONFORMANCE or flow(...): who owns the rule it breaks
     rewrite: Rewrite | None = None
+    # A variant that breaks rules the contract only guessed, as a real system may: the suite
+    # with a URL target's defaults must pass it (warning of those rules), the strict suite
+    # (--guessed-rules=fail) must fail naming guessed rules only.
+    breaks_guesses: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

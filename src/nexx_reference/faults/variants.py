@@ -11,12 +11,13 @@ from __future__ import annotations
 import gzip
 import json
 import random
+from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
 from .entry import CONFORMANCE, Entry
 from .exchange import Exchange
-from .rewrites import on_envelope, on_errors, on_operation
+from .rewrites import on_envelope, on_errors, on_operation, users
 
 GZIP_MIN_BYTES = 200
 
@@ -161,6 +162,56 @@ def _refusals_with_null_result(exchange: Exchange) -> None:
     exchange.envelope["result"] = None
 
 
+# The blocks and fields of the captured media item (tests/fixtures/real_answers/
+# 2022-videos-byid.yaml) the reference does not send; values of the capture's shape.
+CAPTURED_ITEM_GENERAL = {
+    "orderhint": "",
+    "videotype": "episode",
+    "isPay": 0,
+    "contentModerationAspects": "",
+    "isUGC": 0,
+    "forKids": 0,
+    "isPicked": 0,
+}
+CAPTURED_ITEM_BLOCKS = {
+    "captiondata": [],
+    "streamdata": {"cdnType": "3q", "adMode": 0, "bumperMode": 0, "watermarkMode": 1},
+    "protectiondata": {"method": "", "token": "", "provider": "", "server": "", "key": ""},
+    "features": {"width": 1920, "height": 1080, "aspectRatio": "16:9", "hasAudio": 1},
+    "statusdata": {"ageok": 1, "timeok": 1, "geook": 1, "shouldAllowEmbed": 1},
+}
+
+
+def media_items(node: Any) -> Iterator[dict[str, Any]]:
+    """Every media item in a result: an object whose `general` has an ID and a hash."""
+    if isinstance(node, dict):
+        general = node.get("general")
+        if isinstance(general, dict) and "ID" in general and "hash" in general:
+            yield node
+        for value in node.values():
+            yield from media_items(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from media_items(item)
+
+
+def _media_items_as_captured(exchange: Exchange) -> None:
+    for item in media_items(exchange.result):
+        item["general"].update(CAPTURED_ITEM_GENERAL)
+        for name, block in CAPTURED_ITEM_BLOCKS.items():
+            item.setdefault(name, json.loads(json.dumps(block)))
+
+
+# Fields a real system's user object may well have beyond the contract's (the User page:
+# "All User entered Details"); the contract closes its User object by a guess.
+MORE_USER_FIELDS = {"nickname": "", "hasAvatar": 0, "lastLogin": 1764000000}
+
+
+def _users_with_more_fields(exchange: Exchange) -> None:
+    for user in users(exchange):
+        user.update(MORE_USER_FIELDS)
+
+
 def _gzip(exchange: Exchange) -> None:
     if (
         "gzip" in exchange.request_headers.get("accept-encoding", "")
@@ -257,6 +308,21 @@ VARIANTS: tuple[Entry, ...] = (
         "every refusal carries result: null (the reference sends no result, as the docs promise one on success only)",
         CONFORMANCE,
         rewrite=on_errors(_refusals_with_null_result),
+    ),
+    Entry(
+        "media-items-as-captured",
+        "benign",
+        "every media item carries the blocks and fields of the captured item (captiondata, streamdata, features, statusdata, protectiondata; orderhint, videotype, isPay, ...)",
+        CONFORMANCE,
+        rewrite=on_envelope(_media_items_as_captured),
+    ),
+    Entry(
+        "users-with-more-fields",
+        "benign",
+        "every user object carries fields the contract does not name (nickname, hasAvatar, lastLogin): only the contract's guessed closed User object is broken",
+        CONFORMANCE,
+        rewrite=on_envelope(_users_with_more_fields),
+        breaks_guesses=True,
     ),
     Entry(
         "long-identifiers",
