@@ -40,7 +40,16 @@ from urllib.parse import urlsplit
 
 from nexx_conformance.contract import pointer, resolve_local
 from nexx_conformance.evidence import EvidenceBook, operation_locations
-from nexx_conformance.overlay import Action, EvidenceEdits, document, segments
+from nexx_conformance.overlay import (
+    CONTENT_TYPE,
+    FIELD,
+    GUESSED_RULE,
+    STATUS,
+    Action,
+    EvidenceEdits,
+    document,
+    segments,
+)
 from nexx_conformance.recording.secret_scan import findings as secret_findings
 from nexx_conformance.shapes import reads_as_name, widened_pattern
 
@@ -342,13 +351,16 @@ class Calibration:
                         (*segments(owner), "properties"),
                         text,
                         finding,
+                        FIELD,
                         update={name: schema},
                         absent=[name],
                     )
                 )
             else:
                 self.actions.append(
-                    Action(segments(owner), text, finding, update={"properties": {name: schema}})
+                    Action(
+                        segments(owner), text, finding, FIELD, update={"properties": {name: schema}}
+                    )
                 )
             key = self.evidence.first_key(f"{owner}/properties/{pointer(name)}")
             if key is not None:
@@ -396,7 +408,14 @@ class Calibration:
                 f"{grade.detail}). Evidence: {self.cited}."
             )
             self.actions.append(
-                Action((*segments(owner), closing), text, finding, remove=True, expects={})
+                Action(
+                    (*segments(owner), closing),
+                    text,
+                    finding,
+                    GUESSED_RULE,
+                    remove=True,
+                    expects={},
+                )
             )
             self.drop_evidence(owner, closing, finding, text)
             opened.add(owner)
@@ -437,6 +456,7 @@ class Calibration:
                 (*segments(location), "responses"),
                 text,
                 finding,
+                STATUS,
                 update={status: response},
                 absent=[status],
             )
@@ -505,6 +525,7 @@ class Calibration:
                 (*segments(at), "content"),
                 text,
                 finding,
+                CONTENT_TYPE,
                 update={media_type: {"schema": {}}},
                 absent=[media_type],
             )
@@ -558,15 +579,26 @@ class Calibration:
         if removed:
             if keyword == "required":
                 self.actions.append(
-                    Action((*at, "required"), text, finding, remove=True, member=member)
+                    Action(
+                        (*at, "required"), text, finding, GUESSED_RULE, remove=True, member=member
+                    )
                 )
                 self.drop_evidence(location, f"required/{member}", finding, text)
             else:
-                self.actions.append(Action((*at, keyword), text, finding, remove=True, expects={}))
+                self.actions.append(
+                    Action((*at, keyword), text, finding, GUESSED_RULE, remove=True, expects={})
+                )
                 self.drop_evidence(location, keyword, finding, text)
         if update is not None:
             self.actions.append(
-                Action(at, text, finding, update=update, expects={} if removed else {keyword: old})
+                Action(
+                    at,
+                    text,
+                    finding,
+                    GUESSED_RULE,
+                    update=update,
+                    expects={} if removed else {keyword: old},
+                )
             )
             key = self.evidence.first_key(location)
             if key is not None:

@@ -33,6 +33,7 @@ ENV = {
     "flow": "NEXX_FLOW",
     "report_dir": "NEXX_REPORT_DIR",
     "coverage_table": "NEXX_COVERAGE_TABLE",
+    "calibration_overlay": "NEXX_CALIBRATION_OVERLAY",
 }
 ENV_DOMAIN_AUTOAUTHORIZE = "NEXX_DOMAIN_ID_AUTOAUTHORIZE"
 ENV_DOMAIN_SMS_2FA = "NEXX_DOMAIN_ID_SMS2FA"

@@ -31,6 +31,8 @@ from nexx_conformance.overlay import ABSENT, EXPECTS, jsonpath, schema_errors, s
 
 ROOT_FILE = "nexx-user.openapi.yaml"
 APPLIED, ALREADY, STALE = "applied", "already applied", "no longer applies"
+# main's exit status when some action no longer applies (2: the overlay cannot be read).
+STALE_EXIT = 3
 
 
 def yaml_round_trip():
@@ -295,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         f"actions applied, {sum(r[2] == ALREADY for r in report)} already applied, "
         f"{len(stale)} no longer apply; {len(written)} source files changed"
     )
-    return 1 if stale else 0
+    return STALE_EXIT if stale else 0
 
 
 if __name__ == "__main__":

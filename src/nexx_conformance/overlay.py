@@ -31,7 +31,15 @@ OVERLAY_VERSION = "1.0.0"
 # The official JSON Schema of Overlay 1.0 (vendored, its source named in the file).
 SCHEMA_FILE = Path(__file__).with_name("overlay-1.0.schema.yaml")
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-EXPECTS, ABSENT, FINDING = "x-nexx-expects", "x-nexx-absent", "x-nexx-finding"
+EXPECTS, ABSENT, FINDING, KIND = "x-nexx-expects", "x-nexx-absent", "x-nexx-finding", "x-nexx-kind"
+# What a finding is (x-nexx-kind of its actions); the actions that move evidence are "evidence".
+FIELD, STATUS, CONTENT_TYPE, GUESSED_RULE, EVIDENCE = (
+    "undocumented field",
+    "undocumented status",
+    "undocumented content type",
+    "guessed rule",
+    "evidence",
+)
 
 
 def segments(pointer: str) -> tuple[str, ...]:
@@ -55,6 +63,7 @@ class Action:
     target: tuple[str, ...]
     description: str
     finding: int
+    kind: str = EVIDENCE
     update: Any = None
     remove: bool = False
     member: str | None = None  # remove this item of the target list
@@ -71,6 +80,7 @@ class Action:
         else:
             data["update"] = self.update
         data[FINDING] = self.finding
+        data[KIND] = self.kind
         if self.expects:
             data[EXPECTS] = self.expects
         if self.absent:
