@@ -211,9 +211,9 @@ class Calibration:
                 self.skip(
                     operation,
                     rule,
-                    f"one of the suite's own rules, no keyword of the contract (guessed: "
-                    f"{reason}): relax it in the check or accept it with a known-deviations "
-                    "entry",
+                    f"no keyword of the contract the run could locate and relax (guessed: "
+                    f"{reason}): one of the suite's own rules, a header or a status; relax "
+                    "the check, or accept it with a known-deviations entry",
                 )
         for (location, keyword, _), observed in self.keywords.items():
             if keyword in CLOSING:
