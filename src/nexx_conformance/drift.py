@@ -142,6 +142,8 @@ class DriftLog:
         self.fields: dict[str, dict[str, Counter]] = {}
         self.statuses: dict[str, Counter] = {}
         self.content_types: dict[str, Counter] = {}
+        # The same by status ("200 text/html"): which documented response lacks the type.
+        self.content_type_statuses: dict[str, Counter] = {}
         self.answers: Counter = Counter()
         self._operations: list[DeclaredOperation] | None = None
         self.unreadable = 0
@@ -175,6 +177,7 @@ class DriftLog:
         content = response.get("content") or {}
         if media_type and media_type not in content:
             self.content_types.setdefault(key, Counter())[media_type] += 1
+            self.content_type_statuses.setdefault(key, Counter())[f"{status} {media_type}"] += 1
             return
         schema = (content.get(media_type) or {}).get("schema")
         if schema is None or not body:
@@ -191,6 +194,7 @@ class DriftLog:
             "fields": {k: {p: dict(c) for p, c in v.items()} for k, v in self.fields.items()},
             "statuses": {k: dict(v) for k, v in self.statuses.items()},
             "content_types": {k: dict(v) for k, v in self.content_types.items()},
+            "content_type_statuses": {k: dict(v) for k, v in self.content_type_statuses.items()},
             "answers": dict(self.answers),
             "unreadable": self.unreadable,
         }
@@ -199,7 +203,7 @@ class DriftLog:
         for key, paths in data.get("fields", {}).items():
             for path, kinds in paths.items():
                 self.fields.setdefault(key, {}).setdefault(path, Counter()).update(kinds)
-        for name in ("statuses", "content_types"):
+        for name in ("statuses", "content_types", "content_type_statuses"):
             for key, counts in data.get(name, {}).items():
                 getattr(self, name).setdefault(key, Counter()).update(counts)
         self.answers.update(data.get("answers", {}))
@@ -228,6 +232,9 @@ class DriftLog:
                     ],
                     "undocumented_statuses": dict(sorted((statuses or {}).items())),
                     "undocumented_content_types": dict(sorted((types or {}).items())),
+                    "undocumented_content_types_by_status": dict(
+                        sorted(self.content_type_statuses.get(key, {}).items())
+                    ),
                 }
             )
         return {

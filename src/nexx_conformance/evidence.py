@@ -161,6 +161,16 @@ class EvidenceBook:
         self._locations: dict[int, str] = {}
         index_nodes(document, "#", self._locations)
 
+    def raw(self) -> dict[str, Any]:
+        """The sections of contracts/evidence.yaml as written (sources, rules, statuses,
+        schemas): what a calibration edits (nexx_conformance.overlay.EvidenceEdits)."""
+        return self.document[EXTENSION]
+
+    def first_key(self, at: str) -> str | None:
+        """The key of `schemas` that grades the node at `at` alone (its own location)."""
+        key = next(self.keys_for(at))
+        return None if key == ANY else key
+
     # -- reading an entry -----------------------------------------------------------------
 
     def evidence(self, value: Any, entry: str) -> Evidence:

@@ -21,8 +21,9 @@ failure names every rule it breaks with its grade.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from typing import Any
 from nexx_conformance import constants as c
 from nexx_conformance.contract import bundle, pointer, resolve_local
 from nexx_conformance.evidence import Evidence, book, weakest
+from nexx_conformance.shapes import shape_of
 
 BUNDLE_URI = "urn:nexx:bundle"
 WARN, FAIL = c.GUESSED_RULES_WARN, c.GUESSED_RULES_FAIL
@@ -60,6 +62,21 @@ RULE_OF_CODE = {
     "ST402": "object-level-authorization",
 }
 INVALID_INPUT_REFUSED = "invalid-input-refused"
+# The keywords whose broken value may be kept as a word (nexx_conformance.shapes.safe_word).
+WORD_KEYWORDS = ("enum", "const")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """Where a schema keyword broke and the shape of what broke it, never the value
+    (nexx_conformance.shapes): what a calibration relaxes the keyword by."""
+
+    location: str  # the schema node's JSON pointer in the bundle
+    keyword: str
+    at: str  # the JSON path in the answer or request, indices as []
+    shape: dict[str, Any] = field(compare=False, hash=False)
+    member: str | None = None  # `required`: the missing member
+    request: bool = False  # a request the contract calls invalid, accepted
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,7 @@ class Violation:
     keyword: str  # the JSON Schema keyword that failed, e.g. additionalProperties
     message: str
     evidence: Evidence
+    seen: Seen | None = field(default=None, compare=False)
 
     @property
     def rule(self) -> str:
@@ -86,6 +104,7 @@ class BrokenRule:
 
     rule: str
     evidence: Evidence
+    seen: Seen | None = field(default=None, compare=False)
 
     def line(self) -> str:
         return f"{self.rule} ({self.evidence.line()})"
@@ -149,7 +168,9 @@ def flatten(errors: Iterable[Any]) -> Iterator[Violation]:
         if error.validator in BRANCHING and error.context:
             yield from branch_violations(error)
         else:
-            yield Violation(json_path(error), str(error.validator), error.message, graded(error))
+            yield Violation(
+                json_path(error), str(error.validator), error.message, graded(error), seen(error)
+            )
 
 
 def branch_violations(error: Any) -> Iterator[Violation]:
@@ -164,16 +185,39 @@ def branch_violations(error: Any) -> Iterator[Violation]:
             yield from found
             return
     yield Violation(
-        json_path(error), str(error.validator), error.message.splitlines()[0][:300], graded(error)
+        json_path(error),
+        str(error.validator),
+        error.message.splitlines()[0][:300],
+        graded(error),
+        seen(error),
     )
+
+
+def missing_field(error: Any) -> str | None:
+    if error.validator == "required" and error.message.startswith("'"):
+        return error.message.split("'")[1]
+    return None
 
 
 def graded(error: Any) -> Evidence:
     """The evidence of the keyword a jsonschema error broke, where it broke it."""
-    field = None
-    if error.validator == "required" and error.message.startswith("'"):
-        field = error.message.split("'")[1]
-    return book().keyword(error.schema, str(error.validator), field)
+    return book().keyword(error.schema, str(error.validator), missing_field(error))
+
+
+def seen(error: Any) -> Seen:
+    """Where the keyword broke and the shape of what broke it (no value but a safe word)."""
+    keys = [part for part in error.absolute_path if isinstance(part, str)]
+    return Seen(
+        book().location(error.schema),
+        str(error.validator),
+        re.sub(r"\[\d+\]", "[]", json_path(error)),
+        shape_of(
+            error.instance,
+            key=keys[-1] if keys else None,
+            word=error.validator in WORD_KEYWORDS,
+        ),
+        missing_field(error),
+    )
 
 
 def json_path(error: Any) -> str:
@@ -209,6 +253,7 @@ def request_violations(
                     v.keyword,
                     v.message,
                     v.evidence,
+                    asked(v.seen, f"{parameter['in']} parameter {parameter['name']}"),
                 )
                 for v in flatten(
                     validator_for(f"{BUNDLE_URI}{ref}/schema").iter_errors(
@@ -220,10 +265,23 @@ def request_violations(
     if isinstance(body, dict) and form and "schema" in form:
         schema = f"{BUNDLE_URI}{where}/" + pointer("requestBody", "content", FORM, "schema")
         found += [
-            Violation(f"body{v.at[1:]}", v.keyword, v.message, v.evidence)
+            Violation(
+                f"body{v.at[1:]}",
+                v.keyword,
+                v.message,
+                v.evidence,
+                asked(v.seen, f"body{v.at[1:]}"),
+            )
             for v in flatten(validator_for(schema).iter_errors(body))
         ]
     return found
+
+
+def asked(found: Seen | None, at: str) -> Seen | None:
+    """A request's broken keyword, as `seen` names it."""
+    if found is None:
+        return None
+    return Seen(found.location, found.keyword, at, found.shape, found.member, request=True)
 
 
 @dataclass(frozen=True)
@@ -265,7 +323,7 @@ def rules_of(failure: BaseException, exchange: Exchange) -> list[BrokenRule] | N
     )
     if code == "ST108":  # the body against its schema
         found = violations(exchange.method, exchange.template, exchange.status, exchange.body)
-        return [BrokenRule(v.rule, v.evidence) for v in found] or None
+        return [BrokenRule(v.rule, v.evidence, v.seen) for v in found] or None
     if code == "ST201" and exchange.case is not None:  # an invalid request accepted
         refusal = evidence.rule(INVALID_INPUT_REFUSED)
         case = exchange.case
@@ -279,7 +337,7 @@ def rules_of(failure: BaseException, exchange: Exchange) -> list[BrokenRule] | N
                 [BrokenRule(refusal.title, refusal.evidence)] if refusal.evidence.guessed else None
             )
         return [
-            BrokenRule(f"{refusal.title}: {v.rule}", weakest(refusal.evidence, v.evidence))
+            BrokenRule(f"{refusal.title}: {v.rule}", weakest(refusal.evidence, v.evidence), v.seen)
             for v in found
         ]
     if code == "ST103":  # an undocumented status
@@ -340,6 +398,9 @@ class GuessedWarning:
     operation: str
     status: int
     rules: tuple[tuple[str, str], ...]  # (rule, why it is a guess)
+    # Where each schema keyword broke and the shape of what broke it (Seen, as data): what
+    # the calibration overlay relaxes (nexx_conformance.calibration).
+    seen: tuple[dict[str, Any], ...] = ()
 
     def line(self) -> str:
         rules = "; ".join(f"{rule} (guessed: {reason})" for rule, reason in self.rules)
@@ -355,8 +416,17 @@ class GuessedWarnings:
     def add(
         self, test: str, operation: str, status: int, found: Iterable[Violation | BrokenRule]
     ) -> GuessedWarning:
+        found = list(found)
         warning = GuessedWarning(
-            test, operation, status, tuple(sorted({(v.rule, v.evidence.detail) for v in found}))
+            test,
+            operation,
+            status,
+            tuple(sorted({(v.rule, v.evidence.detail) for v in found})),
+            tuple(
+                {**asdict(v.seen), "rule": v.rule}
+                for v in found
+                if getattr(v, "seen", None) is not None
+            ),
         )
         self.items.append(warning)
         return warning
@@ -372,6 +442,7 @@ class GuessedWarnings:
                     item["operation"],
                     item["status"],
                     tuple(tuple(rule) for rule in item["rules"]),
+                    tuple(item.get("seen", ())),
                 )
             )
 

@@ -3,6 +3,8 @@
 - contract coverage as a grid: one row per operation, one column per status code, each
   cell coloured by what the run saw against what the contract declares;
 - the flows: each flow's scenario tests with their named steps, the failed step marked;
+- the calibration: the contract change the run implies (its overlay file linked), each
+  finding with its kind and what it changes, and the findings left to a person;
 - the kill matrix and the drift report, when their JSON files are in the report directory.
 
 Pure functions from data to HTML strings (no pytest here); every text is escaped. No
@@ -208,6 +210,55 @@ def flows_section(by_flow: Mapping[str, Sequence[ScenarioRun]], known: Sequence[
     if absent:
         blocks.append(f'<p class="absent-flows">No scenario ran for {" ".join(absent)}</p>')
     return section("flows", "Flows", lead + "".join(blocks))
+
+
+# -- calibration ------------------------------------------------------------------------
+
+
+def calibration_section(
+    overlay: Mapping[str, Any] | None, href: str, uncalibrated: Sequence[Mapping[str, Any]] = ()
+) -> str:
+    """The overlay a run wrote, summarised: findings by kind, each finding's change."""
+    name = escape(href.rsplit("/", 1)[-1])
+    if overlay is None:
+        lead = (
+            '<p class="lead">Nothing to calibrate: the target answered nothing beyond the '
+            "contract that the contract can take in, and broke no guessed rule.</p>"
+        )
+        rows = []
+    else:
+        changes = [
+            action
+            for action in overlay.get("actions", ())
+            if action.get("x-nexx-kind", "evidence") != "evidence"
+        ]
+        kinds: dict[str, int] = {}
+        for action in changes:
+            kinds[action["x-nexx-kind"]] = kinds.get(action["x-nexx-kind"], 0) + 1
+        findings = overlay.get("info", {}).get("x-nexx-findings", len(changes))
+        lead = (
+            f'<p class="lead">{findings} findings, {len(overlay.get("actions", ()))} actions in '
+            f'<a href="{escape(href, quote=True)}">{name}</a> ('
+            + ", ".join(f"{count} {escape(kind)}" for kind, count in sorted(kinds.items()))
+            + f"). Review it, then <code>scripts/calibrate-contract {name}</code> "
+            "(docs/staging.md).</p>"
+        )
+        rows = [
+            {
+                "finding": action.get("x-nexx-finding"),
+                "kind": action.get("x-nexx-kind"),
+                "target": action.get("target"),
+                "change": action.get("description"),
+            }
+            for action in changes
+        ]
+    body = lead + (records_table(rows, 0) if rows else "")
+    if uncalibrated:
+        body += (
+            '<p class="lead">Not calibrated (a failure, a known deviation or a person\'s '
+            "decision):</p>" + records_table(list(uncalibrated), 0)
+        )
+    return section("calibration", "Calibration", body)
 
 
 # -- JSON reports (kill matrix, drift) ---------------------------------------------------

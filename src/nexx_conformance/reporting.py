@@ -24,6 +24,8 @@ DEVIATIONS_FILE = "deviations.json"
 # the kill matrix scripts/kill_matrix.py writes.
 KILL_MATRIX_FILE = "kill-matrix.json"
 DRIFT_FILE = "drift.json"
+# The contract change the run implies (nexx_conformance.calibration), by default here.
+CALIBRATION_FILE = "calibration.overlay.yaml"
 
 
 class ReportDirError(pytest.UsageError):
@@ -55,12 +57,18 @@ def enable_file_reports(config: pytest.Config, directory: Path) -> None:
 
 
 def report_sections(
-    directory: Path, coverage: Mapping[str, Any] | None, flows: Mapping[str, Sequence[ScenarioRun]]
+    directory: Path,
+    coverage: Mapping[str, Any] | None,
+    flows: Mapping[str, Sequence[ScenarioRun]],
+    calibration: tuple[Mapping[str, Any] | None, str, Sequence[Mapping[str, Any]]] | None = None,
 ) -> list[str]:
-    """The HTML report's own sections: coverage grid, flows, kill matrix, drift (if present)."""
+    """The HTML report's own sections: coverage grid, flows, the calibration overlay (its
+    document or None, the link to its file, the findings it leaves to a person), kill
+    matrix, drift (if present)."""
     found = [
         sections.coverage_grid(coverage) if coverage else "",
         sections.flows_section(flows, c.FLOWS),
+        sections.calibration_section(*calibration) if calibration else "",
     ]
     for name, render in (
         (KILL_MATRIX_FILE, sections.kill_matrix_section),

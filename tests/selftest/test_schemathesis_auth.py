@@ -198,7 +198,10 @@ def drawn_case(location: str | None, predicate=lambda case: True):
             predicate(case)
             and wanted == {place for place in ParameterLocation if case.meta.is_negative_at(place)}
         ),
-        settings=settings(database=None, max_examples=2000, phases=[Phase.generate]),
+        # Derandomized: the same draws every run (a random search for a rare value is flaky).
+        settings=settings(
+            database=None, derandomize=True, max_examples=2000, phases=[Phase.generate]
+        ),
     )
 
 

@@ -11,7 +11,7 @@ Its parts, one job each:
 - summary: one summary per process (coverage, cassettes, drift, guessed rules, deviations,
   users left), handed over xdist once, the few lines a run ends with, the exit status;
 - findings: known deviations as expected failures; the drift, guessed-rule and deviation
-  reports; users_left: the users-left line;
+  reports, the calibration overlay; users_left: the users-left line;
 - html_report: JUnit XML and the HTML report with our sections;
 - collection_gc: the garbage collector paused while pytest collects;
 - fixtures/: the fixtures, one topic per module.

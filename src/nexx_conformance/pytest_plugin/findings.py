@@ -4,6 +4,9 @@
   warning (nexx_conformance.guessed_rules), listed apart from the failures;
 - drift.json: everything the target answered beyond the contract, per operation
   (nexx_conformance.drift);
+- calibration.overlay.yaml (--calibration-overlay): the contract change the drift and the
+  guessed-rule warnings imply, as an OpenAPI Overlay (nexx_conformance.calibration), or a
+  line saying there is nothing to calibrate;
 - deviations.json: with a known-deviations file (--deviations, NEXX_DEVIATIONS), which
   entries turned failures into expected failures, which are stale, which expired
   (nexx_conformance.deviations); an expired entry fails the run (pytest_plugin.summary).
@@ -12,18 +15,28 @@ The counts come from the run summary, summed over the xdist workers.
 
 from __future__ import annotations
 
+import warnings
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from nexx_conformance.calibration import Calibration, SecretInOverlay, counts, write
+from nexx_conformance.contract import bundle
 from nexx_conformance.deviations import Baseline, DeviationsError, load
 from nexx_conformance.drift import DriftLog
+from nexx_conformance.evidence import book
 from nexx_conformance.guessed_rules import GuessedWarnings
 from nexx_conformance.pytest_plugin.options import deviations_file
 from nexx_conformance.reporting import DEVIATIONS_FILE, DRIFT_FILE, GUESSED_FILE
 
 SHOWN_WARNINGS = 20
+SHOWN_UNCALIBRATED = 5
 BASELINE_KEY = pytest.StashKey[Baseline]()
+# The run's calibration, built once (the HTML report and the terminal both show it):
+# (the overlay or None, the findings no action calibrates).
+CALIBRATION_KEY = pytest.StashKey[tuple]()
 
 
 def configure(config: pytest.Config) -> None:
@@ -97,3 +110,64 @@ def write_guessed_warnings(terminalreporter, warnings: GuessedWarnings, director
     for warning in warnings.items[:SHOWN_WARNINGS]:
         terminalreporter.write_line(f"  {warning.line()}")
     terminalreporter.write_line(f"written to {path}")
+
+
+def calibration_of(
+    config: pytest.Config, log: DriftLog, guessed: GuessedWarnings, target: str
+) -> tuple[dict[str, Any] | None, list[dict[str, Any]]] | None:
+    """The overlay the run's drift and guessed-rule warnings imply, and the findings left
+    to a person; None when no answer of the target was seen. Built once per run."""
+    if not log.answers and not guessed.items:
+        return None
+    if CALIBRATION_KEY not in config.stash:
+        try:
+            calibration = Calibration(bundle(), book(), target, datetime.now(UTC))
+            calibration.add_warnings(guessed.as_data())
+            calibration.add_drift(log.summary())
+            config.stash[CALIBRATION_KEY] = (calibration.overlay(), calibration.uncalibrated)
+        # The calibration must never cost the run its verdict; a defect of it is a warning.
+        except Exception as error:  # noqa: BLE001
+            warnings.warn(
+                pytest.PytestWarning(f"nexx calibration: no overlay ({error!r})"), stacklevel=2
+            )
+            config.stash[CALIBRATION_KEY] = (None, [])
+    return config.stash[CALIBRATION_KEY]
+
+
+def write_calibration(
+    terminalreporter, found: tuple[dict[str, Any] | None, list[dict[str, Any]]] | None, path: Path
+) -> None:
+    """The overlay written to `path` and one line saying how many actions, or that there is
+    nothing to calibrate (an overlay a previous run left there is removed)."""
+    if found is None:
+        return
+    overlay, uncalibrated = found
+    if overlay is None:
+        removed = path.is_file()
+        if removed:
+            path.unlink()
+        terminalreporter.write_line(
+            "nexx calibration: nothing to calibrate"
+            + (f" ({path} of a previous run removed)" if removed else "")
+            + (f"; {len(uncalibrated)} findings need a person:" if uncalibrated else "")
+        )
+    else:
+        try:
+            write(overlay, path)
+        except SecretInOverlay as error:
+            terminalreporter.write_line(f"nexx calibration: {error}", red=True)
+            return
+        actions, findings = counts(overlay)
+        terminalreporter.write_line(
+            f"nexx calibration: {actions} actions for {findings} findings written to {path}; "
+            f"review it, then scripts/calibrate-contract {path}"
+            + (f"; {len(uncalibrated)} findings need a person:" if uncalibrated else "")
+        )
+    for item in uncalibrated[:SHOWN_UNCALIBRATED]:
+        terminalreporter.write_line(
+            f"  not calibrated: {item['operation']} {item['finding']}: {item['why']}"
+        )
+    if len(uncalibrated) > SHOWN_UNCALIBRATED:
+        rest = len(uncalibrated) - SHOWN_UNCALIBRATED
+        where = "in the overlay's info" if overlay is not None else "not listed"
+        terminalreporter.write_line(f"  ... and {rest} more ({where})")

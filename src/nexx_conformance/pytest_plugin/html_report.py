@@ -5,14 +5,16 @@ directory, with each scenario's flow as a column and our own sections above the 
 from __future__ import annotations
 
 import html
+import os
+from pathlib import Path
 
 import pytest
 
 from nexx_conformance import constants as c
 from nexx_conformance.flow_runs import FlowRuns
-from nexx_conformance.pytest_plugin.options import report_dir
+from nexx_conformance.pytest_plugin.options import calibration_overlay, report_dir
 from nexx_conformance.pytest_plugin.run import is_worker
-from nexx_conformance.pytest_plugin.summary import summary_of
+from nexx_conformance.pytest_plugin.summary import calibration_of, summary_of
 from nexx_conformance.reporting import enable_file_reports, ensure_report_dir, report_sections
 
 FLOWS_KEY = pytest.StashKey[FlowRuns]()
@@ -49,4 +51,12 @@ def pytest_html_results_summary(prefix: list, summary: list, postfix: list, sess
     log = summary_of(config).coverage
     coverage = log.summary() if log.operations else None
     flows = config.stash.get(FLOWS_KEY, FlowRuns())
-    postfix.extend(report_sections(report_dir(config), coverage, flows.by_flow()))
+    found = calibration_of(config)
+    calibration = None
+    if found is not None:
+        # The overlay file is written as the run ends (its terminal summary), beside the report.
+        given = getattr(config.option, "htmlpath", "")
+        html_dir = Path(given).parent if given else report_dir(config)
+        href = os.path.relpath(calibration_overlay(config), html_dir.resolve())
+        calibration = (found[0], href, found[1])
+    postfix.extend(report_sections(report_dir(config), coverage, flows.by_flow(), calibration))

@@ -15,7 +15,7 @@ import pytest
 
 from nexx_conformance import constants as c
 from nexx_conformance.config import Getter, bad_flag
-from nexx_conformance.reporting import COVERAGE_FILE, DEFAULT_REPORT_DIR
+from nexx_conformance.reporting import CALIBRATION_FILE, COVERAGE_FILE, DEFAULT_REPORT_DIR
 
 GROUP = "nexx"
 
@@ -144,6 +144,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "pytest takes a separate DIR for a test path when it looks for the rootdir",
     )
     add(
+        "--calibration-overlay",
+        dest="nexx_calibration_overlay",
+        metavar="FILE",
+        help=f"where the run writes the contract change it implies, an OpenAPI Overlay "
+        f"(default <report dir>/{CALIBRATION_FILE}; env {c.ENV['calibration_overlay']}); "
+        "scripts/calibrate-contract FILE applies it, docs/staging.md",
+    )
+    add(
         "--coverage-table",
         dest="nexx_coverage_table",
         action="store_const",
@@ -180,6 +188,18 @@ def report_dir(config: pytest.Config) -> Path:
     if not path.is_absolute():
         path = Path(config.rootpath) / path
     return path
+
+
+def calibration_overlay(config: pytest.Config) -> Path:
+    """Priority: --calibration-overlay > NEXX_CALIBRATION_OVERLAY > <report dir>/
+    calibration.overlay.yaml; a relative path is below the rootdir, as the report dir's."""
+    given = config.getoption("nexx_calibration_overlay", default=None) or os.environ.get(
+        c.ENV["calibration_overlay"]
+    )
+    if not given:
+        return report_dir(config) / CALIBRATION_FILE
+    path = Path(given)
+    return path if path.is_absolute() else Path(config.rootpath) / path
 
 
 def wants_coverage_table(config: pytest.Config) -> bool:

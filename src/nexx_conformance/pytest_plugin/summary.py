@@ -30,7 +30,11 @@ from nexx_conformance.deviations import Baseline
 from nexx_conformance.drift import AnswerRecorder, DriftLog
 from nexx_conformance.guessed_rules import GuessedWarnings
 from nexx_conformance.pytest_plugin import findings, users_left
-from nexx_conformance.pytest_plugin.options import report_dir, wants_coverage_table
+from nexx_conformance.pytest_plugin.options import (
+    calibration_overlay,
+    report_dir,
+    wants_coverage_table,
+)
 from nexx_conformance.pytest_plugin.run import generation_lines, is_worker, run_of
 from nexx_conformance.recording.replay_audit import Tally, stale_line
 from nexx_conformance.recording.replay_audit import summary_line as cassettes_line
@@ -188,10 +192,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
             terminalreporter.write_line(stale)
     findings.write_drift(terminalreporter, summary.drift, directory)
     findings.write_guessed_warnings(terminalreporter, summary.guessed, directory)
+    findings.write_calibration(
+        terminalreporter, calibration_of(config), calibration_overlay(config)
+    )
     findings.write_deviations(terminalreporter, summary.deviations, directory)
     users_left.write_lines(terminalreporter, summary.users_left)
     for line in generation_lines(config, exitstatus):
         terminalreporter.write_line(line)
+
+
+def calibration_of(config: pytest.Config):
+    """The run's calibration (pytest_plugin.findings.calibration_of) from its summary."""
+    summary = summary_of(config)
+    target = run_of(config).target.base_url or ""
+    return findings.calibration_of(config, summary.drift, summary.guessed, target)
 
 
 def write_coverage(terminalreporter, log: CoverageLog, directory: Path, *, table: bool) -> None:

@@ -157,6 +157,28 @@ def _session_init_as_captured(exchange: Exchange) -> None:
     result["system"] = dict(CAPTURED_SYSTEM)
 
 
+# nexx-like: what a real system adds beyond the contract, only where the contract leaves an
+# object open (the metadata; session/init's general, device and system), so every rule still
+# holds and the drift report lists each field: what a calibration run takes in
+# (docs/staging.md, scripts/demo-calibration).
+NEXX_LIKE_METADATA = {"requestid": "3f9c2a71e4b05d68", "servertime": 1764000000}
+NEXX_LIKE_SESSION = {
+    "general": {"trackingEnabled": 0},
+    "device": {"screenSize": "1920x1080"},
+    "system": {"cdnRegion": "eu-central"},
+}
+
+
+def _nexx_like(exchange: Exchange) -> None:
+    _metadata_as_captured(exchange)
+    exchange.metadata.update(NEXX_LIKE_METADATA)
+    result = exchange.result
+    if exchange.operation == "init" and exchange.status == HTTPStatus.CREATED:
+        for part, fields in NEXX_LIKE_SESSION.items():
+            if isinstance(result, dict) and isinstance(result.get(part), dict):
+                result[part].update(fields)
+
+
 def _refusals_with_null_result(exchange: Exchange) -> None:
     # The docs promise a result on success only; `result: null` on a refusal is allowed too.
     exchange.envelope["result"] = None
@@ -301,6 +323,13 @@ VARIANTS: tuple[Entry, ...] = (
         "/session/init answers every field of the captured answer (isUnique, geocode, device.ip, system.samaritanToken, ...) and not the contract's persistent and expires",
         CONFORMANCE,
         rewrite=on_operation("init", _session_init_as_captured),
+    ),
+    Entry(
+        "nexx-like",
+        "benign",
+        "metadata as captured (3.1 patch version, notice) plus requestid and servertime; session/init's general, device and system carry a field each the contract does not name (all open objects): the calibration demo's target",
+        CONFORMANCE,
+        rewrite=on_envelope(_nexx_like),
     ),
     Entry(
         "refusals-with-null-result",
