@@ -32,6 +32,7 @@ from nexx_conformance import constants as c
 from nexx_conformance.contract import bundle, pointer, resolve_local
 from nexx_conformance.evidence import Evidence, book, weakest
 from nexx_conformance.shapes import shape_of
+from nexx_conformance.status import SERVER_ERROR
 
 BUNDLE_URI = "urn:nexx:bundle"
 WARN, FAIL = c.GUESSED_RULES_WARN, c.GUESSED_RULES_FAIL
@@ -364,6 +365,9 @@ def undocumented_status_rules(operation: str, status: int) -> list[BrokenRule]:
             evidence.complete_statuses(operation),
         )
     ]
+    if status >= SERVER_ERROR:  # a server error is never an operation's answer
+        rule = evidence.rule("no-server-error")
+        found.append(BrokenRule(rule.title, rule.evidence))
     for documented in evidence.documented_statuses(operation):
         if documented[:1] == str(status)[:1] and documented.isdigit():
             found.append(

@@ -318,3 +318,12 @@ def test_an_undocumented_success_status_breaks_the_documented_one_as_sure_as_it_
     assert not guessed_rules.only_guessed(init)
     register = guessed_rules.broken_rules(failure, exchange(BODY, 200, operation="register"))
     assert guessed_rules.only_guessed(register)
+
+
+def test_an_undocumented_server_error_is_never_only_a_guess():
+    from schemathesis.openapi.checks import UndefinedStatusCode
+
+    failure = failure_of(UndefinedStatusCode, code="ST103")
+    rules = guessed_rules.broken_rules(failure, exchange(BODY, 500, operation="init"))
+    assert not guessed_rules.only_guessed(rules)
+    assert any(rule.rule.startswith("no answer is a 5xx") for rule in rules)
