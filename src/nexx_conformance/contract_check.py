@@ -62,6 +62,12 @@ def contract_routes() -> tuple[ContractOperation, ...]:
     return tuple(declared_operations(bundle()))
 
 
+def current_test() -> str:
+    """The node id of the running test ("" outside one): PYTEST_CURRENT_TEST is the id and
+    the phase, "<node id> (call)", and a node id may hold spaces ("[GET /{domainid}/x]")."""
+    return os.environ.get("PYTEST_CURRENT_TEST", "").rpartition(" (")[0]
+
+
 def operation_path(request: httpx.Request, base_url: str) -> str:
     """The request's path below the base URL: /{domainid}/user/..., as the contract names it."""
     base_path = urlsplit(base_url).path.rstrip("/")
@@ -118,7 +124,7 @@ class ContractCheck:
             return
         operation = self.operation(answer)
         if self.guessed_mode == guessed_rules.WARN and all(p.guessed for p in problems):
-            test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
+            test = current_test()
             self.warnings.add(
                 test,
                 self.operation_id(operation, answer),
@@ -160,7 +166,7 @@ class ContractCheck:
         ]
         if not guessed_rules.only_guessed(rules):
             return False
-        test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
+        test = current_test()
         self.warnings.add(test, operation_id, answer.status, rules)
         return True
 

@@ -103,12 +103,25 @@ def write_guessed_warnings(terminalreporter, warnings: GuessedWarnings, director
     path = directory / GUESSED_FILE
     warnings.write(path)
     terminalreporter.section("nexx guessed rules: warnings, not failures")
+    # Each rule met once a line, with how many answers met it and the first test that did.
+    met: dict[tuple, list] = {}
+    for warning in warnings.items:
+        for rule, reason in warning.rules:
+            seen = met.setdefault((warning.operation, warning.status, rule, reason), [0, ""])
+            seen[0] += 1
+            seen[1] = seen[1] or warning.test
     terminalreporter.write_line(
-        f"{len(warnings.items)} responses broke only constraints the contract guessed "
-        "(contracts/evidence.yaml); --guessed-rules=fail makes them failures"
+        f"{len(warnings.items)} responses broke only rules the contract guessed "
+        f"(contracts/evidence.yaml), {len(met)} rules in all; --guessed-rules=fail makes "
+        "them failures"
     )
-    for warning in warnings.items[:SHOWN_WARNINGS]:
-        terminalreporter.write_line(f"  {warning.line()}")
+    for (operation, status, rule, reason), (answers, test) in list(met.items())[:SHOWN_WARNINGS]:
+        first = f", first in {test}" if test else ""
+        terminalreporter.write_line(
+            f"  {operation} {status}: {rule} (guessed: {reason}) [{answers} answers{first}]"
+        )
+    if len(met) > SHOWN_WARNINGS:
+        terminalreporter.write_line(f"  ... and {len(met) - SHOWN_WARNINGS} more rules")
     terminalreporter.write_line(f"written to {path}")
 
 

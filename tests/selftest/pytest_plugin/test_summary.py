@@ -102,7 +102,7 @@ def test_guessed_rule_warnings_of_every_worker_reach_the_report(pytester):
     """)
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-n", "2", "--report-dir=r")
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["2 responses broke only constraints the contract guessed*"])
+    result.stdout.fnmatch_lines(["2 responses broke only rules the contract guessed*, 1 rules in all*"])
     assert (pytester.path / "r" / "guessed-rules.json").read_text().count(
         '"operation": "profile"'
     ) == 2
