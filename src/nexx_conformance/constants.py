@@ -35,6 +35,7 @@ ENV = {
     "coverage_table": "NEXX_COVERAGE_TABLE",
     "seed": "NEXX_SEED",
     "max_examples": "NEXX_MAX_EXAMPLES",
+    "contract": "NEXX_CONTRACT",
 }
 ENV_DOMAIN_AUTOAUTHORIZE = "NEXX_DOMAIN_ID_AUTOAUTHORIZE"
 ENV_DOMAIN_SMS_2FA = "NEXX_DOMAIN_ID_SMS2FA"

@@ -9,24 +9,20 @@ operation documents, the body fits the schema documented for that status, and
 
 from __future__ import annotations
 
-import copy
 import datetime
 import os
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
 from nexx_conformance import guessed_rules
 from nexx_conformance.checks import passwords_in, sent_fields
-from nexx_conformance.contract import bundle
-from nexx_conformance.coverage import ContractOperation, declared_operations, operation_at
+from nexx_conformance.contract import contract
 from nexx_conformance.envelope import ApiResponse, json_body
 from nexx_conformance.evidence import book
 
-CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "nexx-user.openapi.yaml"
 # What a failure shows of schemathesis' explanation: its first line says what broke.
 SHOWN_LINES = 1
 
@@ -35,31 +31,11 @@ class ContractViolation(AssertionError):
     """An answer the contract does not allow, whatever the scenario expected."""
 
 
-def new_contract_schema():
-    """A schemathesis schema of its own over the contract's single-file bundle, which is
-    parsed once per process (contract.bundle) and copied for each schema (schemathesis
-    writes into the document it is given). From the bundle, where every `$ref` is local,
-    schemathesis resolves the 73 operations in 10 ms; from the multi-file source, reading
-    and resolving its 14 files took 0.25 s per schema, before the first test of every run.
-    The bundle is the source's (`scripts/bundle-contract --check`, in `tox -e lint`)."""
-    import schemathesis
-
-    return schemathesis.openapi.from_dict(copy.deepcopy(bundle()))
-
-
 @cache
 def contract_schema():
-    """The contract as a plain schemathesis schema, loaded once per process."""
-    return new_contract_schema()
-
-
-@cache
-def contract_routes() -> tuple[ContractOperation, ...]:
-    """The contract's operations by method and path template, from the bundle. An answer's
-    operation is found among them in microseconds; schemathesis' router compiled every route
-    on its first lookup (60 ms of the first test that checks an answer), and compiled from
-    several threads at once it raced (CPython 3.11 raised SystemError)."""
-    return tuple(declared_operations(bundle()))
+    """The contract as a plain schemathesis schema, loaded once per process (with the first
+    answer checked: a test whose client sends nothing needs none)."""
+    return contract().schemathesis_schema()
 
 
 def operation_path(request: httpx.Request, base_url: str) -> str:
@@ -177,10 +153,12 @@ class ContractCheck:
         return f"{operation.definition.raw.get('operationId')} ({operation.label})"
 
     def operation(self, answer: ApiResponse):
-        route = operation_at(
-            contract_routes(),
-            answer.request.method,
-            operation_path(answer.request, self.base_url),
+        # Found among the contract's operations in microseconds; schemathesis' router
+        # compiled every route on its first lookup (60 ms of the first test that checks an
+        # answer), and compiled from several threads at once it raced (CPython 3.11 raised
+        # SystemError).
+        route = contract().operation_at(
+            answer.request.method, operation_path(answer.request, self.base_url)
         )
         return None if route is None else self.schema[route.path][route.method]
 
@@ -238,7 +216,7 @@ class ContractCheck:
 def schema_failures(operation, answer: ApiResponse) -> list[BaseException]:
     """schemathesis' failures of the answer against its operation's response (schema,
     content type, headers)."""
-    from schemathesis.core.failures import FailureGroup
+    from schemathesis.errors import FailureGroup
 
     # answer.text is decoded already: with the original Content-Encoding (a staging system
     # behind a gzipping proxy) httpx would decode it a second time and fail.

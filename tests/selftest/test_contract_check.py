@@ -8,13 +8,10 @@ import json
 import httpx
 import pytest
 
+import nexx_contract
 from nexx_conformance import guessed_rules
-from nexx_conformance.contract_check import (
-    CONTRACT,
-    ContractCheck,
-    ContractViolation,
-    new_contract_schema,
-)
+from nexx_conformance.contract import contract
+from nexx_conformance.contract_check import ContractCheck, ContractViolation
 from nexx_conformance.envelope import ApiResponse
 
 BASE_URL = "https://staging.example/v3.1"
@@ -105,8 +102,8 @@ def test_the_schema_from_the_bundle_has_the_operations_of_the_source() -> None:
             for op in (result.ok() for result in schema.get_all_operations())
         )
 
-    source = schemathesis.openapi.from_path(str(CONTRACT))
-    assert shape(new_contract_schema()) == shape(source)
+    source = schemathesis.openapi.from_path(str(nexx_contract.source()))
+    assert shape(contract().schemathesis_schema()) == shape(source)
 
 
 def test_an_answer_is_held_to_the_schema_of_its_operation() -> None:

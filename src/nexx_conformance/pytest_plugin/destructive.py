@@ -19,8 +19,7 @@ from __future__ import annotations
 import pytest
 
 from nexx_conformance import constants as c
-from nexx_conformance.contract_check import contract_routes
-from nexx_conformance.coverage import operation_at
+from nexx_conformance.contract import contract
 from nexx_conformance.pytest_plugin.run import run_of
 
 MARKER = "destructive"
@@ -60,7 +59,7 @@ class DestructiveGuard:
         self.test = test
 
     def __call__(self, method: str, path: str) -> None:
-        operation = operation_at(contract_routes(), method, path)
+        operation = contract().operation_at(method, path)
         if operation is None or not operation.destructive:
             return
         pytest.fail(

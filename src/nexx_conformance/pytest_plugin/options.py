@@ -8,13 +8,12 @@ the target (secret, destructive, side effects, guessed rules) are the target kin
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from nexx_conformance import constants as c
-from nexx_conformance.config import Getter, bad_flag
+from nexx_conformance.config import Getter, bad_flag, chosen
 from nexx_conformance.reporting import COVERAGE_FILE, DEFAULT_REPORT_DIR
 
 GROUP = "nexx"
@@ -136,6 +135,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         f"{c.ENV['max_examples']})",
     )
     add(
+        "--contract",
+        dest="nexx_contract",
+        metavar="FILE",
+        help=f"the contract to test against: the root document of a copy of contracts/ (its "
+        f"bundled/ file beside it, built by scripts/bundle-contract), e.g. a team's calibrated "
+        f"copy (default: the package's own; env {c.ENV['contract']})",
+    )
+    add(
         "--report-dir",
         dest="nexx_report_dir",
         metavar="DIR",
@@ -160,10 +167,10 @@ def target_options(config: pytest.Config) -> Getter:
 
 def selected_flows(config: pytest.Config) -> set[str]:
     """The flows asked for: --flow (repeatable) > NEXX_FLOW (comma-separated) > all."""
-    given = config.getoption("nexx_flow", None)
-    if given:
+    given = chosen(config.getoption("nexx_flow", None), "flow", default="")
+    if isinstance(given, list):
         return set(given)
-    words = {word.strip() for word in os.environ.get(c.ENV["flow"], "").split(",") if word.strip()}
+    words = {word.strip() for word in given.split(",") if word.strip()}
     unknown = sorted(words - set(c.FLOWS))
     if unknown:
         raise pytest.UsageError(
@@ -175,8 +182,7 @@ def selected_flows(config: pytest.Config) -> set[str]:
 
 def report_dir(config: pytest.Config) -> Path:
     """The report directory: --report-dir > NEXX_REPORT_DIR > reports/ (below the rootdir)."""
-    given = config.getoption("nexx_report_dir", default=None) or os.environ.get(c.ENV["report_dir"])
-    path = Path(given or DEFAULT_REPORT_DIR)
+    path = Path(chosen(config.getoption("nexx_report_dir", None), "report_dir", DEFAULT_REPORT_DIR))
     if not path.is_absolute():
         path = Path(config.rootpath) / path
     return path
@@ -184,8 +190,7 @@ def report_dir(config: pytest.Config) -> Path:
 
 def wants_coverage_table(config: pytest.Config) -> bool:
     """Priority: --coverage-table > NEXX_COVERAGE_TABLE (yes/no) > no (the one-line summary)."""
-    given = config.getoption("nexx_coverage_table", None)
-    raw = given if given is not None else os.environ.get(c.ENV["coverage_table"], "")
+    raw = chosen(config.getoption("nexx_coverage_table", None), "coverage_table", default="")
     word = raw.strip().lower()
     if word in ("", *c.FALSE_WORDS):
         return False
@@ -196,5 +201,5 @@ def wants_coverage_table(config: pytest.Config) -> bool:
 
 def deviations_file(config: pytest.Config) -> Path | None:
     """Priority: --deviations > NEXX_DEVIATIONS > none (no baseline)."""
-    given = config.getoption("nexx_deviations", None) or os.environ.get(c.ENV["deviations"])
+    given = chosen(config.getoption("nexx_deviations", None), "deviations")
     return Path(given) if given else None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from nexx_conformance.config import ConfigError, Generation
-from nexx_conformance.contract import stale_bundle
+from nexx_conformance.contract import ContractMissing, use
 from nexx_conformance.pytest_plugin.options import target_options
 from nexx_conformance.targets import configured_target
 from nexx_conformance.targets.base import Target
@@ -48,13 +48,15 @@ def is_xdist_controller(config: pytest.Config) -> bool:
 def configure(config: pytest.Config) -> None:
     """The run's target from the options (not started yet), its recording mode and run id."""
     try:
+        # The contract first: the target's server serves it (--contract, NEXX_CONTRACT).
+        tested = use(config.getoption("nexx_contract", None))
         target = configured_target(target_options(config))
         target.choose_recording(config)
-    except ConfigError as error:
+    except (ConfigError, ContractMissing) as error:
         raise pytest.UsageError(str(error)) from None
     # The suite loads the contract from its bundle: a source edited since the bundle was
     # built would otherwise be tested as it was.
-    stale = stale_bundle()
+    stale = tested.stale()
     if stale is not None:
         raise pytest.UsageError(f"nexx: {stale}")
     worker = getattr(config, "workerinput", {}).get("workerid")
