@@ -48,6 +48,11 @@ DEFAULT_MAX_EXAMPLES = 10
 MAX_SEED = 2**128 - 1
 MAX_EXAMPLES_LIMIT = 100_000
 
+# Where a run's reports go unless --report-dir says otherwise, and its coverage file's name
+# (nexx_conformance.reporting names the others).
+DEFAULT_REPORT_DIR = "reports"
+COVERAGE_FILE = "contract-coverage.json"
+
 MASK = "***"
 # Form fields whose values are secrets or one-time values (scrubbed, masked, normalized).
 SECRET_FIELDS = ("password", "newpassword", "currentpassword", "code", "token", "secret")

@@ -48,6 +48,15 @@ WRITTEN_FOR = {
 }
 
 
+def install_for_the_suite() -> None:
+    """The patches a run of the suite's engine installs as it configures."""
+    without_source_constants()
+    pin_gapped_repeats()
+    auth_warnings_alone()
+    rate_limit_only_when_set()
+    ecma_response_patterns()
+
+
 # --- hypothesis -------------------------------------------------------------------------
 
 

@@ -14,10 +14,10 @@ from nexx_conformance import constants as c
 from nexx_conformance import html_sections as sections
 from nexx_conformance.flow_runs import ScenarioRun
 
-DEFAULT_REPORT_DIR = "reports"
+DEFAULT_REPORT_DIR = c.DEFAULT_REPORT_DIR
 JUNIT_FILE = "junit.xml"
 HTML_FILE = "report.html"
-COVERAGE_FILE = "contract-coverage.json"
+COVERAGE_FILE = c.COVERAGE_FILE
 GUESSED_FILE = "guessed-rules.json"
 DEVIATIONS_FILE = "deviations.json"
 # The HTML report shows these when present: the drift report of this run or another, and

@@ -20,20 +20,11 @@ import pytest
 
 from nexx_conformance import constants as c
 from nexx_conformance.contract import contract
-from nexx_conformance.pytest_plugin.run import run_of
+from nexx_conformance.pytest_plugin.engine import run_of
 
 MARKER = "destructive"
 # The product's tests (tests/scenarios and tests/conformance mark theirs).
 GUARDED = ("scenario", "conformance")
-
-
-def configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        f"{MARKER}: changes shared state on a live target (calls an operation the contract "
-        f"marks x-nexx-destructive); runs only with --allow-destructive "
-        f"({c.ENV['allow_destructive']}={c.YES}), the default on reference and replay",
-    )
 
 
 @pytest.hookimpl(trylast=True)

@@ -14,12 +14,17 @@ import pytest
 
 from nexx_conformance import constants as c
 from nexx_conformance.config import Getter, bad_flag, chosen
-from nexx_conformance.reporting import COVERAGE_FILE, DEFAULT_REPORT_DIR
 
 GROUP = "nexx"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "nexx_tests",
+        type="paths",
+        help="directories of nexx conformance and scenario tests: a run that collects from one "
+        "of them (or names a --target) switches the nexx engine on (target, patches, reports)",
+    )
     add = parser.getgroup(GROUP, "nexx conformance suite").addoption
     add(
         "--target",
@@ -140,14 +145,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="FILE",
         help=f"the contract to test against: the root document of a copy of contracts/ (its "
         f"bundled/ file beside it, built by scripts/bundle-contract), e.g. a team's calibrated "
-        f"copy (default: the package's own; env {c.ENV['contract']})",
+        f"copy (default: the package's own; env {c.ENV['contract']}); write --contract=FILE: "
+        "pytest takes a separate FILE for a test path when it looks for the rootdir",
     )
     add(
         "--report-dir",
         dest="nexx_report_dir",
         metavar="DIR",
-        help=f"where junit.xml, report.html and {COVERAGE_FILE} go "
-        f"(default {DEFAULT_REPORT_DIR}/; env {c.ENV['report_dir']}); write --report-dir=DIR: "
+        help=f"where junit.xml, report.html and {c.COVERAGE_FILE} go "
+        f"(default {c.DEFAULT_REPORT_DIR}/; env {c.ENV['report_dir']}); write --report-dir=DIR: "
         "pytest takes a separate DIR for a test path when it looks for the rootdir",
     )
     add(
@@ -182,7 +188,8 @@ def selected_flows(config: pytest.Config) -> set[str]:
 
 def report_dir(config: pytest.Config) -> Path:
     """The report directory: --report-dir > NEXX_REPORT_DIR > reports/ (below the rootdir)."""
-    path = Path(chosen(config.getoption("nexx_report_dir", None), "report_dir", DEFAULT_REPORT_DIR))
+    given = chosen(config.getoption("nexx_report_dir", None), "report_dir", c.DEFAULT_REPORT_DIR)
+    path = Path(given)
     if not path.is_absolute():
         path = Path(config.rootpath) / path
     return path

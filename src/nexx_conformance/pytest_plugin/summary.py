@@ -110,7 +110,9 @@ def unconfigure(config: pytest.Config) -> None:
         recorder.uninstall()
 
 
-@pytest.hookimpl(wrapper=True)
+# trylast: the innermost wrapper, so that on an xdist worker the summary is in workeroutput
+# before xdist's own wrapper sends it (the engine's plugins are registered after xdist's).
+@pytest.hookimpl(wrapper=True, trylast=True)
 def pytest_sessionfinish(session: pytest.Session):
     result = yield
     # After every other sessionfinish: the target is stopped and its users counted.
