@@ -322,6 +322,8 @@ CLI_FAILURE_HEADER = re.compile(r"^_+ (?P<operation>[A-Z]+ \S+) _+$")
 def run_cli(run: Planned, work: Path, max_examples: int, phases: str, contract: Path) -> dict:
     env = base_env(work)
     env["SCHEMATHESIS_HOOKS"] = "nexx_conformance.schemathesis_hooks"
+    # Strict, as the suite on the reference server: every rule fails, guessed or not.
+    env["NEXX_GUESSED_RULES"] = "fail"
     smtp, sms = free_port(), free_port()  # nobody listens: the CLI reads no mail
     with Server(run, env, smtp, sms, work / "server.log") as server:
         command = [

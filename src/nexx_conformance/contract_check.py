@@ -2,9 +2,12 @@
 against the contract.
 
 A scenario asserts its flow's rules; this check adds what every answer owes the contract
-whatever the flow: no password sent and no password hash comes back, the status is one the
-operation documents, the body fits the schema documented for that status, and
-`metadata.status` equals the HTTP status.
+whatever the flow, judged by the same functions that judge the generated cases: the rule
+catalogue's answer checks (nexx_conformance.checks: metadata.status equals the HTTP status,
+errorhint and no result on errors, paging, no server error, no password, hash or secret),
+schemathesis' `status_code_conformance` (a status the operation documents) and its response
+validation (the body fits the schema documented for that status, content type, headers).
+Each failure is graded by its rules (guessed_rules), as the conformance tests grade theirs.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from nexx_conformance import guessed_rules
-from nexx_conformance.checks import passwords_in, sent_fields
+from nexx_conformance import checks, guessed_rules
 from nexx_conformance.contract import contract
 from nexx_conformance.envelope import ApiResponse, json_body
 from nexx_conformance.evidence import book
+from nexx_conformance.patches import builtin_check
 
 # What a failure shows of schemathesis' explanation: its first line says what broke.
 SHOWN_LINES = 1
@@ -67,8 +70,11 @@ class ContractCheck:
         guessed_mode: str = guessed_rules.FAIL,
         warnings: guessed_rules.GuessedWarnings | None = None,
         reported: set[tuple[str, ...]] | None = None,
+        secrets: tuple[str | None, ...] = (),
     ) -> None:
         self.base_url = base_url
+        # The secrets no answer may hold (the domain secret, the eternal session).
+        self.facts = checks.SessionFacts(secrets=secrets)
         self._schema = schema
         # Given: a violation (operation and kinds of problem) already in it passes silently,
         # one not yet in it fails and is added. The conformance tests share one per run for
@@ -174,50 +180,43 @@ class ContractCheck:
             answer.status,
             json_body(answer.text),
         )
-        grades = book()
-        # A password sent, or any password hash, is never part of an answer (a critical
-        # rule, conventions.md#responses), whatever the schema allows or guesses.
-        leaks = passwords_in(answer.text, sent_fields(answer.request))
+        response = schemathesis_response(answer)
+        # A case of the operation, as the checks read it (its operation; nothing is sent).
+        case = operation.Case()
         problems = []
-        if leaks:
-            secret = grades.rule("no-password")
-            problems.append(
-                Problem(
-                    f"the answer contains {', '.join(leaks)}",
-                    (guessed_rules.BrokenRule(secret.title, secret.evidence),),
-                )
-            )
-        if operation.responses.find_by_status_code(answer.status) is None:
-            documented = ", ".join(sorted(str(code) for code in operation.responses.status_codes))
-            return [
-                *problems,
-                Problem(
-                    f"status {answer.status} is not documented (documented: {documented})",
-                    tuple(
-                        guessed_rules.undocumented_status_rules(exchange.operation, answer.status)
-                    ),
-                ),
-            ]
-        if answer.metadata.get("status") != answer.status:
-            rule = grades.rule("envelope-status")
-            problems.append(
-                Problem(
-                    f"metadata.status is {answer.metadata.get('status')!r}, "
-                    f"the HTTP status {answer.status}",
-                    (guessed_rules.BrokenRule(rule.title, rule.evidence),),
-                )
-            )
+        for check in answer_checks(self.facts):
+            try:
+                check(None, response, case)
+            except AssertionError as failure:
+                found = guessed_rules.rules_of(failure, exchange)
+                problems.append(Problem(shown(failure), None if found is None else tuple(found)))
+        if any(problem.text.startswith(UNDOCUMENTED) for problem in problems):
+            return problems  # no schema to hold the body to
         for failure in schema_failures(operation, answer):
             found = guessed_rules.rules_of(failure, exchange)
             problems.append(Problem(shown(failure), None if found is None else tuple(found)))
         return problems
 
 
-def schema_failures(operation, answer: ApiResponse) -> list[BaseException]:
-    """schemathesis' failures of the answer against its operation's response (schema,
-    content type, headers)."""
-    from schemathesis.errors import FailureGroup
+# The title of schemathesis' failure for a status the operation does not document (ST103).
+UNDOCUMENTED = "Undocumented status code"
 
+
+def answer_checks(facts: checks.SessionFacts) -> list:
+    """What every answer is held to: a documented status (schemathesis' own check, as in
+    the conformance tests), then the rule catalogue's answer checks."""
+    documented = builtin_check("status_code_conformance")
+    return [*([documented] if documented else []), *checks.answer_checks(facts)]
+
+
+def schemathesis_response(answer: ApiResponse):
+    """The answer as schemathesis' checks read a response (its public Response)."""
+    import schemathesis
+
+    return schemathesis.Response.from_any(plain_response(answer))
+
+
+def plain_response(answer: ApiResponse) -> httpx.Response:
     # answer.text is decoded already: with the original Content-Encoding (a staging system
     # behind a gzipping proxy) httpx would decode it a second time and fail.
     headers = [
@@ -229,8 +228,16 @@ def schema_failures(operation, answer: ApiResponse) -> list[BaseException]:
         answer.status, headers=headers, content=answer.text.encode(), request=answer.request
     )
     response.elapsed = datetime.timedelta(0)  # schemathesis reads it; the answer was read already
+    return response
+
+
+def schema_failures(operation, answer: ApiResponse) -> list[BaseException]:
+    """schemathesis' failures of the answer against its operation's response (schema,
+    content type, headers)."""
+    from schemathesis.errors import FailureGroup
+
     try:
-        operation.validate_response(response)
+        operation.validate_response(plain_response(answer))
     except FailureGroup as group:
         return list(group.exceptions)
     except AssertionError as failure:

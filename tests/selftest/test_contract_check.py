@@ -66,7 +66,10 @@ def test_a_password_hash_fails_even_where_the_schema_only_guesses() -> None:
 
     problems = check.problems(answer_to("/4711/session/init", leaking))
 
-    assert problems[0].text == "the answer contains a password hash (argon2/bcrypt)"
+    assert problems[0].text == (
+        "Secret or foreign user data in the response: the response contains a password hash "
+        "(argon2/bcrypt)"
+    )
     assert not problems[0].guessed or check.guessed_mode == guessed_rules.WARN
 
 
@@ -78,7 +81,10 @@ def test_a_password_sent_must_not_come_back() -> None:
 
     problems = check.problems(answer_to("/4711/session/init", echoing, sent))
 
-    assert problems[0].text == "the answer contains the password that was sent"
+    assert problems[0].text == (
+        "Secret or foreign user data in the response: the response contains the password "
+        "that was sent"
+    )
 
 
 def test_an_answer_within_the_contract_has_no_problems() -> None:

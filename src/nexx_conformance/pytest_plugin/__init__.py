@@ -71,7 +71,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from nexx_conformance.pytest_plugin import findings, html_report, run, selection, summary
 
     run.configure(config)
-    patches.install_for_the_suite()
+    patches.install_for_the_suite(quiet=run.is_worker(config))
     selection.configure(config)
     findings.configure(config)
     summary.configure(config)

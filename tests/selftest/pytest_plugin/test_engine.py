@@ -61,7 +61,8 @@ def test_a_test_that_needs_the_target_in_another_run_says_how_to_switch_the_engi
     assert not (pytester.path / "reports").exists()
 
 
-def test_naming_a_target_switches_the_engine_on(pytester):
+def test_naming_a_target_switches_the_engine_on(pytester, monkeypatch):
+    monkeypatch.delenv("NEXX_REPORT_DIR", raising=False)
     pytester.makeini("[pytest]\n")
     pytester.makepyfile("def test_x(target):\n    assert target.base_url\n")
     result = pytester.runpytest("-p", "no:cacheprovider", "--target", "replay")
