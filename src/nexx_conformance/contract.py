@@ -50,9 +50,11 @@ BUNDLE_URI = "urn:nexx:bundle"
 JSON = "application/json"
 
 
-def source_digest(root: Path) -> str:
-    """sha256 of the contract source's files in `root`, in byte order of their paths, as
-    scripts/bundle-contract writes it into the bundle's header."""
+def source_digest(root: Path | None = None) -> str:
+    """sha256 of the contract source's files in `root` (the package's own contract folder
+    unless given), in byte order of their paths, as scripts/bundle-contract writes it into
+    the bundle's header."""
+    root = root or nexx_contract.directory()
     files = []
     for part in SOURCE_PARTS:
         found = root / part
