@@ -1,6 +1,6 @@
 """What a speed patch of nexx_conformance.patches gains: a command timed with it and without.
 
-    uv run python benchmarks/patch_gain.py auth_warnings_alone -- pytest --collect-only -q tests/conformance
+    uv run python benchmarks/patch_gain.py defer_explicit_cases -- pytest --collect-only -q tests/conformance
     uv run python benchmarks/patch_gain.py --import pyrate_limiter --after schemathesis
 
 The first form runs the command (from the repository root) `--repeat` times with the patch and
