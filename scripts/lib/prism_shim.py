@@ -29,8 +29,7 @@ from forwarding import passed_on, path_below_base
 from starlette.requests import Request
 from starlette.responses import Response
 
-from nexx_conformance.contract import bundle
-from nexx_conformance.coverage import declared_operations, operation_at
+from nexx_conformance.contract import of_document, operation_at, parsed
 
 VIOLATIONS_HEADER = "sl-violations"
 
@@ -116,7 +115,7 @@ def main() -> None:
     port, prism_url, upstream_base, log_path, bundle_path = sys.argv[1:6]
     # The contract's operations, as the suite's coverage reads them: a request for none of
     # them goes around Prism.
-    operations = declared_operations(bundle(Path(bundle_path)))
+    operations = of_document(parsed(Path(bundle_path))).operations
     app = make_app(prism_url, upstream_base, log_path, operations)
     uvicorn.run(app, host="127.0.0.1", port=int(port), lifespan="off", log_level="warning")
 

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from nexx_conformance.contract import pointer, resolve_local
+from nexx_conformance.contract import of_document, pointer
 from nexx_conformance.evidence import EvidenceBook, operation_locations
 from nexx_conformance.overlay import (
     CONTENT_TYPE,
@@ -96,6 +96,10 @@ class Calibration:
         self, bundle: dict[str, Any], evidence: EvidenceBook, target: str, when: datetime
     ) -> None:
         self.bundle = bundle
+        document = of_document(bundle)
+        self.at = document.at  # a pointer or local `$ref` of the bundle, resolved
+        # (pointer, node) of a node found at a pointer, its `$ref` followed once if it is one.
+        self.reference = document.reference
         self.evidence = evidence
         self.target = target_label(target)
         self.when = when
@@ -220,10 +224,8 @@ class Calibration:
         location = self.operations.get(operation)
         if location is None:
             return
-        for code, response in (resolve_local(self.bundle, location).get("responses") or {}).items():
-            at = f"{location}/responses/{pointer(code)}"
-            if "$ref" in response:
-                at, response = response["$ref"], resolve_local(self.bundle, response["$ref"])
+        for code, response in (self.at(location).get("responses") or {}).items():
+            at, response = self.reference(response, f"{location}/responses/{pointer(code)}")
             schema = ((response.get("content") or {}).get(JSON) or {}).get("schema")
             if schema is not None:
                 yield f"{at}/content/{pointer(JSON)}/schema", schema
@@ -233,9 +235,9 @@ class Calibration:
         if not isinstance(node, dict) or depth > MAX_DEPTH:
             return []
         found = [(at, node)]
-        if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
-            ref = node["$ref"]
-            found += self.expand(ref, resolve_local(self.bundle, ref), depth + 1)
+        ref, target = self.reference(node, at)
+        if target is not node:
+            found += self.expand(ref, target, depth + 1)
         for keyword in COMBINATORS:
             for index, member in enumerate(node.get(keyword) or ()):
                 found += self.expand(f"{at}/{keyword}/{index}", member, depth + 1)
@@ -260,7 +262,7 @@ class Calibration:
         for (owner, name), observed in sorted(self.fields.items()):
             if not reads_as_name(name):
                 continue  # write_openings
-            node = resolve_local(self.bundle, owner)
+            node = self.at(owner)
             what = f"field {shown_path(min(observed.paths))}"
             closing = next((k for k in CLOSING if node.get(k) is False), None)
             relaxes = ""
@@ -331,7 +333,7 @@ class Calibration:
                 merged.operations.update(observed.operations)
         opened = set()
         for owner, observed in sorted(unnamed.items()):
-            node = resolve_local(self.bundle, owner)
+            node = self.at(owner)
             closing = next((k for k in CLOSING if node.get(k) is False), None)
             what = f"members of {self.place(owner)} whose names look like data (keys of a map)"
             grade = self.evidence.keyword_at(owner, closing) if closing else None
@@ -418,12 +420,11 @@ class Calibration:
     def envelope(self, location: str, status: str) -> dict[str, Any]:
         """The schema of a documented status of the same class, else the error envelope
         (a refusal) or the bare envelope (metadata and any result)."""
-        responses = resolve_local(self.bundle, location).get("responses") or {}
+        responses = self.at(location).get("responses") or {}
         for code, response in responses.items():
             if code[:1] != status[:1] or not code.isdigit():
                 continue
-            if "$ref" in response:
-                response = resolve_local(self.bundle, response["$ref"])
+            _, response = self.reference(response, location)
             schema = ((response.get("content") or {}).get(JSON) or {}).get("schema")
             if schema is not None:
                 return copy.deepcopy(schema)
@@ -450,15 +451,12 @@ class Calibration:
                 "known deviation, not a calibration",
             )
             return
-        responses = resolve_local(self.bundle, location).get("responses") or {}
+        responses = self.at(location).get("responses") or {}
         response = responses.get(status)
         if response is None:
             return  # an undocumented status: the status finding adds it
-        at = f"{location}/responses/{pointer(status)}"
-        shared = ""
-        if "$ref" in response:
-            at = response["$ref"]
-            shared = f" (the shared response {segments(at)[-1]})"
+        at, _ = self.reference(response, f"{location}/responses/{pointer(status)}")
+        shared = "" if at.startswith(location) else f" (the shared response {segments(at)[-1]})"
         finding = self.next_finding()
         text = (
             f"Undocumented content type: {operation} answered {status} as {media_type} in "
@@ -484,7 +482,7 @@ class Calibration:
         ):
             if keyword in CLOSING:
                 continue  # the members seen are field findings (write_fields)
-            node = resolve_local(self.bundle, location)
+            node = self.at(location)
             operation = min(observed.operations)
             what = f"{keyword} at {shown_path(min(observed.paths))}"
             grade = self.evidence.keyword_at(location, keyword, member)

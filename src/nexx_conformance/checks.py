@@ -1,10 +1,18 @@
-"""Our checks of the nexx contract; schemathesis runs them on every response beside its own.
+"""The rule catalogue: the suite's own rules of the nexx contract, one check each.
 
-Each check is one function `(ctx, response, case)` named after the property it asserts;
-one that needs to know the test's sessions also takes them, `facts=` (SessionFacts). A
-test passes `checks_for(facts)` to schemathesis, so no check reads state another test
-left. A failure says what broke, what was expected, which rule of the contract it breaks
-and how to reproduce the call (curl, session id, signature and passwords masked).
+Each rule is one function `(ctx, response, case)` named after the property it asserts, and
+one failure class (NX101-NX110) naming its rule id in contracts/evidence.yaml; one that needs
+to know the test's sessions also takes them, `facts=` (SessionFacts). A failure carries its
+fields (operation, rule ids, grade, what was seen and expected, a curl line that reproduces
+the call with secrets masked) and says them in its message.
+
+The same functions judge every answer alike:
+- generated cases: the conformance tests pass `checks_for(facts)` to schemathesis;
+- scenario answers: contract_check applies `ANSWER_CHECKS` to each;
+- `schemathesis run` with our hooks: schemathesis_hooks registers them with
+  `schemathesis.check` (the public check API).
+The session probes (missing session, wrong token, anonymous session) send the call again,
+so they judge generated cases only: a scenario sends exactly its story.
 """
 
 from __future__ import annotations
@@ -16,13 +24,11 @@ from functools import partial, update_wrapper
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from schemathesis.core.failures import Failure, Severity
-from schemathesis.specs.openapi.checks import ignored_auth as schemathesis_ignored_auth
-
 from nexx_conformance import contract_marks as marks
 from nexx_conformance.envelope import Paging, envelope_of, metadata_of
+from nexx_conformance.evidence import EvidenceError, book
 from nexx_conformance.masking import masked_curl
-from nexx_conformance.patches import transport_kwargs
+from nexx_conformance.patches import Failure, Severity, builtin_check, transport_kwargs
 from nexx_conformance.recording.matchers import normalize
 from nexx_conformance.signing import SESSION_HEADER, TOKEN_HEADER
 from nexx_conformance.status import CLIENT_ERROR, FORBIDDEN, SERVER_ERROR, UNAUTHORIZED
@@ -39,7 +45,11 @@ WRONG_TOKEN = "0" * 32
 
 class NexxRuleBroken(Failure):
     """A response breaks a rule of the nexx contract: `rule` is its id in
-    contracts/evidence.yaml, which says how sure the suite is of it (its grade)."""
+    contracts/evidence.yaml, which says how sure the suite is of it (its grade).
+
+    Fields: `operation` (schemathesis' label, "GET /{domainid}/user/profile"),
+    `operation_id`, `rules` (the rule ids it breaks: the class's, or those an instance
+    broke), `grade` (the weakest of theirs), `expected`, `seen`, `reproduce` (curl)."""
 
     code = "NX900"
     kind_title = "nexx contract rule broken"
@@ -49,13 +59,54 @@ class NexxRuleBroken(Failure):
         self,
         *,
         operation: str,
-        message: str,
-        title: str | None = None,
+        operation_id: str,
+        seen: str,
+        expected: str,
+        reproduce: str,
+        rules: tuple[str, ...] = (),
+        clause: str = "",
         case_id: str | None = None,
         severity: Severity = Severity.HIGH,
     ) -> None:
+        self.operation_id = operation_id
+        self.rules = rules or (self.rule,)
+        self.seen, self.expected, self.reproduce, self.clause = seen, expected, reproduce, clause
         super().__init__(
-            operation=operation, title=title, message=message, case_id=case_id, severity=severity
+            operation=operation,
+            title=None,
+            message=self.explained(),
+            case_id=case_id,
+            severity=severity,
+        )
+
+    @property
+    def grade(self) -> str:
+        """The weakest grade of the rules it breaks (stated, observed, guessed)."""
+        from nexx_conformance.evidence import GRADES
+
+        grades = [grade for _, grade, _ in self.graded()]
+        return next((g for g in reversed(GRADES) if g in grades), "ungraded")
+
+    def graded(self) -> list[tuple[str, str, str]]:
+        """(rule id, grade, title) of each rule it breaks."""
+        found = []
+        for rule_id in self.rules:
+            try:
+                rule = book().rule(rule_id)
+            except EvidenceError:
+                found.append((rule_id, "ungraded", rule_id))
+            else:
+                found.append((rule_id, rule.evidence.grade, rule.title))
+        return found
+
+    def explained(self) -> str:
+        rules = "; ".join(
+            f"{rule_id} ({grade}): {title}" for rule_id, grade, title in self.graded()
+        )
+        where = f" [{self.clause}]" if self.clause else ""
+        return (
+            f"{self.seen}\nExpected: {self.expected}\nRule: {self.operation_id} - {rules}{where}\n"
+            f"Reproduce: {self.reproduce}"
         )
 
 
@@ -174,8 +225,17 @@ class SessionFacts:
         self.auth_enforced: set[str] = set()
 
     def add_owner_identities(self, cid: str | None, *identities: str) -> None:
-        if cid:
-            self._owners.setdefault(cid, set()).update(identity_key(i) for i in identities if i)
+        """Notes whose data a session may see. The sessions of one user share one set: a
+        name or email an accepted call gave the user in one session is theirs in all (a
+        CLI run logs its one user in many times)."""
+        if not cid:
+            return
+        keys = {identity_key(i) for i in identities if i}
+        own = self._owners.get(cid)
+        if own is None:
+            own = next((known for known in self._owners.values() if known & keys), set())
+            self._owners[cid] = own
+        own.update(keys)
 
     def owner_identities(self, cid: str | None) -> set[str] | None:
         return self._owners.get(cid) if cid else None
@@ -199,30 +259,30 @@ def operation_id(case: Any) -> str:
     return marks.operation_id(case.operation) or case.operation.label
 
 
-def explain(case: Any, response: Any, *, broke: str, expected: str, rule: str) -> str:
-    return (
-        f"{broke}\nExpected: {expected}\nRule: {operation_id(case)} - {rule}\n"
-        f"Reproduce: {masked_curl(response.request)}"
-    )
-
-
 def fail(
     kind: type[NexxRuleBroken],
     case: Any,
     response: Any,
+    *,
+    seen: str,
+    expected: str,
+    clause: str = "",
     severity: Severity = Severity.HIGH,
     rules: tuple[str, ...] = (),
-    **parts: str,
 ) -> None:
-    failure = kind(
+    """Raise `kind` for the answer: what was seen and expected, and where not the class's
+    one, the rules of contracts/evidence.yaml it breaks."""
+    raise kind(
         operation=case.operation.label,
-        message=explain(case, response, **parts),
-        case_id=case.id,
+        operation_id=operation_id(case),
+        seen=seen,
+        expected=expected,
+        reproduce=masked_curl(response.request),
+        rules=rules,
+        clause=clause,
+        case_id=getattr(case, "id", None),
         severity=severity,
     )
-    if rules:  # the rules of contracts/evidence.yaml it breaks, where not the class's one
-        failure.rules = rules
-    raise failure
 
 
 def envelope_status_matches_http_status(ctx, response, case):
@@ -232,9 +292,9 @@ def envelope_status_matches_http_status(ctx, response, case):
             EnvelopeStatusMismatch,
             case,
             response,
-            broke=f"HTTP {response.status_code} with metadata.status {status!r}",
+            seen=f"HTTP {response.status_code} with metadata.status {status!r}",
             expected=f"metadata.status == {response.status_code}",
-            rule="conventions.md#responses: metadata.status equals the HTTP status",
+            clause="conventions.md#responses: metadata.status equals the HTTP status",
         )
 
 
@@ -247,9 +307,9 @@ def error_has_errorhint(ctx, response, case):
             ErrorWithoutHint,
             case,
             response,
-            broke=f"HTTP {response.status_code} with metadata.errorhint {hint!r}",
+            seen=f"HTTP {response.status_code} with metadata.errorhint {hint!r}",
             expected="a non-empty metadata.errorhint saying why the call failed",
-            rule="ErrorEnvelope: errorhint is required on every error",
+            clause="ErrorEnvelope: errorhint is required on every error",
         )
 
 
@@ -262,9 +322,9 @@ def error_has_no_result(ctx, response, case):
             ErrorWithResult,
             case,
             response,
-            broke=f"HTTP {response.status_code} with result {envelope['result']!r}",
+            seen=f"HTTP {response.status_code} with result {envelope['result']!r}",
             expected="no result on an error (absent or null)",
-            rule="ErrorEnvelope: a result only on success",
+            clause="ErrorEnvelope: a result only on success",
         )
 
 
@@ -279,12 +339,14 @@ def paging_defaults(case: Any) -> dict[str, Any] | None:
     }
 
 
-def sent_integer(query: dict[str, list[str]], name: str, default: Any) -> int | None:
-    values = query.get(name)
+def sent_integer(fields: dict[str, list[str]], name: str, default: Any) -> int | None:
+    """The value of `name` the call sent (`sent_fields`: the query's, then the form body's,
+    which wins, as nexx's clients send a GET's parameters in its body too), else `default`."""
+    values = fields.get(name)
     if not values:
         return default if isinstance(default, int) else None
     # A malformed value the server accepted is negative_data_rejection's finding, not ours.
-    return int(values[0]) if values[0].isdigit() else None
+    return int(values[-1]) if values[-1].isdigit() else None
 
 
 def paging_on_lists_is_consistent(ctx, response, case):
@@ -299,20 +361,20 @@ def paging_on_lists_is_consistent(ctx, response, case):
             InconsistentPaging,
             case,
             response,
-            broke=f"paging is {envelope.get('paging')!r}",
+            seen=f"paging is {envelope.get('paging')!r}",
             expected="paging with integer start, limit and resultcount",
-            rule=rule,
+            clause=rule,
         )
     if not isinstance(result, list):
         fail(
             InconsistentPaging,
             case,
             response,
-            broke=f"result is {type(result).__name__}",
+            seen=f"result is {type(result).__name__}",
             expected="result is a list",
-            rule=rule,
+            clause=rule,
         )
-    query = parse_qs(urlsplit(str(response.request.url)).query, keep_blank_values=True)
+    query = sent_fields(response.request)
     start = sent_integer(query, "start", defaults["start"] if defaults["start"] is not None else 0)
     limit = sent_integer(query, "limit", defaults["limit"])
     problems = []
@@ -331,9 +393,9 @@ def paging_on_lists_is_consistent(ctx, response, case):
             InconsistentPaging,
             case,
             response,
-            broke="; ".join(problems),
+            seen="; ".join(problems),
             expected="paging echoes start/limit and counts the items in result",
-            rule=rule,
+            clause=rule,
         )
     return
 
@@ -346,10 +408,10 @@ def no_server_error(ctx, response, case):
             case,
             response,
             severity=Severity.CRITICAL,
-            broke=f"HTTP {response.status_code}"
+            seen=f"HTTP {response.status_code}"
             + (" with a traceback in the body" if TRACEBACK_PATTERN.search(text) else ""),
             expected="a 2xx or a 4xx with errorhint; never a 5xx, never a traceback",
-            rule="conventions.md#responses: bad input gets a 4xx, the server never fails",
+            clause="conventions.md#responses: bad input gets a 4xx, the server never fails",
         )
 
 
@@ -458,9 +520,9 @@ def refuse_leaks(
             response,
             severity=Severity.CRITICAL,
             rules=tuple(dict.fromkeys(rule for _, rule in found)),
-            broke="the response contains " + ", ".join(item for item, _ in found),
+            seen="the response contains " + ", ".join(item for item, _ in found),
             expected="no password, hash, signature, domain secret or other user's data",
-            rule="conventions.md#responses: secrets never leave",
+            clause="conventions.md#responses: secrets never leave",
         )
 
 
@@ -475,6 +537,8 @@ def resend(ctx: Any, case: Any, response: Any, changed: Mapping[str, str | None]
     }
     headers.update({name: value for name, value in sent.items() if value is not None})
     kwargs = transport_kwargs(ctx)
+    if kwargs is None:  # what it was sent with is out of reach (patches.transport_kwargs)
+        return None
     # The original transport settings may carry the very session we mean to drop.
     for key in ("session", "auth"):
         kwargs.pop(key, None)
@@ -563,6 +627,8 @@ def send_probe(probe: SessionProbe, ctx: Any, case: Any, response: Any, facts: S
     if not probe.applies(case, facts) or not probe_due(case, response, probe.check, facts):
         return
     answer = resend(ctx, case, response, probe.headers_for(facts))
+    if answer is None:
+        return
     # A refusal is an answer too: its errorhint must not spell out the secret it checked.
     refuse_leaks(case, answer, facts)
     if rejected_with(answer, probe.status):
@@ -579,9 +645,9 @@ def send_probe(probe: SessionProbe, ctx: Any, case: Any, response: Any, facts: S
         case,
         answer,
         severity=Severity.CRITICAL if not refused else Severity.MEDIUM,
-        broke=f"the call {probe.call} got {describe(answer)}",
+        seen=f"the call {probe.call} got {describe(answer)}",
         expected=f"{probe.status} with errorhint",
-        rule=probe.rule,
+        clause=probe.rule,
     )
 
 
@@ -608,8 +674,11 @@ def ignored_auth(ctx, response, case, *, facts: SessionFacts):
     is the test's, as our own session probes go once per operation and test. The tests run it
     in place of schemathesis' (tests/conformance/contract.py switches that one off).
     """
+    check = builtin_check("ignored_auth")
+    if check is None:
+        return None
     ctx.auth_enforced_operations = facts.auth_enforced
-    return schemathesis_ignored_auth(ctx, response, case)
+    return check(ctx, response, case)
 
 
 # Our checks in the order schemathesis runs them after its own; those in SESSION_CHECKS
@@ -628,6 +697,15 @@ SESSION_CHECKS = (
     wrong_token_is_rejected,
     anonymous_session_is_rejected_on_user_operations,
 )
+
+
+def answer_checks(facts: SessionFacts) -> list:
+    """The checks that judge an answer without sending anything (every one but the session
+    probes and schemathesis' ignored_auth): what a scenario's answers are held to."""
+    return [
+        *RESPONSE_CHECKS,
+        update_wrapper(partial(no_secret_in_response, facts=facts), no_secret_in_response),
+    ]
 
 
 def checks_for(facts: SessionFacts) -> list:

@@ -83,7 +83,17 @@ class NexxConfig:
         )
 
 
-Getter = Callable[[str], "str | bool | None"]
+Getter = Callable[[str], "str | bool | list[str] | None"]
+
+
+def chosen(given: object, name: str, default=None, environ: Mapping[str, str] = os.environ):
+    """The value of option `name` for this run, read in the suite's one order of priority:
+    command line (`given`; None or empty when not given) > environment variable
+    (constants.ENV[name]; empty counts as unset) > `default`. Every option of the suite,
+    the schemathesis CLI hooks' variables and the contract's location are read here."""
+    if given is not None and given != "" and given != []:
+        return given
+    return environ.get(c.ENV[name]) or default
 
 
 class TargetKind(Protocol):
@@ -107,11 +117,9 @@ def resolve(
     `kind_of(target)` the kind of target, whose defaults fill what neither gives."""
 
     def pick(name: str) -> str | None:
-        # Priority: command line > environment variable > default (the target kind's).
-        given = option(name)
-        if given is not None and given != "":
-            return str(given)
-        return environ.get(c.ENV[name]) or None
+        # The default, where there is one, is the target kind's (applied below).
+        value = chosen(option(name), name, environ=environ)
+        return None if value is None else str(value)
 
     target = parse_target(pick("target") or c.TARGET_REFERENCE)
     kind = kind_of(target)
@@ -131,14 +139,12 @@ def resolve(
         mailbox=parse_endpoint(pick("mailbox"), c.MAILBOX_SCHEMES, "--mailbox"),
         sms_inbox=parse_endpoint(pick("sms_inbox"), c.SMS_INBOX_SCHEMES, "--sms-inbox"),
         allow_destructive=parse_flag(
-            option("allow_destructive"),
-            environ.get(c.ENV["allow_destructive"]),
+            chosen(option("allow_destructive"), "allow_destructive", environ=environ),
             default=kind.allows_destructive,
         ),
         extra_domains=kind.extra_domains(domain_id, environ),
         allow_side_effects=parse_flag(
-            option("allow_side_effects"),
-            environ.get(c.ENV["allow_side_effects"]),
+            chosen(option("allow_side_effects"), "allow_side_effects", environ=environ),
             default=kind.allows_side_effects,
             name="allow_side_effects",
         ),
@@ -191,17 +197,10 @@ def parse_endpoint(value: str | None, schemes: tuple[str, ...], option: str) -> 
     return Endpoint(parts.scheme, parts.hostname, port)
 
 
-def parse_flag(
-    given: str | bool | None,
-    env_value: str | None,
-    *,
-    default: bool,
-    name: str = "allow_destructive",
-) -> bool:
-    # Priority: command line > environment variable > default (the target kind's).
-    if isinstance(given, bool):
-        return given
-    raw = given if given is not None else env_value
+def parse_flag(raw: str | bool | None, *, default: bool, name: str = "allow_destructive") -> bool:
+    """A yes/no value as `chosen` gives it (command line or environment), else `default`."""
+    if isinstance(raw, bool):
+        return raw
     if raw is None or raw == "":
         return default
     word = str(raw).strip().lower()

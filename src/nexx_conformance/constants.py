@@ -36,6 +36,7 @@ ENV = {
     "seed": "NEXX_SEED",
     "max_examples": "NEXX_MAX_EXAMPLES",
     "calibration_overlay": "NEXX_CALIBRATION_OVERLAY",
+    "contract": "NEXX_CONTRACT",
 }
 ENV_DOMAIN_AUTOAUTHORIZE = "NEXX_DOMAIN_ID_AUTOAUTHORIZE"
 ENV_DOMAIN_SMS_2FA = "NEXX_DOMAIN_ID_SMS2FA"
@@ -47,6 +48,12 @@ DEFAULT_MAX_EXAMPLES = 10
 # hypothesis takes seeds of any size; schemathesis draws its own from 128 bits.
 MAX_SEED = 2**128 - 1
 MAX_EXAMPLES_LIMIT = 100_000
+
+# Where a run's reports go unless --report-dir says otherwise, and its coverage file's name
+# (nexx_conformance.reporting names the others).
+DEFAULT_REPORT_DIR = "reports"
+COVERAGE_FILE = "contract-coverage.json"
+CALIBRATION_FILE = "calibration.overlay.yaml"
 
 MASK = "***"
 # Form fields whose values are secrets or one-time values (scrubbed, masked, normalized).

@@ -2,31 +2,30 @@
 against the contract.
 
 A scenario asserts its flow's rules; this check adds what every answer owes the contract
-whatever the flow: no password sent and no password hash comes back, the status is one the
-operation documents, the body fits the schema documented for that status, and
-`metadata.status` equals the HTTP status.
+whatever the flow, judged by the same functions that judge the generated cases: the rule
+catalogue's answer checks (nexx_conformance.checks: metadata.status equals the HTTP status,
+errorhint and no result on errors, paging, no server error, no password, hash or secret),
+schemathesis' `status_code_conformance` (a status the operation documents) and its response
+validation (the body fits the schema documented for that status, content type, headers).
+Each failure is graded by its rules (guessed_rules), as the conformance tests grade theirs.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime
 import os
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
-from nexx_conformance import guessed_rules
-from nexx_conformance.checks import passwords_in, sent_fields
-from nexx_conformance.contract import bundle
-from nexx_conformance.coverage import ContractOperation, declared_operations, operation_at
+from nexx_conformance import checks, guessed_rules
+from nexx_conformance.contract import contract
 from nexx_conformance.envelope import ApiResponse, json_body
 from nexx_conformance.evidence import book
+from nexx_conformance.patches import builtin_check
 
-CONTRACT = Path(__file__).resolve().parents[2] / "contracts" / "nexx-user.openapi.yaml"
 # What a failure shows of schemathesis' explanation: its first line says what broke.
 SHOWN_LINES = 1
 
@@ -35,31 +34,11 @@ class ContractViolation(AssertionError):
     """An answer the contract does not allow, whatever the scenario expected."""
 
 
-def new_contract_schema():
-    """A schemathesis schema of its own over the contract's single-file bundle, which is
-    parsed once per process (contract.bundle) and copied for each schema (schemathesis
-    writes into the document it is given). From the bundle, where every `$ref` is local,
-    schemathesis resolves the 73 operations in 10 ms; from the multi-file source, reading
-    and resolving its 14 files took 0.25 s per schema, before the first test of every run.
-    The bundle is the source's (`scripts/bundle-contract --check`, in `tox -e lint`)."""
-    import schemathesis
-
-    return schemathesis.openapi.from_dict(copy.deepcopy(bundle()))
-
-
 @cache
 def contract_schema():
-    """The contract as a plain schemathesis schema, loaded once per process."""
-    return new_contract_schema()
-
-
-@cache
-def contract_routes() -> tuple[ContractOperation, ...]:
-    """The contract's operations by method and path template, from the bundle. An answer's
-    operation is found among them in microseconds; schemathesis' router compiled every route
-    on its first lookup (60 ms of the first test that checks an answer), and compiled from
-    several threads at once it raced (CPython 3.11 raised SystemError)."""
-    return tuple(declared_operations(bundle()))
+    """The contract as a plain schemathesis schema, loaded once per process (with the first
+    answer checked: a test whose client sends nothing needs none)."""
+    return contract().schemathesis_schema()
 
 
 def current_test() -> str:
@@ -97,8 +76,11 @@ class ContractCheck:
         guessed_mode: str = guessed_rules.FAIL,
         warnings: guessed_rules.GuessedWarnings | None = None,
         reported: set[tuple[str, ...]] | None = None,
+        secrets: tuple[str | None, ...] = (),
     ) -> None:
         self.base_url = base_url
+        # The secrets no answer may hold (the domain secret, the eternal session).
+        self.facts = checks.SessionFacts(secrets=secrets)
         self._schema = schema
         # Given: a violation (operation and kinds of problem) already in it passes silently,
         # one not yet in it fails and is added. The conformance tests share one per run for
@@ -183,10 +165,12 @@ class ContractCheck:
         return f"{operation.definition.raw.get('operationId')} ({operation.label})"
 
     def operation(self, answer: ApiResponse):
-        route = operation_at(
-            contract_routes(),
-            answer.request.method,
-            operation_path(answer.request, self.base_url),
+        # Found among the contract's operations in microseconds; schemathesis' router
+        # compiled every route on its first lookup (60 ms of the first test that checks an
+        # answer), and compiled from several threads at once it raced (CPython 3.11 raised
+        # SystemError).
+        route = contract().operation_at(
+            answer.request.method, operation_path(answer.request, self.base_url)
         )
         return None if route is None else self.schema[route.path][route.method]
 
@@ -202,50 +186,43 @@ class ContractCheck:
             answer.status,
             json_body(answer.text),
         )
-        grades = book()
-        # A password sent, or any password hash, is never part of an answer (a critical
-        # rule, conventions.md#responses), whatever the schema allows or guesses.
-        leaks = passwords_in(answer.text, sent_fields(answer.request))
+        response = schemathesis_response(answer)
+        # A case of the operation, as the checks read it (its operation; nothing is sent).
+        case = operation.Case()
         problems = []
-        if leaks:
-            secret = grades.rule("no-password")
-            problems.append(
-                Problem(
-                    f"the answer contains {', '.join(leaks)}",
-                    (guessed_rules.BrokenRule(secret.title, secret.evidence),),
-                )
-            )
-        if operation.responses.find_by_status_code(answer.status) is None:
-            documented = ", ".join(sorted(str(code) for code in operation.responses.status_codes))
-            return [
-                *problems,
-                Problem(
-                    f"status {answer.status} is not documented (documented: {documented})",
-                    tuple(
-                        guessed_rules.undocumented_status_rules(exchange.operation, answer.status)
-                    ),
-                ),
-            ]
-        if answer.metadata.get("status") != answer.status:
-            rule = grades.rule("envelope-status")
-            problems.append(
-                Problem(
-                    f"metadata.status is {answer.metadata.get('status')!r}, "
-                    f"the HTTP status {answer.status}",
-                    (guessed_rules.BrokenRule(rule.title, rule.evidence),),
-                )
-            )
+        for check in answer_checks(self.facts):
+            try:
+                check(None, response, case)
+            except AssertionError as failure:
+                found = guessed_rules.rules_of(failure, exchange)
+                problems.append(Problem(shown(failure), None if found is None else tuple(found)))
+        if any(problem.text.startswith(UNDOCUMENTED) for problem in problems):
+            return problems  # no schema to hold the body to
         for failure in schema_failures(operation, answer):
             found = guessed_rules.rules_of(failure, exchange)
             problems.append(Problem(shown(failure), None if found is None else tuple(found)))
         return problems
 
 
-def schema_failures(operation, answer: ApiResponse) -> list[BaseException]:
-    """schemathesis' failures of the answer against its operation's response (schema,
-    content type, headers)."""
-    from schemathesis.core.failures import FailureGroup
+# The title of schemathesis' failure for a status the operation does not document (ST103).
+UNDOCUMENTED = "Undocumented status code"
 
+
+def answer_checks(facts: checks.SessionFacts) -> list:
+    """What every answer is held to: a documented status (schemathesis' own check, as in
+    the conformance tests), then the rule catalogue's answer checks."""
+    documented = builtin_check("status_code_conformance")
+    return [*([documented] if documented else []), *checks.answer_checks(facts)]
+
+
+def schemathesis_response(answer: ApiResponse):
+    """The answer as schemathesis' checks read a response (its public Response)."""
+    import schemathesis
+
+    return schemathesis.Response.from_any(plain_response(answer))
+
+
+def plain_response(answer: ApiResponse) -> httpx.Response:
     # answer.text is decoded already: with the original Content-Encoding (a staging system
     # behind a gzipping proxy) httpx would decode it a second time and fail.
     headers = [
@@ -257,8 +234,16 @@ def schema_failures(operation, answer: ApiResponse) -> list[BaseException]:
         answer.status, headers=headers, content=answer.text.encode(), request=answer.request
     )
     response.elapsed = datetime.timedelta(0)  # schemathesis reads it; the answer was read already
+    return response
+
+
+def schema_failures(operation, answer: ApiResponse) -> list[BaseException]:
+    """schemathesis' failures of the answer against its operation's response (schema,
+    content type, headers)."""
+    from schemathesis.errors import FailureGroup
+
     try:
-        operation.validate_response(response)
+        operation.validate_response(plain_response(answer))
     except FailureGroup as group:
         return list(group.exceptions)
     except AssertionError as failure:

@@ -53,4 +53,8 @@ def is_destructive_in(definition: dict[str, Any]) -> bool:
 
 def side_effects(operation: Any) -> list[str]:
     """The out-of-band channels the operation uses (mail, sms)."""
-    return list(raw(operation).get(SIDE_EFFECTS, ()))
+    return side_effects_in(raw(operation))
+
+
+def side_effects_in(definition: dict[str, Any]) -> list[str]:
+    return list(definition.get(SIDE_EFFECTS, ()))

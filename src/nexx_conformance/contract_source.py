@@ -1,11 +1,9 @@
 """Applying a calibration overlay to the contract's source files (scripts/calibrate-contract).
 
 The overlay's targets are JSONPaths over the bundled view (contracts/bundled/); the source
-is the root (contracts/nexx-user.openapi.yaml), whose `paths`, `components` and
-`x-nexx-evidence` are `$ref`s into paths/*.yaml, components/*.yaml and evidence.yaml. Each
-target is walked from the root, following those `$ref`s, to the file and the place that hold
-it; a `$ref` in an update (`#/components/schemas/ErrorEnvelope`) is rewritten relative to
-that file. Each action is then applied there by oas-patch (`apply_overlay`, the Overlay
+files are the contract module's to find (nexx_conformance.contract.SourceFiles: each target
+walked from the root document through its `$ref`s to the file and the place that hold it, a
+`$ref` in an update rewritten relative to that file). Each action is then applied there by oas-patch (`apply_overlay`, the Overlay
 library from PyPI), files read and written with ruamel.yaml's round trip, so comments,
 order and quoting stay as they were and `git diff` shows the change alone.
 
@@ -19,140 +17,17 @@ already there is reported as such.
 from __future__ import annotations
 
 import copy
-import io
-import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nexx_conformance.contract import SOURCE_ROOT, pointer
-from nexx_conformance.overlay import ABSENT, EXPECTS, jsonpath, schema_errors, segments
+from nexx_conformance.contract import SourceFiles, contract
+from nexx_conformance.overlay import ABSENT, EXPECTS, jsonpath, schema_errors
 
 ROOT_FILE = "nexx-user.openapi.yaml"
 APPLIED, ALREADY, STALE = "applied", "already applied", "no longer applies"
 # main's exit status when some action no longer applies (2: the overlay cannot be read).
 STALE_EXIT = 3
-
-
-def yaml_round_trip():
-    from ruamel.yaml import YAML
-
-    handler = YAML()
-    handler.preserve_quotes = True
-    handler.width = 4096  # never fold a long line the author wrote on one
-    handler.indent(mapping=2, sequence=4, offset=2)
-    handler.representer.add_representer(
-        type(None), lambda self, _: self.represent_scalar("tag:yaml.org,2002:null", "null")
-    )
-    return handler
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where a bundled-view target lives in the source: a file and the members inside it."""
-
-    file: Path
-    inside: tuple[str, ...]
-
-
-class SourceFiles:
-    """The source files of the contract, each read once, written back when changed."""
-
-    def __init__(self, root: Path = SOURCE_ROOT) -> None:
-        self.root = root
-        self.yaml = yaml_round_trip()
-        self.documents: dict[Path, Any] = {}
-        self.changed: set[Path] = set()
-
-    def load(self, file: Path) -> Any:
-        file = file.resolve()
-        if file not in self.documents:
-            self.documents[file] = self.yaml.load(file.read_text(encoding="utf-8"))
-        return self.documents[file]
-
-    def node(self, place: Place) -> Any:
-        node = self.load(place.file)
-        for name in place.inside:
-            node = node[int(name)] if isinstance(node, list) else node[name]
-        return node
-
-    def follow(self, place: Place, node: Any) -> tuple[Place, Any]:
-        """The place and node a `$ref` node stands for (through chains of them)."""
-        for _ in range(32):
-            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-                break
-            file_part, _, fragment = node["$ref"].partition("#")
-            file = (place.file.parent / file_part).resolve() if file_part else place.file
-            place = Place(file, segments(fragment))
-            node = self.node(place)
-        return place, node
-
-    def locate(self, target: tuple[str, ...], *, follow_last: bool) -> Place | None:
-        """The source place of a bundled-view target, or None when it is not there."""
-        place = Place((self.root / ROOT_FILE).resolve(), ())
-        node = self.load(place.file)
-        for index, name in enumerate(target):
-            place, node = self.follow(place, node)
-            if isinstance(node, dict) and name in node:
-                place, node = Place(place.file, (*place.inside, name)), node[name]
-            elif index == 2 and target[0] == "components":
-                found = self.component(target[1], name)
-                if found is None:
-                    return None
-                place, node = found, self.node(found)
-            else:
-                return None
-        if follow_last:
-            place, node = self.follow(place, node)
-        return place
-
-    def component(self, section: str, name: str) -> Place | None:
-        """A shared part the root does not list (the bundler names it after its key in a
-        components/ file: `responses.yaml#/BadRequest` is `components/responses/BadRequest`)."""
-        files = sorted((self.root / "components").glob("*.yaml"))
-        files.sort(key=lambda file: file.stem != section)
-        for file in files:
-            if name in (self.load(file) or {}):
-                return Place(file.resolve(), (name,))
-        return None
-
-    def reference(self, ref: str, into: Path) -> str:
-        """A bundled-view `$ref` (#/components/...) as the file `into` must write it."""
-        place = self.locate(segments(ref), follow_last=True)
-        if place is None:
-            return ref
-        fragment = "#/" + pointer(*place.inside) if place.inside else "#"
-        if place.file == into.resolve():
-            return fragment
-        return os.path.relpath(place.file, into.resolve().parent) + fragment
-
-    def rewritten(self, value: Any, into: Path) -> Any:
-        """`value` as `into` writes it: `$ref`s relative to it, quoted as the source quotes
-        them, and round-trip nodes (they carry the comment keep_trailing_comment moves)."""
-        from ruamel.yaml.comments import CommentedMap, CommentedSeq
-        from ruamel.yaml.scalarstring import SingleQuotedScalarString
-
-        if isinstance(value, dict):
-            return CommentedMap(
-                (
-                    key,
-                    SingleQuotedScalarString(self.reference(item, into))
-                    if key == "$ref" and isinstance(item, str) and item.startswith("#/")
-                    else self.rewritten(item, into),
-                )
-                for key, item in value.items()
-            )
-        if isinstance(value, list):
-            return CommentedSeq(self.rewritten(item, into) for item in value)
-        return value
-
-    def save(self) -> list[Path]:
-        for file in sorted(self.changed):
-            out = io.StringIO()
-            self.yaml.dump(self.documents[file], out)
-            file.write_text(out.getvalue(), encoding="utf-8")
-        return sorted(self.changed)
 
 
 def target_of(action: dict[str, Any]) -> tuple[tuple[str, ...], str | None] | None:
@@ -282,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     if errors:
         print(f"{args[0]} is no Overlay 1.0 document:\n  " + "\n  ".join(errors))
         return 2
-    files = SourceFiles(Path(args[1]) if len(args) > 1 else SOURCE_ROOT)
+    files = SourceFiles(Path(args[1]) if len(args) > 1 else contract().source.parent)
     report = apply(overlay, files)
     for number, target, result in report:
         print(

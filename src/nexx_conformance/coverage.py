@@ -8,143 +8,15 @@ counts the same requests as the recording. Only names and statuses are kept, nev
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from nexx_conformance.contract_marks import is_destructive_in
+from nexx_conformance.contract import Operation, contract, operation_at
 from nexx_conformance.patches import SendPatch
-
-SIGNATURE_HEADERS = ("x-request-cid", "x-request-token")
-COMPOSITION_KEYS = ("allOf", "anyOf", "oneOf", "then", "else")
-
-
-@dataclass(frozen=True)
-class ContractOperation:
-    """An operation of the contract as a request reaches it: by method and path template."""
-
-    operation_id: str
-    method: str
-    path: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.method} {self.path}"
-
-    @cached_property
-    def pattern(self) -> re.Pattern:
-        return path_pattern(self.path)
-
-
-@dataclass(frozen=True)
-class DeclaredOperation(ContractOperation):
-    """What the contract declares for one operation: its parameters, and its responses by
-    status as the bundle has them (the drift report reads their schemas)."""
-
-    parameters: tuple[str, ...]
-    header_parameters: tuple[str, ...]
-    responses: dict[str, Any] = field(compare=False, repr=False)
-    # x-nexx-destructive: it changes shared state on a live target.
-    destructive: bool = False
-
-    @property
-    def statuses(self) -> tuple[str, ...]:
-        return tuple(sorted(str(code) for code in self.responses))
-
-
-def path_pattern(template: str) -> re.Pattern:
-    # The base URL ("/v3.1") is not part of the template: match the end of the path.
-    parts = re.split(r"(\{[^}]+\})", template)
-    regex = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts if p)
-    return re.compile(f"{regex}/?$")
-
-
-Operation = TypeVar("Operation", bound=ContractOperation)
-
-
-def operation_at(operations: Iterable[Operation], method: str, url_path: str) -> Operation | None:
-    """The operation a request reaches: the first whose method and path template it matches."""
-    return next(
-        (op for op in operations if op.method == method.upper() and op.pattern.search(url_path)),
-        None,
-    )
-
-
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "options", "head", "trace")
-MAX_DEPTH = 32
-
-
-def target_of(document: dict[str, Any], ref: str) -> Any:
-    """What a local `$ref` ("#/components/schemas/User") points at in `document`; {} if nothing."""
-    target: Any = document
-    for part in ref[2:].split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        target = target.get(part, {}) if isinstance(target, dict) else {}
-    return target
-
-
-def dereferenced(node: Any, document: dict[str, Any]) -> Any:
-    """`node`, or what its chain of local `$ref`s ends at."""
-    for _ in range(MAX_DEPTH):
-        ref = node.get("$ref") if isinstance(node, dict) else None
-        if not (isinstance(ref, str) and ref.startswith("#/")):
-            break
-        node = target_of(document, ref)
-    return node
-
-
-def body_property_names(schema: Any, document: dict[str, Any], depth: int = 0) -> set[str]:
-    """Top-level property names of a form body, through allOf/anyOf/if-then-else and $refs."""
-    schema = dereferenced(schema, document)
-    if not isinstance(schema, dict) or depth > MAX_DEPTH:
-        return set()
-    names = set(schema.get("properties") or {})
-    for key in COMPOSITION_KEYS:
-        members = schema.get(key)
-        for member in members if isinstance(members, list) else [members]:
-            names |= body_property_names(member, document, depth + 1)
-    return names
-
-
-def declared_operations(document: dict[str, Any]) -> list[DeclaredOperation]:
-    """Every operation of an OpenAPI document whose `$ref`s are local (the contract's bundle,
-    contracts/bundled/): read from the parsed YAML in 30 ms, where schemathesis' loading
-    of the contract took 0.7 s of every run's start-up (benchmarks/README.md)."""
-    found = []
-    for template, item in (document.get("paths") or {}).items():
-        item = dereferenced(item, document)
-        shared = item.get("parameters") or []
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if not isinstance(operation, dict):
-                continue
-            parameters, headers = set(), set()
-            for parameter in (*shared, *(operation.get("parameters") or [])):
-                parameter = dereferenced(parameter, document)
-                if parameter.get("in") != "header":
-                    parameters.add(parameter.get("name"))
-                elif parameter.get("name", "").lower() not in SIGNATURE_HEADERS:
-                    headers.add(parameter.get("name"))
-            body = dereferenced(operation.get("requestBody") or {}, document)
-            for media in (body.get("content") or {}).values():
-                parameters |= body_property_names(media.get("schema"), document)
-            found.append(
-                DeclaredOperation(
-                    operation_id=operation.get("operationId") or f"{method.upper()} {template}",
-                    method=method.upper(),
-                    path=template,
-                    parameters=tuple(sorted(parameters | headers)),
-                    header_parameters=tuple(sorted(headers)),
-                    responses=operation.get("responses") or {},
-                    destructive=is_destructive_in(operation),
-                )
-            )
-    return found
 
 
 class CoverageLog:
@@ -152,11 +24,12 @@ class CoverageLog:
 
     def __init__(
         self,
-        operations: list[DeclaredOperation] | Callable[[], list[DeclaredOperation]],
+        operations: Sequence[Operation] | Callable[[], Sequence[Operation]] | None = None,
         target_base_url: Callable[[], str | None] = lambda: None,
     ) -> None:
-        # The operations, or how to read them when first needed.
-        self._operations = operations
+        # The operations, or how to read them when first needed (the run's contract's, when
+        # the first request is counted: a run that fails before it does not wait for them).
+        self._operations = operations if operations is not None else lambda: contract().operations
         # Only calls to the target count: a selftest's loopback fake is not the API under test.
         self.target_base_url = target_base_url
         self.called: Counter[str] = Counter()
@@ -165,7 +38,7 @@ class CoverageLog:
         self.unmatched = 0
 
     @cached_property
-    def operations(self) -> list[DeclaredOperation]:
+    def operations(self) -> Sequence[Operation]:
         return self._operations() if callable(self._operations) else self._operations
 
     def record(

@@ -8,7 +8,7 @@ what the contract documents for its operation and status:
   - content types the documented response does not have.
 Nothing is judged here: the checks fail what breaks the contract; this lists what a QA
 engineer would add to it. Only names, types and counts are kept, never values.
-The schemas come from the single-file bundle, where every `$ref` is local.
+The schemas and their `$ref`s are the contract's (nexx_conformance.contract).
 """
 
 from __future__ import annotations
@@ -21,14 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import nexx_patterns
-from nexx_conformance.contract import bundle
-from nexx_conformance.coverage import (
-    MAX_DEPTH,
-    DeclaredOperation,
-    declared_operations,
-    operation_at,
-    target_of,
-)
+from nexx_conformance.contract import MAX_DEPTH, Document, Operation, contract, operation_at
 from nexx_conformance.patches import SendPatch
 
 BRANCHES = ("allOf", "anyOf", "oneOf", "then", "else")
@@ -47,37 +40,16 @@ def json_type(value: Any) -> str:
 
 
 class Schemas:
-    """Schema nodes of the bundle, `$ref`s followed, combinators flattened."""
+    """Schema nodes of the contract, `$ref`s followed (by the contract), combinators flattened."""
 
-    def __init__(self, document: dict[str, Any]) -> None:
+    def __init__(self, document: Document) -> None:
         self.document = document
-
-    def resolve(self, node: Any) -> Any:
-        for _ in range(MAX_DEPTH):
-            if not (
-                isinstance(node, dict)
-                and isinstance(node.get("$ref"), str)
-                and node["$ref"].startswith("#/")
-            ):
-                return node
-            target = target_of(self.document, node["$ref"])
-            siblings = {k: v for k, v in node.items() if k != "$ref"}
-            node = {"allOf": [target], **siblings} if siblings else target
-        return node
-
-    def resolve_object(self, node: Any) -> Any:
-        """A response or other OpenAPI object: a Reference's siblings (summary, description)
-        override the target's, they do not combine with it as in a schema."""
-        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            target = self.resolve({"$ref": node["$ref"]})
-            return {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-        return node
 
     def expand(self, schemas: list[Any], depth: int = 0) -> list[dict]:
         """Each schema and every branch it is combined with, as plain nodes."""
         nodes = []
         for schema in schemas:
-            schema = self.resolve(schema)
+            schema = self.document.resolve_schema(schema)
             if not isinstance(schema, dict) or depth > MAX_DEPTH:
                 continue
             nodes.append(schema)
@@ -130,14 +102,12 @@ class DriftLog:
 
     def __init__(
         self,
-        document: dict[str, Any] | None = None,
+        document: Document | None = None,
         target_base_url: Callable[[], str | None] = lambda: None,
-        operations: Callable[[], list[DeclaredOperation]] | None = None,
     ) -> None:
+        # The run's contract unless given; read on first use: a run that never reaches the
+        # target never loads it.
         self.document = document
-        # The contract's operations, as the run's coverage count reads them (read from the
-        # document when not given).
-        self._read_operations = operations
         self.target_base_url = target_base_url
         self.fields: dict[str, dict[str, Counter]] = {}
         self.statuses: dict[str, Counter] = {}
@@ -145,17 +115,15 @@ class DriftLog:
         # The same by status ("200 text/html"): which documented response lacks the type.
         self.content_type_statuses: dict[str, Counter] = {}
         self.answers: Counter = Counter()
-        self._operations: list[DeclaredOperation] | None = None
         self.unreadable = 0
 
-    def operations(self) -> list[DeclaredOperation]:
-        # Read on first use: a run that never reaches the target never loads the bundle.
+    def contract(self) -> Document:
         if self.document is None:
-            self.document = bundle()
-        if self._operations is None:
-            read = self._read_operations or (lambda: declared_operations(self.document))
-            self._operations = read()
-        return self._operations
+            self.document = contract()
+        return self.document
+
+    def operations(self) -> tuple[Operation, ...]:
+        return self.contract().operations
 
     def record(
         self, method: str, url: str, status: int, content_type: str, body: bytes | None
@@ -172,7 +140,7 @@ class DriftLog:
         if response is None:
             self.statuses.setdefault(key, Counter())[str(status)] += 1
             return
-        response = Schemas(self.document).resolve_object(response)
+        response = self.contract().resolve_object(response)
         media_type = content_type.split(";")[0].strip().lower()
         content = response.get("content") or {}
         if media_type and media_type not in content:
@@ -186,7 +154,7 @@ class DriftLog:
             value = json.loads(body)
         except ValueError:
             return
-        for path, kind in Schemas(self.document).undocumented(value, [schema]):
+        for path, kind in Schemas(self.contract()).undocumented(value, [schema]):
             self.fields.setdefault(key, {}).setdefault(path, Counter())[kind] += 1
 
     def as_data(self) -> dict[str, Any]:

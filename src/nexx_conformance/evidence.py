@@ -27,10 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from nexx_conformance.contract import bundle, pointer, unescape
+from nexx_conformance.contract import Document, contract, parsed, pointer
 
 EXTENSION = "x-nexx-evidence"
 STATED, OBSERVED, GUESSED = "stated", "observed", "guessed"
@@ -208,7 +207,7 @@ class EvidenceBook:
         """The statuses the contract documents for `operation_id` ("201", "4XX", ...)."""
         for prefix, found in self.operations.items():
             if found == operation_id:
-                return tuple(resolve(self.document, prefix).get("responses") or ())
+                return tuple(Document(self.document).at(prefix).get("responses") or ())
         return ()
 
     def complete_statuses(self, operation_id: str) -> Evidence:
@@ -279,7 +278,7 @@ class EvidenceBook:
             rule = self.rule(rule_id)
             yield GradedRule("rule", rule_id, rule.title, rule.evidence)
         for prefix, operation_id in self.operations.items():
-            responses = resolve(self.document, prefix).get("responses") or {}
+            responses = Document(self.document).at(prefix).get("responses") or {}
             for status in responses:
                 yield GradedRule(
                     "status",
@@ -328,13 +327,6 @@ def described(keyword: str, value: Any) -> str:
     return f"{keyword} {shown}" if len(shown) <= 60 else f"{keyword} {shown[:57]}..."
 
 
-def resolve(document: dict[str, Any], at: str) -> Any:
-    node: Any = document
-    for part in at.lstrip("#/").split("/"):
-        node = node[int(part)] if isinstance(node, list) else node[unescape(part)]
-    return node
-
-
 def operation_locations(document: dict[str, Any]) -> dict[str, str]:
     """`#/paths/<template>/<method>` of every operation, mapped to its operationId."""
     found = {}
@@ -369,7 +361,7 @@ def schema_nodes(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]
         for name, item in (components.get(section) or {}).items():
             roots += schemas_of(item, "#/" + pointer("components", section, name))
     for prefix in operation_locations(document):
-        operation = resolve(document, prefix)
+        operation = Document(document).at(prefix)
         for key in ("parameters", "requestBody", "responses"):
             if key in operation:
                 roots += schemas_of(operation[key], f"{prefix}/{key}")
@@ -417,10 +409,9 @@ def subschemas(schema: Any, at: str, seen: set[int]) -> Iterator[tuple[str, dict
             yield from subschemas(item, f"{at}/{key}/{pointer(name)}", seen)
 
 
-@cache
 def book() -> EvidenceBook:
-    """The evidence of the contract's bundle, read once per process."""
-    return EvidenceBook(bundle())
+    """The evidence of this process's contract, read once (contract.Contract.evidence)."""
+    return contract().evidence
 
 
 KIND_TITLES = {
@@ -504,6 +495,6 @@ if __name__ == "__main__":
     from pathlib import Path
 
     given = [argument for argument in sys.argv[1:] if argument != "--counts"]
-    evidence = EvidenceBook(bundle(Path(given[0])) if given else bundle())
+    evidence = EvidenceBook(parsed(Path(given[0]))) if given else book()
     # --counts: only the counts per grade (README.md); else docs/evidence.md.
     sys.stdout.write(count_table(evidence) + "\n" if "--counts" in sys.argv else markdown(evidence))

@@ -24,17 +24,15 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from nexx_conformance import constants as c
-from nexx_conformance.contract import bundle, pointer, resolve_local
+from nexx_conformance.contract import contract, pointer
 from nexx_conformance.evidence import Evidence, book, weakest
 from nexx_conformance.shapes import shape_of
 from nexx_conformance.status import SERVER_ERROR
 
-BUNDLE_URI = "urn:nexx:bundle"
 WARN, FAIL = c.GUESSED_RULES_WARN, c.GUESSED_RULES_FAIL
 BRANCHING = ("anyOf", "oneOf")
 FORM = "application/x-www-form-urlencoded"
@@ -111,57 +109,20 @@ class BrokenRule:
         return f"{self.rule} ({self.evidence.line()})"
 
 
-def response_schema(
-    method: str, template: str, status: int, document: dict | None = None
-) -> str | None:
-    """A `$ref` URI to the schema of the documented JSON response, or None."""
-    document = document if document is not None else bundle()
-    operation = (document.get("paths", {}).get(template) or {}).get(method.lower()) or {}
-    responses = operation.get("responses") or {}
-    code = str(status) if str(status) in responses else f"{str(status)[0]}XX"
-    if code not in responses:
-        code = "default" if "default" in responses else None
-    if code is None:
-        return None
-    response = responses[code]
-    where = "#/" + pointer("paths", template, method.lower(), "responses", code)
-    if "$ref" in response:  # a shared response (components/responses): its schema is there
-        where, response = response["$ref"], resolve_local(document, response["$ref"])
-    if "schema" not in ((response.get("content") or {}).get("application/json") or {}):
-        return None
-    return f"{BUNDLE_URI}{where}/" + pointer("content", "application/json", "schema")
-
-
-@cache
-def validator_for(ref: str):
-    from jsonschema import Draft202012Validator
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
-
-    import nexx_patterns
-
-    document = bundle()
-    registry = Registry().with_resource(BUNDLE_URI, Resource.from_contents(document, DRAFT202012))
-    # Patterns (and format: regex) as the contract means them, ECMA-262.
-    return nexx_patterns.validator(
-        {"$ref": ref}, formats=Draft202012Validator.FORMAT_CHECKER, registry=registry
-    )
-
-
 def violations(method: str, template: str, status: int, body: Any) -> list[Violation]:
     """Every constraint of the documented response schema the body breaks; [] when none (or
     when the status documents no JSON body, which other checks report)."""
-    ref = response_schema(method, template, status)
-    if ref is None:
+    schema = contract().response_schema(method, template, status)
+    if schema is None:
         return []
-    return list(flatten(validator_for(ref).iter_errors(body)))
+    return list(flatten(contract().validator(schema).iter_errors(body)))
 
 
 def component_violations(name: str, instance: Any) -> list[Violation]:
     """Every constraint of the shared schema `name` (components/schemas) the instance breaks:
     a media item or the metadata on their own, where no operation's answer frames them."""
-    ref = f"{BUNDLE_URI}#/" + pointer("components", "schemas", name)
-    return list(flatten(validator_for(ref).iter_errors(instance)))
+    validator = contract().validator(contract().component_schema(name))
+    return list(flatten(validator.iter_errors(instance)))
 
 
 def flatten(errors: Iterable[Any]) -> Iterator[Violation]:
@@ -237,44 +198,18 @@ def request_violations(
 ) -> list[Violation]:
     """Every constraint of the documented request the sent values break (path and query
     parameters, the form body), as for a response."""
-    document = bundle()
-    where = "#/" + pointer("paths", template, method.lower())
-    operation = resolve_local(document, where)
     found: list[Violation] = []
     sent = {"path": path or {}, "query": query or {}}
-    for index, parameter in enumerate(operation.get("parameters") or []):
-        ref = f"{where}/parameters/{index}"
-        if "$ref" in parameter:
-            ref, parameter = parameter["$ref"], resolve_local(document, parameter["$ref"])
-        values = sent.get(parameter.get("in"), {})
-        if parameter.get("name") in values and "schema" in parameter:
-            found += [
-                Violation(
-                    f"{parameter['in']} parameter {parameter['name']}",
-                    v.keyword,
-                    v.message,
-                    v.evidence,
-                    asked(v.seen, f"{parameter['in']} parameter {parameter['name']}"),
-                )
-                for v in flatten(
-                    validator_for(f"{BUNDLE_URI}{ref}/schema").iter_errors(
-                        values[parameter["name"]]
-                    )
-                )
-            ]
-    form = ((operation.get("requestBody") or {}).get("content") or {}).get(FORM)
-    if isinstance(body, dict) and form and "schema" in form:
-        schema = f"{BUNDLE_URI}{where}/" + pointer("requestBody", "content", FORM, "schema")
-        found += [
-            Violation(
-                f"body{v.at[1:]}",
-                v.keyword,
-                v.message,
-                v.evidence,
-                asked(v.seen, f"body{v.at[1:]}"),
-            )
-            for v in flatten(validator_for(schema).iter_errors(body))
-        ]
+    for location, name, schema in contract().request_schemas(method, template):
+        errors = ()
+        if location == "body" and isinstance(body, dict):
+            errors, at = contract().validator(schema).iter_errors(body), "body"
+        elif name in sent.get(location, {}):
+            errors = contract().validator(schema).iter_errors(sent[location][name])
+            at = f"{location} parameter {name}"
+        for v in flatten(errors):
+            where = f"body{v.at[1:]}" if location == "body" else at
+            found.append(Violation(where, v.keyword, v.message, v.evidence, asked(v.seen, where)))
     return found
 
 
@@ -298,7 +233,7 @@ class Exchange:
 
 
 def failures_of(failure: BaseException) -> tuple[BaseException, ...]:
-    from schemathesis.core.failures import FailureGroup
+    from schemathesis.errors import FailureGroup
 
     return failure.exceptions if isinstance(failure, FailureGroup) else (failure,)
 
@@ -380,14 +315,7 @@ def undocumented_status_rules(operation: str, status: int) -> list[BrokenRule]:
 
 def header_evidence(exchange: Exchange, name: str) -> Evidence:
     """The evidence of a response header's declaration, else of the rule for headers."""
-    document = bundle()
-    where = "#/" + pointer("paths", exchange.template, exchange.method.lower(), "responses")
-    responses = resolve_local(document, where)
-    code = str(exchange.status)
-    response, at = responses.get(code), f"{where}/{code}"
-    if isinstance(response, dict) and "$ref" in response:
-        at, response = response["$ref"], resolve_local(document, response["$ref"])
-    headers = (response or {}).get("headers") or {}
+    at, headers = contract().response_headers(exchange.method, exchange.template, exchange.status)
     for declared in headers:
         if declared.lower() == name.lower():
             return book().keyword_at(f"{at}/headers/{pointer(declared)}", "required")

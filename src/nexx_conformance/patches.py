@@ -1,10 +1,13 @@
-"""Every place the suite replaces a library's function or reads what a library keeps private.
+"""Every place the suite replaces a library's function, reads what a library keeps private or
+imports a library's internals (an import-linter contract allows those imports here only).
 
-One module, so that upgrading a library means reading one page. Each patch was written
-for (and is tested against) the version in `WRITTEN_FOR`; tests/selftest/test_patches.py
-has one test per patch that fails when the library changed under it, and one that fails
-when a library moved to another minor version than the table names: rerun the patch
-tests, read the library's changelog for what each patch relies on, then update the table.
+One module, so that upgrading a library means reading one page. Each patch was written for
+the version in `WRITTEN_FOR`, and each checks, before it is installed, that what it relies on
+is there with the shape it was written for (`guarded`): if not, that patch stays off, the run
+goes on, and one warning names the patch, the library and its version and what is lost.
+tests/selftest/test_patches.py has a test per patch that fails when the library changed under
+it, and one that simulates a moved function. Only what correctness or determinism needs, or
+what saves a tenth of a second or more, is patched (benchmarks/README.md, "Patches").
 
 | patch | library | relies on |
 |---|---|---|
@@ -18,11 +21,11 @@ tests, read the library's changelog for what each patch relies on, then update t
 | `sessions_sending_to` | requests 2.34 | `requests.Session.get_adapter(url)` (public, replaced on the class), asked by `Session.send` for each request |
 | `defer_explicit_cases` | schemathesis 4.32, hypothesis 6.170 | `add_examples(test, ...)` and `add_coverage(test, ...)` of `schemathesis.generation.hypothesis.builder`, looked up in that module by `create_test`, returning the test they added `hypothesis.example`s to; hypothesis reading `hypothesis_explicit_examples` of the test when it runs |
 | `transport_kwargs` | schemathesis 4.32 | `CheckContext.internals.transport_kwargs` (undocumented: "built-in checks only") |
-| `rate_limit_only_when_set` | schemathesis 4.32 | `ratelimit(rate_limiter, base_url)` of `schemathesis.core.rate_limit`, imported by name into `schemathesis.transport.requests` and asked there before each request, a no-op unless `rate_limiter` is a `pyrate_limiter.Limiter` |
-| `auth_warnings_alone` | schemathesis 4.32 | `schemathesis.pytest.plugin.emit_openapi_auth_warnings(schema)`, looked up in that module by `SchemathesisCase.collect`, warning of the `UNUSED_OPENAPI_AUTH` kind only, which `specs.openapi.warnings.detect_unused_openapi_auth(schema)` gives |
 | `pin_gapped_repeats` | schemathesis 4.32 | `schemathesis.core.jsonschema.patterns._restrict_repeat(value, length, limit)` (sre repeat value in, sre nodes or None out), looked up in its module by `_restrict_node` for `pin_pattern_length`; `_nodes_lengths`, `_restrict_nodes` |
 | `ecma_response_patterns` | schemathesis 4.32 (jsonschema_rs 0.60) | `schemathesis.specs.openapi.adapter.responses._build_response_validator(schema, validator_cls, validate_formats)`, looked up in its module by `ResponseSchemaCache.validator` and `OpenApiResponse._build_validator`, which build every response validator; that module's `FANCY_REGEX_OPTIONS` and `supplemental_formats`; jsonschema_rs' `keywords=` (public) replacing the built-in `pattern` |
 | `generator_pattern_check` | schemathesis 4.32 | `schemathesis.core.jsonschema.matches_pattern(pattern)`, "the validator's own `pattern` check" that generation filters its drawn values with |
+| `Failure`, `Severity`; `negative_at`, `case_phase`, `coverage_scenario`; `cookie_dropping_session`; `builtin_check` | schemathesis 4.32 | `schemathesis.core.failures`; a case's `meta` (`is_negative_at(ParameterLocation)`, `phase.name`, `phase.data` a `CoveragePhaseData`); `schemathesis.transport.requests.ManagedCookiesSession`; `schemathesis.specs.openapi.checks.<name>(ctx, response, case)` |
+| `vcr_matcher`, `requests_match` | vcrpy 9.4 | `vcr.matchers.<name>`, `vcr.matchers.requests_match(request, stored, match_on)` |
 """
 
 from __future__ import annotations
@@ -30,10 +33,40 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from unittest import mock
+
+# --- schemathesis: what the suite reads of it that is not its public API -----------------
+
+try:
+    # Our failure classes are schemathesis' kind, so its reports (CLI and pytest) give their
+    # title, code and severity; without it they are assertion errors with the same fields.
+    from schemathesis.core.failures import Failure, Severity
+
+    FAILURE_CLASSES_MOVED: str | None = None
+except ImportError as error:  # pragma: no cover - a schemathesis that moved them
+    import enum
+
+    FAILURE_CLASSES_MOVED = f"schemathesis.core.failures is gone ({error})"
+
+    class Severity(enum.Enum):  # type: ignore[no-redef]
+        CRITICAL = 1
+        HIGH = 2
+        MEDIUM = 3
+        LOW = 4
+
+    class Failure(AssertionError):  # type: ignore[no-redef]
+        code = "custom"
+        kind_title = "Custom failure"
+
+        def __init__(self, *, operation, message, title=None, case_id=None, severity=None):
+            super().__init__(message)
+            self.operation, self.title, self.message = operation, title, message
+            self.case_id, self.severity = case_id, severity
+
 
 # The library versions the patches were written for and last checked against.
 WRITTEN_FOR = {
@@ -46,6 +79,76 @@ WRITTEN_FOR = {
     "jsonschema_rs": "0.60.3",
     "pytest": "9.2.0",
 }
+
+
+# Patches named here (comma-separated) stay off: for measuring what a patch gains
+# (benchmarks/patch_gain.py), never for a run that counts.
+OFF_VARIABLE = "NEXX_PATCHES_OFF"
+# Whether each patch may be installed, decided once per process.
+_decided: dict[str, bool] = {}
+# An xdist worker keeps quiet: its controller checked the same libraries and said so.
+_quiet: list[bool] = [False]
+
+
+def guarded(name: str, library: str, problem: Callable[[], str | None], lost: str) -> bool:
+    """True when patch `name` may be installed: `problem()` finds what it relies on of
+    `library` there with the expected shape (None). Otherwise it stays off and one warning
+    names the patch, the library's version and what the run goes without (`lost`)."""
+    if name not in _decided:
+        if name in os.environ.get(OFF_VARIABLE, "").split(","):
+            found = f"switched off by {OFF_VARIABLE}"
+        else:
+            try:
+                found = problem()
+            except Exception as error:  # noqa: BLE001 - any surprise means: not the shape we know
+                found = f"{type(error).__name__}: {error}"
+        _decided[name] = found is None
+        if found is not None and not _quiet[0]:
+            warnings.warn_explicit(
+                f"nexx: patch {name} is off: {library} {installed(library)} (written for "
+                f"{WRITTEN_FOR.get(library, '?')}): {found}; {lost}",
+                UserWarning,
+                filename="nexx_conformance.patches",
+                lineno=0,
+            )
+    return _decided[name]
+
+
+def installed(library: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(library)
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+def missing(owner: Any, *names: str, parameters: tuple[str, ...] | None = None) -> str | None:
+    """What `owner` lacks of `names` (the first with `parameters`, when given), or None."""
+    label = getattr(owner, "__name__", type(owner).__name__)
+    for name in names:
+        if not hasattr(owner, name):
+            return f"{label}.{name} is gone"
+    if parameters is not None:
+        found = tuple(inspect.signature(getattr(owner, names[0])).parameters)
+        if found != parameters:
+            return f"{label}.{names[0]}{found} is not ({', '.join(parameters)})"
+    return None
+
+
+def install_for_the_suite(*, quiet: bool = False) -> None:
+    """The patches a run of the suite's engine installs as it configures; `quiet` (an xdist
+    worker) installs them without a warning for those that stay off."""
+    _quiet[0] = quiet
+    guarded(
+        "failure_classes",
+        "schemathesis",
+        lambda: FAILURE_CLASSES_MOVED,
+        "nexx failures reach schemathesis' reports as plain assertion errors",
+    )
+    without_source_constants()
+    pin_gapped_repeats()
+    ecma_response_patterns()
 
 
 # --- hypothesis -------------------------------------------------------------------------
@@ -61,14 +164,27 @@ def without_source_constants() -> None:
     replay_audit did it). An empty pool makes a recording replay on any later tree, under
     -k and xdist, and from a non-editable install (tox) alike.
     """
-    try:
+
+    def problem() -> str | None:
         from hypothesis.internal.conjecture import providers
         from hypothesis.internal.constants_ast import Constants
-    except ImportError:  # hypothesis reorganised: the replay audit reports any divergence
+
+        return missing(providers, "_get_local_constants") or missing(
+            Constants(), "strings", "integers", "floats"
+        )
+
+    if not guarded(
+        "without_source_constants",
+        "hypothesis",
+        problem,
+        "generated cases may take literals of the project's code (an edit can stale cassettes)",
+    ):
         return
-    if hasattr(providers, "_get_local_constants"):
-        no_constants = Constants()
-        providers._get_local_constants = lambda: no_constants
+    from hypothesis.internal.conjecture import providers
+    from hypothesis.internal.constants_ast import Constants
+
+    no_constants = Constants()
+    providers._get_local_constants = lambda: no_constants
 
 
 # --- vcrpy ------------------------------------------------------------------------------
@@ -120,14 +236,22 @@ def install_vcr_speed(lookup_key: LookupKey) -> None:
 
     if getattr(vcr_patch.reset_patchers, INSTALLED, False):
         return
+    if not guarded(
+        "install_vcr_speed",
+        "vcrpy",
+        lambda: (
+            missing(vcr_cassette.Cassette, "_responses", parameters=("self", "request"))
+            or missing(vcr_patch, "reset_patchers", "force_reset")
+        ),
+        "each replayed request is compared with every recorded one (a slower replay)",
+    ):
+        return
     vcr_originals()
     vcr_cassette.Cassette._responses = indexed_responses(lookup_key)
     vcr_patch.reset_patchers = cached_reset_patchers(reset_targets())
 
 
 def indexed_responses(lookup_key: LookupKey) -> Callable:
-    from vcr import matchers as vcr_matchers
-
     original_responses = vcr_originals()[0]
 
     def _responses(self, request):
@@ -142,7 +266,7 @@ def indexed_responses(lookup_key: LookupKey) -> Callable:
             return
         for position in _index(self, key).get(key(request), ()):
             stored, response = self.data[position]
-            if vcr_matchers.requests_match(request, stored, self._match_on):
+            if requests_match(request, stored, self._match_on):
                 yield position, response
 
     return _responses
@@ -181,6 +305,13 @@ def note_unmatched(cassette, note: Callable[[Any], None]) -> None:
     """Calls `note(request)` for each request the cassette refuses to play where vcrpy
     then raises CannotOverwriteExistingCassetteException instead of going to the network,
     also when the code under test catches that exception."""
+    if not guarded(
+        "note_unmatched",
+        "vcrpy",
+        lambda: missing(cassette, "can_play_response_for", "write_protected", "filter_request"),
+        "a refused request that the code under test swallows is not counted as unmatched",
+    ):
+        return
     decide = cassette.can_play_response_for
 
     def can_play_response_for(request):
@@ -313,15 +444,29 @@ def sessions_sending_to(adapter) -> Iterator[None]:
 def name_with_params(item, params: str) -> None:
     """Gives a collected item the id `<parent id>::<function>[<params>]`, as pytest names a
     parametrized test (there is no public way to rename an item)."""
-    item._id = item.parent.id.child(item.originalname).with_params(params)
+    if guarded(
+        "name_with_params",
+        "pytest",
+        lambda: missing(item, "_id", "originalname") or missing(item.parent.id, "child"),
+        "conformance tests keep schemathesis' bare ids (one per function, not per operation)",
+    ):
+        item._id = item.parent.id.child(item.originalname).with_params(params)
 
 
 # --- schemathesis -----------------------------------------------------------------------
 
 
-def transport_kwargs(ctx) -> dict[str, Any]:
+def transport_kwargs(ctx) -> dict[str, Any] | None:
     """The transport settings (base URL, session, headers, ...) the checked case was sent
-    with, from a schemathesis CheckContext: what sending it again needs."""
+    with, from a schemathesis CheckContext: what sending it again needs; None when the
+    context no longer keeps them (the session probes then send nothing)."""
+    if not guarded(
+        "transport_kwargs",
+        "schemathesis",
+        lambda: missing(getattr(ctx, "internals", None), "transport_kwargs"),
+        "the session probes (missing session, wrong token, anonymous session) are not sent",
+    ):
+        return None
     return dict(ctx.internals.transport_kwargs or {})
 
 
@@ -331,8 +476,17 @@ EXPLICIT_CASES = ("add_examples", "add_coverage")
 
 def defer_explicit_cases(deferring: Callable[[Callable], Callable]) -> Callable[[], None]:
     """Replaces schemathesis' `add_examples` and `add_coverage` with `deferring(original)`;
-    returns the function that puts the originals back."""
+    returns the function that puts the originals back. When schemathesis has no such
+    functions, the cases are built at collection, as schemathesis does by itself."""
     from schemathesis.generation.hypothesis import builder
+
+    if not guarded(
+        "defer_explicit_cases",
+        "schemathesis",
+        lambda: missing(builder, *EXPLICIT_CASES),
+        "explicit cases are built while collecting (the first test starts seconds later)",
+    ):
+        return lambda: None
 
     originals = {name: getattr(builder, name) for name in EXPLICIT_CASES}
     for name, original in originals.items():
@@ -347,7 +501,6 @@ def defer_explicit_cases(deferring: Callable[[Callable], Callable]) -> Callable[
 
 # Marks our wrapper of schemathesis' _restrict_repeat: installed in this process.
 PINS_GAPPED_REPEATS = "nexx_pins_gapped_repeats"
-AUTH_WARNINGS_ALONE = "nexx_auth_warnings_alone"
 
 
 def pin_gapped_repeats() -> None:
@@ -365,6 +518,16 @@ def pin_gapped_repeats() -> None:
     """
     from schemathesis.core.jsonschema import patterns
 
+    if not guarded(
+        "pin_gapped_repeats",
+        "schemathesis",
+        lambda: (
+            missing(patterns, "_restrict_repeat", parameters=("value", "length", "limit"))
+            or missing(patterns, "_nodes_lengths", "_restrict_nodes", "sre")
+        ),
+        "no coverage case of an exact length for a repeat with gaps (cassettes may not replay)",
+    ):
+        return
     original = patterns._restrict_repeat
     if getattr(original, PINS_GAPPED_REPEATS, False):
         return
@@ -413,65 +576,11 @@ def _pinned_pieces(patterns, value, length: int, limit: int):
     return runs
 
 
-def auth_warnings_alone() -> None:
-    """schemathesis' pytest plugin warns, at each collection of a schema's tests, of the
-    OpenAPI auth schemes its configuration names and the contract lacks. It finds them
-    among every warning it knows for every operation (missing deserializers, unsupported
-    regexes, unresolvable references), which it then drops: 0.15 s a schema, two schemas,
-    before the first test. Here that one kind is computed, with the function schemathesis
-    computes it with, and warned of in schemathesis' words. Idempotent."""
-    from schemathesis.pytest import plugin
-    from schemathesis.specs.openapi.warnings import detect_unused_openapi_auth
-
-    if getattr(plugin.emit_openapi_auth_warnings, AUTH_WARNINGS_ALONE, False):
-        return
-
-    def emit_openapi_auth_warnings(schema) -> None:
-        for warning in detect_unused_openapi_auth(schema):
-            warnings.warn(
-                f"Unused OpenAPI auth configuration: {warning.message}", UserWarning, stacklevel=6
-            )
-
-    setattr(emit_openapi_auth_warnings, AUTH_WARNINGS_ALONE, True)
-    plugin.emit_openapi_auth_warnings = emit_openapi_auth_warnings
-
-
-RATE_LIMIT_ONLY_WHEN_SET = "nexx_rate_limit_only_when_set"
-
-
-def rate_limit_only_when_set() -> None:
-    """schemathesis asks its rate limiter before each request it sends, and that function
-    imports pyrate_limiter first, which imports multiprocessing: 75 ms inside the first
-    test of every run, although the suite sets no rate limit (benchmarks/README.md, "Fail
-    fast"). Without a limiter, nothing is imported and nothing limited, as before; with
-    one, schemathesis' own function runs. Idempotent."""
-    from schemathesis.transport import requests as transport
-
-    if getattr(transport.ratelimit, RATE_LIMIT_ONLY_WHEN_SET, False):
-        return
-    limited = transport.ratelimit
-
-    def ratelimit(rate_limiter, base_url):
-        if rate_limiter is None:
-            return contextlib.nullcontext()
-        return limited(rate_limiter, base_url)
-
-    setattr(ratelimit, RATE_LIMIT_ONLY_WHEN_SET, True)
-    transport.ratelimit = ratelimit
-
-
 # --- schemathesis (jsonschema_rs): the contract's regex dialect ---------------------------
 
 ECMA_RESPONSE_PATTERNS = "nexx_ecma_response_patterns"
 # The parameters of schemathesis' function that ecma_response_patterns replaces.
 RESPONSE_VALIDATOR_SHAPE = ("schema", "validator_cls", "validate_formats")
-_warned: set[str] = set()
-
-
-def warn_once(patch: str, message: str) -> None:
-    if patch not in _warned:
-        _warned.add(patch)
-        warnings.warn(f"nexx: {patch} is off: {message}", UserWarning, stacklevel=3)
 
 
 def ecma_response_patterns() -> bool:
@@ -485,27 +594,25 @@ def ecma_response_patterns() -> bool:
     and a warning says so, once. True when installed. Idempotent."""
     import nexx_patterns
 
-    try:
+    def problem() -> str | None:
         from schemathesis.specs.openapi.adapter import responses
-    except ImportError:
-        warn_once("ecma_response_patterns", "schemathesis' responses module moved")
+
+        return missing(
+            responses, "_build_response_validator", parameters=RESPONSE_VALIDATOR_SHAPE
+        ) or missing(responses, "FANCY_REGEX_OPTIONS", "supplemental_formats")
+
+    if not guarded(
+        "ecma_response_patterns",
+        "schemathesis",
+        problem,
+        "responses are checked with schemathesis' own regex engine, not ECMA-262",
+    ):
         return False
-    original = getattr(responses, "_build_response_validator", None)
+    from schemathesis.specs.openapi.adapter import responses
+
+    original = responses._build_response_validator
     if getattr(original, ECMA_RESPONSE_PATTERNS, False):
         return True
-    if (
-        not callable(original)
-        or tuple(inspect.signature(original).parameters) != RESPONSE_VALIDATOR_SHAPE
-        or not hasattr(responses, "FANCY_REGEX_OPTIONS")
-        or not callable(getattr(responses, "supplemental_formats", None))
-    ):
-        warn_once(
-            "ecma_response_patterns",
-            "schemathesis no longer builds its response validators in "
-            "_build_response_validator(schema, validator_cls, validate_formats): responses "
-            "are checked with its own regex engine (patches.py)",
-        )
-        return False
 
     @functools.wraps(original)
     def build_response_validator(schema, validator_cls, validate_formats):
@@ -526,9 +633,113 @@ def ecma_response_patterns() -> bool:
     return True
 
 
-def generator_pattern_check(pattern: str) -> Callable[[str], bool]:
+def generator_pattern_check(pattern: str) -> Callable[[str], bool] | None:
     """How schemathesis' generator reads `pattern`: the check it filters drawn values with
-    (its validator's engine, not the contract's ECMA-262)."""
-    from schemathesis.core.jsonschema import matches_pattern
+    (its validator's engine, not the contract's ECMA-262); None when it is not to be found."""
+    from schemathesis.core import jsonschema
 
-    return matches_pattern(pattern)
+    if not guarded(
+        "generator_pattern_check",
+        "schemathesis",
+        lambda: missing(jsonschema, "matches_pattern", parameters=("pattern",)),
+        "cases whose values schemathesis' engine reads otherwise than ECMA-262 are not dropped",
+    ):
+        return None
+    return jsonschema.matches_pattern(pattern)
+
+
+# --- schemathesis: cases, sessions and built-in checks -------------------------------------
+
+
+def negative_at(case, location: str) -> bool:
+    """Whether schemathesis generated the case's `location` part ("path", "header", ...) to
+    be invalid (its case metadata; False when it keeps none or no longer says)."""
+    meta = getattr(case, "meta", None)
+    from schemathesis.core import parameters
+
+    if meta is None or not guarded(
+        "case_metadata",
+        "schemathesis",
+        lambda: missing(meta, "is_negative_at") or missing(parameters, "ParameterLocation"),
+        "negative cases are signed like positive ones (their invalid domain id or session "
+        "headers are overwritten)",
+    ):
+        return False
+    return meta.is_negative_at(parameters.ParameterLocation(location))
+
+
+def case_phase(case) -> str | None:
+    """The phase schemathesis built a case in ("examples", "coverage", "fuzzing", ...)."""
+    meta = getattr(case, "meta", None)
+    if meta is None:
+        return None
+    return str(meta.phase.name.value)
+
+
+def coverage_scenario(case) -> str | None:
+    """The coverage scenario a case was built for ("unspecified_http_method", ...), or None."""
+    meta = getattr(case, "meta", None)
+    if meta is None:
+        return None
+    from schemathesis.generation import meta as metadata
+
+    if not guarded(
+        "coverage_scenario",
+        "schemathesis",
+        lambda: missing(metadata, "CoveragePhaseData") or missing(meta, "phase"),
+        "the probe of POST on an operation documented as GET is sent and judged",
+    ):
+        return None
+    data = meta.phase.data
+    return str(data.scenario.value) if isinstance(data, metadata.CoveragePhaseData) else None
+
+
+def cookie_dropping_session():
+    """A requests session whose answers' cookies are dropped between cases: schemathesis'
+    own kind (its transport clears them), else one whose cookie policy keeps none."""
+    from schemathesis.transport import requests as transport
+
+    if guarded(
+        "cookie_dropping_session",
+        "schemathesis",
+        lambda: missing(transport, "ManagedCookiesSession"),
+        "a cookie policy that accepts none stands in for schemathesis' cookie handling",
+    ):
+        return transport.ManagedCookiesSession()
+    import http.cookiejar
+
+    import requests
+
+    session = requests.Session()
+    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+    return session
+
+
+def builtin_check(name: str) -> Callable | None:
+    """One of schemathesis' own checks by name (`ignored_auth`), or None when gone."""
+    from schemathesis.specs.openapi import checks
+
+    if not guarded(
+        f"builtin_check:{name}",
+        "schemathesis",
+        lambda: missing(checks, name, parameters=("ctx", "response", "case")),
+        f"schemathesis' {name} check does not run in the conformance tests",
+    ):
+        return None
+    return getattr(checks, name)
+
+
+# --- vcrpy: its matchers ---------------------------------------------------------------
+
+
+def vcr_matcher(name: str) -> Callable:
+    """vcrpy's built-in matcher `name` (method, uri, ...), as vcrpy keeps it in `match_on`."""
+    from vcr import matchers
+
+    return getattr(matchers, name)
+
+
+def requests_match(request, stored, match_on) -> bool:
+    from vcr import matchers
+
+    return matchers.requests_match(request, stored, match_on)

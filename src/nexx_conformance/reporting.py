@@ -14,10 +14,10 @@ from nexx_conformance import constants as c
 from nexx_conformance import html_sections as sections
 from nexx_conformance.flow_runs import ScenarioRun
 
-DEFAULT_REPORT_DIR = "reports"
+DEFAULT_REPORT_DIR = c.DEFAULT_REPORT_DIR
 JUNIT_FILE = "junit.xml"
 HTML_FILE = "report.html"
-COVERAGE_FILE = "contract-coverage.json"
+COVERAGE_FILE = c.COVERAGE_FILE
 GUESSED_FILE = "guessed-rules.json"
 DEVIATIONS_FILE = "deviations.json"
 # The HTML report shows these when present: the drift report of this run or another, and
@@ -25,7 +25,7 @@ DEVIATIONS_FILE = "deviations.json"
 KILL_MATRIX_FILE = "kill-matrix.json"
 DRIFT_FILE = "drift.json"
 # The contract change the run implies (nexx_conformance.calibration), by default here.
-CALIBRATION_FILE = "calibration.overlay.yaml"
+CALIBRATION_FILE = c.CALIBRATION_FILE
 
 
 class ReportDirError(pytest.UsageError):

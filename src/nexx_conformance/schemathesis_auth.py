@@ -16,17 +16,17 @@ import os
 import secrets
 from dataclasses import dataclass, field
 
-from schemathesis.core.parameters import ParameterLocation
-from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario
-
 from nexx_conformance import constants as c
 from nexx_conformance import contract_marks as marks
 from nexx_conformance import request_patterns
 from nexx_conformance.client import NexxClient
-from nexx_conformance.config import ConfigError, parse_domain_id
+from nexx_conformance.config import ConfigError, chosen, parse_domain_id
+from nexx_conformance.patches import case_phase, coverage_scenario, negative_at
 from nexx_conformance.sessions import SessionBroker, mark_as_signed, session_key
 from nexx_conformance.users import User, UserFactory, UserRegistry
 
+# The coverage probe of a method the path does not declare (schemathesis' scenario name).
+UNSPECIFIED_HTTP_METHOD = "unspecified_http_method"
 # Fixed at collection, before any test runs: the examples and coverage phases.
 COLLECTED_PHASES = ("examples", "coverage")
 
@@ -44,7 +44,7 @@ class DrawnCaseAuth:
     """
 
     def get(self, case, context):
-        phase = case.meta.phase.name.value if case.meta is not None else None
+        phase = case_phase(case)
         kind = marks.session_kind(context.operation)
         return None if phase in COLLECTED_PHASES or kind == marks.NONE else kind
 
@@ -87,15 +87,15 @@ class CliSessions:
 def from_environment(environ=os.environ) -> CliSessions:
     """NEXX_DOMAIN_ID/NEXX_DOMAIN_SECRET, plus a user from NEXX_USERNAME/NEXX_PASSWORD or
     users registered on NEXX_DOMAIN_ID_AUTOAUTHORIZE (then that domain is the one tested)."""
-    secret = environ.get(c.ENV["domain_secret"])
+    secret = chosen(None, "domain_secret", environ=environ)
     if not secret:
         raise ConfigError(
             f"set {c.ENV['domain_secret']} (and {c.ENV['domain_id']}) for the nexx auth"
         )
     domain_id = parse_domain_id(
-        environ.get(c.ENV["domain_id"]), c.ENV["domain_id"], c.DEFAULT_DOMAIN_ID
+        chosen(None, "domain_id", environ=environ), c.ENV["domain_id"], c.DEFAULT_DOMAIN_ID
     )
-    eternal = environ.get(c.ENV["eternal_cid"])
+    eternal = chosen(None, "eternal_cid", environ=environ)
     if environ.get("NEXX_USERNAME") and environ.get("NEXX_PASSWORD"):
         user = User(environ["NEXX_USERNAME"], None, environ["NEXX_PASSWORD"], domain_id)
         return CliSessions(domain_id, secret, user=user, eternal_cid=eternal)
@@ -151,7 +151,7 @@ def keeps_its_meaning(context, case) -> bool:
     against one of its patterns (request_patterns): its verdict would be a false one."""
     if not request_patterns.read_alike(case):
         return False
-    if case.meta is None or not case.meta.is_negative_at(ParameterLocation.PATH):
+    if not negative_at(case, "path"):
         return True
     return not any("%" in str(value) for value in (case.path_parameters or {}).values())
 
@@ -164,9 +164,6 @@ def leaves_post_on_get_unjudged(context, case) -> bool:
     POST is 200 with "verb":"POST" (docs/conventions.md, Requests). A target that answers
     it is not wrong, one that refuses it with 405 not either; every other undeclared verb
     is still probed."""
-    meta = case.meta
-    if meta is None or not isinstance(meta.phase.data, CoveragePhaseData):
-        return True
-    if meta.phase.data.scenario != CoverageScenario.UNSPECIFIED_HTTP_METHOD:
+    if coverage_scenario(case) != UNSPECIFIED_HTTP_METHOD:
         return True
     return not (case.method.upper() == "POST" and case.operation.method.upper() == "GET")

@@ -21,13 +21,11 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from schemathesis.core.parameters import ParameterLocation
-from schemathesis.transport.requests import ManagedCookiesSession
-
 from nexx_conformance import contract_marks as marks
 from nexx_conformance.checks import SessionFacts, checks_for
 from nexx_conformance.client import NexxClient, Session, SessionError
 from nexx_conformance.envelope import ApiResponse
+from nexx_conformance.patches import cookie_dropping_session, negative_at
 from nexx_conformance.signing import SESSION_HEADER, TOKEN_HEADER, operation_of, request_token
 from nexx_conformance.status import ACCEPTED
 from nexx_conformance.users import User, UserFactory, created_user
@@ -80,7 +78,7 @@ class SessionBroker:
         # One HTTP session for the cases a test sends, so they reuse their connections (a new
         # one per case cost a connect and a close on both sides; benchmarks/README.md).
         # schemathesis' own kind: cookies an answer sets are dropped before the next case.
-        self.http = ManagedCookiesSession()
+        self.http = cookie_dropping_session()
         self.http.trust_env = uses_environment_proxies
 
     def __repr__(self) -> str:
@@ -242,11 +240,10 @@ def sign_case(case, cid: str | None, domain_id: int, secret: str) -> None:
 
 def parts_to_sign(case) -> tuple[bool, bool]:
     """Whether signing rewrites the case's domain id, and its session headers."""
-    negative_at = case.meta.is_negative_at if case.meta is not None else (lambda _: False)
     domain = (case.path_parameters or {}).get("domainid")
     return (
-        not (negative_at(ParameterLocation.PATH) and not is_domain_id(domain)),
-        not negative_at(ParameterLocation.HEADER),
+        not (negative_at(case, "path") and not is_domain_id(domain)),
+        not negative_at(case, "header"),
     )
 
 

@@ -40,7 +40,8 @@ def create_services(settings: Settings) -> Services:
 
 
 def create_app(settings: Settings, contract_path: Path | None = None) -> Starlette:
-    operations = load_operations(contract_path)
+    given = contract_path or settings.contract
+    operations = load_operations(Path(given) if given else None)
     handlers = collect_handlers()
     declared = {(operation.method, operation.path) for operation in operations}
     routes = []

@@ -1,7 +1,8 @@
 """The hand-written contract, loaded once: the server's single source of truth.
 
 Routing, parameter types, input rules and the session each operation needs are all
-read from contracts/nexx-user.openapi.yaml, so the server cannot drift from it.
+read from the contract's multi-file source (contracts/nexx-user.openapi.yaml in a checkout,
+the wheel's copy when installed: nexx_contract), so the server cannot drift from it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import yaml
 
+import nexx_contract
 import nexx_patterns
 
 log = logging.getLogger(__name__)
@@ -36,11 +38,12 @@ class MissingContractFile(ContractError):
 
 
 def default_contract_path() -> Path:
-    # NEXX_CONTRACT (environment) > the contracts/ folder of this repository.
+    # NEXX_CONTRACT (environment) > the package's own contract (nexx_contract: the checkout's
+    # contracts/, or the wheel's copy).
     override = os.environ.get("NEXX_CONTRACT")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "contracts" / "nexx-user.openapi.yaml"
+    return nexx_contract.source()
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ class Mailer:
     def __init__(self, smtp: tuple[str, int] | None, public_host: str) -> None:
         self._smtp = smtp
         self.public_host = public_host
+        # Mails sent after the answer, kept until done (asyncio holds only weak refs to tasks).
+        self._sending: set[asyncio.Task] = set()
 
     def link(self, action: str, token: str) -> str:
         return f"https://{self.public_host}/{action}/{token}"
@@ -60,6 +62,13 @@ class Mailer:
             log.warning("%s mail to %s failed: %s", mail_type, mask_address(to), type(exc).__name__)
             return False
         return True
+
+    def send_after_answer(self, mail_type: str, to: str, text: str) -> None:
+        """Send one mail in the background: the answer goes out first, so its timing does
+        not tell whether a mail was sent (requestpass)."""
+        task = asyncio.create_task(self.send(mail_type, to, text))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
 
     def _deliver(self, message: EmailMessage) -> None:
         host, port = self._smtp  # type: ignore[misc]

@@ -35,6 +35,8 @@ class Settings:
     # Names of faults and benign variants switched on (nexx_reference.faults); only
     # `nexx-reference --fault/--variant` sets them, for measuring the suite.
     faults: tuple[str, ...] = ()
+    # The contract's root document to serve; None: NEXX_CONTRACT, else the package's own.
+    contract: str | None = None
 
     def domain(self, domain_id: int) -> DomainSettings | None:
         for domain in self.domains:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from nexx_conformance import contract_marks as marks
-from nexx_conformance.contract import bundle
+from nexx_conformance.contract import contract
 from nexx_conformance.patches import name_with_params
 from nexx_conformance.sessions import SessionBroker
 
@@ -46,14 +46,13 @@ def cheapest_examples_first(items: list[pytest.Item]) -> None:
     (the setup's answers are checked) fails it on the first user operation, before the
     other operations of the cheaper kinds have run."""
     slots = [i for i, item in enumerate(items) if item.nodeid.startswith(EXAMPLES_FILE)]
-    # The contract's bundle, parsed in 50 ms (its operations by label in schemathesis' schema
-    # are resolved one by one, 0.2 s before the first test).
-    paths = bundle()["paths"]
+    # The session kinds from the contract's own reading (in schemathesis' schema the
+    # operations by label are resolved one by one, 0.2 s before the first test).
+    sessions = {operation.key: operation.session for operation in contract().operations}
 
     def cost(item: pytest.Item) -> int:
-        method, _, path = getattr(item, "operation_label", "").partition(" ")
-        definition = paths.get(path, {}).get(method.lower(), {})
-        return SESSION_COST.get(marks.session_kind_in(definition), 0)
+        label = getattr(item, "operation_label", "")
+        return SESSION_COST.get(sessions.get(label, marks.DEFAULT_SESSION), 0)
 
     costs = [cost(items[i]) for i in slots]
     first_of_kind = {kind: costs.index(kind) for kind in set(costs)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
 
-from nexx_conformance.contract_check import new_contract_schema
+from nexx_conformance.contract import contract
 from nexx_conformance.pytest_plugin.run import generation
 from nexx_conformance.schemathesis_auth import (
     DrawnCaseAuth,
@@ -39,7 +39,7 @@ DEEP_PHASES = ["coverage", "fuzzing", "stateful"]
 
 def load_contract(phases: list[str]):
     """The schema, seeded, signing every case, with session ids masked in its reports."""
-    schema = new_contract_schema()
+    schema = contract().schemathesis_schema()
     schema.config.seed = SEED
     schema.config.phases.update(phases=phases)
     # The same cases on every run, seed or not (schemathesis.toml leaves this to the CLI).

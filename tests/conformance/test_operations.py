@@ -8,7 +8,7 @@ the rule it breaks and a curl line to reproduce it (session id, signature, passw
 from __future__ import annotations
 
 import pytest
-from schemathesis.core.failures import FailureGroup
+from schemathesis.errors import FailureGroup
 
 from nexx_conformance import guessed_rules
 from nexx_conformance.contract_marks import (

@@ -9,7 +9,7 @@ or text stay out on a live target unless --allow-side-effects.
 from __future__ import annotations
 
 from hypothesis import seed
-from schemathesis.core.failures import FailureGroup
+from schemathesis.errors import FailureGroup
 
 from nexx_conformance import guessed_rules
 from nexx_conformance.contract_marks import is_destructive, operation_id, side_effects

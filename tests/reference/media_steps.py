@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from nexx_conformance.client import NexxClient, Session
-from nexx_conformance.contract import method_of
+from nexx_conformance.contract import contract
 from nexx_conformance.envelope import ApiResponse
 from nexx_conformance.status import OK
 
@@ -25,7 +25,7 @@ def interact(
     """/interactions/{operation} for the item, with the contract's verb; the result's fields
     (None for an expected refusal)."""
     answer = account.session.call(
-        method_of(operation),
+        contract().method_of(operation),
         f"interactions/{operation}",
         item=item[0],
         streamtype=item[1],

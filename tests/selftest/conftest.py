@@ -27,6 +27,16 @@ from nexx_conformance.status import OK
 
 pytest_plugins = ["pytester"]
 
+
+@pytest.fixture(autouse=True)
+def nexx_tests_here(request: pytest.FixtureRequest) -> None:
+    """A pytester run of this package is a run of nexx tests: its directory is declared
+    (the ini option nexx_tests), so the plugin's engine switches on there as it does for
+    tests/conformance and tests/scenarios (nexx_conformance.pytest_plugin.engine)."""
+    if "pytester" in request.fixturenames:
+        request.getfixturevalue("pytester").makeini("[pytest]\nnexx_tests = .\n")
+
+
 FAKE_BASE = "https://api.test/v3.1"
 DOMAIN = 4711
 SECRET = "s3cret"

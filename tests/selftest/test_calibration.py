@@ -12,7 +12,7 @@ import yaml
 
 from nexx_conformance import guessed_rules
 from nexx_conformance.calibration import Calibration, SecretInOverlay, render, write
-from nexx_conformance.contract import bundle, resolve_local
+from nexx_conformance.contract import contract, of_document
 from nexx_conformance.drift import DriftLog
 from nexx_conformance.evidence import EvidenceBook, book
 from nexx_conformance.overlay import schema_errors
@@ -27,9 +27,14 @@ PROFILE_EXAMPLE = (
 )
 
 
+def bundle() -> dict:
+    """The contract's bundle as this process reads it."""
+    return contract().document
+
+
 def profile(**changes) -> dict:
     """The contract's own example of a profile answer, changed."""
-    body = copy.deepcopy(resolve_local(bundle(), PROFILE_EXAMPLE))
+    body = copy.deepcopy(of_document(bundle()).at(PROFILE_EXAMPLE))
     for key, value in changes.items():
         part, _, name = key.partition("__")
         if value is None:
@@ -41,7 +46,7 @@ def profile(**changes) -> dict:
 
 def drift(*answers: tuple[str, str, int, str, object]) -> dict:
     """The drift report of `answers`: (method, path below /4711, status, type, body)."""
-    log = DriftLog(bundle(), lambda: BASE)
+    log = DriftLog(contract(), lambda: BASE)
     for method, path, status, media_type, body in answers:
         text = body if isinstance(body, str) else json.dumps(body)
         log.record(method, f"{BASE}/4711{path}", status, media_type, text.encode())

@@ -146,9 +146,43 @@ def test_each_check_reports_a_failure_kind_of_its_own():
         (check,) = kind.checks
         assert callable(getattr(checks, check)), f"{kind.__name__} names no check of ours"
         assert getattr(checks, kind.__name__) is kind and kind.__module__ == checks.__name__
-        failure = kind(operation="GET /{domainid}/user/profile", message="what broke")
+        failure = kind(
+            operation="GET /{domainid}/user/profile",
+            operation_id="profile",
+            seen="what broke",
+            expected="what the rule says",
+            reproduce="curl ...",
+        )
         assert isinstance(failure, checks.NexxRuleBroken) and failure.title == kind.kind_title
         assert failure.asdict()["type"] == kind.__name__ and failure.asdict()["code"] == kind.code
+
+
+@pytest.mark.parametrize(
+    "kind, rule, grade",
+    [
+        pytest.param(checks.EnvelopeStatusMismatch, "envelope-status", "stated", id="stated"),
+        pytest.param(checks.ErrorWithResult, "error-result", "guessed", id="guessed"),
+    ],
+)
+def test_a_failure_names_its_rule_grade_and_what_was_seen_and_expected(kind, rule, grade):
+    failure = kind(
+        operation="GET /{domainid}/user/profile",
+        operation_id="profile",
+        seen="HTTP 404 with metadata.status 200",
+        expected="metadata.status == 404",
+        reproduce="curl -X GET https://staging.example/v3.1/4711/user/profile",
+    )
+    assert (failure.rules, failure.grade) == ((rule,), grade)
+    assert (failure.seen, failure.expected) == (
+        "HTTP 404 with metadata.status 200",
+        failure.expected,
+    )
+    assert failure.message.splitlines() == [
+        "HTTP 404 with metadata.status 200",
+        f"Expected: {failure.expected}",
+        f"Rule: profile - {rule} ({grade}): {checks.book().rule(rule).title}",
+        "Reproduce: curl -X GET https://staging.example/v3.1/4711/user/profile",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -624,3 +658,13 @@ def test_a_refusal_echoing_the_probes_wrong_token_is_no_leak():
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_new_email_given_in_one_session_is_the_users_own_in_the_others():
+    facts = checks.SessionFacts()
+    facts.add_owner_identities("cid-1", "qa_1", "qa_1@example.test")
+    facts.add_owner_identities("cid-2", "qa_1", "qa_1@example.test")  # the same user again
+    facts.add_owner_identities("cid-3", "qa_2", "qa_2@example.test")  # another user
+    facts.add_owner_identities("cid-1", "new@example.test")  # updatedata in one session
+    assert "new@example.test" in facts.owner_identities("cid-2")
+    assert "new@example.test" not in facts.owner_identities("cid-3")

@@ -21,6 +21,7 @@ import schemathesis
 from schemathesis.core.failures import FailureGroup
 
 from nexx_conformance import guessed_rules, patches, request_patterns
+from nexx_conformance.contract import of_document
 from nexx_conformance.contract_check import ContractCheck
 from nexx_conformance.envelope import ApiResponse
 from nexx_conformance.status import OK
@@ -91,11 +92,10 @@ def guessed_rules_over(monkeypatch):
     """Points the guessed-rule classification at a document of the test's own."""
 
     def over(document: dict) -> None:
-        monkeypatch.setattr(guessed_rules, "bundle", lambda *args: document)
-        guessed_rules.validator_for.cache_clear()
+        test_contract = of_document(document)
+        monkeypatch.setattr(guessed_rules, "contract", lambda: test_contract)
 
     yield over
-    guessed_rules.validator_for.cache_clear()
 
 
 def guessed_rules_accept(over, schema: dict, body) -> bool:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nexx_conformance.contract import SOURCE_ROOT
-from nexx_conformance.contract_source import ALREADY, APPLIED, STALE, SourceFiles, apply, main
+from nexx_conformance.contract import SourceFiles, contract
+from nexx_conformance.contract_source import ALREADY, APPLIED, STALE, apply, main
 
 SOURCE = "calibration-2026-11-27-nexx.test"
 OVERLAY = {
@@ -64,7 +64,9 @@ OVERLAY = {
 def contracts(tmp_path: Path) -> Path:
     """A copy of the contract source to calibrate."""
     copy = tmp_path / "contracts"
-    shutil.copytree(SOURCE_ROOT, copy, ignore=shutil.ignore_patterns("bundled", "seed"))
+    shutil.copytree(
+        contract().source.parent, copy, ignore=shutil.ignore_patterns("bundled", "seed")
+    )
     return copy
 
 

@@ -11,18 +11,8 @@ import pytest
 import requests
 import schemathesis
 
-from nexx_conformance.contract import bundle
-from nexx_conformance.coverage import (
-    ContractOperation,
-    CoverageLog,
-    SendRecorder,
-    body_property_names,
-    declared_operations,
-    format_table,
-    operation_at,
-    path_pattern,
-    terminal_lines,
-)
+from nexx_conformance.contract import Operation, contract, of_document, operation_at, path_pattern
+from nexx_conformance.coverage import CoverageLog, SendRecorder, format_table, terminal_lines
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 FORM = "application/x-www-form-urlencoded"
@@ -89,7 +79,7 @@ DOCUMENT = {
 
 
 def new_log(base_url: str | None = BASE) -> CoverageLog:
-    return CoverageLog(declared_operations(DOCUMENT), lambda: base_url)
+    return CoverageLog(of_document(DOCUMENT).operations, lambda: base_url)
 
 
 @pytest.mark.parametrize(
@@ -114,8 +104,8 @@ def test_path_pattern(path, matches):
 )
 def test_operation_at_finds_the_operation_by_method_and_template(method, path, found):
     operations = [
-        ContractOperation("authorize", "POST", "/{domainid}/user/authorize/{token}"),
-        ContractOperation("authorizedevice", "POST", "/{domainid}/user/authorizedevice"),
+        Operation("authorize", "POST", "/{domainid}/user/authorize/{token}"),
+        Operation("authorizedevice", "POST", "/{domainid}/user/authorizedevice"),
     ]
     operation = operation_at(operations, method, path)
     assert (operation.operation_id if operation else None) == found
@@ -129,28 +119,28 @@ def test_body_property_names_follow_allof_and_local_refs():
             {"properties": {"username": {}}, "then": {"properties": {"code": {}}}},
         ]
     }
-    assert body_property_names(schema, document) == {"noc", "cfo", "username", "code"}
+    assert of_document(document).property_names(schema) == {"noc", "cfo", "username", "code"}
 
 
 def test_the_contracts_operations_read_from_its_bundle_are_schemathesis_reading_of_it():
     # The bundle is read by hand, in a tenth of the time of schemathesis' loading of the
     # contract: it must give the same parameters and statuses for every operation.
-    contract = schemathesis.openapi.from_path(str(CONTRACTS / "nexx-user.openapi.yaml"))
+    source = schemathesis.openapi.from_path(str(CONTRACTS / "nexx-user.openapi.yaml"))
     expected = {}
-    for result in contract.get_all_operations():
+    for result in source.get_all_operations():
         operation = result.ok()
         names = {p.name for p in operation.iter_parameters()} - {"X-Request-CID", "X-Request-Token"}
         for body in operation.body:
             # schemathesis inlines a body's refs under the schema's own "x-bundled" key.
-            names |= body_property_names(body.resolved_schema, body.resolved_schema)
+            names |= of_document(body.resolved_schema).property_names(body.resolved_schema)
         statuses = sorted(str(code) for code in operation.definition.raw["responses"])
         expected[operation.label] = (sorted(names), statuses)
-    declared = declared_operations(bundle(CONTRACTS / "bundled" / "nexx-user.openapi.yaml"))
+    declared = contract().operations
     assert {op.key: (list(op.parameters), list(op.statuses)) for op in declared} == expected
 
 
 def test_declared_operations_list_parameters_and_statuses():
-    authorize = {op.operation_id: op for op in declared_operations(DOCUMENT)}["authorize"]
+    authorize = {op.operation_id: op for op in of_document(DOCUMENT).operations}["authorize"]
     assert authorize.parameters == ("cfo", "domainid", "noc", "remember", "token")
     assert authorize.statuses == ("200", "404")
 

@@ -33,3 +33,17 @@ def test_imports_follow_the_layers():
         f"an import breaks the layer rule of ARCHITECTURE.md:\n{run.stdout}{run.stderr}"
     )
     assert "0 broken" in run.stdout
+
+
+def test_an_import_line_names_the_modules_it_brings_in():
+    from .import_contracts import imported_modules
+
+    assert imported_modules("from schemathesis.core.failures import Failure, Severity") == {
+        "schemathesis.core.failures"
+    }
+    assert imported_modules("    from vcr import matchers as vcr_matchers") == {
+        "vcr",
+        "vcr.matchers",
+    }
+    assert imported_modules("import schemathesis") == {"schemathesis"}
+    assert imported_modules("from schemathesis import Case") == {"schemathesis"}

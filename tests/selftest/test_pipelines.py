@@ -114,3 +114,24 @@ def test_the_docs_name_every_staging_secret():
     text = CI_DOC.read_text(encoding="utf-8")
     missing = [name for name in STAGING_SECRETS if f"`{name}`" not in text]
     assert not missing, f"docs/ci.md does not explain {missing}"
+
+
+def test_a_scheduled_job_runs_the_tests_with_the_newest_versions_the_ranges_allow():
+    job = workflow()["jobs"]["newest-allowed"]
+    assert "schedule" in job["if"]
+    commands = [step.get("run", "") for step in job["steps"]]
+    upgrade = next(i for i, run in enumerate(commands) if "uv lock --upgrade" in run)
+    tox = next(i for i, run in enumerate(commands) if run.strip() == "uv run tox")
+    assert upgrade < tox and not any("--frozen" in run for run in commands)
+    gitlab = CI_DOC.read_text(encoding="utf-8")
+    assert "newest-allowed:" in gitlab and "    - uv lock --upgrade" in gitlab
+
+
+def test_every_dependency_range_stops_below_the_next_major():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    ranges = project["project"]["dependencies"] + project["dependency-groups"]["dev"]
+    assert ranges and all("<" in requirement for requirement in ranges), [
+        requirement for requirement in ranges if "<" not in requirement
+    ]

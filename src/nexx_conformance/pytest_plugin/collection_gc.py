@@ -4,8 +4,8 @@ Start-up imports the libraries and collection builds what the whole run keeps (t
 contract's two schemas, 263 tests, their hypothesis tests and fixture closures); almost
 none of it is garbage. The collector still walked all of it: between the plugin's load
 and the first test it spent 145 ms, three full passes that found 5-70 objects each among
-it, a quarter of that time (benchmarks/README.md, "Fail fast"). So it is off from the
-moment pytest loads this plugin until the collection is done, and what is alive is
+it, a quarter of that time (benchmarks/README.md, "Fail fast"). So in a run of the suite's
+engine it is off from the moment the engine switches on until the collection is done, and what is alive is
 frozen (`gc.freeze()`): the permanent generation, which no later pass walks, also not
 the `gc.collect()` hypothesis makes once as it seeds its random generator. Then the
 collector runs again for what the tests make: 24 ms before the first test now. Objects
@@ -51,14 +51,13 @@ class Pause:
 
 
 PAUSE = Pause()
-# From the moment pytest imports the plugin (its entry point), before the other plugins
-# and the contract load.
-PAUSE.hold()
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    # Again for each later run of a process that runs pytest more than once.
+    # From the moment the engine switches on (this plugin is one of its parts: a run that is
+    # not the suite's keeps its collector), before the contract and the tests load; again
+    # for each later run of a process that runs pytest more than once.
     PAUSE.hold()
 
 

@@ -19,22 +19,12 @@ from __future__ import annotations
 import pytest
 
 from nexx_conformance import constants as c
-from nexx_conformance.contract_check import contract_routes
-from nexx_conformance.coverage import operation_at
-from nexx_conformance.pytest_plugin.run import run_of
+from nexx_conformance.contract import contract
+from nexx_conformance.pytest_plugin.engine import run_of
 
 MARKER = "destructive"
 # The product's tests (tests/scenarios and tests/conformance mark theirs).
 GUARDED = ("scenario", "conformance")
-
-
-def configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        f"{MARKER}: changes shared state on a live target (calls an operation the contract "
-        f"marks x-nexx-destructive); runs only with --allow-destructive "
-        f"({c.ENV['allow_destructive']}={c.YES}), the default on reference and replay",
-    )
 
 
 @pytest.hookimpl(trylast=True)
@@ -60,7 +50,7 @@ class DestructiveGuard:
         self.test = test
 
     def __call__(self, method: str, path: str) -> None:
-        operation = operation_at(contract_routes(), method, path)
+        operation = contract().operation_at(method, path)
         if operation is None or not operation.destructive:
             return
         pytest.fail(

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from nexx_conformance.calibration import Calibration, SecretInOverlay, counts, write
-from nexx_conformance.contract import bundle
+from nexx_conformance.contract import contract
 from nexx_conformance.deviations import Baseline, DeviationsError, load
 from nexx_conformance.drift import DriftLog
 from nexx_conformance.evidence import book
@@ -134,7 +134,7 @@ def calibration_of(
         return None
     if CALIBRATION_KEY not in config.stash:
         try:
-            calibration = Calibration(bundle(), book(), target, datetime.now(UTC))
+            calibration = Calibration(contract().document, book(), target, datetime.now(UTC))
             calibration.add_warnings(guessed.as_data())
             calibration.add_drift(log.summary())
             config.stash[CALIBRATION_KEY] = (calibration.overlay(), calibration.uncalibrated)

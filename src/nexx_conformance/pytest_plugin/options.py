@@ -8,19 +8,23 @@ the target (secret, destructive, side effects, guessed rules) are the target kin
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from nexx_conformance import constants as c
-from nexx_conformance.config import Getter, bad_flag
-from nexx_conformance.reporting import CALIBRATION_FILE, COVERAGE_FILE, DEFAULT_REPORT_DIR
+from nexx_conformance.config import Getter, bad_flag, chosen
 
 GROUP = "nexx"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "nexx_tests",
+        type="paths",
+        help="directories of nexx conformance and scenario tests: a run that collects from one "
+        "of them (or names a --target) switches the nexx engine on (target, patches, reports)",
+    )
     add = parser.getgroup(GROUP, "nexx conformance suite").addoption
     add(
         "--target",
@@ -136,11 +140,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         f"{c.ENV['max_examples']})",
     )
     add(
+        "--contract",
+        dest="nexx_contract",
+        metavar="FILE",
+        help=f"the contract to test against: the root document of a copy of contracts/ (its "
+        f"bundled/ file beside it, built by scripts/bundle-contract), e.g. a team's calibrated "
+        f"copy (default: the package's own; env {c.ENV['contract']}); write --contract=FILE: "
+        "pytest takes a separate FILE for a test path when it looks for the rootdir",
+    )
+    add(
         "--report-dir",
         dest="nexx_report_dir",
         metavar="DIR",
-        help=f"where junit.xml, report.html and {COVERAGE_FILE} go "
-        f"(default {DEFAULT_REPORT_DIR}/; env {c.ENV['report_dir']}); write --report-dir=DIR: "
+        help=f"where junit.xml, report.html and {c.COVERAGE_FILE} go "
+        f"(default {c.DEFAULT_REPORT_DIR}/; env {c.ENV['report_dir']}); write --report-dir=DIR: "
         "pytest takes a separate DIR for a test path when it looks for the rootdir",
     )
     add(
@@ -148,7 +161,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="nexx_calibration_overlay",
         metavar="FILE",
         help=f"where the run writes the contract change it implies, an OpenAPI Overlay "
-        f"(default <report dir>/{CALIBRATION_FILE}; env {c.ENV['calibration_overlay']}); "
+        f"(default <report dir>/{c.CALIBRATION_FILE}; env {c.ENV['calibration_overlay']}); "
         "scripts/calibrate-contract FILE applies it, docs/staging.md",
     )
     add(
@@ -168,10 +181,10 @@ def target_options(config: pytest.Config) -> Getter:
 
 def selected_flows(config: pytest.Config) -> set[str]:
     """The flows asked for: --flow (repeatable) > NEXX_FLOW (comma-separated) > all."""
-    given = config.getoption("nexx_flow", None)
-    if given:
+    given = chosen(config.getoption("nexx_flow", None), "flow", default="")
+    if isinstance(given, list):
         return set(given)
-    words = {word.strip() for word in os.environ.get(c.ENV["flow"], "").split(",") if word.strip()}
+    words = {word.strip() for word in given.split(",") if word.strip()}
     unknown = sorted(words - set(c.FLOWS))
     if unknown:
         raise pytest.UsageError(
@@ -183,8 +196,8 @@ def selected_flows(config: pytest.Config) -> set[str]:
 
 def report_dir(config: pytest.Config) -> Path:
     """The report directory: --report-dir > NEXX_REPORT_DIR > reports/ (below the rootdir)."""
-    given = config.getoption("nexx_report_dir", default=None) or os.environ.get(c.ENV["report_dir"])
-    path = Path(given or DEFAULT_REPORT_DIR)
+    given = chosen(config.getoption("nexx_report_dir", None), "report_dir", c.DEFAULT_REPORT_DIR)
+    path = Path(given)
     if not path.is_absolute():
         path = Path(config.rootpath) / path
     return path
@@ -193,19 +206,16 @@ def report_dir(config: pytest.Config) -> Path:
 def calibration_overlay(config: pytest.Config) -> Path:
     """Priority: --calibration-overlay > NEXX_CALIBRATION_OVERLAY > <report dir>/
     calibration.overlay.yaml; a relative path is below the rootdir, as the report dir's."""
-    given = config.getoption("nexx_calibration_overlay", default=None) or os.environ.get(
-        c.ENV["calibration_overlay"]
-    )
+    given = chosen(config.getoption("nexx_calibration_overlay", None), "calibration_overlay")
     if not given:
-        return report_dir(config) / CALIBRATION_FILE
+        return report_dir(config) / c.CALIBRATION_FILE
     path = Path(given)
     return path if path.is_absolute() else Path(config.rootpath) / path
 
 
 def wants_coverage_table(config: pytest.Config) -> bool:
     """Priority: --coverage-table > NEXX_COVERAGE_TABLE (yes/no) > no (the one-line summary)."""
-    given = config.getoption("nexx_coverage_table", None)
-    raw = given if given is not None else os.environ.get(c.ENV["coverage_table"], "")
+    raw = chosen(config.getoption("nexx_coverage_table", None), "coverage_table", default="")
     word = raw.strip().lower()
     if word in ("", *c.FALSE_WORDS):
         return False
@@ -216,5 +226,5 @@ def wants_coverage_table(config: pytest.Config) -> bool:
 
 def deviations_file(config: pytest.Config) -> Path | None:
     """Priority: --deviations > NEXX_DEVIATIONS > none (no baseline)."""
-    given = config.getoption("nexx_deviations", None) or os.environ.get(c.ENV["deviations"])
+    given = chosen(config.getoption("nexx_deviations", None), "deviations")
     return Path(given) if given else None

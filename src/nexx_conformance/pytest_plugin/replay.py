@@ -10,7 +10,7 @@ import contextlib
 import pytest
 
 from nexx_conformance.patches import install_vcr_speed
-from nexx_conformance.pytest_plugin.run import run_of
+from nexx_conformance.pytest_plugin.engine import run_of
 from nexx_conformance.pytest_plugin.summary import summary_of
 from nexx_conformance.recording.matchers import MATCHERS, lookup_key
 from nexx_conformance.recording.replay_audit import (

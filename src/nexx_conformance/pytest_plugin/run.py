@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import pytest
 
 from nexx_conformance.config import ConfigError, Generation
-from nexx_conformance.contract import stale_bundle
+from nexx_conformance.contract import ContractMissing, contract, use
+from nexx_conformance.pytest_plugin.engine import RUN_KEY, run_of
 from nexx_conformance.pytest_plugin.options import target_options
 from nexx_conformance.targets import configured_target
 from nexx_conformance.targets.base import Target
@@ -26,15 +27,10 @@ class Run:
     users_left: dict | None = None
 
 
-RUN_KEY = pytest.StashKey[Run]()
 # The generation of each run configured in this process, the innermost last (a pytester run
 # inside a run): the conformance tests read theirs as they are imported, where no fixture
 # reaches (tests/conformance/contract.py).
 _GENERATIONS: list[Generation] = []
-
-
-def run_of(config: pytest.Config) -> Run:
-    return config.stash[RUN_KEY]
 
 
 def is_worker(config: pytest.Config) -> bool:
@@ -48,15 +44,12 @@ def is_xdist_controller(config: pytest.Config) -> bool:
 def configure(config: pytest.Config) -> None:
     """The run's target from the options (not started yet), its recording mode and run id."""
     try:
+        # The contract first: the target's server serves it (--contract, NEXX_CONTRACT).
+        use(config.getoption("nexx_contract", None))
         target = configured_target(target_options(config))
         target.choose_recording(config)
-    except ConfigError as error:
+    except (ConfigError, ContractMissing) as error:
         raise pytest.UsageError(str(error)) from None
-    # The suite loads the contract from its bundle: a source edited since the bundle was
-    # built would otherwise be tested as it was.
-    stale = stale_bundle()
-    if stale is not None:
-        raise pytest.UsageError(f"nexx: {stale}")
     worker = getattr(config, "workerinput", {}).get("workerid")
     config.stash[RUN_KEY] = Run(target, target.new_run_id(worker))
     _GENERATIONS.append(target.config.generation)
@@ -102,6 +95,17 @@ def reproduce_command(config: pytest.Config, chosen: Generation) -> str:
         elif not arg.startswith(tuple(f"{option}=" for option in GENERATION_OPTIONS)):
             args.append(arg)
     return shlex.join(["uv", "run", "pytest", *args, *chosen.options()])
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    # The suite tests the contract's bundle: a source edited since the bundle was built
+    # would otherwise be tested as it was. Refused as the nexx tests are collected, not in
+    # every run of the environment: the contract's own tests report it
+    # (tests/contract/test_bundle.py, scripts/bundle-contract --check).
+    stale = contract().stale()
+    if stale is not None:
+        raise pytest.UsageError(f"nexx: {stale}")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from nexx_conformance import constants as c
+from nexx_conformance.pytest_plugin.engine import run_of
 from nexx_conformance.pytest_plugin.options import selected_flows
-from nexx_conformance.pytest_plugin.run import run_of
 
 # Where a new flow's id goes, as every message about an unknown one says.
 FLOWS_LIVE_IN = (
@@ -25,22 +25,6 @@ FLOWS_LIVE_IN = (
 def configure(config: pytest.Config) -> None:
     # A NEXX_FLOW naming an unknown flow stops the run before anything is collected.
     selected_flows(config)
-    config.addinivalue_line(
-        "markers",
-        "quick: part of the quick pass (each operation's examples, "
-        "each flow's main path), run before the deep generation",
-    )
-    config.addinivalue_line(
-        "markers",
-        f"flow(id): the User endpoint flow a scenario covers (one of {', '.join(c.FLOWS)})",
-    )
-    config.addinivalue_line("markers", "eternal: needs the eternal (backend) session")
-    config.addinivalue_line(
-        "markers", "conformance: a property-based test of the contract's operations"
-    )
-    config.addinivalue_line(
-        "markers", "scenario: a hand-written flow test (set by tests/scenarios/conftest.py)"
-    )
 
 
 def unknown_flow(where: str, args: tuple) -> str | None:

@@ -10,19 +10,14 @@ server or an expired deviation fails the run).
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import pytest
 
-from nexx_conformance.contract import bundle
 from nexx_conformance.coverage import (
     CoverageLog,
     SendRecorder,
-    declared_operations,
     terminal_lines,
     write_json,
 )
@@ -40,9 +35,6 @@ from nexx_conformance.recording.replay_audit import Tally, stale_line
 from nexx_conformance.recording.replay_audit import summary_line as cassettes_line
 from nexx_conformance.reporting import COVERAGE_FILE
 
-# The contract in one file, every $ref local (scripts/bundle-contract; tests/contract checks
-# it is up to date).
-BUNDLE = Path("contracts") / "bundled" / "nexx-user.openapi.yaml"
 WORKER_OUTPUT = "nexx_run_summary"
 THIS_PROCESS = ""
 
@@ -102,11 +94,11 @@ def configure(config: pytest.Config) -> None:
         # Only calls to the target count: a selftest's loopback fake is not the API under test.
         return run_of(config).target.base_url or None
 
-    # Read once, when the first request is counted, for the coverage count and the drift.
-    operations = cache(contract_operations(config))
+    # The run's contract is read when the first request is counted, for the coverage count
+    # and the drift: a run that fails before (-x) or sends none does not wait for it.
     summary = RunSummary(
-        CoverageLog(operations, base_url),
-        DriftLog(target_base_url=base_url, operations=operations),
+        CoverageLog(target_base_url=base_url),
+        DriftLog(target_base_url=base_url),
         GuessedWarnings(),
         deviations=config.stash.get(findings.BASELINE_KEY, None),
     )
@@ -117,33 +109,14 @@ def configure(config: pytest.Config) -> None:
     config.stash[RECORDERS_KEY] = recorders
 
 
-def contract_operations(config: pytest.Config) -> Callable[[], list]:
-    """The contract's operations, read when the first request is counted: a run that fails
-    before (-x) or sends none does not wait for them."""
-    path = Path(config.rootpath) / BUNDLE
-
-    def load() -> list:
-        if not path.is_file():
-            return []
-        try:
-            return declared_operations(bundle(path.resolve()))
-        # A broken contract is the contract tests' finding; here it only turns coverage off.
-        except Exception as error:  # noqa: BLE001
-            warnings.warn(
-                pytest.PytestWarning(f"contract coverage off: {BUNDLE} does not load ({error})"),
-                stacklevel=2,
-            )
-            return []
-
-    return load
-
-
 def unconfigure(config: pytest.Config) -> None:
     for recorder in config.stash.get(RECORDERS_KEY, []):
         recorder.uninstall()
 
 
-@pytest.hookimpl(wrapper=True)
+# trylast: the innermost wrapper, so that on an xdist worker the summary is in workeroutput
+# before xdist's own wrapper sends it (the engine's plugins are registered after xdist's).
+@pytest.hookimpl(wrapper=True, trylast=True)
 def pytest_sessionfinish(session: pytest.Session):
     result = yield
     # After every other sessionfinish: the target is stopped and its users counted.

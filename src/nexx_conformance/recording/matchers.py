@@ -149,9 +149,9 @@ def lookup_key(match_on: Sequence[Callable]) -> Callable[[object], tuple] | None
     (nexx_conformance.patches.install_vcr_speed)."""
     # vcrpy is imported when a cassette is in use, not with this module (its import patches
     # a dozen HTTP libraries, 40 ms): checks.py reads `normalize` in every run.
-    from vcr import matchers as vcr_matchers
+    from nexx_conformance.patches import vcr_matcher
 
-    if vcr_matchers.method not in match_on or nexx_path not in match_on:
+    if vcr_matcher("method") not in match_on or nexx_path not in match_on:
         return None
     with_query, with_body = nexx_query in match_on, nexx_body in match_on
     with_session = nexx_session in match_on

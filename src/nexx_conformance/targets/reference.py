@@ -11,6 +11,7 @@ from nexx_conformance.channels import Channel
 from nexx_conformance.channels.sms_webhook import SmsWebhookSink
 from nexx_conformance.channels.smtp_sink import SmtpSink
 from nexx_conformance.config import ConfigError, NexxConfig
+from nexx_conformance.contract import contract
 from nexx_conformance.guessed_rules import FAIL
 from nexx_conformance.targets.base import Target, TargetError
 
@@ -118,4 +119,6 @@ def reference_settings(
         host="127.0.0.1",
         port=0,  # a free loopback port, one server per xdist worker
         password_hash_cost="cheapest",  # the suite hashes many passwords on 2 cores
+        # The run's contract (--contract): the server serves what the suite tests against.
+        contract=str(contract().source),
     )

@@ -79,3 +79,20 @@ def login_names(db: sqlite3.Connection) -> list[str]:
     return [
         f"{row['domain']}:{row['username'] or row['email'] or '#' + str(row['id'])}" for row in rows
     ]
+
+
+# Not a hash: set_password_hash writes whatever hash is stored.
+ANY_HASH = object()
+
+
+def set_password_hash(
+    db: sqlite3.Connection, user_id: int, new_hash: str, *, only_over: object = ANY_HASH
+) -> bool:
+    """Stores a user's new password hash (the one write of it); with `only_over`, only if
+    the stored hash is still that one. True when it was stored."""
+    if only_over is ANY_HASH:
+        query, values = "UPDATE users SET password_hash = ? WHERE id = ?", (new_hash, user_id)
+    else:
+        query = "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash IS ?"
+        values = (new_hash, user_id, only_over)
+    return bool(db.execute(query, values).rowcount)

@@ -18,12 +18,12 @@ CONTRACTS = Path(__file__).resolve().parents[3] / "contracts"
 WARNS_OF_A_GUESSED_ENUM = """
 import copy
 from nexx_conformance import guessed_rules
-from nexx_conformance.contract import bundle, resolve_local
+from nexx_conformance.contract import contract, of_document
 
 EXAMPLE = "#/paths/~1{domainid}~1user~1profile/get/responses/200/content/application~1json/example"
 
 def test_warns(guessed_warnings):
-    body = copy.deepcopy(resolve_local(bundle(), EXAMPLE))
+    body = copy.deepcopy(of_document(contract().document).at(EXAMPLE))
     body["result"]["gender"] = "other"
     found = guessed_rules.violations("GET", "/{domainid}/user/profile", 200, body)
     guessed_warnings.add("test_warns", "profile", 200, [

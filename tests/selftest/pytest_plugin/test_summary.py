@@ -6,8 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from nexx_conformance.contract import bundle
-from nexx_conformance.coverage import CoverageLog, declared_operations
+from nexx_conformance.contract import contract
+from nexx_conformance.coverage import CoverageLog
 from nexx_conformance.deviations import Baseline
 from nexx_conformance.drift import DriftLog
 from nexx_conformance.guessed_rules import GuessedWarnings
@@ -19,9 +19,8 @@ BASE = "http://api.test/v3.1"
 
 
 def empty_summary(deviations: Baseline | None = None) -> RunSummary:
-    operations = declared_operations(bundle(CONTRACTS / "bundled" / "nexx-user.openapi.yaml"))
     return RunSummary(
-        CoverageLog(operations, lambda: BASE),
+        CoverageLog(contract().operations, lambda: BASE),
         DriftLog(target_base_url=lambda: BASE),
         GuessedWarnings(),
         deviations=deviations,
@@ -102,7 +101,9 @@ def test_guessed_rule_warnings_of_every_worker_reach_the_report(pytester):
     """)
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-n", "2", "--report-dir=r")
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["2 responses broke only rules the contract guessed*, 1 rules in all*"])
+    result.stdout.fnmatch_lines(
+        ["2 responses broke only rules the contract guessed*, 1 rules in all*"]
+    )
     assert (pytester.path / "r" / "guessed-rules.json").read_text().count(
         '"operation": "profile"'
     ) == 2
