@@ -87,6 +87,9 @@ def test_a_run_with_nothing_beyond_the_contract_writes_no_overlay(pytester):
     ],
 )
 def test_where_the_overlay_goes(pytester, monkeypatch, args, env, expected):
+    # tox sets NEXX_REPORT_DIR (reports/<environment>); the defaults are what is asked here.
+    monkeypatch.delenv("NEXX_REPORT_DIR", raising=False)
+    monkeypatch.delenv("NEXX_CALIBRATION_OVERLAY", raising=False)
     if env is not None:
         monkeypatch.setenv("NEXX_CALIBRATION_OVERLAY", env)
     config = pytester.parseconfigure(*args)
