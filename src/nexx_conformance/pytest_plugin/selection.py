@@ -31,9 +31,14 @@ def unknown_flow(where: str, args: tuple) -> str | None:
     """What is wrong with `@pytest.mark.flow(*args)` at `where`, or None."""
     if len(args) == 1 and args[0] in c.FLOWS:
         return None
+    if len(args) == 1 and isinstance(args[0], str):
+        return (
+            f"{where}: @pytest.mark.flow({args[0]!r}) names an unknown flow; known: "
+            f"{', '.join(c.FLOWS)}. {FLOWS_LIVE_IN}"
+        )
     return (
-        f"{where}: @pytest.mark.flow takes one flow id, one of {', '.join(c.FLOWS)}; "
-        f"got {args!r}. {FLOWS_LIVE_IN}"
+        f"{where}: @pytest.mark.flow takes one flow id (a string), one of "
+        f"{', '.join(c.FLOWS)}; got {args!r}. {FLOWS_LIVE_IN}"
     )
 
 

@@ -123,6 +123,7 @@ class StepsBase:
         On a URL target (--guessed-rules=warn) a status of the same class as an expected one
         (a success for a success, a refusal for a refusal) passes with a warning where the
         contract only guessed the expected status (contracts/evidence.yaml)."""
+        __tracebackhide__ = True  # a failure points at the test's line, not at this one
         if answer.status not in statuses:
             if self.contract is not None and self.contract.tolerates_status(answer, statuses):
                 return answer
@@ -133,6 +134,7 @@ class StepsBase:
         self, answer: ApiResponse, *, rule: str, statuses: tuple[int, ...] = REFUSED
     ) -> ApiResponse:
         """`answer`, if the target refused the request (and said why in errorhint)."""
+        __tracebackhide__ = True
         self.expect(answer, *statuses, rule=rule)
         if not answer.errorhint:
             raise unexpected(answer, rule, "metadata.errorhint saying why it was refused")

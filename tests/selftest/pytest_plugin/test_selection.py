@@ -57,8 +57,8 @@ def test_an_unknown_flow_id_stops_the_run_before_any_target_starts(pytester):
     result.stderr.fnmatch_lines(
         [
             (
-                "*test_b_flow.py:3: @pytest.mark.flow takes one flow id, one of register-authorize-"
-                "login, *; got ('each-device',). The flow ids are nexx_conformance.constants.FLOWS "
+                "*test_b_flow.py:3: @pytest.mark.flow('each-device') names an unknown flow; known: "
+                "register-authorize-login, *. The flow ids are nexx_conformance.constants.FLOWS "
                 "(src/nexx_conformance/constants.py): a new flow adds its id there*"
             )
         ]
