@@ -426,11 +426,16 @@ def execute(run: Planned, runner: str, args: argparse.Namespace, keep: Path | No
                 if runner == "suite-default" and result["outcome"] == "survived":
                     # Not killed, but seen: the rules it broke are guesses, warned of.
                     result["outcome"] = "warned" if result["warnings"] else "survived"
-                if runner == "suite" and run.breaks_guesses and result["outcome"] == "false-alarm":
-                    # The strict gate refusing what only breaks our guesses is what it is for.
-                    grades = graded_rules(work / "output.txt")
-                    if grades and set(grades) == {"guessed"}:
-                        result["outcome"] = "guesses-refused"
+            # The strict suite and the CLI (strict too) refusing what only breaks our guesses
+            # is what the strict gate is for: no false alarm, if it names guessed rules only.
+            if (
+                runner != "suite-default"
+                and run.breaks_guesses
+                and result["outcome"] == "false-alarm"
+            ):
+                grades = graded_rules(work / "output.txt")
+                if grades and set(grades) == {"guessed"}:
+                    result["outcome"] = "guesses-refused"
         except Exception as exc:  # noqa: BLE001 - one broken run must not lose the others' results
             result = {
                 "outcome": "error",
