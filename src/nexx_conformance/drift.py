@@ -23,20 +23,9 @@ from urllib.parse import urlsplit
 import nexx_patterns
 from nexx_conformance.contract import MAX_DEPTH, Document, Operation, contract, operation_at
 from nexx_conformance.patches import SendPatch
+from nexx_conformance.shapes import json_type
 
 BRANCHES = ("allOf", "anyOf", "oneOf", "then", "else")
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    return {float: "number", str: "string", list: "array", dict: "object"}.get(
-        type(value), "unknown"
-    )
 
 
 class Schemas:

@@ -406,6 +406,32 @@ def tolerate(
     return False
 
 
+def tolerate_case(
+    failure: BaseException,
+    case: Any,
+    response: Any,
+    *,
+    mode: str,
+    warnings: GuessedWarnings,
+    node: Any = None,
+) -> bool:
+    """`tolerate` for a failure of schemathesis' checks on a case and its response (the
+    conformance tests, examples, generated cases and linked sequences alike)."""
+    from nexx_conformance.contract_marks import operation_id
+    from nexx_conformance.envelope import json_body
+
+    exchange = Exchange(
+        operation_id(case.operation),
+        case.method,
+        case.operation.path,
+        response.status_code,
+        json_body(response.content),
+        case,
+    )
+    test = node.nodeid if node is not None else ""
+    return tolerate(failure, exchange, mode=mode, warnings=warnings, test=test, node=node)
+
+
 def graded_note(found: Iterable[BrokenRule]) -> str:
     """The rules a failure breaks, one a line, each with its grade and source."""
     return "Rules broken, by their evidence (contracts/evidence.yaml):\n" + "\n".join(

@@ -19,7 +19,6 @@ from nexx_conformance.contract_marks import (
     session_kind,
     side_effects,
 )
-from nexx_conformance.envelope import json_body
 from nexx_conformance.masking import masked_curl
 
 from .contract import CONFORMANCE_SETTINGS, CONTRACT_SCHEMA
@@ -61,21 +60,8 @@ def call_and_check(case, sessions, base_url: str, config, warnings, node=None) -
         # On a URL target a failure whose every broken rule the contract only guessed
         # (contracts/evidence.yaml) is a warning naming them (--guessed-rules); anything
         # else fails, naming every rule it breaks and the grade of each.
-        exchange = guessed_rules.Exchange(
-            operation_id(case.operation),
-            case.method,
-            case.operation.path,
-            response.status_code,
-            json_body(response.content),
-            case,
-        )
-        if not guessed_rules.tolerate(
-            failure,
-            exchange,
-            mode=config.guessed_rules,
-            warnings=warnings,
-            test=node.nodeid if node else "",
-            node=node,
+        if not guessed_rules.tolerate_case(
+            failure, case, response, mode=config.guessed_rules, warnings=warnings, node=node
         ):
             raise
     if kind == PENDING_LOGIN and operation_id(case.operation) in SECOND_FACTOR_PROOFS:

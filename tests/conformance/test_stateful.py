@@ -12,8 +12,7 @@ from hypothesis import seed
 from schemathesis.errors import FailureGroup
 
 from nexx_conformance import guessed_rules
-from nexx_conformance.contract_marks import is_destructive, operation_id, side_effects
-from nexx_conformance.envelope import json_body
+from nexx_conformance.contract_marks import is_destructive, side_effects
 
 from .contract import CONTRACT_SCHEMA, GENERATION, SEED, STATEFUL_SETTINGS
 
@@ -48,20 +47,12 @@ def test_linked_operations_conform_to_the_contract(
                 )
             except (AssertionError, FailureGroup) as failure:
                 # Graded as the other conformance tests grade (--guessed-rules).
-                exchange = guessed_rules.Exchange(
-                    operation_id(case.operation),
-                    case.method,
-                    case.operation.path,
-                    response.status_code,
-                    json_body(response.content),
-                    case,
-                )
-                if not guessed_rules.tolerate(
+                if not guessed_rules.tolerate_case(
                     failure,
-                    exchange,
+                    case,
+                    response,
                     mode=nexx_config.guessed_rules,
                     warnings=guessed_warnings,
-                    test=request.node.nodeid,
                     node=request.node,
                 ):
                     raise
