@@ -42,7 +42,7 @@ from typing import Self
 from xml.etree import ElementTree
 
 from nexx_conformance.contract import contract
-from nexx_conformance.kill_matrix import render_page, summary
+from nexx_conformance.kill_matrix import failure_title, render_page, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -255,22 +255,6 @@ def first_junit_failure(junit: Path) -> tuple[str | None, str | None]:
                 problem.get("message") or problem.text or ""
             )
     return None, None
-
-
-RULE_TITLE = re.compile(r"title='(?P<title>[^']+)'")
-
-
-def failure_title(text: str) -> str:
-    """The title of one of our checks, the failure titles of a schemathesis report
-    ('- Response violates schema'), else the first line."""
-    rule = RULE_TITLE.search(text)
-    if rule:
-        return rule.group("title")
-    titles = [line.strip()[2:] for line in text.splitlines() if line.strip().startswith("- ")]
-    if titles:
-        return "; ".join(dict.fromkeys(titles[:3]))
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return lines[0][:300] if lines else ""
 
 
 def run_suite(run: Planned, work: Path, strict: bool = True) -> dict:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import statistics
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,25 @@ CLEAN, BENIGN = "clean", "benign"
 # those rules alone (the release gate doing its job, no false alarm).
 GOOD = {"passed", "killed", "guesses-refused"}
 WARNED = "warned"
+
+
+RULE_TITLE = re.compile(r"title='(?P<title>[^']+)'")
+# A failure title of a schemathesis report: one space, then a capital ("- Response violates
+# schema"); pytest's assertion diffs ("-     False,") are not titles.
+REPORT_TITLE = re.compile(r"^- (?P<title>[A-Z].*)$")
+
+
+def failure_title(text: str) -> str:
+    """The title of one of our checks, the failure titles of a schemathesis report
+    ('- Response violates schema'), else the first line (an assertion's message)."""
+    rule = RULE_TITLE.search(text)
+    if rule:
+        return rule.group("title")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    titles = [match.group("title") for match in map(REPORT_TITLE.match, lines) if match]
+    if titles:
+        return "; ".join(dict.fromkeys(titles[:3]))
+    return lines[0][:300] if lines else ""
 
 
 def load(report_dir: Path) -> dict[str, Any] | None:

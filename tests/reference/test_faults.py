@@ -163,6 +163,15 @@ def test_every_fault_names_who_should_catch_it() -> None:
     } == {}
 
 
+def test_every_flow_has_a_fault_to_kill() -> None:
+    # The guide's new-flow checklist (docs/writing-scenarios.md): a flow owns at least one
+    # catalogued fault, so the kill matrix shows that it can fail.
+    from nexx_conformance.constants import FLOWS
+
+    owned = {entry.killer for entry in faults.CATALOGUE.values()}
+    assert [flow_id for flow_id in FLOWS if faults.flow(flow_id) not in owned] == []
+
+
 @pytest.mark.parametrize("entry", SWITCHES, ids=lambda entry: entry.name)
 def test_every_switch_is_consulted_by_a_rule(entry: faults.Entry) -> None:
     assert consulted_names()[entry.name] >= 1, f"no rule asks faults.active({entry.name!r})"

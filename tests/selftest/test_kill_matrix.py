@@ -107,3 +107,22 @@ def test_a_fault_the_default_column_only_warned_of_is_counted_and_shown() -> Non
     assert summary(matrix, "suite-default")["warned_only"] == ["created-as-200"]
     assert 'class="warn"' in render_table(matrix)
     assert "4 guessed-rule warnings" in render_table(matrix)
+
+
+def test_the_first_failure_reads_as_its_check_or_assertion_message():
+    from nexx_conformance.kill_matrix import failure_title
+
+    report = "Schemathesis found 2 failures\n\n- Response violates schema\n\n- Undocumented status code\n"
+    assert failure_title(report) == "Response violates schema; Undocumented status code"
+    assert failure_title("Failed: ... title='Envelope status differs' ...") == (
+        "Envelope status differs"
+    )
+    # pytest's assertion diff ("-     False,") is not a schemathesis title: the message is.
+    diff = (
+        "AssertionError: isPublished without autoPublish: True, True, True\n"
+        "assert (True, True, True) == (False, False, True)\n"
+        "  Full diff:\n    (\n-     False,\n-     False,\n"
+    )
+    assert (
+        failure_title(diff) == "AssertionError: isPublished without autoPublish: True, True, True"
+    )

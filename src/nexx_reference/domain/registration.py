@@ -80,12 +80,13 @@ def register(
             HTTPStatus.CONFLICT, f"this {provider} token is already connected to an account"
         )
     preregistered = params.get("isPreRegister") == 1
+    autoauthorize = domain.autoauthorize and not faults.active("autoauthorize-ignored")
     user_id = _insert(
         db,
         domain.id,
         params,
         password_hash,
-        authorized=domain.autoauthorize,
+        authorized=autoauthorize,
         anonymous=False,
         preregistered=preregistered,
     )
@@ -94,14 +95,14 @@ def register(
             "INSERT INTO user_providers (domain, provider, token, user_id) VALUES (?, ?, ?, ?)",
             (domain.id, provider, token, user_id),
         )
-    if not domain.autoauthorize:
+    if not autoauthorize:
         mail_type, authorize_token = "authorize", mail_tokens.issue(db, "authorize", user_id)
     else:
         mail_type, authorize_token = ("preregister" if preregistered else "welcome"), None
     return Registered(
         user_id,
         email,
-        domain.autoauthorize,
+        autoauthorize,
         preregistered,
         mail_type if email else None,
         authorize_token,
@@ -116,8 +117,15 @@ def register_anonymous(
 ) -> int:
     """Insert an anonymous user (email only, no username); it is authorized at once."""
     ensure_unique(db, domain.id, None, params["email"])
+    anonymous = not faults.active("anonymous-flag-lost")
     return _insert(
-        db, domain.id, params, password_hash, authorized=True, anonymous=True, preregistered=False
+        db,
+        domain.id,
+        params,
+        password_hash,
+        authorized=True,
+        anonymous=anonymous,
+        preregistered=False,
     )
 
 

@@ -279,6 +279,19 @@ FAULTS: tuple[Entry, ...] = (
     ),
     # --- state ----------------------------------------------------------------------------
     Entry(
+        "autoauthorize-ignored",
+        "state",
+        "on an AutoAuthorize domain a registration still waits for its mail confirmation "
+        "(no login, no welcome mail)",
+        flow("register-auto-authorize"),
+    ),
+    Entry(
+        "anonymous-flag-lost",
+        "state",
+        "/registeranonymous stores a regular account: `isanonymous` is 0 in its session and profile",
+        flow("register-anonymous"),
+    ),
+    Entry(
         "updatedata-not-persisted",
         "state",
         "/updatedata answers 200 and stores nothing",
@@ -358,6 +371,13 @@ FAULTS: tuple[Entry, ...] = (
         "metadata echoes the X-Request-Token it checked",
         CONFORMANCE,
         rewrite=on_envelope(_echo_signature),
+    ),
+    Entry(
+        "ugc-drafts-published",
+        "leak",
+        "a user's new article, playlist or collection is published at once without autoPublish "
+        "(drafts are public)",
+        flow("ugc"),
     ),
     Entry(
         "lists-show-other-users-items",

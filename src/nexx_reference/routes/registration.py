@@ -17,15 +17,15 @@ async def register(call: Call) -> Reply:
     params = call.params
     password = params.get("password")
     password_hash = await call.services.passwords.hash(password) if password else None
-    logs_in = (
-        call.domain.autoauthorize
-        and call.session is not None
+    may_log_in = (
+        call.session is not None
         and params.get("skipLogin") != 1
         and params.get("isPreRegister") != 1
     )
     with call.db.write() as db:
         new = registration.register(db, call.domain, params, password_hash)
-        if logs_in:
+        # Authorized at once (AutoAuthorize): the session is logged in unless asked not to.
+        if new.authorized and may_log_in:
             sessions.log_in(db, call.session, new.user_id, call.settings.session_ttl)
             session = sessions.session_view(db, sessions.find(db, call.domain.id, call.session.cid))
             answer = Reply(session, status=HTTPStatus.CREATED)
