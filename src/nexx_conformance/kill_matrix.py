@@ -2,7 +2,7 @@
 catalogue, and whether either raised a false alarm on a benign variant.
 
 scripts/kill_matrix.py runs the targets and writes reports/kill-matrix.json; this module
-reads that JSON, sums it up and renders it. `render_table(matrix)` is an HTML fragment
+names a run's first failure (`failure_title`), reads that JSON, sums it up and renders it. `render_table(matrix)` is an HTML fragment
 another report can embed; `render_page(matrix)` is the self-contained page.
 
 JSON shape: {"columns": {column: {"command", "settings", "wall_seconds"}},

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from nexx_conformance.kill_matrix import render_markdown, render_page, render_table, summary
+from nexx_conformance.kill_matrix import (
+    failure_title,
+    render_markdown,
+    render_page,
+    render_table,
+    summary,
+)
 
 
 def outcome(
@@ -110,8 +116,6 @@ def test_a_fault_the_default_column_only_warned_of_is_counted_and_shown() -> Non
 
 
 def test_the_first_failure_reads_as_its_check_or_assertion_message():
-    from nexx_conformance.kill_matrix import failure_title
-
     report = "Schemathesis found 2 failures\n\n- Response violates schema\n\n- Undocumented status code\n"
     assert failure_title(report) == "Response violates schema; Undocumented status code"
     assert failure_title("Failed: ... title='Envelope status differs' ...") == (

@@ -15,9 +15,8 @@ STREAMTYPE_OF = {"addarticle": "article", "addplaylist": "playlist", "addcollect
 
 def is_published(domain: DomainSettings, auto_publish: bool) -> bool:
     """A user's new item is published at once only if asked and the domain does not restrict UGC."""
-    if faults.active("ugc-drafts-published"):
-        auto_publish = True
-    return auto_publish and not domain.ugcrestricted
+    asked = auto_publish or faults.active("ugc-drafts-published")
+    return asked and not domain.ugcrestricted
 
 
 def create(
